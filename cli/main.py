@@ -1,0 +1,171 @@
+"""The `discover` command line: parses options, calls the library, prints with rich.
+
+No science here. Every :class:`discover.errors.DiscoverError` is printed as one sentence
+and the command exits with status 2 (no traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from discover.errors import ConfigError, DiscoverError
+
+app = typer.Typer(
+    name="discover",
+    help="Find the equations dx/dt = f(x) behind measured trajectories, and a report that says how sure it is.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _user_errors():
+    """Turn DiscoverError into one printed sentence and exit status 2; show warnings politely."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            yield
+        except DiscoverError as exc:
+            err.print(f"[bold red]Error:[/bold red] {exc}", highlight=False)
+            raise typer.Exit(code=2) from None
+        finally:
+            for w in caught:
+                if w.category.__module__.startswith("discover"):
+                    err.print(f"[yellow]Warning:[/yellow] {w.message}", highlight=False)
+
+
+def _read_config(path: Optional[Path]) -> dict:
+    if path is None:
+        return {}
+    import tomllib
+
+    if not path.exists():
+        raise ConfigError(f"Config file '{path}' does not exist; check the path given to `--config`.")
+    try:
+        cfg = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Config file '{path}' is not valid TOML ({exc}); fix the line it names.") from None
+    section = cfg.get("run", cfg)
+    allowed = {"methods", "time", "states", "seed", "device", "out"}
+    for key in section:
+        if key not in allowed and not isinstance(section[key], dict):
+            from discover.errors import did_you_mean
+
+            raise ConfigError(f"Unknown setting '{key}' in '{path}'{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.")
+    return {k: v for k, v in section.items() if k in allowed}
+
+
+@app.command()
+def run(
+    data: Annotated[list[Path], typer.Argument(help="CSV file(s): a time column and one column per state; several files or a `trajectory` column for several runs.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write (default: runs/<name of the first CSV>).")] = None,
+    methods: Annotated[Optional[str], typer.Option(help="auto, or a comma-separated list such as sindy.")] = None,
+    time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
+    states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table); options given here win.")] = None,
+    device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
+):
+    """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json."""
+    with _user_errors():
+        cfg = _read_config(config)
+        settings = {
+            "methods": methods or cfg.get("methods", "auto"),
+            "time": time or cfg.get("time"),
+            "states": states or cfg.get("states"),
+            "seed": seed if seed is not None else int(cfg.get("seed", 0)),
+            "device": device or cfg.get("device", "auto"),
+        }
+        target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
+        from discover.api import run as run_pipeline
+        from cli.progress import RichProgress
+
+        err.print(f"Reading {', '.join(str(d) for d in data)}")
+        model = run_pipeline(
+            data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
+            seed=settings["seed"], device=settings["device"], progress=RichProgress(err),
+            command="discover " + " ".join(sys.argv[1:]), config=cfg,
+        )
+        _print_summary(model, target)
+
+
+def _print_summary(model, target: Path) -> None:
+    res = model.result_
+    if res.best is None:
+        out.print("[bold red]No candidate survived selection[/bold red]: every one failed on held-out data.")
+    else:
+        out.print(f"\n[bold]Equations[/bold] ({res.best.method}, complexity {res.best.complexity}):")
+        for v in res.names:
+            out.print(f"  d{v}/d{res.time_name} = {res.best.strings()[v]}", highlight=False)
+        colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
+        r2 = res.best.scores.get("short_r2")
+        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] (held-out short-horizon R² {r2:.3f})")
+    out.print(f"Report: {target / 'report.html'}")
+
+
+@app.command()
+def generate(
+    system: Annotated[str, typer.Argument(help="Reference system name (see `discover systems`).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write.")],
+    noise: Annotated[float, typer.Option(help="Noise as a fraction of each variable's standard deviation.")] = 0.0,
+    points: Annotated[int, typer.Option(help="Samples per trajectory.")] = 2000,
+    trajectories: Annotated[int, typer.Option(help="Number of runs (different initial states).")] = 1,
+    seed: Annotated[int, typer.Option(help="Seed for initial states, sample times and noise.")] = 0,
+    t_end: Annotated[Optional[float], typer.Option(help="Duration of each run (default: the system's own).")] = None,
+    uneven: Annotated[bool, typer.Option(help="Sample at random times instead of an even grid.")] = False,
+):
+    """Write a CSV of trajectories simulated from a reference system."""
+    with _user_errors():
+        from discover.systems import generate as gen, get_system, to_frame
+
+        data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
+                   t_end=t_end, uneven=uneven)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        to_frame(data).to_csv(output, index=False, float_format="%.10g")
+        out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {system} to {output}")
+
+
+@app.command()
+def systems():
+    """List the reference systems with their equations and default parameters."""
+    from rich.table import Table
+
+    from discover.systems import SYSTEMS
+
+    table = Table(title="Reference systems")
+    table.add_column("name", style="bold")
+    table.add_column("equations")
+    table.add_column("parameters")
+    for s in SYSTEMS.values():
+        eqs = "\n".join(f"d{v}/dt = {r}" for v, r in zip(s.variables, s.rhs))
+        params = ", ".join(f"{k}={v:g}" for k, v in s.params.items())
+        table.add_row(s.name, eqs, params)
+    out.print(table)
+
+
+@app.command()
+def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")]):
+    """Render the report of a run folder again from what it saved."""
+    with _user_errors():
+        from discover.report import rerender
+
+        rerender(run_dir)
+        out.print(f"Report: {run_dir / 'report.html'}")
+
+
+def main():
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""A rich progress display implementing discover's Progress interface."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+
+class RichProgress:
+    def __init__(self, console: Console):
+        self.console = console
+
+    @contextmanager
+    def task(self, description: str, total: int | None = None):
+        columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
+        with Progress(*columns, console=self.console, transient=True) as bar:
+            tid = bar.add_task(description, total=total)
+
+            class _Task:
+                def advance(self, n: int = 1) -> None:
+                    bar.advance(tid, n)
+
+                def update(self, description: str | None = None) -> None:
+                    if description:
+                        bar.update(tid, description=description)
+
+            yield _Task()
+        self.console.print(f"[green]✓[/green] {description}")

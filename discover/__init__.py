@@ -1,0 +1,38 @@
+"""discover: equations dx/dt = f(x) from measured trajectories, with a report that says how sure it is.
+
+The flow is CSV -> Dataset -> Surrogate (optional) -> Distiller -> Candidates -> Selection -> Report.
+
+Examples
+--------
+>>> import discover
+>>> data = discover.load_csv("examples/lorenz.csv")            # doctest: +SKIP
+>>> model = discover.Discoverer(seed=0).fit(data)              # doctest: +SKIP
+>>> model.write_report("runs/lorenz")                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["Dataset", "Discoverer", "Trajectory", "__version__", "load_csv", "run"]
+
+
+def __getattr__(name):
+    # Imports stay lazy so that `discover --help` answers at once.
+    if name == "load_csv":
+        from discover.data.csv import load_csv
+
+        return load_csv
+    if name in ("Dataset", "Trajectory"):
+        from discover.data import dataset
+
+        return getattr(dataset, name)
+    if name == "Discoverer":
+        from discover.pipeline import Discoverer
+
+        return Discoverer
+    if name == "run":
+        from discover.api import run
+
+        return run
+    raise AttributeError(f"module 'discover' has no attribute '{name}'")

@@ -1,0 +1,78 @@
+"""Candidate: one proposed system of equations, where it came from, and how it scored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from discover.structure import system_complexity
+
+
+def tidy(expr: sp.Expr, digits: int = 4) -> sp.Expr:
+    """Round every float in ``expr`` to ``digits`` significant digits and drop zero terms."""
+    expr = sp.sympify(expr)
+    reps = {f: sp.Float(float(f"{float(f):.{digits}g}"), 15) for f in expr.atoms(sp.Float)}
+    return sp.expand(expr.xreplace(reps)) if reps else expr
+
+
+@dataclass
+class Candidate:
+    """A system of right-hand sides, one per state variable.
+
+    Attributes
+    ----------
+    equations : dict of str to sympy.Expr
+        d(variable)/dt for every state variable, in the data's own names.
+    method : str
+        Route that produced it, for example ``"sindy"`` or ``"node+sindy"``.
+    settings : dict
+        What the distiller used (library, threshold, form, ...), for the report.
+    term_confidence : dict of str to dict of str to float
+        Per variable, the bootstrap inclusion probability of each term (empty if the
+        distiller does not estimate one).
+    scores : dict
+        Filled by selection: held-out errors, valid-prediction time, ``failed``.
+    """
+
+    equations: dict[str, sp.Expr]
+    method: str
+    settings: dict = field(default_factory=dict)
+    term_confidence: dict[str, dict[str, float]] = field(default_factory=dict)
+    scores: dict = field(default_factory=dict)
+
+    @property
+    def complexity(self) -> int:
+        return system_complexity(self.equations)
+
+    @property
+    def variables(self) -> list[str]:
+        return list(self.equations)
+
+    def key(self) -> tuple:
+        """Identity of the formulas (used to merge duplicates from different settings)."""
+        return tuple(sp.srepr(self.equations[v]) for v in self.variables)
+
+    def strings(self) -> dict[str, str]:
+        """Equations as Python-syntax strings that :func:`sympy.sympify` reads back."""
+        return {v: sp.sstr(e) for v, e in self.equations.items()}
+
+    def latex(self) -> dict[str, str]:
+        return {v: sp.latex(e) for v, e in self.equations.items()}
+
+    def to_dict(self) -> dict:
+        return {
+            "method": self.method,
+            "equations": self.strings(),
+            "latex": self.latex(),
+            "complexity": self.complexity,
+            "scores": self.scores,
+            "settings": self.settings,
+            "term_confidence": self.term_confidence,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict, names) -> "Candidate":
+        local = {n: sp.Symbol(n) for n in names}
+        eqs = {v: sp.sympify(s, locals=local) for v, s in d["equations"].items()}
+        return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), d.get("scores", {}))

@@ -1,0 +1,140 @@
+"""Trajectories and data sets: the measured data every other part reads.
+
+A :class:`Trajectory` is one run: strictly increasing times (spacing may be uneven) and
+the states measured at those times. A :class:`Dataset` is one or more trajectories of the
+same state variables. Derivative estimation lives in :mod:`discover.data.derivatives`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from discover.errors import DataError
+
+MIN_POINTS = 10
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """One measured run.
+
+    Parameters
+    ----------
+    t : ndarray of shape (n_samples,)
+        Strictly increasing times.
+    x : ndarray of shape (n_samples, n_states)
+        States at those times.
+    label : str
+        Identifies the run in messages and reports (file name, or value of the
+        ``trajectory`` column).
+    """
+
+    t: np.ndarray
+    x: np.ndarray
+    label: str = "0"
+
+    def __post_init__(self):
+        t = np.asarray(self.t, dtype=float)
+        x = np.asarray(self.x, dtype=float)
+        if x.ndim == 1:
+            x = x[:, None]
+        object.__setattr__(self, "t", t)
+        object.__setattr__(self, "x", x)
+        if t.ndim != 1 or x.shape[0] != t.shape[0]:
+            raise DataError(
+                f"Trajectory '{self.label}' has {t.shape[0]} times but {x.shape[0]} rows of states; "
+                "give one time per row."
+            )
+
+    def __len__(self) -> int:
+        return self.t.shape[0]
+
+    @property
+    def duration(self) -> float:
+        return float(self.t[-1] - self.t[0])
+
+    def window(self, start: int, stop: int, label: str | None = None) -> "Trajectory":
+        """Return samples ``start:stop`` as a new trajectory."""
+        return Trajectory(self.t[start:stop], self.x[start:stop], label or f"{self.label}[{start}:{stop}]")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Several trajectories of the same state variables.
+
+    Parameters
+    ----------
+    trajectories : tuple of Trajectory
+    names : tuple of str
+        State variable names, one per column of every trajectory's ``x``.
+    time_name : str
+        Name of the time column, written back into ``equations.json``.
+    source : tuple of str
+        Files the data came from (empty for data built in memory).
+    dropped_rows : int
+        Rows removed because they held missing values.
+    """
+
+    trajectories: tuple[Trajectory, ...]
+    names: tuple[str, ...]
+    time_name: str = "t"
+    source: tuple[str, ...] = ()
+    dropped_rows: int = 0
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "trajectories", tuple(self.trajectories))
+        object.__setattr__(self, "names", tuple(self.names))
+        if not self.trajectories:
+            raise DataError("The data set holds no trajectory; give at least one run with 10 or more points.")
+        for traj in self.trajectories:
+            if traj.x.shape[1] != len(self.names):
+                raise DataError(
+                    f"Trajectory '{traj.label}' has {traj.x.shape[1]} state columns but the data set "
+                    f"names {len(self.names)} ({', '.join(self.names)})."
+                )
+
+    @classmethod
+    def from_arrays(cls, t, x, names=None, time_name: str = "t") -> "Dataset":
+        """Build a data set from arrays, checked like a CSV would be.
+
+        ``t`` and ``x`` may be single arrays (one trajectory) or lists of arrays.
+        """
+        from discover.data.checks import check_not_constant, check_trajectory
+
+        if isinstance(t, np.ndarray) and t.ndim == 1 and not isinstance(x, (list, tuple)):
+            t, x = [t], [x]
+        trajs = []
+        for i, (ti, xi) in enumerate(zip(t, x)):
+            traj = Trajectory(ti, xi, label=str(i))
+            trajs.append(traj)
+        d = trajs[0].x.shape[1]
+        names = tuple(names) if names is not None else tuple(f"x{i}" for i in range(d))
+        ds = cls(tuple(trajs), names, time_name=time_name)
+        for traj in ds.trajectories:
+            check_trajectory(traj, names, where=f"trajectory '{traj.label}'")
+        check_not_constant(ds.stacked()[1], names, "the data")
+        return ds
+
+    @property
+    def n_states(self) -> int:
+        return len(self.names)
+
+    @property
+    def n_samples(self) -> int:
+        return sum(len(tr) for tr in self.trajectories)
+
+    def stacked(self) -> tuple[np.ndarray, np.ndarray]:
+        """All times and states, trajectories one after another."""
+        return (
+            np.concatenate([tr.t for tr in self.trajectories]),
+            np.concatenate([tr.x for tr in self.trajectories]),
+        )
+
+    def scale(self) -> np.ndarray:
+        """Standard deviation of each state over all trajectories, shape (n_states,)."""
+        _, x = self.stacked()
+        s = x.std(axis=0)
+        return np.where(s > 0, s, 1.0)

@@ -1,0 +1,37 @@
+"""Exceptions raised by discover.
+
+Every error a user can cause (bad data, a bad option, a method that is not installed)
+is a :class:`DiscoverError`. The CLI prints its message as one sentence and exits with
+status 2; the Python API lets it propagate. Messages name the file, row or argument and
+say what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+
+class DiscoverError(Exception):
+    """Base class of every error discover raises on purpose."""
+
+
+class DataError(DiscoverError, ValueError):
+    """The input data cannot be used as given (file, header, column, row)."""
+
+
+class ConfigError(DiscoverError, ValueError):
+    """A setting or option has a value discover does not accept."""
+
+
+class UnavailableError(DiscoverError, RuntimeError):
+    """A method needs a package or program that is not installed here."""
+
+
+class NotFittedError(DiscoverError, AttributeError):
+    """A fitted attribute was read before `fit` was called."""
+
+
+def did_you_mean(name: str, choices) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

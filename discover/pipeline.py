@@ -1,0 +1,217 @@
+"""The estimator that runs the whole flow: data -> surrogates -> distillers -> selection.
+
+:class:`Discoverer` follows scikit-learn's conventions: settings in the constructor,
+``fit(data)`` returns ``self``, learned results end with an underscore.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+import numpy as np
+import sympy as sp
+
+from discover.candidates import Candidate
+from discover.data.dataset import Dataset, Trajectory
+from discover.data.derivatives import estimate_derivatives, weak_form
+from discover.distillers import Samples, get_distiller
+from discover.distillers.sindy import SindyConfig
+from discover.errors import NotFittedError
+from discover.integrate import integrate
+from discover.methods import parse_methods
+from discover.progress import NullProgress
+from discover.result import RunResult
+from discover.selection import Validation, decorrelation_time, score, select, split
+from discover.surrogates import get_surrogate, resolve_device
+
+HORIZON_DECORRELATIONS = 3.0
+
+
+class Discoverer:
+    """Find governing equations dx/dt = f(x) in trajectory data.
+
+    Parameters
+    ----------
+    methods : str, default "auto"
+        Routes such as ``"sindy"`` or ``"node+sindy"`` (comma-separated); ``"auto"``
+        picks the default.
+    seed : int, default 0
+        Seeds every random step; the same data, settings and seed give the same result.
+    device : {"auto", "cpu", "cuda"}, default "auto"
+        Where neural surrogates train.
+    sindy : SindyConfig, optional
+        Search settings of the SINDy distiller.
+    progress : Progress, optional
+        Receives progress of long steps (the CLI passes a rich one).
+
+    Attributes
+    ----------
+    equations_ : dict of str to sympy.Expr
+        The selected right-hand sides.
+    best_ : Candidate
+    candidates_ : list of Candidate
+        Every candidate with its held-out scores, best first.
+    confidence_ : str
+        ``"high"``, ``"medium"`` or ``"low"``.
+    result_ : RunResult
+        Everything the report needs.
+
+    Examples
+    --------
+    >>> import discover
+    >>> data = discover.load_csv("examples/lorenz.csv")            # doctest: +SKIP
+    >>> model = discover.Discoverer(seed=0).fit(data)              # doctest: +SKIP
+    >>> model.equations_["x"]                                      # doctest: +SKIP
+    -10.0*x + 10.0*y
+    """
+
+    def __init__(self, methods="auto", seed: int = 0, device: str = "auto", sindy: SindyConfig | None = None,
+                 progress=None):
+        self.methods = methods
+        self.seed = seed
+        self.device = device
+        self.sindy = sindy
+        self.progress = progress
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, data: Dataset) -> "Discoverer":
+        routes = parse_methods(self.methods)
+        progress = self.progress or NullProgress()
+        timings: dict[str, float] = {}
+
+        @contextmanager
+        def timed(name):
+            t0 = time.perf_counter()
+            yield
+            timings[name] = round(time.perf_counter() - t0, 3)
+
+        with timed("split_and_derivatives"):
+            sp_ = split(data)
+            der = estimate_derivatives(sp_.train)
+            wf = weak_form(sp_.train, der.half_widths)
+            val_ds = Dataset(sp_.validation, data.names, data.time_name)
+            val_der = estimate_derivatives(val_ds)
+            val_smooth = [Trajectory(s.t, x, s.label) for s, x in zip(sp_.validation, val_der.smoothed)]
+        X, Y = der.stacked()
+        samples = Samples(X, Y, data.names, weak=wf, raw_states=sp_.train.stacked()[1])
+
+        candidates: list[Candidate] = []
+        for i, route in enumerate(routes):
+            with timed(route.label), progress.task(f"{route.label}: distilling") as task:
+                route_samples = samples
+                if route.surrogate:
+                    surrogate = get_surrogate(route.surrogate)(device=resolve_device(self.device))
+                    surrogate.fit(sp_.train, seed=self.seed)
+                    route_samples = Samples(X, surrogate.vector_field(X), data.names)
+                distiller = self._make_distiller(route.distiller)
+                found = distiller.fit(route_samples, seed=self.seed + i).candidates_
+                for c in found:
+                    c.method = route.label
+                candidates += found
+                task.advance()
+        candidates = _dedupe(candidates)
+
+        horizon = HORIZON_DECORRELATIONS * decorrelation_time(sp_.train.trajectories, data.n_states)
+        horizon = min(horizon, max(s.duration for s in val_smooth))
+        validation = Validation.build(val_smooth, horizon, data.n_states)
+        with timed("selection"), progress.task("scoring candidates on held-out data", total=len(candidates)) as task:
+            for c in candidates:
+                c.scores = score(c, validation, data.names)
+                task.advance()
+        chosen = select(candidates, sp_.in_sample)
+
+        self.best_ = chosen.best
+        self.candidates_ = chosen.ranked
+        self.equations_ = dict(chosen.best.equations) if chosen.best else {}
+        self.confidence_ = chosen.confidence
+        self.names_ = data.names
+        train_smooth = [Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed)]
+        self.result_ = RunResult(
+            names=data.names,
+            time_name=data.time_name,
+            candidates=chosen.ranked,
+            best=chosen.best,
+            confidence=chosen.confidence,
+            reasons=chosen.reasons,
+            agreement=chosen.agreement,
+            rule=chosen.rule,
+            train=list(sp_.train.trajectories),
+            train_smoothed=train_smooth,
+            train_derivatives=list(der.derivatives),
+            validation=list(sp_.validation),
+            validation_smoothed=val_smooth,
+            split=sp_.description,
+            in_sample=sp_.in_sample,
+            settings={
+                "methods": [r.label for r in routes],
+                "seed": self.seed,
+                "device": self.device,
+                "smoothing_half_widths": der.half_widths.tolist(),
+                "validation_horizon": horizon,
+                "selection_rule": chosen.rule,
+            },
+            timings=timings,
+            warnings=[f"Dropped {data.dropped_rows} rows with missing values."] if data.dropped_rows else [],
+        )
+        return self
+
+    def _make_distiller(self, name: str):
+        cls = get_distiller(name)
+        if name == "sindy":
+            return cls(self.sindy)
+        return cls()
+
+    # ------------------------------------------------------------------ use after fitting
+    def _check(self):
+        if not hasattr(self, "result_"):
+            raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        if self.best_ is None:
+            raise NotFittedError("No candidate survived selection, so there is no model to use; see the report.")
+
+    def predict(self, states: np.ndarray) -> np.ndarray:
+        """dx/dt of the selected equations at ``states`` (n_samples, n_states)."""
+        from discover.integrate import compile_rhs
+
+        self._check()
+        f = compile_rhs([self.equations_[n] for n in self.names_], [sp.Symbol(n) for n in self.names_])
+        return f(np.atleast_2d(np.asarray(states, dtype=float)).T).T
+
+    def simulate(self, t: np.ndarray, x0: np.ndarray) -> np.ndarray:
+        """Integrate the selected equations from ``x0`` at times ``t``; shape (len(t), n_states)."""
+        self._check()
+        sol = integrate([self.equations_[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
+                        np.atleast_2d(x0), [np.asarray(t, dtype=float)])
+        return sol.x[0]
+
+    def score(self, data: Dataset) -> float:
+        """Mean R² of the selected equations simulated from each run's first state."""
+        self._check()
+        r2 = []
+        for tr in data.trajectories:
+            sim = self.simulate(tr.t, tr.x[0])
+            tot = ((tr.x - tr.x.mean(axis=0)) ** 2).sum(axis=0)
+            r2.append(np.mean(1 - ((sim - tr.x) ** 2).sum(axis=0) / np.where(tot > 0, tot, 1)))
+        return float(np.mean(r2))
+
+    def write_report(self, out_dir, provenance: dict | None = None) -> str:
+        """Write the run folder (report.md, report.html, equations.json, figures, run.json)."""
+        from discover.report import write_run
+
+        if not hasattr(self, "result_"):
+            raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        if provenance:
+            self.result_.provenance.update(provenance)
+        return write_run(self.result_, out_dir)
+
+
+def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
+    """Merge candidates with identical formulas, keeping the first and noting the others' routes."""
+    seen: dict[tuple, Candidate] = {}
+    for c in candidates:
+        k = c.key()
+        if k in seen:
+            seen[k].settings.setdefault("also_found_by", []).append(c.method)
+        else:
+            seen[k] = c
+    return list(seen.values())

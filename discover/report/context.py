@@ -1,0 +1,96 @@
+"""The facts a report shows, gathered once for the Markdown and the HTML templates."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from discover.result import RunResult
+from discover.structure import terms
+
+CONFIDENCE_WORDS = {
+    "high": "High: the equations predict held-out data well and every term is stable under resampling.",
+    "medium": "Medium: the equations predict held-out data reasonably, but some evidence is weak.",
+    "low": "Low: treat these equations as a hypothesis to check, not a finding.",
+}
+
+
+def _fmt(v, digits=3):
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        if v != v:
+            return "—"
+        if abs(v) == float("inf"):
+            return "failed"
+        return f"{v:.{digits}f}"
+    return str(v)
+
+
+def build(result: RunResult, figures: dict[str, str]) -> dict:
+    best = result.best
+    eqs = []
+    if best is not None:
+        for v in result.names:
+            e = best.equations[v]
+            eqs.append({
+                "var": v,
+                "text": sp.sstr(e),
+                "latex": sp.latex(e),
+                "mathml": sp.mathml(sp.Eq(sp.Derivative(sp.Function(v)(sp.Symbol(result.time_name)),
+                                                        sp.Symbol(result.time_name)), e), printer="presentation"),
+                "terms": [
+                    {"term": sp.sstr(t), "coef": c, "prob": best.term_confidence.get(v, {}).get(sp.sstr(t))}
+                    for t, c in terms(e, 1e-12).items()
+                ],
+            })
+    rows = []
+    for i, c in enumerate(result.candidates):
+        s = c.scores
+        rows.append({
+            "rank": i + 1,
+            "selected": c is best,
+            "method": c.method,
+            "form": c.settings.get("form", ""),
+            "library": c.settings.get("library", ""),
+            "complexity": c.complexity,
+            "short_r2": "failed" if s.get("failed") else _fmt(s.get("short_r2")),
+            "validation_r2": "failed" if s.get("failed") else _fmt(s.get("validation_r2")),
+            "valid_time": "—" if s.get("failed") else _fmt(s.get("valid_time"), 2),
+            "equations": "; ".join(f"d{v}/dt = {sp.sstr(e)}" for v, e in c.equations.items()),
+            "note": s.get("message", ""),
+        })
+    scores = best.scores if best is not None else {}
+    prov = result.provenance
+    return {
+        "title": "Equations found by discover",
+        "names": result.names,
+        "time": result.time_name,
+        "best": best,
+        "equations": eqs,
+        "confidence": result.confidence,
+        "confidence_text": CONFIDENCE_WORDS[result.confidence],
+        "reasons": result.reasons,
+        "agreement": result.agreement,
+        "rule": result.rule,
+        "split": result.split,
+        "in_sample": result.in_sample,
+        "scores": {
+            "short_r2": _fmt(scores.get("short_r2")),
+            "validation_r2": _fmt(scores.get("validation_r2")),
+            "valid_time": _fmt(scores.get("valid_time"), 2),
+            "valid_fraction": _fmt(scores.get("valid_fraction"), 2),
+        },
+        "horizon": _fmt(result.settings.get("validation_horizon"), 3),
+        "rows": rows,
+        "figures": figures,
+        "sources": prov.get("inputs", []),
+        "n_train": sum(len(t) for t in result.train),
+        "n_val": sum(len(t) for t in result.validation),
+        "n_traj": len(result.train),
+        "methods": ", ".join(result.settings.get("methods", [])),
+        "seed": result.settings.get("seed"),
+        "timings": result.timings,
+        "warnings": result.warnings,
+        "versions": prov.get("versions", {}),
+        "command": prov.get("command", ""),
+    }

@@ -1,0 +1,144 @@
+"""Figures of a run (matplotlib, written as PNG files)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+
+from discover.integrate import compile_rhs, integrate
+from discover.result import RunResult
+
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _symbols(result):
+    return [sp.Symbol(n) for n in result.names]
+
+
+def trajectories(result: RunResult, path: Path) -> None:
+    """Held-out data against the selected model simulated from each segment's first state."""
+    plt = _plt()
+    segs = result.validation[:3]
+    smooth = result.validation_smoothed[:3]
+    d = len(result.names)
+    fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), sharex=False, squeeze=False)
+    sims = None
+    if result.best is not None:
+        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result),
+                        np.array([s.x[0] for s in smooth]), [s.t for s in smooth])
+        sims = sol.x
+    for j, name in enumerate(result.names):
+        ax = axes[j, 0]
+        for k, seg in enumerate(segs):
+            c = COLORS[k % len(COLORS)]
+            ax.plot(seg.t, seg.x[:, j], ".", ms=2.5, color=c, alpha=0.45, label=f"data: {seg.label}" if j == 0 else None)
+            if sims is not None and np.all(np.isfinite(sims[k])):
+                ax.plot(seg.t, sims[k][:, j], "-", lw=1.4, color=c, label="model" if j == 0 and k == 0 else None)
+        ax.set_ylabel(name)
+    axes[-1, 0].set_xlabel(result.time_name)
+    axes[0, 0].set_title("Held-out data (dots) and the selected equations simulated (lines)"
+                         if not result.in_sample else "Data (dots) and the selected equations simulated (lines, in-sample)")
+    axes[0, 0].legend(fontsize=7, loc="upper right", ncol=2)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def derivative_fit(result: RunResult, path: Path) -> None:
+    """Estimated dx/dt against the selected right-hand side along the first training run."""
+    plt = _plt()
+    tr, xs, dx = result.train[0], result.train_smoothed[0], result.train_derivatives[0]
+    d = len(result.names)
+    fig, axes = plt.subplots(d, 1, figsize=(8, 1.8 * d + 0.6), squeeze=False)
+    f = compile_rhs([result.best.equations[n] for n in result.names], _symbols(result)) if result.best else None
+    model = f(xs.x.T).T if f else None
+    for j, name in enumerate(result.names):
+        ax = axes[j, 0]
+        ax.plot(tr.t, dx[:, j], ".", ms=2.5, color="#777777", alpha=0.6, label="estimated from data" if j == 0 else None)
+        if model is not None:
+            ax.plot(tr.t, model[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
+        ax.set_ylabel(f"d{name}/d{result.time_name}")
+    axes[-1, 0].set_xlabel(result.time_name)
+    axes[0, 0].set_title(f"Derivative fit on training run '{tr.label}'")
+    axes[0, 0].legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def term_confidence(result: RunResult, path: Path) -> bool:
+    """Bootstrap inclusion probability of each term; returns False when there is none to show."""
+    if result.best is None or not result.best.term_confidence:
+        return False
+    plt = _plt()
+    rows = []
+    for v, probs in result.best.term_confidence.items():
+        for t, p in sorted(probs.items(), key=lambda kv: -kv[1]):
+            if p >= 0.05:
+                rows.append((f"d{v}: {t}", p))
+    if not rows:
+        return False
+    fig, ax = plt.subplots(figsize=(7, 0.28 * len(rows) + 1.0))
+    labels, values = zip(*rows[::-1])
+    colors = ["#2ca02c" if p >= 0.9 else "#ff7f0e" if p >= 0.6 else "#d62728" for p in values]
+    ax.barh(range(len(values)), values, color=colors)
+    ax.set_yticks(range(len(values)), labels, fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("inclusion probability over bootstrap refits")
+    ax.axvline(0.9, color="#999999", lw=0.8, ls="--")
+    ax.set_title("How stable each term is")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def pareto(result: RunResult, path: Path) -> None:
+    """Held-out error against complexity for every candidate, by method."""
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    methods = sorted({c.method for c in result.candidates})
+    for k, m in enumerate(methods):
+        pts = [(c.complexity, max(1 - c.scores.get("short_r2", np.nan), 1e-8)) for c in result.candidates
+               if c.method == m and not c.scores.get("failed")]
+        if pts:
+            x, y = zip(*pts)
+            ax.plot(x, y, "o", color=COLORS[k % len(COLORS)], label=m, alpha=0.8)
+    if result.best is not None and not result.best.scores.get("failed"):
+        ax.plot([result.best.complexity], [max(1 - result.best.scores["short_r2"], 1e-8)], "*", ms=16,
+                color="gold", mec="black", label="selected")
+    ax.set_yscale("log")
+    ax.set_xlabel("complexity (terms + non-polynomial operations)")
+    ax.set_ylabel("held-out error (1 - R²)")
+    ax.set_title("Candidates: accuracy against complexity")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_all(result: RunResult, folder: Path) -> dict[str, str]:
+    """Write every figure into ``folder``; return {key: file name}."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = {}
+    trajectories(result, folder / "trajectories.png")
+    out["trajectories"] = "trajectories.png"
+    if result.best is not None:
+        derivative_fit(result, folder / "derivatives.png")
+        out["derivatives"] = "derivatives.png"
+    if term_confidence(result, folder / "confidence.png"):
+        out["confidence"] = "confidence.png"
+    pareto(result, folder / "pareto.png")
+    out["pareto"] = "pareto.png"
+    return out

@@ -1,0 +1,160 @@
+"""Writing and reading a run folder.
+
+``DIR/`` holds ``report.md``, ``report.html`` (self-contained: figures as data URIs,
+equations as MathML, no script or font fetched from anywhere), ``equations.json``,
+``figures/``, ``run.json`` (settings, seed, versions, input hashes, timings) and
+``data.npz`` (the trajectories the report was drawn from, so ``discover report DIR``
+can render it again). The folder is built beside its destination and moved into place
+only when complete, so a failed run never leaves a half-written report over a good one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from discover.candidates import Candidate
+from discover.data.dataset import Trajectory
+from discover.errors import DataError
+from discover.report import context, equations_json, figures
+from discover.result import RunResult
+
+PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
+            "matplotlib", "jinja2")
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for p in PACKAGES:
+        try:
+            out[p] = metadata.version(p)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def _env():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("discover.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=False,
+        lstrip_blocks=False,
+        keep_trailing_newline=True,
+    )
+
+
+def render(result: RunResult, folder: Path) -> None:
+    """Write figures, report.md, report.html and equations.json into ``folder``."""
+    figs = figures.write_all(result, folder / "figures")
+    ctx = context.build(result, figs)
+    env = _env()
+    (folder / "report.md").write_text(env.get_template("report.md.j2").render(**ctx), encoding="utf-8")
+    images = {
+        k: "data:image/png;base64," + base64.b64encode((folder / "figures" / v).read_bytes()).decode()
+        for k, v in figs.items()
+    }
+    (folder / "report.html").write_text(env.get_template("report.html.j2").render(images=images, **ctx),
+                                        encoding="utf-8")
+    (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
+                                           encoding="utf-8")
+
+
+def _save_data(result: RunResult, path: Path) -> None:
+    arrays = {}
+    for group in ("train", "train_smoothed", "validation", "validation_smoothed"):
+        for i, tr in enumerate(getattr(result, group)):
+            arrays[f"{group}/{i}/t"] = tr.t
+            arrays[f"{group}/{i}/x"] = tr.x
+    for i, d in enumerate(result.train_derivatives):
+        arrays[f"train_derivatives/{i}"] = d
+    np.savez_compressed(path, **arrays)
+
+
+def _run_json(result: RunResult) -> dict:
+    labels = {g: [t.label for t in getattr(result, g)] for g in ("train", "validation")}
+    return {
+        "schema": "discover.run/1",
+        "settings": result.settings,
+        "provenance": {**result.provenance, "versions": result.provenance.get("versions") or versions()},
+        "timings": result.timings,
+        "split": {"description": result.split, "in_sample": result.in_sample, "labels": labels},
+        "selection": {"confidence": result.confidence, "reasons": result.reasons, "agreement": result.agreement,
+                      "rule": result.rule},
+        "warnings": result.warnings,
+    }
+
+
+def write_run(result: RunResult, out_dir: str | Path) -> str:
+    """Write the complete run folder at ``out_dir`` (replacing an older one only on success)."""
+    out = Path(out_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result.provenance.setdefault("versions", versions())
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        render(result, tmp)
+        _save_data(result, tmp / "data.npz")
+        (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return str(out)
+
+
+def load_run(run_dir: str | Path) -> RunResult:
+    """Read a run folder back into a :class:`RunResult`."""
+    d = Path(run_dir)
+    need = [d / "equations.json", d / "run.json", d / "data.npz"]
+    missing = [p.name for p in need if not p.exists()]
+    if missing:
+        raise DataError(f"'{d}' is not a discover run folder (missing {', '.join(missing)}); give the folder `discover run --out` wrote.")
+    eq = json.loads((d / "equations.json").read_text())
+    run = json.loads((d / "run.json").read_text())
+    names = tuple(eq["variables"])
+    cands = [Candidate.from_dict(c, names) for c in eq["candidates"]]
+    best = cands[0] if eq.get("best") else None
+    data = np.load(d / "data.npz")
+
+    def trajs(group):
+        labels = run["split"]["labels"].get(group.replace("_smoothed", ""), [])
+        out, i = [], 0
+        while f"{group}/{i}/t" in data:
+            out.append(Trajectory(data[f"{group}/{i}/t"], data[f"{group}/{i}/x"], labels[i] if i < len(labels) else str(i)))
+            i += 1
+        return out
+
+    derivs, i = [], 0
+    while f"train_derivatives/{i}" in data:
+        derivs.append(data[f"train_derivatives/{i}"])
+        i += 1
+    sel = run["selection"]
+    return RunResult(
+        names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
+        reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
+        train_smoothed=trajs("train_smoothed"), train_derivatives=derivs, validation=trajs("validation"),
+        validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
+        in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
+        timings=run["timings"], warnings=run.get("warnings", []),
+    )
+
+
+def rerender(run_dir: str | Path) -> str:
+    """Render the report of an existing run folder again (``discover report``)."""
+    result = load_run(run_dir)
+    return write_run(result, run_dir)

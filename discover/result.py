@@ -1,0 +1,49 @@
+"""RunResult: everything a run produced, as plain data that the report renders.
+
+The report package reads only this object, so a run folder can be rendered again later
+(``discover report RUN_DIR``) from what it saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from discover.candidates import Candidate
+from discover.data.dataset import Trajectory
+
+
+@dataclass
+class RunResult:
+    """Attributes
+    ----------
+    names, time_name : state names and time column name
+    candidates : list of Candidate, ranked best first (``candidates[0]`` is the pick when ``best`` is set)
+    best : Candidate or None
+    confidence, reasons, agreement, rule : the selection's verdict and its grounds
+    train, train_smoothed : training trajectories as measured and smoothed
+    train_derivatives : list of ndarray, estimated dx/dt of each training run
+    validation, validation_smoothed : held-out segments as measured and smoothed
+    split : sentence describing how data were held out; ``in_sample`` when nothing was
+    settings : resolved settings; ``provenance``: inputs, versions, seed; ``timings``
+    warnings : messages about the input the user should read
+    """
+
+    names: tuple[str, ...]
+    time_name: str
+    candidates: list[Candidate]
+    best: Candidate | None
+    confidence: str
+    reasons: list[str]
+    agreement: list[str]
+    rule: str
+    train: list[Trajectory]
+    train_smoothed: list[Trajectory]
+    train_derivatives: list
+    validation: list[Trajectory]
+    validation_smoothed: list[Trajectory]
+    split: str
+    in_sample: bool
+    settings: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)

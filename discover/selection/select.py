@@ -1,0 +1,106 @@
+"""Choosing the best candidate and saying how sure the choice is.
+
+The rule (named ``simplest-within-tolerance``): among candidates that did not fail, take
+the least complex one whose short-horizon held-out error is within ``TOLERANCE`` (relative)
+of the best error, or below the noise floor ``FLOOR``. Extra terms that do not improve
+held-out prediction are not worth reading; missing terms show up as a clear jump in error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from discover.candidates import Candidate
+from discover.structure import terms
+
+TOLERANCE = 0.10
+FLOOR = 1e-3
+RULE = "simplest-within-tolerance"
+
+
+def _error(c: Candidate) -> float:
+    s = c.scores
+    if s.get("failed", True):
+        return float("inf")
+    return max(0.0, 1.0 - s["short_r2"])
+
+
+def structure_key(c: Candidate) -> tuple:
+    return tuple(sorted((v, str(t)) for v, e in c.equations.items() for t in terms(e, 1e-12)))
+
+
+@dataclass
+class Selection:
+    """Outcome of selection.
+
+    Attributes
+    ----------
+    best : Candidate or None
+    ranked : list of Candidate
+        Every candidate, best first, then by held-out error.
+    agreement : list of str
+        Methods (other than the best's) whose candidates share the best's structure.
+    confidence : str
+        ``"high"``, ``"medium"`` or ``"low"``.
+    reasons : list of str
+        Sentences that justify the confidence level, for the report.
+    """
+
+    best: Candidate | None
+    ranked: list[Candidate]
+    agreement: list[str] = field(default_factory=list)
+    confidence: str = "low"
+    reasons: list[str] = field(default_factory=list)
+    rule: str = RULE
+
+
+def select(candidates: list[Candidate], in_sample: bool = False) -> Selection:
+    ok = [c for c in candidates if np.isfinite(_error(c))]
+    if not ok:
+        return Selection(None, list(candidates), [], "low", ["every candidate failed when simulated on held-out data"])
+    best_err = min(_error(c) for c in ok)
+    limit = max(best_err * (1 + TOLERANCE), best_err + FLOOR)
+    eligible = [c for c in ok if _error(c) <= limit]
+    best = min(eligible, key=lambda c: (c.complexity, _error(c)))
+    ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
+    key = structure_key(best)
+    agreement = sorted({c.method for c in ok if c is not best and structure_key(c) == key and c.method != best.method})
+    same_forms = sorted({c.settings.get("form") for c in ok if structure_key(c) == key and c.settings.get("form")})
+    confidence, reasons = _confidence(best, ranked, agreement, same_forms, in_sample)
+    return Selection(best, ranked, agreement, confidence, reasons)
+
+
+def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool) -> tuple[str, list[str]]:
+    r2 = best.scores.get("short_r2", float("nan"))
+    reasons = [f"held-out short-horizon R² is {r2:.3f}"]
+    probs = [
+        conf.get(str(t), 0.0)
+        for v, conf in best.term_confidence.items()
+        for t in terms(best.equations[v], 1e-12)
+    ]
+    min_prob = min(probs) if probs else None
+    if min_prob is not None:
+        reasons.append(f"the least stable term is kept in {min_prob:.0%} of bootstrap refits")
+    if agreement:
+        reasons.append(f"{', '.join(agreement)} found the same structure")
+    if len(forms) > 1:
+        reasons.append(f"the {' and '.join(forms)} forms of the regression agree on the structure")
+    rivals = [c for c in ranked[1:] if np.isfinite(_error(c)) and structure_key(c) != structure_key(best)]
+    if rivals:
+        gap = _error(rivals[0]) - _error(best)
+        if gap < 0:
+            reasons.append(
+                f"a more complex candidate ({rivals[0].complexity} terms) fits held-out data slightly better"
+            )
+    if in_sample:
+        reasons.append("the data were too short to hold any out, so the scores are in-sample")
+    stable = min_prob is None or min_prob >= 0.9
+    if r2 >= 0.95 and stable and not in_sample:
+        level = "high"
+    elif r2 >= 0.8 and (min_prob is None or min_prob >= 0.6):
+        level = "medium"
+    else:
+        level = "low"
+    return level, reasons

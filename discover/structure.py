@@ -1,0 +1,101 @@
+"""Terms of an equation, complexity, and comparison with a known ground truth.
+
+"Structure" is the set of terms after algebraic expansion: ``-10*x + 10*y`` has the terms
+``x`` and ``y``. Two systems have the same structure when every equation has the same
+set of terms, whatever the coefficients. Used by selection (complexity), tests and
+benchmarks (recovery against ground truth).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import sympy as sp
+
+
+def terms(expr: sp.Expr, tol: float = 0.0) -> dict[sp.Expr, float]:
+    """Map each term of the expanded expression to its numeric coefficient.
+
+    Terms whose coefficient's magnitude is at most ``tol`` are dropped. The constant term
+    is keyed by ``1``.
+    """
+    expanded = sp.expand(sp.sympify(expr))
+    out: dict[sp.Expr, float] = {}
+    for term, coef in expanded.as_coefficients_dict().items():
+        if not coef.is_number:
+            continue
+        # as_coefficients_dict leaves numeric factors inside function arguments alone
+        value = float(coef)
+        if abs(value) > tol:
+            out[term] = out.get(term, 0.0) + value
+    return out
+
+
+_C = sp.Symbol("c")
+
+
+def skeleton(term: sp.Expr) -> sp.Expr:
+    """The term with inner numeric constants replaced by ``c`` (``x/(x + 0.3)`` -> ``x/(c + x)``).
+
+    Integer exponents are kept; they are part of the structure.
+    """
+    reps = {a: _C for a in term.atoms(sp.Float, sp.Rational) if not (a.is_Integer)}
+    return term.xreplace(reps) if reps else term
+
+
+def complexity(expr: sp.Expr) -> int:
+    """Number of terms plus the number of non-polynomial operations (functions, divisions)."""
+    expr = sp.sympify(expr)
+    n = len(terms(expr)) or 1
+    n += sum(1 for _ in expr.atoms(sp.Function))
+    n += sum(1 for p in expr.atoms(sp.Pow) if p.exp.is_number and p.exp < 0)
+    return n
+
+
+def system_complexity(equations: Mapping[str, sp.Expr]) -> int:
+    return int(sum(complexity(e) for e in equations.values()))
+
+
+def _by_skeleton(term_map: dict) -> dict:
+    out: dict = {}
+    for k, v in term_map.items():
+        key = skeleton(k)
+        out[key] = out.get(key, 0.0) + v
+    return out
+
+
+def compare(found: Mapping[str, sp.Expr], truth: Mapping[str, sp.Expr], tol: float = 1e-8) -> dict:
+    """Score a found system against the true one.
+
+    Returns
+    -------
+    dict with keys
+        ``exact`` (same term set in every equation), ``precision``, ``recall``, ``f1``
+        (over all (variable, term) pairs), ``coef_error`` (median relative error of
+        the true terms that were found; NaN if none) and ``max_coef_error``.
+    """
+    tp = fp = fn = 0
+    errors = []
+    exact = True
+    for var, true_expr in truth.items():
+        t_terms = _by_skeleton(terms(true_expr, tol))
+        f_terms = _by_skeleton(terms(found.get(var, sp.Integer(0)), tol))
+        ts, fs = set(t_terms), set(f_terms)
+        exact &= ts == fs
+        tp += len(ts & fs)
+        fp += len(fs - ts)
+        fn += len(ts - fs)
+        for k in ts & fs:
+            errors.append(abs(f_terms[k] - t_terms[k]) / abs(t_terms[k]))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "exact": bool(exact),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "coef_error": float(np.median(errors)) if errors else float("nan"),
+        "max_coef_error": float(np.max(errors)) if errors else float("nan"),
+    }
