@@ -44,8 +44,10 @@ def compile_rhs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]):
     fn = sp.lambdify(list(symbols), list(exprs), modules="numpy")
 
     def f(X: np.ndarray) -> np.ndarray:
-        out = fn(*X)
-        return np.stack([np.broadcast_to(np.asarray(o, dtype=float), X.shape[1:]) for o in out])
+        out = np.empty(X.shape)
+        for i, o in enumerate(fn(*X)):
+            out[i] = o  # constants broadcast
+        return out
 
     return f
 
@@ -57,9 +59,9 @@ def integrate(
     times: Sequence[np.ndarray],
     bound: float | None = None,
     max_evals: int = 20000,
-    rtol: float = 1e-6,
-    atol: float = 1e-9,
-    method: str = "LSODA",
+    rtol: float = 1e-5,
+    atol: float = 1e-8,
+    method: str = "auto",
 ) -> Solution:
     """Integrate the system from several initial states at once.
 
@@ -73,6 +75,10 @@ def integrate(
         ``times[i] - times[i][0]`` so that all runs share one stacked solve.
     bound : float, optional
         Abort when any state's magnitude exceeds this (blow-up).
+    method : str
+        A :func:`scipy.integrate.solve_ivp` method, or ``"auto"``: explicit RK45 first
+        (cheap for the many stacked runs of selection) and LSODA if that runs out of
+        evaluations (the system is stiff).
     max_evals : int
         Abort after this many right-hand-side evaluations.
     """
@@ -99,6 +105,11 @@ def integrate(
     nan = [np.full((len(r), d), np.nan) for r in rel]
     if horizon <= 0:
         return Solution([np.repeat(x0[i : i + 1], len(r), axis=0) for i, r in enumerate(rel)], True)
+    if method == "auto":
+        first = integrate(exprs, symbols, x0, times, bound, max_evals, rtol, atol, "RK45")
+        if first.ok or "too many steps" not in first.message:
+            return first
+        method = "LSODA"
     try:
         sol = solve_ivp(rhs, (0.0, horizon), x0.reshape(-1), method=method, dense_output=True, rtol=rtol, atol=atol)
     except _Abort as exc:

@@ -114,12 +114,16 @@ class Discoverer:
 
         horizon = HORIZON_DECORRELATIONS * decorrelation_time(sp_.train.trajectories, data.n_states)
         horizon = min(horizon, max(s.duration for s in val_smooth))
-        validation = Validation.build(val_smooth, horizon, data.n_states)
+        validation = Validation.build(val_smooth, sp_.validation, horizon, data.stacked()[1].var(axis=0))
         with timed("selection"), progress.task("scoring candidates on held-out data", total=len(candidates)) as task:
             for c in candidates:
                 c.scores = score(c, validation, data.names)
                 task.advance()
-        chosen = select(candidates, sp_.in_sample)
+        variance = data.stacked()[1].var(axis=0)
+        raw_train = sp_.train.stacked()[1]
+        noise_var = np.mean((raw_train - X) ** 2, axis=0)
+        noise = float(np.mean(noise_var / np.where(variance > 0, variance, 1.0)))
+        chosen = select(candidates, sp_.in_sample, noise=noise)
 
         self.best_ = chosen.best
         self.candidates_ = chosen.ranked
@@ -149,6 +153,7 @@ class Discoverer:
                 "device": self.device,
                 "smoothing_half_widths": der.half_widths.tolist(),
                 "validation_horizon": horizon,
+                "noise_estimate": noise,
                 "selection_rule": chosen.rule,
             },
             timings=timings,

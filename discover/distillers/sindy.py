@@ -42,6 +42,8 @@ class SindyConfig:
         Rows used for the strong form (evenly subsampled beyond this).
     max_features : int
         Highest library size; degrees that exceed it are skipped.
+    ridge : float
+        Ridge weight of the thresholding iterations, relative to the columns' squared norm.
     """
 
     degrees: tuple[int, ...] = (1, 2, 3)
@@ -51,6 +53,7 @@ class SindyConfig:
     bootstrap: int = 24
     max_rows: int = 20000
     max_features: int = 120
+    ridge: float = 1e-5
 
 
 def _polynomial_library(degree: int, n_states: int):
@@ -78,6 +81,11 @@ def _compress(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _stlsq(A: np.ndarray, b: np.ndarray, threshold: float, alpha: float = 1e-8, max_iter: int = 30) -> np.ndarray:
     """Sequentially thresholded least squares, as pysindy's ``STLSQ`` computes it.
 
+    ``alpha`` is the ridge weight relative to the mean squared column norm, so it means the
+    same whatever the number of rows. The ridge keeps the thresholding stable when library
+    columns are nearly collinear (a conserved quantity such as S + I + R makes ``1, S, I, R``
+    dependent); the final coefficients are plain least squares on the support.
+
     Written out because the sweep and the bootstrap run it hundreds of times on tiny
     compressed problems, where ``pysindy.STLSQ.fit`` spends ~25 ms per call in input
     validation; tests check that both give the same coefficients.
@@ -88,6 +96,7 @@ def _stlsq(A: np.ndarray, b: np.ndarray, threshold: float, alpha: float = 1e-8, 
     """
     n_feat = A.shape[1]
     G = A.T @ A
+    alpha = alpha * np.mean(np.diag(G))
     Ab = A.T @ b
     coef = np.zeros((b.shape[1], n_feat))
     for j in range(b.shape[1]):
@@ -168,7 +177,7 @@ class SINDy(BaseDistiller):
                 An, bn = A / a_scale, b / b_scale
                 Rn, qb = _compress(An, bn)
                 for thr in cfg.thresholds:
-                    coef = _stlsq(Rn, qb, thr) * b_scale[:, None] / a_scale[None, :]
+                    coef = _stlsq(Rn, qb, thr, alpha=cfg.ridge) * b_scale[:, None] / a_scale[None, :]
                     support = coef != 0
                     if not support.any(axis=1).all():
                         continue  # an equation with no term at all
@@ -176,7 +185,9 @@ class SINDy(BaseDistiller):
                     if key in found:
                         continue
                     resid = (Theta_e @ coef.T - Ye) / y_scale
+                    own = (A @ coef.T - b) / b_scale
                     found[key] = {
+                        "own_error": float(np.mean(own**2)),
                         "coef": coef,
                         "terms": terms,
                         "degree": degree,
@@ -185,6 +196,7 @@ class SINDy(BaseDistiller):
                         "n_terms": int(support.sum()),
                         "error": float(np.mean(resid**2)),
                         "problem": (An, bn, a_scale, b_scale),
+                        "ridge": cfg.ridge,
                     }
         front = self._pareto(list(found.values()), cfg.max_candidates)
         candidates = []
@@ -205,28 +217,24 @@ class SINDy(BaseDistiller):
 
     @staticmethod
     def _pareto(entries: list[dict], limit: int) -> list[dict]:
-        """For each number of terms keep the best fit, then keep only improving steps."""
-        best: dict[int, dict] = {}
-        for e in sorted(entries, key=lambda e: (e["n_terms"], e["error"], e["degree"])):
-            if e["n_terms"] not in best or e["error"] < best[e["n_terms"]]["error"]:
-                best[e["n_terms"]] = e
-        front, floor = [], np.inf
-        for k in sorted(best):
-            if best[k]["error"] < floor * (1 - 1e-3):
-                front.append(best[k])
-                floor = best[k]["error"]
-        # Also keep the weak-form member of each size on the front (a second opinion on noisy data).
-        forms = {e["form"] for e in entries}
-        if len(forms) > 1:
-            sizes = {e["n_terms"] for e in front}
-            for e in sorted(entries, key=lambda e: e["error"]):
-                if e["form"] != front[0]["form"] and e["n_terms"] in sizes and all(
-                    f["n_terms"] != e["n_terms"] or f["form"] != e["form"] for f in front
-                ):
-                    front.append(e)
-        if len(front) > limit:
-            # Keep the sizes nearest the knee of the front: the simplest ones with a low error.
-            front = sorted(front, key=lambda e: e["error"])[:limit]
+        """The Pareto front of each form (fit error on its own problem against number of terms).
+
+        For each number of terms the best fit is kept, then only sizes that improve on every
+        simpler one. The forms are judged separately because their errors are not on one scale.
+        """
+        front = []
+        for form in sorted({e["form"] for e in entries}):
+            best: dict[int, dict] = {}
+            for e in entries:
+                if e["form"] == form and (e["n_terms"] not in best or e["own_error"] < best[e["n_terms"]]["own_error"]):
+                    best[e["n_terms"]] = e
+            steps, floor = [], np.inf
+            for k in sorted(best):
+                if best[k]["own_error"] < floor * (1 - 1e-3):
+                    steps.append(best[k])
+                    floor = best[k]["own_error"]
+            # Keep the simplest members: past the knee, more terms only chase noise.
+            front += steps[: max(1, limit // 2)]
         return sorted(front, key=lambda e: (e["n_terms"], e["error"]))
 
     @staticmethod
@@ -239,7 +247,7 @@ class SINDy(BaseDistiller):
         m = An.shape[0]
         for _ in range(n_boot):
             idx = rng.integers(0, m, size=m)
-            counts += _stlsq(*_compress(An[idx], bn[idx]), entry["threshold"]) != 0
+            counts += _stlsq(*_compress(An[idx], bn[idx]), entry["threshold"], alpha=entry["ridge"]) != 0
         prob = counts / n_boot
         out = {}
         for i, v in enumerate(names):

@@ -2,9 +2,10 @@
 
 Two views of the same simulation:
 
-* **short-horizon error**: from many starting states inside each held-out segment, the
-  candidate is integrated over a horizon of a few decorrelation times of the data and
-  compared with the (smoothed) measurements. Normalised by each variable's variance and
+* **short-horizon error**: from many (smoothed) starting states inside each held-out
+  segment, the candidate is integrated over a horizon of a few decorrelation times of the
+  data and compared with the raw measurements (comparing with smoothed data would reward
+  models fitted to the smoother's own bias). Normalised by each variable's variance and
   averaged, it is the error selection ranks on; it stays meaningful for chaotic systems,
   whose long-run trajectories diverge from the data even when the model is exact.
 * **long-horizon fit**: from the start of each segment over its whole length, the R² of
@@ -49,16 +50,19 @@ class Validation:
     """Held-out segments prepared for scoring (smoothed states, horizon, windows)."""
 
     segments: tuple[Trajectory, ...]
+    measured: tuple[Trajectory, ...]
     variance: np.ndarray
     horizon: float
     starts: tuple[np.ndarray, ...]
     bound: float
 
     @classmethod
-    def build(cls, segments, horizon_time: float, n_states: int) -> "Validation":
+    def build(cls, segments, measured, horizon_time: float, variance: np.ndarray) -> "Validation":
+        """``segments`` are smoothed (simulations start from them); ``measured`` are the raw
+        data the simulations are compared with; ``variance`` is each variable's variance
+        over the whole data set (so a flat held-out segment does not inflate errors)."""
         x = np.concatenate([s.x for s in segments])
-        var = x.var(axis=0)
-        var = np.where(var > 0, var, 1.0)
+        var = np.where(variance > 0, variance, 1.0)
         starts = []
         for s in segments:
             rel = s.t - s.t[0]
@@ -69,19 +73,19 @@ class Validation:
                     nxt = r + horizon_time / 2
             starts.append(np.array(idx or [0], dtype=int))
         span = np.abs(x).max(axis=0) + np.sqrt(var)
-        return cls(tuple(segments), var, horizon_time, tuple(starts), float(20 * span.max()))
+        return cls(tuple(segments), tuple(measured), var, horizon_time, tuple(starts), float(20 * span.max()))
 
 
 def _windows(validation: Validation):
     """Time grids and initial states of the short-horizon windows."""
     times, x0, refs = [], [], []
-    for seg, st in zip(validation.segments, validation.starts):
+    for seg, raw, st in zip(validation.segments, validation.measured, validation.starts):
         for i in st:
             end = np.searchsorted(seg.t, seg.t[i] + validation.horizon, side="right")
             end = max(end, i + 2)
             times.append(seg.t[i:end])
             x0.append(seg.x[i])
-            refs.append(seg.x[i:end])
+            refs.append(raw.x[i:end])
     return times, np.array(x0), refs
 
 
@@ -111,7 +115,7 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         return {"failed": False, "short_r2": short_r2, "validation_r2": float("-inf"), "valid_time": 0.0,
                 "valid_fraction": 0.0, "message": f"whole-segment simulation failed: {long.message}"}
     r2s, vts, fracs = [], [], []
-    for seg, sim in zip(validation.segments, long.x):
+    for seg, sim in zip(validation.measured, long.x):
         resid = ((sim - seg.x) ** 2).sum(axis=0)
         tot = ((seg.x - seg.x.mean(axis=0)) ** 2).sum(axis=0)
         r2s.append(np.mean(1 - resid / np.where(tot > 0, tot, 1.0)))

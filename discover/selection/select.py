@@ -1,8 +1,9 @@
 """Choosing the best candidate and saying how sure the choice is.
 
 The rule (named ``simplest-within-tolerance``): among candidates that did not fail, take
-the least complex one whose short-horizon held-out error is within ``TOLERANCE`` (relative)
-of the best error, or below the noise floor ``FLOOR``. Extra terms that do not improve
+the least complex one whose short-horizon held-out error, less the part that measurement
+noise alone explains, is within ``TOLERANCE`` (relative) of the best, or within ``FLOOR``
+(0.1% of each variable's variance) of it. Extra terms that do not improve
 held-out prediction are not worth reading; missing terms show up as a clear jump in error.
 """
 
@@ -56,13 +57,29 @@ class Selection:
     rule: str = RULE
 
 
-def select(candidates: list[Candidate], in_sample: bool = False) -> Selection:
+def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:
+    """Pick a candidate.
+
+    Parameters
+    ----------
+    candidates : list of Candidate
+        With ``scores`` filled by :func:`discover.selection.score`.
+    in_sample : bool
+        The scores were computed on training data (nothing could be held out).
+    noise : float
+        Normalised error that measurement noise alone causes (estimated from the
+        smoothing residuals); errors below it carry no information about the model.
+    """
     ok = [c for c in candidates if np.isfinite(_error(c))]
     if not ok:
         return Selection(None, list(candidates), [], "low", ["every candidate failed when simulated on held-out data"])
-    best_err = min(_error(c) for c in ok)
-    limit = max(best_err * (1 + TOLERANCE), best_err + FLOOR)
-    eligible = [c for c in ok if _error(c) <= limit]
+
+    def excess(c):
+        return max(_error(c) - noise, 0.0)
+
+    best_err = min(excess(c) for c in ok)
+    limit = best_err * (1 + TOLERANCE) + FLOOR
+    eligible = [c for c in ok if excess(c) <= limit]
     best = min(eligible, key=lambda c: (c.complexity, _error(c)))
     ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
     key = structure_key(best)
