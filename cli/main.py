@@ -36,12 +36,12 @@ def _user_errors():
         try:
             yield
         except DiscoverError as exc:
-            err.print(f"[bold red]Error:[/bold red] {exc}", highlight=False)
+            err.print(f"[bold red]Error:[/bold red] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
         finally:
             for w in caught:
                 if w.category.__module__.startswith("discover"):
-                    err.print(f"[yellow]Warning:[/yellow] {w.message}", highlight=False)
+                    err.print(f"[yellow]Warning:[/yellow] {w.message}", highlight=False, soft_wrap=True)
 
 
 def _read_config(path: Optional[Path]) -> dict:
@@ -90,7 +90,6 @@ def run(
         from discover.api import run as run_pipeline
         from cli.progress import RichProgress
 
-        err.print(f"Reading {', '.join(str(d) for d in data)}")
         model = run_pipeline(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
             seed=settings["seed"], device=settings["device"], progress=RichProgress(err),

@@ -14,6 +14,14 @@ CONFIDENCE_WORDS = {
 }
 
 
+RULE_WORDS = {
+    "simplest-within-tolerance": "the least complex candidate whose short-horizon held-out error, beyond what "
+    "measurement noise explains, is within 10% (or 0.01% of the variance) of the best.",
+    "aicc-in-sample": "nothing could be held out, so the pick minimises the corrected Akaike information criterion "
+    "of the in-sample simulation error, which charges each extra term.",
+}
+
+
 def _fmt(v, digits=3):
     if v is None:
         return "—"
@@ -36,8 +44,8 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
                 "var": v,
                 "text": sp.sstr(e),
                 "latex": sp.latex(e),
-                "mathml": sp.mathml(sp.Eq(sp.Derivative(sp.Function(v)(sp.Symbol(result.time_name)),
-                                                        sp.Symbol(result.time_name)), e), printer="presentation"),
+                "mathml": '<math display="block">' + sp.mathml(sp.Eq(sp.Derivative(sp.Function(v)(sp.Symbol(result.time_name)),
+                                                        sp.Symbol(result.time_name)), e), printer="presentation") + "</math>",
                 "terms": [
                     {"term": sp.sstr(t), "coef": c, "prob": best.term_confidence.get(v, {}).get(sp.sstr(t))}
                     for t, c in terms(e, 1e-12).items()
@@ -72,6 +80,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "reasons": result.reasons,
         "agreement": result.agreement,
         "rule": result.rule,
+        "rule_text": RULE_WORDS.get(result.rule, ""),
         "split": result.split,
         "in_sample": result.in_sample,
         "scores": {

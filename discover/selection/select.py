@@ -3,7 +3,11 @@
 The rule (named ``simplest-within-tolerance``): among candidates that did not fail, take
 the least complex one whose short-horizon held-out error, less the part that measurement
 noise alone explains, is within ``TOLERANCE`` (relative) of the best, or within ``FLOOR``
-(0.1% of each variable's variance) of it. Extra terms that do not improve
+(0.01% of each variable's variance) of it.
+
+When the data are too short to hold anything out, the scores are in-sample and extra
+terms always look good; the pick then minimises the corrected Akaike information criterion
+(AICc, Hurvich & Tsai 1989) of the simulation error instead (rule ``aicc-in-sample``). Extra terms that do not improve
 held-out prediction are not worth reading; missing terms show up as a clear jump in error.
 """
 
@@ -17,7 +21,7 @@ from discover.candidates import Candidate
 from discover.structure import terms
 
 TOLERANCE = 0.10
-FLOOR = 1e-3
+FLOOR = 1e-4
 RULE = "simplest-within-tolerance"
 
 
@@ -26,6 +30,14 @@ def _error(c: Candidate) -> float:
     if s.get("failed", True):
         return float("inf")
     return max(0.0, 1.0 - s["short_r2"])
+
+
+def _aicc(c: Candidate) -> float:
+    n = max(int(c.scores.get("n_compared", 0)), 1)
+    k = c.complexity
+    err = max(_error(c), 1e-12)
+    penalty = 2 * k + (2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf)
+    return n * np.log(err) + penalty
 
 
 def structure_key(c: Candidate) -> tuple:
@@ -77,16 +89,21 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
     def excess(c):
         return max(_error(c) - noise, 0.0)
 
-    best_err = min(excess(c) for c in ok)
-    limit = best_err * (1 + TOLERANCE) + FLOOR
-    eligible = [c for c in ok if excess(c) <= limit]
-    best = min(eligible, key=lambda c: (c.complexity, _error(c)))
+    rule = RULE
+    if in_sample:
+        rule = "aicc-in-sample"
+        best = min(ok, key=_aicc)
+    else:
+        best_err = min(excess(c) for c in ok)
+        limit = best_err * (1 + TOLERANCE) + FLOOR
+        eligible = [c for c in ok if excess(c) <= limit]
+        best = min(eligible, key=lambda c: (c.complexity, _error(c)))
     ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
     key = structure_key(best)
     agreement = sorted({c.method for c in ok if c is not best and structure_key(c) == key and c.method != best.method})
     same_forms = sorted({c.settings.get("form") for c in ok if structure_key(c) == key and c.settings.get("form")})
     confidence, reasons = _confidence(best, ranked, agreement, same_forms, in_sample)
-    return Selection(best, ranked, agreement, confidence, reasons)
+    return Selection(best, ranked, agreement, confidence, reasons, rule)
 
 
 def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool) -> tuple[str, list[str]]:

@@ -1,0 +1,36 @@
+# Two commands a new user needs: `make demo` (set up, run the Lorenz example, write a report)
+# and `make test` (set up, run the tests). Both create .venv and install with pip.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: setup demo test test-all reports clean
+
+$(BIN)/discover: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(BIN)/discover
+
+setup: $(BIN)/discover
+
+demo: setup
+	$(BIN)/discover run examples/lorenz.csv --out runs/lorenz
+	@echo "Open runs/lorenz/report.html"
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-all: setup
+	$(BIN)/python -m pytest -q -m "slow or not slow"
+
+# Regenerate the example data and the committed example reports.
+reports: setup
+	$(BIN)/discover generate lorenz --noise 0.01 --points 4000 --seed 0 -o examples/lorenz.csv
+	$(BIN)/discover generate lotka_volterra --noise 0.01 --points 600 --trajectories 3 --seed 1 -o examples/lotka_volterra.csv
+	$(BIN)/discover run examples/lorenz.csv --out reports/lorenz
+	$(BIN)/discover run examples/lotka_volterra.csv --out reports/lotka_volterra
+	$(BIN)/discover run examples/lynx_hare.csv --time year --out reports/lynx_hare
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

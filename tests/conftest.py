@@ -1,0 +1,36 @@
+import numpy as np
+import pytest
+
+from discover.systems import generate, get_system, to_frame
+
+
+@pytest.fixture
+def write_system(tmp_path):
+    """Write a generated reference system to a CSV and return (path, system)."""
+
+    def _write(name, noise=0.0, points=1000, trajectories=3, seed=0, uneven=False):
+        system = get_system(name)
+        data = generate(system, points=points, trajectories=trajectories, noise=noise, seed=seed, uneven=uneven)
+        path = tmp_path / f"{name}_{noise}_{trajectories}_{seed}.csv"
+        to_frame(data).to_csv(path, index=False)
+        return path, system
+
+    return _write
+
+
+@pytest.fixture
+def csv(tmp_path):
+    """Write text to a CSV file and return its path."""
+
+    def _csv(text, name="data.csv"):
+        p = tmp_path / name
+        p.write_text(text)
+        return p
+
+    return _csv
+
+
+def ramp_csv(n=30, cols="t,x,y"):
+    t = np.linspace(0, 3, n)
+    rows = [cols] + [f"{a:.4f},{np.sin(a):.5f},{np.cos(a):.5f}" for a in t]
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,50 @@
+import warnings
+
+import numpy as np
+import pysindy as ps
+import pytest
+import sympy as sp
+
+from discover.distillers import REGISTRY, SINDy, Samples
+from discover.distillers.sindy import _stlsq
+from discover.errors import NotFittedError
+
+
+def test_stlsq_matches_pysindy():
+    rng = np.random.default_rng(0)
+    for _ in range(15):
+        A = rng.standard_normal((200, 10))
+        w = rng.standard_normal((10, 3)) * (rng.random((10, 3)) < 0.4)
+        b = A @ w + 0.05 * rng.standard_normal((200, 3))
+        thr = rng.uniform(0.05, 0.8)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ref = ps.STLSQ(threshold=thr, alpha=1e-8, max_iter=30).fit(A, b).coef_
+        # our alpha is relative to the mean squared column norm (~200 here)
+        ours = _stlsq(A, b, thr, alpha=1e-8 / np.mean(np.sum(A**2, axis=0)))
+        np.testing.assert_allclose(ours, ref, atol=1e-8)
+
+
+@pytest.mark.parametrize("name", sorted(REGISTRY))
+def test_distiller_contract(name):
+    cls = REGISTRY[name]
+    d = cls()
+    with pytest.raises(NotFittedError):
+        d.candidates
+    rng = np.random.default_rng(1)
+    X = rng.uniform(-2, 2, (400, 2))
+    Y = np.column_stack([X[:, 1], -X[:, 0] - 0.5 * X[:, 1]])
+    assert d.fit(Samples(X, Y, ("x", "y"))) is d
+    assert all(set(c.equations) == {"x", "y"} for c in d.candidates_)
+
+
+def test_sindy_finds_linear_oscillator_exactly():
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-2, 2, (400, 2))
+    Y = np.column_stack([X[:, 1], -X[:, 0] - 0.5 * X[:, 1]])
+    cands = SINDy().distill(X, Y, ["x", "y"])
+    x, y = sp.symbols("x y")
+    (three,) = [c for c in cands if c.complexity == 3]
+    assert sp.simplify(three.equations["x"] - y) == 0
+    assert sp.simplify(three.equations["y"] - (-x - 0.5 * y)) == 0
+    assert three.term_confidence["y"]["x"] == 1.0

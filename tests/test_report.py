@@ -1,0 +1,101 @@
+import json
+
+import numpy as np
+import pytest
+import sympy as sp
+from typer.testing import CliRunner
+
+from cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def lv_run(tmp_path_factory):
+    from discover.systems import generate, get_system, to_frame
+
+    tmp = tmp_path_factory.mktemp("lv")
+    path = tmp / "lv.csv"
+    to_frame(generate(get_system("lotka_volterra"), points=400, trajectories=3, noise=0.01, seed=0)).to_csv(path, index=False)
+    out = tmp / "run"
+    r = runner.invoke(app, ["run", str(path), "--out", str(out), "--seed", "3"])
+    assert r.exit_code == 0, r.output
+    return path, out
+
+
+def test_run_folder_contents(lv_run):
+    _, out = lv_run
+    for name in ["report.md", "report.html", "equations.json", "run.json", "data.npz",
+                 "figures/trajectories.png", "figures/derivatives.png", "figures/confidence.png", "figures/pareto.png"]:
+        assert (out / name).exists(), name
+
+
+def test_equations_json_schema_and_sympify(lv_run):
+    _, out = lv_run
+    doc = json.loads((out / "equations.json").read_text())
+    assert doc["schema"] == "discover.equations/1"
+    assert doc["time"] == "t" and doc["variables"] == ["x", "y"]
+    best = doc["best"]
+    assert set(best) >= {"method", "equations", "latex", "complexity", "scores"}
+    assert best["method"] == "sindy" and best["complexity"] == 4
+    assert best["scores"]["short_r2"] > 0.99
+    symbols = {v: sp.Symbol(v) for v in doc["variables"]}
+    for cand in [best] + doc["candidates"]:
+        assert set(cand["equations"]) == {"x", "y"}
+        for text in cand["equations"].values():
+            expr = sp.sympify(text, locals=symbols)
+            assert expr.free_symbols <= set(symbols.values())
+
+
+def test_same_seed_same_equations(lv_run, tmp_path):
+    path, out = lv_run
+    again = tmp_path / "again"
+    r = runner.invoke(app, ["run", str(path), "--out", str(again), "--seed", "3"])
+    assert r.exit_code == 0
+    assert (again / "equations.json").read_text() == (out / "equations.json").read_text()
+
+
+def test_html_is_self_contained(lv_run):
+    _, out = lv_run
+    html = (out / "report.html").read_text()
+    assert "<math" in html and "data:image/png;base64," in html
+    assert "http://" not in html and "https://" not in html and "<script" not in html
+
+
+def test_run_json_provenance(lv_run):
+    path, out = lv_run
+    run = json.loads((out / "run.json").read_text())
+    assert run["settings"]["seed"] == 3
+    assert run["provenance"]["inputs"][0]["path"] == str(path)
+    assert len(run["provenance"]["inputs"][0]["sha256"]) == 64
+    assert "pysindy" in run["provenance"]["versions"]
+    assert run["timings"]["sindy"] > 0
+
+
+def test_report_renders_again(lv_run):
+    _, out = lv_run
+    before = (out / "equations.json").read_text()
+    (out / "report.md").unlink()
+    r = runner.invoke(app, ["report", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (out / "report.md").exists()
+    assert (out / "equations.json").read_text() == before
+
+
+def test_report_on_a_non_run_folder(tmp_path):
+    r = runner.invoke(app, ["report", str(tmp_path)])
+    assert r.exit_code == 2 and "not a discover run folder" in r.output
+
+
+def test_api_simulate_and_score(lv_run):
+    import discover
+
+    path, _ = lv_run
+    data = discover.load_csv(path)
+    model = discover.Discoverer(seed=3).fit(data)
+    tr = data.trajectories[0]
+    sim = model.simulate(tr.t, tr.x[0])
+    assert sim.shape == tr.x.shape
+    assert model.score(data) > 0.9
+    deriv = model.predict(tr.x[:5])
+    assert deriv.shape == (5, 2) and np.all(np.isfinite(deriv))

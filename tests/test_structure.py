@@ -1,0 +1,47 @@
+import numpy as np
+import sympy as sp
+
+from discover.candidates import Candidate
+from discover.integrate import integrate
+from discover.selection import Validation, score
+from discover.data import Trajectory
+from discover.structure import compare
+from discover.systems import get_system
+
+
+def test_perfect_candidate_scores_exact():
+    truth = get_system("lorenz").equations()
+    r = compare(truth, truth)
+    assert r["exact"] and r["f1"] == 1.0 and r["coef_error"] == 0.0
+
+
+def test_missing_and_extra_terms():
+    x, y = sp.symbols("x y")
+    r = compare({"x": -10 * x + 10.5 * y + 0.1 * x * y}, {"x": -10 * x + 10 * y})
+    assert not r["exact"]
+    assert r["precision"] == 2 / 3 and r["recall"] == 1.0
+    assert abs(r["coef_error"] - 0.025) < 1e-12  # median of 0 and 0.05
+
+
+def test_rational_terms_compare_by_skeleton():
+    x = sp.Symbol("x")
+    r = compare({"x": 0.61 - 1.49 * x / (x + 0.31)}, {"x": 0.6 - 1.5 * x / (x + 0.3)})
+    assert r["exact"]
+
+
+def test_blowing_up_candidate_is_failed_not_raised():
+    x = sp.Symbol("x")
+    t = np.linspace(0, 5, 100)
+    seg = Trajectory(t, np.exp(-t)[:, None])
+    val = Validation.build([seg], [seg], 1.0, np.array([0.1]))
+    bad = Candidate({"x": x**3}, "test")
+    s = score(bad, val, ["x"])
+    assert s["failed"] is True
+    good = Candidate({"x": -x}, "test")
+    assert score(good, val, ["x"])["short_r2"] > 0.999
+
+
+def test_integrate_reports_blow_up():
+    x = sp.Symbol("x")
+    sol = integrate([x**2], [x], np.array([[1.0]]), [np.linspace(0, 2, 50)], bound=1e3)
+    assert not sol.ok
