@@ -23,6 +23,7 @@ from discover.methods import parse_methods
 from discover.progress import NullProgress
 from discover.result import RunResult
 from discover.selection import Validation, decorrelation_time, score, select, split
+from discover.selection.crossval import blocked_cv_error
 from discover.surrogates import get_surrogate, resolve_device
 
 HORIZON_DECORRELATIONS = 3.0
@@ -112,12 +113,19 @@ class Discoverer:
                 task.advance()
         candidates = _dedupe(candidates)
 
+        train_smooth = [Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed)]
         horizon = HORIZON_DECORRELATIONS * decorrelation_time(sp_.train.trajectories, data.n_states)
         horizon = min(horizon, max(s.duration for s in val_smooth))
         validation = Validation.build(val_smooth, sp_.validation, horizon, data.stacked()[1].var(axis=0))
         with timed("selection"), progress.task("scoring candidates on held-out data", total=len(candidates)) as task:
             for c in candidates:
                 c.scores = score(c, validation, data.names)
+                if sp_.in_sample and not c.scores["failed"]:
+                    cv = blocked_cv_error(c, train_smooth, sp_.train.trajectories, der.derivatives, data.names,
+                                          validation.variance)
+                    c.scores["in_sample_short_r2"] = c.scores["short_r2"]
+                    c.scores["short_r2"] = 1.0 - cv
+                    c.scores["cross_validated"] = True
                 task.advance()
         variance = data.stacked()[1].var(axis=0)
         raw_train = sp_.train.stacked()[1]
@@ -130,7 +138,6 @@ class Discoverer:
         self.equations_ = dict(chosen.best.equations) if chosen.best else {}
         self.confidence_ = chosen.confidence
         self.names_ = data.names
-        train_smooth = [Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed)]
         self.result_ = RunResult(
             names=data.names,
             time_name=data.time_name,

@@ -17,8 +17,9 @@ CONFIDENCE_WORDS = {
 RULE_WORDS = {
     "simplest-within-tolerance": "the least complex candidate whose short-horizon held-out error, beyond what "
     "measurement noise explains, is within 10% (or 0.01% of the variance) of the best.",
-    "aicc-in-sample": "nothing could be held out, so the pick minimises the corrected Akaike information criterion "
-    "of the in-sample simulation error, which charges each extra term.",
+    "simplest-within-tolerance (blocked cross-validation)": "the data were too short to hold a part out, so each "
+    "candidate's terms were refitted without one block of time at a time and simulated across that block; the pick "
+    "is the least complex candidate whose cross-validated error is within 10% (or 0.01% of the variance) of the best.",
 }
 
 

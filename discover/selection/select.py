@@ -5,9 +5,9 @@ the least complex one whose short-horizon held-out error, less the part that mea
 noise alone explains, is within ``TOLERANCE`` (relative) of the best, or within ``FLOOR``
 (0.01% of each variable's variance) of it.
 
-When the data are too short to hold anything out, the scores are in-sample and extra
-terms always look good; the pick then minimises the corrected Akaike information criterion
-(AICc, Hurvich & Tsai 1989) of the simulation error instead (rule ``aicc-in-sample``). Extra terms that do not improve
+When the data are too short to hold anything out, the short-horizon error is replaced by a
+blocked cross-validation error of each candidate's structure (see
+:mod:`discover.selection.crossval`) and the same rule applies. Extra terms that do not improve
 held-out prediction are not worth reading; missing terms show up as a clear jump in error.
 """
 
@@ -30,14 +30,6 @@ def _error(c: Candidate) -> float:
     if s.get("failed", True):
         return float("inf")
     return max(0.0, 1.0 - s["short_r2"])
-
-
-def _aicc(c: Candidate) -> float:
-    n = max(int(c.scores.get("n_compared", 0)), 1)
-    k = c.complexity
-    err = max(_error(c), 1e-12)
-    penalty = 2 * k + (2 * k * (k + 1) / (n - k - 1) if n - k - 1 > 0 else np.inf)
-    return n * np.log(err) + penalty
 
 
 def structure_key(c: Candidate) -> tuple:
@@ -89,15 +81,11 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
     def excess(c):
         return max(_error(c) - noise, 0.0)
 
-    rule = RULE
-    if in_sample:
-        rule = "aicc-in-sample"
-        best = min(ok, key=_aicc)
-    else:
-        best_err = min(excess(c) for c in ok)
-        limit = best_err * (1 + TOLERANCE) + FLOOR
-        eligible = [c for c in ok if excess(c) <= limit]
-        best = min(eligible, key=lambda c: (c.complexity, _error(c)))
+    rule = RULE + (" (blocked cross-validation)" if in_sample else "")
+    best_err = min(excess(c) for c in ok)
+    limit = best_err * (1 + TOLERANCE) + FLOOR
+    eligible = [c for c in ok if excess(c) <= limit]
+    best = min(eligible, key=lambda c: (c.complexity, _error(c)))
     ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
     key = structure_key(best)
     agreement = sorted({c.method for c in ok if c is not best and structure_key(c) == key and c.method != best.method})
@@ -108,7 +96,10 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
 
 def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool) -> tuple[str, list[str]]:
     r2 = best.scores.get("short_r2", float("nan"))
-    reasons = [f"held-out short-horizon R² is {r2:.3f}"]
+    if in_sample:
+        reasons = [f"blocked cross-validation R² of its structure is {r2:.3f}"]
+    else:
+        reasons = [f"held-out short-horizon R² is {r2:.3f}"]
     probs = [
         conf.get(str(t), 0.0)
         for v, conf in best.term_confidence.items()
@@ -129,7 +120,8 @@ def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool) -> t
                 f"a more complex candidate ({rivals[0].complexity} terms) fits held-out data slightly better"
             )
     if in_sample:
-        reasons.append("the data were too short to hold any out, so the scores are in-sample")
+        reasons.append("the data were too short to hold a part out, so the structure was judged by blocked "
+                       "cross-validation and the other scores are in-sample")
     stable = min_prob is None or min_prob >= 0.9
     if r2 >= 0.95 and stable and not in_sample:
         level = "high"
