@@ -108,7 +108,8 @@ def _print_summary(model, target: Path) -> None:
             out.print(f"  d{v}/d{res.time_name} = {res.best.strings()[v]}", highlight=False)
         colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
         r2 = res.best.scores.get("short_r2")
-        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] (held-out short-horizon R² {r2:.3f})")
+        how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
+        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2:.3f})")
     out.print(f"Report: {target / 'report.html'}")
 
 

@@ -82,22 +82,26 @@ def term_confidence(result: RunResult, path: Path) -> bool:
     if result.best is None or not result.best.term_confidence:
         return False
     plt = _plt()
+    from discover.structure import terms
+
     rows = []
     for v, probs in result.best.term_confidence.items():
-        for t, p in sorted(probs.items(), key=lambda kv: -kv[1]):
-            if p >= 0.05:
-                rows.append((f"d{v}: {t}", p))
+        kept = {sp.sstr(t) for t in terms(result.best.equations[v], 1e-12)}
+        for t, p in sorted(probs.items(), key=lambda kv: (kv[0] not in kept, -kv[1])):
+            if p >= 0.05 or t in kept:
+                rows.append((f"d{v}: {t}" + ("" if t in kept else "  (not in model)"), p, t in kept))
     if not rows:
         return False
     fig, ax = plt.subplots(figsize=(7, 0.28 * len(rows) + 1.0))
-    labels, values = zip(*rows[::-1])
-    colors = ["#2ca02c" if p >= 0.9 else "#ff7f0e" if p >= 0.6 else "#d62728" for p in values]
+    labels, values, inside = zip(*rows[::-1])
+    colors = ["#bbbbbb" if not k else "#2ca02c" if p >= 0.9 else "#ff7f0e" if p >= 0.6 else "#d62728"
+              for p, k in zip(values, inside)]
     ax.barh(range(len(values)), values, color=colors)
     ax.set_yticks(range(len(values)), labels, fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_xlabel("inclusion probability over bootstrap refits")
     ax.axvline(0.9, color="#999999", lw=0.8, ls="--")
-    ax.set_title("How stable each term is")
+    ax.set_title("How often each term is kept when the data are resampled")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
