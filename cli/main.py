@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from discover.errors import ConfigError, DiscoverError
 
@@ -36,12 +37,12 @@ def _user_errors():
         try:
             yield
         except DiscoverError as exc:
-            err.print(f"[bold red]Error:[/bold red] {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(code=2) from None
         finally:
             for w in caught:
                 if w.category.__module__.startswith("discover"):
-                    err.print(f"[yellow]Warning:[/yellow] {w.message}", highlight=False, soft_wrap=True)
+                    err.print(f"[yellow]Warning:[/yellow] {escape(str(w.message))}", highlight=False, soft_wrap=True)
 
 
 def _read_config(path: Optional[Path]) -> dict:
@@ -56,7 +57,7 @@ def _read_config(path: Optional[Path]) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Config file '{path}' is not valid TOML ({exc}); fix the line it names.") from None
     section = cfg.get("run", cfg)
-    allowed = {"methods", "time", "states", "seed", "device", "out"}
+    allowed = {"methods", "time", "states", "seed", "device", "out", "sr_engine"}
     for key in section:
         if key not in allowed and not isinstance(section[key], dict):
             from discover.errors import did_you_mean
@@ -69,12 +70,13 @@ def _read_config(path: Optional[Path]) -> dict:
 def run(
     data: Annotated[list[Path], typer.Argument(help="CSV file(s): a time column and one column per state; several files or a `trajectory` column for several runs.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write (default: runs/<name of the first CSV>).")] = None,
-    methods: Annotated[Optional[str], typer.Option(help="auto, or a comma-separated list such as sindy.")] = None,
+    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list such as sindy,sr.")] = None,
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
     config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table); options given here win.")] = None,
     device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
+    sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (embedded, default) or pysr (needs Julia).")] = None,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json."""
     with _user_errors():
@@ -85,6 +87,7 @@ def run(
             "states": states or cfg.get("states"),
             "seed": seed if seed is not None else int(cfg.get("seed", 0)),
             "device": device or cfg.get("device", "auto"),
+            "sr_engine": sr_engine or cfg.get("sr_engine", "operon"),
         }
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
         from discover.api import run as run_pipeline
@@ -92,7 +95,8 @@ def run(
 
         model = run_pipeline(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
-            seed=settings["seed"], device=settings["device"], progress=RichProgress(err),
+            seed=settings["seed"], device=settings["device"], sr_engine=settings["sr_engine"],
+            progress=RichProgress(err),
             command="discover " + " ".join(sys.argv[1:]), config=cfg,
         )
         _print_summary(model, target)

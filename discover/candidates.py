@@ -12,8 +12,15 @@ from discover.structure import system_complexity
 def tidy(expr: sp.Expr, digits: int = 4) -> sp.Expr:
     """Round every float in ``expr`` to ``digits`` significant digits and drop zero terms."""
     expr = sp.sympify(expr)
-    reps = {f: sp.Float(float(f"{float(f):.{digits}g}"), 15) for f in expr.atoms(sp.Float)}
-    return sp.expand(expr.xreplace(reps)) if reps else expr
+    reps = {}
+    for f in expr.atoms(sp.Float):
+        v = float(f"{float(f):.{digits}g}")
+        reps[f] = sp.Integer(int(v)) if abs(v) == 1 else sp.Float(v, 15)  # "x", not "1.0*x"
+    if not reps:
+        return expr
+    out = expr.xreplace(reps)
+    num, den = sp.fraction(sp.together(out))
+    return out if not den.is_number else sp.expand(out)
 
 
 @dataclass

@@ -58,7 +58,7 @@ def integrate(
     x0: np.ndarray,
     times: Sequence[np.ndarray],
     bound: float | None = None,
-    max_evals: int = 20000,
+    max_evals: int = 12000,
     rtol: float = 1e-5,
     atol: float = 1e-8,
     method: str = "auto",
@@ -109,7 +109,7 @@ def integrate(
         first = integrate(exprs, symbols, x0, times, bound, max_evals, rtol, atol, "RK45")
         if first.ok or "too many steps" not in first.message:
             return first
-        method = "LSODA"
+        method, max_evals = "LSODA", max_evals // 2
     try:
         sol = solve_ivp(rhs, (0.0, horizon), x0.reshape(-1), method=method, dense_output=True, rtol=rtol, atol=atol)
     except _Abort as exc:

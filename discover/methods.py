@@ -13,7 +13,12 @@ from discover.errors import ConfigError, did_you_mean
 AUTO = ("sindy",)
 # Named in the design; each lands with its own issue. Asking for one before then is a
 # clear error, not a silent fallback.
-PLANNED = {"sr", "node", "pinn", "hankel", "havok", "prose"}
+PLANNED = {"node", "pinn", "hankel", "havok", "prose"}
+# `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
+# data worse than this (normalised error beyond the noise), or keeps a term in fewer than
+# MIN_STABILITY of its bootstrap refits: signs that the library lacks the right function.
+ESCALATE_ERROR = 1e-3
+MIN_STABILITY = 0.9
 
 
 @dataclass(frozen=True)
@@ -70,3 +75,49 @@ def parse_methods(spec: str | list[str] | None) -> list[Route]:
             seen.add(r.label)
             out.append(r)
     return out
+
+
+def is_auto(spec) -> bool:
+    items = spec.split(",") if isinstance(spec, str) else list(spec or ["auto"])
+    return any(i.strip().lower() == "auto" for i in items) or spec is None
+
+
+def needs_search(selection, noise: float, top_degree: int = 3) -> str | None:
+    """Why ``auto`` should call symbolic regression after SINDy, or None.
+
+    Three signs that the polynomial library may lack the right function: the pick predicts
+    held-out data poorly; one of its terms is unstable under resampling; or it leans on the
+    highest degree tried (a truncated Taylor series of a sine or a rational function looks
+    like that; genuine cubic systems such as Duffing's pay a search to have it confirmed).
+    """
+    from discover.structure import _degree, terms
+
+    best = selection.best
+    if best is None:
+        return "every SINDy candidate failed on held-out data"
+    err = 1.0 - best.scores.get("short_r2", float("-inf")) - noise
+    if err > ESCALATE_ERROR:
+        return f"SINDy's best candidate leaves {err:.2%} of the variance unexplained on held-out data"
+    probs = [best.term_confidence.get(v, {}).get(str(t), 1.0) for v, e in best.equations.items() for t in terms(e, 1e-12)]
+    if probs and min(probs) < MIN_STABILITY:
+        return f"a term of SINDy's best candidate survives only {min(probs):.0%} of bootstrap refits"
+    if any(_degree(t) >= top_degree for e in best.equations.values() for t in terms(e, 1e-12)):
+        return f"SINDy's best candidate uses terms of degree {top_degree}, the highest in its library"
+    return None
+
+
+def library_extras(candidates) -> tuple[str, ...]:
+    """Non-polynomial terms found by symbolic regression, to offer SINDy as library functions."""
+    import sympy as sp
+
+    from discover.structure import terms
+
+    out = []
+    for c in candidates:
+        for e in c.equations.values():
+            for t in terms(e, 1e-12):
+                if t != 1 and not t.is_polynomial():
+                    text = sp.sstr(t)
+                    if text not in out:
+                        out.append(text)
+    return tuple(out[:12])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 import sympy as sp
@@ -17,9 +18,11 @@ from discover.data.dataset import Dataset, Trajectory
 from discover.data.derivatives import estimate_derivatives, weak_form
 from discover.distillers import Samples, get_distiller
 from discover.distillers.sindy import SindyConfig
+from discover.distillers.symbolic_regression import SRConfig
+from discover.distillers.sr_engines import check_engine, engine_usable
 from discover.errors import NotFittedError
 from discover.integrate import integrate
-from discover.methods import parse_methods
+from discover.methods import Route, is_auto, library_extras, needs_search, parse_methods
 from discover.progress import NullProgress
 from discover.result import RunResult
 from discover.selection import Validation, decorrelation_time, score, select, split
@@ -43,6 +46,8 @@ class Discoverer:
         Where neural surrogates train.
     sindy : SindyConfig, optional
         Search settings of the SINDy distiller.
+    sr : SRConfig, optional
+        Search settings of the symbolic regression distiller (engine, operators, budget).
     progress : Progress, optional
         Receives progress of long steps (the CLI passes a rich one).
 
@@ -68,16 +73,20 @@ class Discoverer:
     """
 
     def __init__(self, methods="auto", seed: int = 0, device: str = "auto", sindy: SindyConfig | None = None,
-                 progress=None):
+                 sr: SRConfig | None = None, progress=None):
         self.methods = methods
         self.seed = seed
         self.device = device
         self.sindy = sindy
+        self.sr = sr
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: Dataset) -> "Discoverer":
         routes = parse_methods(self.methods)
+        auto = is_auto(self.methods)
+        if any(r.distiller == "sr" for r in routes) or auto:
+            check_engine((self.sr or SRConfig()).engine, required=not auto)
         progress = self.progress or NullProgress()
         timings: dict[str, float] = {}
 
@@ -85,53 +94,74 @@ class Discoverer:
         def timed(name):
             t0 = time.perf_counter()
             yield
-            timings[name] = round(time.perf_counter() - t0, 3)
+            timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
 
         with timed("split_and_derivatives"):
             sp_ = split(data)
             der = estimate_derivatives(sp_.train)
             wf = weak_form(sp_.train, der.half_widths)
-            val_ds = Dataset(sp_.validation, data.names, data.time_name)
-            val_der = estimate_derivatives(val_ds)
+            val_der = estimate_derivatives(Dataset(sp_.validation, data.names, data.time_name))
             val_smooth = [Trajectory(s.t, x, s.label) for s, x in zip(sp_.validation, val_der.smoothed)]
+            train_smooth = [Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed)]
         X, Y = der.stacked()
         samples = Samples(X, Y, data.names, weak=wf, raw_states=sp_.train.stacked()[1])
-
-        candidates: list[Candidate] = []
-        for i, route in enumerate(routes):
-            with timed(route.label), progress.task(f"{route.label}: distilling") as task:
-                route_samples = samples
-                if route.surrogate:
-                    surrogate = get_surrogate(route.surrogate)(device=resolve_device(self.device))
-                    surrogate.fit(sp_.train, seed=self.seed)
-                    route_samples = Samples(X, surrogate.vector_field(X), data.names)
-                distiller = self._make_distiller(route.distiller)
-                found = distiller.fit(route_samples, seed=self.seed + i).candidates_
-                for c in found:
-                    c.method = route.label
-                candidates += found
-                task.advance()
-        candidates = _dedupe(candidates)
-
-        train_smooth = [Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed)]
+        variance = data.stacked()[1].var(axis=0)
+        noise_var = np.mean((sp_.train.stacked()[1] - X) ** 2, axis=0)
+        noise = float(np.mean(noise_var / np.where(variance > 0, variance, 1.0)))
         horizon = HORIZON_DECORRELATIONS * decorrelation_time(sp_.train.trajectories, data.n_states)
         horizon = min(horizon, max(s.duration for s in val_smooth))
-        validation = Validation.build(val_smooth, sp_.validation, horizon, data.stacked()[1].var(axis=0))
-        with timed("selection"), progress.task("scoring candidates on held-out data", total=len(candidates)) as task:
-            for c in candidates:
-                c.scores = score(c, validation, data.names)
-                if sp_.in_sample and not c.scores["failed"]:
-                    cv = blocked_cv_error(c, train_smooth, sp_.train.trajectories, der.derivatives, data.names,
-                                          validation.variance)
-                    c.scores["in_sample_short_r2"] = c.scores["short_r2"]
-                    c.scores["short_r2"] = 1.0 - cv
-                    c.scores["cross_validated"] = True
-                task.advance()
-        variance = data.stacked()[1].var(axis=0)
-        raw_train = sp_.train.stacked()[1]
-        noise_var = np.mean((raw_train - X) ** 2, axis=0)
-        noise = float(np.mean(noise_var / np.where(variance > 0, variance, 1.0)))
+        validation = Validation.build(val_smooth, sp_.validation, horizon, variance)
+
+        def run_routes(todo, offset=0):
+            found_all = []
+            for i, route in enumerate(todo):
+                with timed(route.label), progress.task(f"{route.label}: distilling") as task:
+                    route_samples = samples
+                    if route.surrogate:
+                        surrogate = get_surrogate(route.surrogate)(device=resolve_device(self.device))
+                        surrogate.fit(sp_.train, seed=self.seed)
+                        route_samples = Samples(X, surrogate.vector_field(X), data.names)
+                    distiller = self._make_distiller(route.distiller)
+                    found = distiller.fit(route_samples, seed=self.seed + offset + i).candidates_
+                    for c in found:
+                        c.method = route.label
+                    found_all += found
+                    task.advance()
+            return found_all
+
+        def judge(cands):
+            with timed("selection"), progress.task("scoring candidates on held-out data", total=len(cands)) as task:
+                for c in cands:
+                    c.scores = score(c, validation, data.names)
+                    if sp_.in_sample and not c.scores["failed"]:
+                        cv = blocked_cv_error(c, train_smooth, sp_.train.trajectories, der.derivatives, data.names,
+                                              validation.variance)
+                        c.scores["in_sample_short_r2"] = c.scores["short_r2"]
+                        c.scores["short_r2"] = 1.0 - cv
+                        c.scores["cross_validated"] = True
+                    task.advance()
+
+        candidates = _dedupe(run_routes(routes))
+        judge(candidates)
         chosen = select(candidates, sp_.in_sample, noise=noise)
+        escalated = None
+        if auto:
+            escalated = needs_search(chosen, noise, max((self.sindy or SindyConfig()).degrees))
+            if escalated and engine_usable((self.sr or SRConfig()).engine):
+                extra = run_routes([Route("sr")], offset=len(routes))
+                offered = library_extras(extra)
+                if offered:
+                    with timed("sindy+sr-terms"):
+                        sindy = self._make_distiller("sindy", extra_terms=offered)
+                        more = sindy.fit(samples, seed=self.seed).candidates_
+                        for c in more:
+                            c.method = "sindy"
+                            c.settings["library"] = c.settings["library"].replace("extra terms", "terms found by sr")
+                        extra += more
+                extra = [c for c in _dedupe(candidates + extra) if c not in candidates]
+                judge(extra)
+                candidates += extra
+                chosen = select(candidates, sp_.in_sample, noise=noise)
 
         self.best_ = chosen.best
         self.candidates_ = chosen.ranked
@@ -144,7 +174,7 @@ class Discoverer:
             candidates=chosen.ranked,
             best=chosen.best,
             confidence=chosen.confidence,
-            reasons=chosen.reasons,
+            reasons=chosen.reasons + ([f"symbolic regression was called because {escalated}"] if escalated else []),
             agreement=chosen.agreement,
             rule=chosen.rule,
             train=list(sp_.train.trajectories),
@@ -155,9 +185,11 @@ class Discoverer:
             split=sp_.description,
             in_sample=sp_.in_sample,
             settings={
-                "methods": [r.label for r in routes],
+                "methods": sorted({c.method for c in candidates}),
+                "requested_methods": self.methods if isinstance(self.methods, str) else ",".join(self.methods),
                 "seed": self.seed,
                 "device": self.device,
+                "sr_engine": (self.sr or SRConfig()).engine,
                 "smoothing_half_widths": der.half_widths.tolist(),
                 "validation_horizon": horizon,
                 "noise_estimate": noise,
@@ -168,10 +200,13 @@ class Discoverer:
         )
         return self
 
-    def _make_distiller(self, name: str):
+    def _make_distiller(self, name: str, extra_terms=()):
         cls = get_distiller(name)
         if name == "sindy":
-            return cls(self.sindy)
+            cfg = self.sindy or SindyConfig()
+            return cls(replace(cfg, extra_terms=tuple(extra_terms)) if extra_terms else cfg)
+        if name == "sr":
+            return cls(self.sr)
         return cls()
 
     # ------------------------------------------------------------------ use after fitting

@@ -57,10 +57,42 @@ def system_complexity(equations: Mapping[str, sp.Expr]) -> int:
     return int(sum(complexity(e) for e in equations.values()))
 
 
+def _degree(term) -> int:
+    if term.is_number or not term.is_polynomial():
+        return 0
+    return sp.Poly(term).total_degree()
+
+
+def leading_coefficient(expr) -> float:
+    """Coefficient of the highest-degree term of ``expr`` (ties broken by sympy's canonical order)."""
+    coeffs = terms(expr)
+    ranked = sorted(coeffs.items(), key=lambda kv: (-_degree(kv[0]), sp.default_sort_key(kv[0])))
+    return float(ranked[0][1]) if ranked else 0.0
+
+
+def canonical_terms(expr, tol: float = 0.0) -> dict:
+    """Terms of ``expr`` written as one fraction with a monic denominator.
+
+    Polynomials (and sums of functions such as ``sin``) keep their plain terms. A rational
+    expression is compared through its numerator's terms and its denominator's terms (keyed
+    ``("den", term)``), so ``0.6 - 1.5*x/(x + 0.3)`` and ``(0.18 - 0.9*x)/(x + 0.3)`` have the
+    same structure.
+    """
+    expr = sp.sympify(expr)
+    num, den = sp.fraction(sp.together(expr))
+    if den.is_number or not any(p.exp.is_number and p.exp < 0 for p in expr.atoms(sp.Pow)):
+        return terms(expr, tol)
+    dt = terms(den)
+    lead = leading_coefficient(den)
+    out = {k: v / lead for k, v in terms(num, tol * abs(lead)).items()}
+    out.update({("den", k): v / lead for k, v in dt.items()})
+    return out
+
+
 def _by_skeleton(term_map: dict) -> dict:
     out: dict = {}
     for k, v in term_map.items():
-        key = skeleton(k)
+        key = ("den", skeleton(k[1])) if isinstance(k, tuple) else skeleton(k)
         out[key] = out.get(key, 0.0) + v
     return out
 
@@ -79,8 +111,8 @@ def compare(found: Mapping[str, sp.Expr], truth: Mapping[str, sp.Expr], tol: flo
     errors = []
     exact = True
     for var, true_expr in truth.items():
-        t_terms = _by_skeleton(terms(true_expr, tol))
-        f_terms = _by_skeleton(terms(found.get(var, sp.Integer(0)), tol))
+        t_terms = _by_skeleton(canonical_terms(true_expr, tol))
+        f_terms = _by_skeleton(canonical_terms(found.get(var, sp.Integer(0)), tol))
         ts, fs = set(t_terms), set(f_terms)
         exact &= ts == fs
         tp += len(ts & fs)

@@ -2,5 +2,16 @@
 
 from discover.distillers.base import REGISTRY, BaseDistiller, Samples, get_distiller, register
 from discover.distillers.sindy import SINDy, SindyConfig
+from discover.distillers.symbolic_regression import SRConfig, SymbolicRegression
 
-__all__ = ["REGISTRY", "BaseDistiller", "SINDy", "Samples", "SindyConfig", "get_distiller", "register"]
+__all__ = [
+    "REGISTRY",
+    "BaseDistiller",
+    "SINDy",
+    "SRConfig",
+    "Samples",
+    "SindyConfig",
+    "SymbolicRegression",
+    "get_distiller",
+    "register",
+]

@@ -44,6 +44,8 @@ class SindyConfig:
         Highest library size; degrees that exceed it are skipped.
     ridge : float
         Ridge weight of the thresholding iterations, relative to the columns' squared norm.
+    extra_terms : tuple of str
+        Functions added to every polynomial library (sympy text in the state names).
     """
 
     degrees: tuple[int, ...] = (1, 2, 3)
@@ -54,17 +56,37 @@ class SindyConfig:
     max_rows: int = 20000
     max_features: int = 120
     ridge: float = 1e-5
+    extra_terms: tuple[str, ...] = ()
 
 
-def _polynomial_library(degree: int, n_states: int):
-    import pysindy as ps
+class _Library:
+    """pysindy's polynomial library, plus optional extra functions given as sympy text
+    (terms symbolic regression found outside the polynomials). Extras that are not finite
+    on the data (log of a negative state, a pole) are left out."""
 
-    lib = ps.PolynomialLibrary(degree=degree, include_bias=True)
-    return lib
+    def __init__(self, degree: int, names, extra: tuple[str, ...], X: np.ndarray):
+        import pysindy as ps
 
+        symbols = [sp.Symbol(v) for v in names]
+        self.poly = ps.PolynomialLibrary(degree=degree, include_bias=True)
+        self.poly.fit(X[:10])
+        self.terms = [sp.Mul(*[s**int(p) for s, p in zip(symbols, row)]) for row in self.poly.powers_]
+        self.extra = []
+        local = dict(zip(names, symbols))
+        for text in extra:
+            expr = sp.sympify(text, locals=local)
+            fn = sp.lambdify(symbols, expr, "numpy")
+            with np.errstate(all="ignore"):
+                col = np.broadcast_to(np.asarray(fn(*X.T), dtype=float), (X.shape[0],))
+            if np.all(np.isfinite(col)) and expr not in self.terms:
+                self.terms.append(expr)
+                self.extra.append(fn)
 
-def _term_symbols(powers: np.ndarray, symbols) -> list[sp.Expr]:
-    return [sp.Mul(*[s**int(p) for s, p in zip(symbols, row)]) for row in powers]
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        cols = [np.asarray(self.poly.transform(X))]
+        with np.errstate(all="ignore"):
+            cols += [np.broadcast_to(np.asarray(f(*X.T), dtype=float), (X.shape[0],))[:, None] for f in self.extra]
+        return np.hstack(cols)
 
 
 def _compress(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -142,20 +164,17 @@ class SINDy(BaseDistiller):
     def __init__(self, config: SindyConfig | None = None):
         self.config = config
 
-    def _problems(self, samples: Samples, degree: int, rows: np.ndarray):
-        """Normalised regression problems (A, b) for each form, with their column scales."""
-        lib = _polynomial_library(degree, len(samples.names))
-        lib.fit(samples.states[:10])
+    def _problems(self, samples: Samples, lib: "_Library", rows: np.ndarray):
+        """Regression problems (A, b) for each form."""
         out = {}
         cfg = self.config or SindyConfig()
         if "strong" in cfg.forms:
-            Theta = np.asarray(lib.transform(samples.states[rows]))
-            out["strong"] = (Theta, samples.derivatives[rows])
+            out["strong"] = (lib(samples.states[rows]), samples.derivatives[rows])
         if "weak" in cfg.forms and samples.weak is not None and samples.raw_states is not None:
-            Theta_w = samples.weak.project(np.asarray(lib.transform(samples.raw_states)))
-            if Theta_w.shape[0] > Theta_w.shape[1]:
+            Theta_w = samples.weak.project(lib(samples.raw_states))
+            if Theta_w.shape[0] > Theta_w.shape[1] and np.all(np.isfinite(Theta_w)):
                 out["weak"] = (Theta_w, samples.weak.targets)
-        return lib, out
+        return out
 
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
         cfg = self.config or SindyConfig()
@@ -169,9 +188,10 @@ class SINDy(BaseDistiller):
         for degree in cfg.degrees:
             if comb(d + degree, degree) > cfg.max_features:
                 continue
-            lib, problems = self._problems(samples, degree, rows)
-            terms = _term_symbols(lib.powers_, symbols)
-            Theta_e = np.asarray(lib.transform(Xe))
+            lib = _Library(degree, samples.names, cfg.extra_terms, samples.states)
+            problems = self._problems(samples, lib, rows)
+            terms = lib.terms
+            Theta_e = lib(Xe)
             for form, (A, b) in problems.items():
                 a_scale, b_scale = _rms(A), _rms(b)
                 An, bn = A / a_scale, b / b_scale
@@ -207,7 +227,7 @@ class SINDy(BaseDistiller):
             }
             conf = self._bootstrap(entry, samples.names, rng, cfg.bootstrap)
             settings = {
-                "library": f"polynomial degree {entry['degree']}",
+                "library": f"polynomial degree {entry['degree']}" + (" + extra terms" if cfg.extra_terms else ""),
                 "threshold": round(entry["threshold"], 5),
                 "form": entry["form"],
                 "train_error": entry["error"],

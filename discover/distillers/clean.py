@@ -1,0 +1,141 @@
+"""Turning a raw formula from a search into one a person can read, scored as read.
+
+Three steps, each kept only when the fit stays as good:
+
+1. **Simplify** with sympy (``sympy.simplify`` is slow on big trees, so a node budget guards it).
+2. **Snap constants** that sit close to simple numbers (integers, halves, two significant
+   digits): ``sin(-1.00003*x)`` becomes ``-sin(x)``.
+3. **Refit coefficients** of the additive terms by linear least squares on the samples
+   (the inner constants stay), and drop terms whose contribution is negligible or whose
+   removal costs less than 2% of the fit error (backward elimination).
+
+The expression returned is the one that gets scored, so the formula in the report is the
+formula that was judged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from discover.structure import leading_coefficient, terms
+
+_SIMPLIFY_MAX_OPS = 30
+
+
+def _mse(expr, symbols, X, y) -> float:
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
+        return float("inf")
+    try:
+        f = sp.lambdify(symbols, expr, "numpy")
+        with np.errstate(all="ignore"):
+            pred = np.broadcast_to(np.asarray(f(*X.T), dtype=float), y.shape)
+    except (TypeError, ValueError, ZeroDivisionError, NameError, KeyError, AttributeError):
+        return float("inf")
+    if not np.all(np.isfinite(pred)):
+        return float("inf")
+    return float(np.mean((pred - y) ** 2))
+
+
+def _simple_numbers(v: float) -> list[float]:
+    out = [float(round(v)), round(v * 2) / 2]
+    if v != 0:
+        mag = 10 ** np.floor(np.log10(abs(v)))
+        out += [round(v / mag) * mag, round(v / mag, 1) * mag]
+    return sorted(set(out), key=lambda c: abs(c - v))
+
+
+def snap_constants(expr, symbols, X, y, tolerance: float = 1e-3):
+    """Replace floats by nearby simple numbers when the MSE grows by less than ``tolerance`` (relative)."""
+    exact = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if float(f).is_integer()}
+    expr = expr.xreplace(exact) if exact else expr  # sin(1.0*x) -> sin(x)
+    base = _mse(expr, symbols, X, y)
+    scale = max(float(np.var(y)), 1e-300)
+    for f in sorted(expr.atoms(sp.Float), key=lambda a: -abs(float(a))):
+        for c in _simple_numbers(float(f)):
+            if c == float(f):
+                break
+            cand = expr.xreplace({f: sp.Integer(int(c)) if float(c).is_integer() else sp.Float(c, 15)})
+            err = _mse(cand, symbols, X, y)
+            if err <= base + tolerance * max(base, 1e-6 * scale):
+                expr, base = cand, err
+                break
+    return expr
+
+
+def refit_terms(expr, symbols, X, y, drop: float = 1e-4):
+    """Least-squares coefficients for each additive term; terms contributing < ``drop`` of RMS(y) go."""
+    ts = [t for t in terms(expr) if t != 0]
+    if not ts:
+        return expr
+    cols = []
+    for t in ts:
+        f = sp.lambdify(symbols, t, "numpy")
+        with np.errstate(all="ignore"):
+            cols.append(np.broadcast_to(np.asarray(f(*X.T), dtype=float), y.shape))
+    A = np.column_stack(cols)
+    if not np.all(np.isfinite(A)):
+        return expr
+    coef = np.linalg.lstsq(A, y, rcond=None)[0]
+    rms_y = max(float(np.sqrt(np.mean(y**2))), 1e-300)
+    keep = [i for i in range(len(ts)) if np.sqrt(np.mean((A[:, i] * coef[i]) ** 2)) >= drop * rms_y]
+    if len(keep) < len(ts) and keep:
+        coef_k = np.linalg.lstsq(A[:, keep], y, rcond=None)[0]
+        return sum((sp.Float(float(c), 15) * ts[i] for c, i in zip(coef_k, keep)), sp.Integer(0))
+    return sum((sp.Float(float(c), 15) * t for c, t in zip(coef, ts)), sp.Integer(0))
+
+
+def prune_terms(expr, symbols, X, y, tolerance: float = 0.02, negligible: float = 1e-4):
+    """Backward elimination: drop the additive term whose removal (with the others refitted)
+    costs least, while the error grows by less than ``tolerance`` (relative) or by less than
+    ``negligible`` of the target's variance (a term worth under 1% of the signal's RMS)."""
+    base = _mse(expr, symbols, X, y)
+    floor = negligible * float(np.var(y))
+    while True:
+        ts = list(terms(expr))
+        if len(ts) <= 1:
+            return expr
+        trials = []
+        for t in ts:
+            rest = sum((c * k for k, c in terms(expr).items() if k != t), sp.Integer(0))
+            reduced = refit_terms(rest, symbols, X, y, drop=0.0)
+            trials.append((_mse(reduced, symbols, X, y), reduced))
+        err, reduced = min(trials, key=lambda e: e[0])
+        if err > base * (1 + tolerance) + floor:
+            return expr
+        expr = reduced
+
+
+def clean(text: str, names, X: np.ndarray, y: np.ndarray):
+    """Parse, simplify, snap constants and refit; return a sympy expression or None if unusable."""
+    symbols = [sp.Symbol(n) for n in names]
+    local = {n: s for n, s in zip(names, symbols)}
+    try:
+        expr = sp.sympify(text, locals=local)
+    except (sp.SympifyError, SyntaxError, TypeError):
+        return None
+    if not expr.free_symbols <= set(symbols):
+        return None
+    if sp.count_ops(expr) <= _SIMPLIFY_MAX_OPS:
+        expr = sp.simplify(expr)
+    if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
+        return None
+    expr = snap_constants(sp.expand(expr), symbols, X, y)
+    expr = prune_terms(refit_terms(expr, symbols, X, y), symbols, X, y)
+    expr = monic(snap_constants(sp.expand(expr), symbols, X, y))
+    return expr if np.isfinite(_mse(expr, symbols, X, y)) else None
+
+
+def monic(expr):
+    """Write a rational expression as one fraction whose denominator's leading coefficient is 1.
+
+    ``(-180.5*x + 35.97)/(200.8*x + 60.5)`` becomes ``(0.1791 - 0.8989*x)/(x + 0.3013)``;
+    expressions with a constant denominator come back expanded.
+    """
+    num, den = sp.fraction(sp.together(expr))
+    if den.is_number:
+        return sp.expand(expr)
+    lead = leading_coefficient(den)
+    if lead == 0:
+        return expr
+    return sp.expand(num / lead) / sp.expand(den / lead)

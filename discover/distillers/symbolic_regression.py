@@ -1,0 +1,139 @@
+"""Symbolic regression distiller: formulas searched, not chosen from a library.
+
+One expression per state variable is searched by genetic programming over + - * /, sin,
+cos, exp and log with constants optimised (pyoperon by default; Burlacu, Kronberger &
+Kommenda, "Operon C++", GECCO 2020; PySR, Cranmer 2023, where Julia exists). Each
+variable's Pareto front of complexity against error is cleaned (:mod:`discover.distillers.clean`)
+and system candidates are assembled from it at a few accuracy tolerances, so selection sees
+the simple and the accurate ends of the front.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from discover.candidates import Candidate, tidy
+from discover.distillers.base import BaseDistiller, Samples, register
+from discover.distillers.clean import _mse, clean
+from discover.distillers.sr_engines import EngineSettings, get_engine
+from discover.structure import complexity
+
+
+@dataclass(frozen=True)
+class SRConfig:
+    """Search settings of the symbolic regression distiller.
+
+    Attributes
+    ----------
+    engine : {"operon", "pysr"}
+    operators : tuple of str
+        Unary operators beside + - * / (``sin``, ``cos``, ``exp``, ``log``).
+    generations, population_size, max_length : search size per variable.
+    max_time : int
+        Seconds per variable at most.
+    max_rows : int
+        Samples used for the search (evenly subsampled beyond this).
+    tolerances : tuple of float
+        Relative error increases over each variable's best formula at which the simplest
+        formula is taken to build system candidates.
+    """
+
+    engine: str = "operon"
+    operators: tuple[str, ...] = ("sin", "cos", "exp", "log")
+    generations: int = 50
+    population_size: int = 300
+    max_length: int = 25
+    max_time: int = 10
+    max_evaluations: int = 300_000
+    max_rows: int = 1500
+    tolerances: tuple[float, ...] = (0.0, 0.02, 0.1, 0.5)
+
+
+def _knee(raw, names, X, y, gain: float = 0.05, keep: int = 8) -> list[str]:
+    """The raw front up to where extra complexity stops paying: each kept formula must cut
+    the error of the previous one by ``gain`` (relative); at most ``keep`` formulas."""
+    symbols = [sp.Symbol(n) for n in names]
+    local = dict(zip(names, symbols))
+    out, last = [], np.inf
+    for text, _ in sorted(raw, key=lambda r: r[1]):
+        try:
+            err = _mse(sp.sympify(text, locals=local), symbols, X, y)
+        except (sp.SympifyError, SyntaxError, TypeError):
+            continue
+        if err < last * (1 - gain):
+            out.append(text)
+            last = err
+        if len(out) >= keep:
+            break
+    return out
+
+
+@register
+class SymbolicRegression(BaseDistiller):
+    """Symbolic regression per state variable, cleaned and assembled into systems.
+
+    Parameters
+    ----------
+    config : SRConfig, optional
+
+    Attributes
+    ----------
+    candidates_ : list of Candidate
+    fronts_ : dict of str to list of dict
+        Per variable, the cleaned Pareto front: ``expr``, ``complexity``, ``mse``.
+    """
+
+    name = "sr"
+
+    def __init__(self, config: SRConfig | None = None):
+        self.config = config
+
+    def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
+        cfg = self.config or SRConfig()
+        engine = get_engine(cfg.engine)
+        n = samples.states.shape[0]
+        rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
+        X, Y = samples.states[rows], samples.derivatives[rows]
+        settings = EngineSettings(cfg.operators, cfg.generations, cfg.population_size, cfg.max_length,
+                                  cfg.max_time, cfg.max_evaluations, max(1, min(2, os.cpu_count() or 1)))
+        seed = int(rng.integers(0, 2**31 - 1))
+        self.fronts_ = {}
+        for j, name in enumerate(samples.names):
+            raw = _knee(engine(X, Y[:, j], samples.names, settings, seed + j), samples.names, X, Y[:, j])
+            front, seen = [], set()
+            for text in raw:
+                expr = clean(text, samples.names, X, Y[:, j])
+                if expr is None:
+                    continue
+                expr = tidy(expr)
+                key = sp.srepr(expr)
+                if key in seen:
+                    continue
+                seen.add(key)
+                mse = _mse(expr, [sp.Symbol(v) for v in samples.names], X, Y[:, j])
+                front.append({"expr": expr, "complexity": complexity(expr), "mse": mse, "raw": text})
+            if not front:
+                return []
+            self.fronts_[name] = sorted(front, key=lambda e: (e["complexity"], e["mse"]))
+        return self._assemble(samples.names, Y, cfg.tolerances)
+
+    def _assemble(self, names, Y, tolerances) -> list[Candidate]:
+        out, seen = [], set()
+        for tol in tolerances:
+            eqs = {}
+            for j, name in enumerate(names):
+                front = self.fronts_[name]
+                floor = 1e-6 * float(np.var(Y[:, j]))
+                best = min(e["mse"] for e in front)
+                ok = [e for e in front if e["mse"] <= best * (1 + tol) + floor]
+                eqs[name] = min(ok, key=lambda e: (e["complexity"], e["mse"]))["expr"]
+            key = tuple(sp.srepr(eqs[n]) for n in names)
+            if key not in seen:
+                seen.add(key)
+                out.append(Candidate(eqs, self.name, {"engine": (self.config or SRConfig()).engine,
+                                                      "tolerance": tol}))
+        return out
