@@ -28,9 +28,11 @@ test-all: setup
 reports: setup
 	$(BIN)/discover generate lorenz --noise 0.01 --points 4000 --seed 0 -o examples/lorenz.csv
 	$(BIN)/discover generate lotka_volterra --noise 0.01 --points 600 --trajectories 3 --seed 1 -o examples/lotka_volterra.csv
+	$(BIN)/discover generate pendulum --noise 0.01 --points 1000 --trajectories 3 --seed 0 -o examples/pendulum.csv
 	$(BIN)/discover run examples/lorenz.csv --out reports/lorenz
 	$(BIN)/discover run examples/lotka_volterra.csv --out reports/lotka_volterra
 	$(BIN)/discover run examples/lynx_hare.csv --time year --out reports/lynx_hare
+	$(BIN)/discover run examples/pendulum.csv --out reports/pendulum
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

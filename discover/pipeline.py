@@ -112,6 +112,8 @@ class Discoverer:
         horizon = min(horizon, max(s.duration for s in val_smooth))
         validation = Validation.build(val_smooth, sp_.validation, horizon, variance)
 
+        fronts: dict = {}
+
         def run_routes(todo, offset=0):
             found_all = []
             for i, route in enumerate(todo):
@@ -123,6 +125,10 @@ class Discoverer:
                         route_samples = Samples(X, surrogate.vector_field(X), data.names)
                     distiller = self._make_distiller(route.distiller)
                     found = distiller.fit(route_samples, seed=self.seed + offset + i).candidates_
+                    for var, front in getattr(distiller, "fronts_", {}).items():
+                        fronts[f"{route.label}: d{var}/d{data.time_name}"] = [
+                            {"complexity": e["complexity"], "mse": e["mse"], "expr": sp.sstr(e["expr"])} for e in front
+                        ]
                     for c in found:
                         c.method = route.label
                     found_all += found
@@ -196,6 +202,7 @@ class Discoverer:
                 "selection_rule": chosen.rule,
             },
             timings=timings,
+            fronts=fronts,
             warnings=[f"Dropped {data.dropped_rows} rows with missing values."] if data.dropped_rows else [],
         )
         return self

@@ -25,6 +25,7 @@ class RunResult:
     validation, validation_smoothed : held-out segments as measured and smoothed
     split : sentence describing how data were held out; ``in_sample`` when nothing was
     settings : resolved settings; ``provenance``: inputs, versions, seed; ``timings``
+    fronts : per searched equation, the symbolic regression Pareto front (complexity, mse, expr)
     warnings : messages about the input the user should read
     """
 
@@ -46,4 +47,5 @@ class RunResult:
     settings: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
+    fronts: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)

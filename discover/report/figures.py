@@ -132,6 +132,35 @@ def pareto(result: RunResult, path: Path) -> None:
     plt.close(fig)
 
 
+def search_fronts(result: RunResult, path: Path) -> bool:
+    """Symbolic regression's Pareto front for each searched equation (error against complexity)."""
+    if not result.fronts:
+        return False
+    plt = _plt()
+    keys = list(result.fronts)
+    fig, axes = plt.subplots(1, len(keys), figsize=(3.6 * len(keys) + 0.6, 3.4), squeeze=False)
+    chosen = {f"d{v}/d{result.time_name}": sp.sstr(e) for v, e in (result.best.equations.items() if result.best else [])}
+    for ax, key in zip(axes[0], keys):
+        front = sorted(result.fronts[key], key=lambda e: e["complexity"])
+        x = [e["complexity"] for e in front]
+        y = [max(e["mse"], 1e-12) for e in front]
+        ax.step(x, y, where="post", color=COLORS[0], lw=1)
+        ax.plot(x, y, "o", color=COLORS[0])
+        var = key.split(": ", 1)[-1]
+        for e in front:
+            if chosen.get(var) == e["expr"]:
+                ax.plot([e["complexity"]], [max(e["mse"], 1e-12)], "*", ms=15, color="gold", mec="black")
+        ax.set_yscale("log")
+        ax.set_title(key, fontsize=9)
+        ax.set_xlabel("complexity")
+    axes[0, 0].set_ylabel("mean squared error")
+    fig.suptitle("Symbolic regression: Pareto front per equation (star: in the selected model)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     """Write every figure into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -145,4 +174,6 @@ def write_all(result: RunResult, folder: Path) -> dict[str, str]:
         out["confidence"] = "confidence.png"
     pareto(result, folder / "pareto.png")
     out["pareto"] = "pareto.png"
+    if search_fronts(result, folder / "sr_fronts.png"):
+        out["sr_fronts"] = "sr_fronts.png"
     return out

@@ -89,6 +89,7 @@ def _run_json(result: RunResult) -> dict:
         "selection": {"confidence": result.confidence, "reasons": result.reasons, "agreement": result.agreement,
                       "rule": result.rule},
         "warnings": result.warnings,
+        "fronts": result.fronts,
     }
 
 
@@ -150,7 +151,7 @@ def load_run(run_dir: str | Path) -> RunResult:
         train_smoothed=trajs("train_smoothed"), train_derivatives=derivs, validation=trajs("validation"),
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
-        timings=run["timings"], warnings=run.get("warnings", []),
+        timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
     )
 
 
