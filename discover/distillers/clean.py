@@ -3,8 +3,8 @@
 Three steps, each kept only when the fit stays as good:
 
 1. **Simplify** with sympy (``sympy.simplify`` is slow on big trees, so a node budget guards it).
-2. **Snap constants** that sit close to simple numbers (integers, halves, two significant
-   digits): ``sin(-1.00003*x)`` becomes ``-sin(x)``.
+2. **Snap constants** that sit close to simple numbers (integers, halves):
+   ``sin(-1.00003*x)`` becomes ``-sin(x)``.
 3. **Refit coefficients** of the additive terms by linear least squares on the samples
    (the inner constants stay), and drop terms whose contribution is negligible or whose
    removal costs less than 2% of the fit error (backward elimination).
@@ -38,15 +38,14 @@ def _mse(expr, symbols, X, y) -> float:
 
 
 def _simple_numbers(v: float) -> list[float]:
-    out = [float(round(v)), round(v * 2) / 2]
-    if v != 0:
-        mag = 10 ** np.floor(np.log10(abs(v)))
-        out += [round(v / mag) * mag, round(v / mag, 1) * mag]
-    return sorted(set(out), key=lambda c: abs(c - v))
+    """Integers and halves near ``v``, nearest first (a coefficient like 9.812 has no simpler
+    neighbour; an inner 1.003 or 0.4998 has)."""
+    return sorted({float(round(v)), round(v * 2) / 2}, key=lambda c: abs(c - v))
 
 
-def snap_constants(expr, symbols, X, y, tolerance: float = 1e-3):
-    """Replace floats by nearby simple numbers when the MSE grows by less than ``tolerance`` (relative)."""
+def snap_constants(expr, symbols, X, y, tolerance: float = 1e-3, negligible: float = 1e-5):
+    """Replace floats by nearby simple numbers when the MSE grows by less than ``tolerance``
+    (relative) or by less than ``negligible`` of the target's variance."""
     exact = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if float(f).is_integer()}
     expr = expr.xreplace(exact) if exact else expr  # sin(1.0*x) -> sin(x)
     base = _mse(expr, symbols, X, y)
@@ -57,7 +56,7 @@ def snap_constants(expr, symbols, X, y, tolerance: float = 1e-3):
                 break
             cand = expr.xreplace({f: sp.Integer(int(c)) if float(c).is_integer() else sp.Float(c, 15)})
             err = _mse(cand, symbols, X, y)
-            if err <= base + tolerance * max(base, 1e-6 * scale):
+            if err <= base + max(tolerance * base, negligible * scale):
                 expr, base = cand, err
                 break
     return expr

@@ -27,7 +27,7 @@ class EngineSettings:
     generations: int
     population_size: int
     max_length: int
-    max_time: int
+    max_time: int | None
     max_evaluations: int
     threads: int
 
@@ -91,7 +91,7 @@ def fit_pysr(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, seed
         niterations=max(1, settings.generations // 10),
         populations=8,
         maxsize=settings.max_length,
-        timeout_in_seconds=settings.max_time,
+        timeout_in_seconds=settings.max_time,  # None: no limit
         random_state=seed,
         deterministic=True,
         parallelism="serial",

@@ -33,8 +33,9 @@ class SRConfig:
     operators : tuple of str
         Unary operators beside + - * / (``sin``, ``cos``, ``exp``, ``log``).
     generations, population_size, max_length : search size per variable.
-    max_time : int
-        Seconds per variable at most.
+    max_time : int, optional
+        Seconds per variable at most. Off by default: a wall-clock limit makes the result
+        depend on how busy the machine is, and the same seed must give the same equations.
     max_rows : int
         Samples used for the search (evenly subsampled beyond this).
     tolerances : tuple of float
@@ -47,7 +48,7 @@ class SRConfig:
     generations: int = 50
     population_size: int = 300
     max_length: int = 25
-    max_time: int = 10
+    max_time: int | None = None
     max_evaluations: int = 300_000
     max_rows: int = 1500
     tolerances: tuple[float, ...] = (0.0, 0.02, 0.1, 0.5)
