@@ -15,21 +15,12 @@ import numpy as np
 
 from discover.candidates import Candidate
 from discover.data.derivatives import WeakForm
-from discover.errors import ConfigError, NotFittedError, did_you_mean
+from discover.errors import ConfigError, NotFittedError
+from discover.registry import Registry
 
-REGISTRY: dict[str, type["BaseDistiller"]] = {}
-
-
-def register(cls):
-    """Class decorator: make a distiller available by its ``name``."""
-    REGISTRY[cls.name] = cls
-    return cls
-
-
-def get_distiller(name: str) -> type["BaseDistiller"]:
-    if name not in REGISTRY:
-        raise ConfigError(f"Unknown distiller '{name}'{did_you_mean(name, REGISTRY)}; available: {', '.join(REGISTRY)}.")
-    return REGISTRY[name]
+REGISTRY = Registry("distiller")
+register = REGISTRY.register
+get_distiller = REGISTRY.get_class
 
 
 @dataclass(frozen=True)

@@ -14,21 +14,12 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from discover.data.dataset import Dataset
-from discover.errors import ConfigError, NotFittedError, did_you_mean
+from discover.errors import ConfigError, NotFittedError
+from discover.registry import Registry
 
-REGISTRY: dict[str, type["BaseSurrogate"]] = {}
-
-
-def register(cls):
-    """Class decorator: make a surrogate available by its ``name``."""
-    REGISTRY[cls.name] = cls
-    return cls
-
-
-def get_surrogate(name: str) -> type["BaseSurrogate"]:
-    if name not in REGISTRY:
-        raise ConfigError(f"Unknown surrogate '{name}'{did_you_mean(name, REGISTRY)}; available: {', '.join(REGISTRY) or 'none'}.")
-    return REGISTRY[name]
+REGISTRY = Registry("surrogate")
+register = REGISTRY.register
+get_surrogate = REGISTRY.get_class
 
 
 def resolve_device(device: str = "auto") -> str:
