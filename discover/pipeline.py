@@ -114,9 +114,9 @@ class Discoverer:
 
         fronts: dict = {}
 
-        def run_routes(todo, offset=0):
+        def run_routes(todo):
             found_all = []
-            for i, route in enumerate(todo):
+            for route in todo:
                 with timed(route.label), progress.task(f"{route.label}: distilling") as task:
                     route_samples = samples
                     if route.surrogate:
@@ -124,7 +124,7 @@ class Discoverer:
                         surrogate.fit(sp_.train, seed=self.seed)
                         route_samples = Samples(X, surrogate.vector_field(X), data.names)
                     distiller = self._make_distiller(route.distiller)
-                    found = distiller.fit(route_samples, seed=self.seed + offset + i).candidates_
+                    found = distiller.fit(route_samples, seed=self.seed).candidates_
                     for var, front in getattr(distiller, "fronts_", {}).items():
                         fronts[f"{route.label}: d{var}/d{data.time_name}"] = [
                             {"complexity": e["complexity"], "mse": e["mse"], "expr": sp.sstr(e["expr"])} for e in front
@@ -154,7 +154,7 @@ class Discoverer:
         if auto:
             escalated = needs_search(chosen, noise, max((self.sindy or SindyConfig()).degrees))
             if escalated and engine_usable((self.sr or SRConfig()).engine):
-                extra = run_routes([Route("sr")], offset=len(routes))
+                extra = run_routes([Route("sr")])
                 offered = library_extras(extra)
                 if offered:
                     with timed("sindy+sr-terms"):

@@ -45,12 +45,22 @@ def skeleton(term: sp.Expr) -> sp.Expr:
 
 
 def complexity(expr: sp.Expr) -> int:
-    """Number of terms plus the number of non-polynomial operations (functions, divisions)."""
+    """Terms + non-polynomial operations (functions, divisions) + constants inside them.
+
+    A coefficient in front of a term is free (it is refitted); a constant inside a function
+    or a denominator is part of the shape and is counted, so ``cos(0.14*x - 1.6)`` (two
+    tuned constants) costs more than ``sin(x)``.
+    """
     expr = sp.sympify(expr)
     n = len(terms(expr)) or 1
-    n += sum(1 for _ in expr.atoms(sp.Function))
-    n += sum(1 for p in expr.atoms(sp.Pow) if p.exp.is_number and p.exp < 0)
-    return n
+    nonpoly = list(expr.atoms(sp.Function)) + [p for p in expr.atoms(sp.Pow) if p.exp.is_number and p.exp < 0]
+    n += len(nonpoly)
+    inner = set()
+    for node in nonpoly:
+        args = node.args if isinstance(node, sp.Function) else (node.base,)
+        for a in args:
+            inner |= {f for f in a.atoms(sp.Float, sp.Rational) if not f.is_Integer}
+    return n + len(inner)
 
 
 def system_complexity(equations: Mapping[str, sp.Expr]) -> int:
