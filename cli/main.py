@@ -167,6 +167,38 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by
         out.print(f"Report: {run_dir / 'report.html'}")
 
 
+@app.command()
+def bench(
+    systems: Annotated[str, typer.Option(help="Reference systems: all, or a comma-separated list (see `discover systems`).")] = "all",
+    noise: Annotated[str, typer.Option(help="Comma-separated noise levels (fractions of each variable's spread).")] = "0,0.01,0.05",
+    methods: Annotated[str, typer.Option(help="Comma-separated `--methods` values to compare; PySINDy's defaults run beside them.")] = "auto",
+    trajectories: Annotated[int, typer.Option(help="Runs generated per case.")] = 3,
+    points: Annotated[int, typer.Option(help="Samples per run.")] = 2000,
+    seed: Annotated[int, typer.Option(help="Seed of data and methods.")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for bench.md, bench.csv and bench.json.")] = Path("runs/bench"),
+):
+    """Score methods against known equations on generated data, beside PySINDy's defaults."""
+    with _user_errors():
+        from discover.bench import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
+        from discover.methods import parse_methods
+        from discover.systems import SYSTEMS, get_system
+        from cli.progress import RichProgress
+
+        names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
+        for n in names:
+            get_system(n)
+        method_list = parse_list(methods, "methods")
+        for m in method_list:
+            parse_methods(m)
+        cfg = BenchConfig(tuple(get_system(n).name for n in names), parse_noises(noise), method_list,
+                          trajectories, points, seed)
+        rows = run_benchmark(cfg, progress=RichProgress(err))
+        write_results(rows, out)
+        out_text = markdown_table(rows)
+        typer.echo(out_text)
+        err.print(f"Wrote {out / 'bench.md'}, bench.csv and bench.json")
+
+
 def main():
     app()
 

@@ -29,8 +29,15 @@ def _symbols(result):
 def trajectories(result: RunResult, path: Path) -> None:
     """Held-out data against the selected model simulated from each segment's first state."""
     plt = _plt()
-    segs = result.validation[:3]
-    smooth = result.validation_smoothed[:3]
+    from discover.selection.scoring import LONG_HORIZONS
+
+    horizon = LONG_HORIZONS * float(result.settings.get("validation_horizon") or np.inf)
+
+    def cut(tr):
+        return tr.window(0, max(2, int(np.searchsorted(tr.t, tr.t[0] + horizon, side="right"))), tr.label)
+
+    segs = [cut(s) for s in result.validation[:3]]
+    smooth = [cut(s) for s in result.validation_smoothed[:3]]
     d = len(result.names)
     fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), sharex=False, squeeze=False)
     sims = None

@@ -1,0 +1,54 @@
+import json
+
+import numpy as np
+from typer.testing import CliRunner
+
+from cli.main import app
+from discover.bench import BASELINE, BenchConfig, markdown_table, run_benchmark, score_case
+from discover.systems import generate, get_system
+
+runner = CliRunner()
+
+
+def test_perfect_candidate_scores_perfectly():
+    system = get_system("lotka_volterra")
+    clean = generate(system, points=300, trajectories=1, seed=0)
+    s = score_case(system.equations(), system, clean, np.array([1.0, 2.0]))
+    assert s["exact"] and s["f1"] == 1.0 and s["coef_error"] == 0.0
+    assert s["r2_train"] > 0.999999 and s["r2_new"] > 0.999999
+
+
+def test_wrong_candidate_scores_worse():
+    import sympy as sp
+
+    system = get_system("lotka_volterra")
+    clean = generate(system, points=300, trajectories=1, seed=0)
+    x, y = sp.symbols("x y")
+    s = score_case({"x": 1.3 * x, "y": 0.8 * x * y - 1.8 * y}, system, clean, np.array([1.0, 2.0]))
+    assert not s["exact"] and s["precision"] == 1.0 and s["recall"] == 0.75
+    assert s["r2_train"] < 0.9
+
+
+def test_benchmark_runs_with_baseline(tmp_path):
+    rows = run_benchmark(BenchConfig(systems=("logistic",), noises=(0.0,), methods=("sindy",), trajectories=2,
+                                     points=300))
+    assert [r["method"] for r in rows] == ["sindy", BASELINE]
+    assert rows[0]["exact"] and rows[0]["r2_new"] > 0.999
+    table = markdown_table(rows)
+    assert "| logistic | 0 | sindy | yes |" in table and BASELINE in table
+
+
+def test_bench_cli_writes_files(tmp_path):
+    r = runner.invoke(app, ["bench", "--systems", "logistic", "--noise", "0", "--methods", "sindy",
+                            "--points", "300", "--trajectories", "2", "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "bench.csv").exists() and (tmp_path / "bench.md").exists()
+    rows = json.loads((tmp_path / "bench.json").read_text())
+    assert {row["method"] for row in rows} == {"sindy", BASELINE}
+
+
+def test_bench_bad_options():
+    r = runner.invoke(app, ["bench", "--noise", "a,b"])
+    assert r.exit_code == 2 and "--noise" in r.output
+    r = runner.invoke(app, ["bench", "--systems", "lorentz"])
+    assert r.exit_code == 2 and "did you mean 'lorenz'" in r.output
