@@ -151,7 +151,7 @@ class Discoverer:
         judge(candidates)
         chosen = select(candidates, sp_.in_sample, noise=noise)
         escalated = None
-        if auto:
+        if auto and not any(r.distiller == "sr" for r in routes):
             escalated = needs_search(chosen, noise, max((self.sindy or SindyConfig()).degrees))
             if escalated and engine_usable((self.sr or SRConfig()).engine):
                 extra = run_routes([Route("sr")])
