@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
+from scipy import signal
 
 from discover.candidates import Candidate
 from discover.data.dataset import Trajectory
@@ -41,7 +42,8 @@ def decorrelation_time(trajectories, names_count: int) -> float:
             x = tr.x[:, j] - tr.x[:, j].mean()
             if not np.any(x):
                 continue
-            ac = np.correlate(x, x, mode="full")[len(x) - 1 :]
+            # FFT autocorrelation: np.correlate is O(n^2) and took minutes on a million rows.
+            ac = signal.correlate(x, x, mode="full", method="fft")[len(x) - 1 :]
             ac = ac / ac[0]
             below = np.flatnonzero(ac < np.exp(-1))
             times.append((below[0] if below.size else len(x)) * dt)
