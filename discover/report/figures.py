@@ -10,6 +10,7 @@ import sympy as sp
 from discover.integrate import compile_rhs, integrate
 from discover.result import RunResult
 
+MAX_PLOT_POINTS = 5000  # dots beyond this only slow the figure down
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
 
@@ -34,7 +35,9 @@ def trajectories(result: RunResult, path: Path) -> None:
     horizon = LONG_HORIZONS * float(result.settings.get("validation_horizon") or np.inf)
 
     def cut(tr):
-        return tr.window(0, max(2, int(np.searchsorted(tr.t, tr.t[0] + horizon, side="right"))), tr.label)
+        n = max(2, int(np.searchsorted(tr.t, tr.t[0] + horizon, side="right")))
+        p = np.unique(np.linspace(0, n - 1, min(n, MAX_PLOT_POINTS)).astype(int))
+        return type(tr)(tr.t[p], tr.x[p], tr.label)
 
     segs = [cut(s) for s in result.validation[:3]]
     smooth = [cut(s) for s in result.validation_smoothed[:3]]
@@ -66,6 +69,8 @@ def derivative_fit(result: RunResult, path: Path) -> None:
     """Estimated dx/dt against the selected right-hand side along the first training run."""
     plt = _plt()
     tr, xs, dx = result.train[0], result.train_smoothed[0], result.train_derivatives[0]
+    p = np.unique(np.linspace(0, len(tr) - 1, min(len(tr), MAX_PLOT_POINTS)).astype(int))
+    tr, xs, dx = type(tr)(tr.t[p], tr.x[p], tr.label), type(xs)(xs.t[p], xs.x[p], xs.label), dx[p]
     d = len(result.names)
     fig, axes = plt.subplots(d, 1, figsize=(8, 1.8 * d + 0.6), squeeze=False)
     f = compile_rhs([result.best.equations[n] for n in result.names], _symbols(result)) if result.best else None
