@@ -39,8 +39,13 @@ def _windows(n: int, half: int) -> np.ndarray:
 
 
 def _is_uniform(t: np.ndarray) -> bool:
+    """Even grid up to 0.1% jitter (times written with 10 significant digits are not exact).
+
+    Within that jitter the Savitzky-Golay weights differ from the exact local fit by far less
+    than the noise, and the shared-weights path is hundreds of times faster on big files.
+    """
     dt = np.diff(t)
-    return bool(np.max(np.abs(dt - dt.mean())) <= 1e-6 * abs(dt.mean()))
+    return bool(np.max(np.abs(dt - dt.mean())) <= 1e-3 * abs(dt.mean()))
 
 
 def _projection(dt: np.ndarray, deg: int):
