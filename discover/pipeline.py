@@ -104,7 +104,8 @@ class Discoverer:
             val_smooth = [Trajectory(s.t, x, s.label) for s, x in zip(sp_.validation, val_der.smoothed)]
             train_smooth = [Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed)]
         X, Y = der.stacked()
-        samples = Samples(X, Y, data.names, weak=wf, raw_states=sp_.train.stacked()[1])
+        runs = tuple((tr.t, xs, d) for tr, xs, d in zip(sp_.train.trajectories, der.smoothed, der.derivatives))
+        samples = Samples(X, Y, data.names, weak=wf, raw_states=sp_.train.stacked()[1], trajectories=runs)
         variance = data.stacked()[1].var(axis=0)
         noise_var = np.mean((sp_.train.stacked()[1] - X) ** 2, axis=0)
         noise = float(np.mean(noise_var / np.where(variance > 0, variance, 1.0)))
@@ -113,18 +114,21 @@ class Discoverer:
         validation = Validation.build(val_smooth, sp_.validation, horizon, variance)
 
         fronts: dict = {}
+        facts: dict = {}
 
-        def run_routes(todo):
+        def run_routes(todo, guess=None):
             found_all = []
             for route in todo:
                 with timed(route.label), progress.task(f"{route.label}: distilling") as task:
-                    route_samples = samples
+                    route_samples = replace(samples, guess=guess)
                     if route.surrogate:
                         surrogate = get_surrogate(route.surrogate)(device=resolve_device(self.device))
                         surrogate.fit(sp_.train, seed=self.seed)
                         route_samples = Samples(X, surrogate.vector_field(X), data.names)
                     distiller = self._make_distiller(route.distiller)
                     found = distiller.fit(route_samples, seed=self.seed).candidates_
+                    if hasattr(distiller, "facts_"):
+                        facts[route.label] = distiller.facts_
                     for var, front in getattr(distiller, "fronts_", {}).items():
                         fronts[f"{route.label}: d{var}/d{data.time_name}"] = [
                             {"complexity": e["complexity"], "mse": e["mse"], "expr": sp.sstr(e["expr"])} for e in front
@@ -147,8 +151,16 @@ class Discoverer:
                         c.scores["cross_validated"] = True
                     task.advance()
 
-        candidates = _dedupe(run_routes(routes))
+        # A distiller that reads a guess (PROSE) runs after the others, given SINDy's pick.
+        readers = [r for r in routes if r.distiller == "prose"]
+        candidates = _dedupe(run_routes([r for r in routes if r not in readers]))
         judge(candidates)
+        if readers:
+            sindy = [c for c in candidates if c.method == "sindy"]
+            guess = select(sindy, sp_.in_sample, noise=noise).best if sindy else None
+            extra = [c for c in _dedupe(candidates + run_routes(readers, guess)) if c not in candidates]
+            judge(extra)
+            candidates += extra
         chosen = select(candidates, sp_.in_sample, noise=noise)
         escalated = None
         if auto and not any(r.distiller == "sr" for r in routes):
@@ -200,6 +212,7 @@ class Discoverer:
                 "validation_horizon": horizon,
                 "noise_estimate": noise,
                 "selection_rule": chosen.rule,
+                **({"distiller_facts": facts} if facts else {}),
             },
             timings=timings,
             fronts=fronts,
@@ -214,6 +227,10 @@ class Discoverer:
             return cls(replace(cfg, extra_terms=tuple(extra_terms)) if extra_terms else cfg)
         if name == "sr":
             return cls(self.sr)
+        if name == "prose":
+            from discover.distillers.prose import ProseConfig
+
+            return cls(ProseConfig(device=resolve_device(self.device)))
         return cls()
 
     # ------------------------------------------------------------------ use after fitting

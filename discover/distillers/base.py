@@ -37,6 +37,11 @@ class Samples:
         Integral form of the measured trajectories, for distillers that support it.
     raw_states : ndarray of shape (n_samples_raw, n_states), optional
         The measured states the weak form integrates (rows match ``weak.W``'s columns).
+    trajectories : tuple of (t, x, dxdt), optional
+        The runs themselves (smoothed states and their derivatives), for distillers that
+        read trajectories rather than samples (the PROSE model).
+    guess : Candidate, optional
+        Another distiller's pick, for distillers that can correct a guess.
     """
 
     states: np.ndarray
@@ -44,6 +49,8 @@ class Samples:
     names: tuple[str, ...]
     weak: WeakForm | None = None
     raw_states: np.ndarray | None = None
+    trajectories: tuple | None = None
+    guess: Candidate | None = None
 
 
 class BaseDistiller(ABC):

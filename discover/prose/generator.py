@@ -38,6 +38,7 @@ class GeneratorConfig:
     span_range: tuple[float, float] = (1.0, 15.0)
     positive_prob: float = 0.3
     max_abs: float = 1e3
+    min_term_share: float = 0.05  # every term's RMS at least this share of its equation's
 
 
 @lru_cache(maxsize=None)
@@ -156,6 +157,10 @@ class Batch:
 
     def rhs(self, x: torch.Tensor) -> torch.Tensor:
         """d x / d t~ for states x of shape (B, D), time rescaled by each system's span."""
+        return self.terms(x).sum(-1) * self.span[:, None]
+
+    def terms(self, x: torch.Tensor) -> torch.Tensor:
+        """Value of every term (B, D, T) at states x (B, D), before the time rescaling."""
         B, D, T, _ = self.powers.shape
         pw = torch.stack([torch.ones_like(x), x, x * x, x * x * x], dim=-1)  # (B, D, 4)
         idx = self.powers.clamp(max=3).permute(0, 3, 1, 2).reshape(B, D, D * T)  # (B, Dvar, D*T)
@@ -167,7 +172,24 @@ class Batch:
         g = torch.where(self.kind == 2, torch.cos(arg), g)
         g = torch.where(self.kind == 3, torch.exp(arg.clamp(max=30.0)), g)
         g = torch.where(self.kind == 4, 1.0 / (self.k + xv), g)
-        return (self.coef * mono * g).sum(-1) * self.span[:, None]
+        return self.coef * mono * g
+
+    @torch.no_grad()
+    def weakest_term(self, traj: torch.Tensor, every: int = 8) -> torch.Tensor:
+        """Per system, the smallest RMS of any present term relative to the RMS of its equation,
+        over the solved states (B, GRID, D). A term far below the rest is invisible in data,
+        and a model cannot learn to name what it cannot see."""
+        present = self.coef != 0
+        sq_terms = torch.zeros_like(self.coef)
+        sq_total = torch.zeros_like(self.coef[..., 0])
+        n = 0
+        for i in range(0, traj.shape[1], every):
+            v = self.terms(torch.nan_to_num(traj[:, i]))
+            sq_terms += v**2
+            sq_total += v.sum(-1) ** 2
+            n += 1
+        rel = torch.sqrt(sq_terms / n) / (torch.sqrt(sq_total / n)[..., None] + 1e-12)
+        return torch.where(present, rel, torch.full_like(rel, float("inf"))).amin(dim=(1, 2))
 
 
 @torch.no_grad()
@@ -205,6 +227,7 @@ class Example:
 
     system: System  # in normalised coordinates x~ = x / sigma, t~ = t / span
     traj: np.ndarray  # (GRID, MAX_DIM) normalised clean states, zero-padded
+    deriv: np.ndarray  # (GRID, MAX_DIM) d x~ / d t~ at those states
     dim: int
 
 
@@ -213,24 +236,37 @@ def scale_of(x: np.ndarray) -> np.ndarray:
     return np.maximum(np.sqrt(np.mean(np.asarray(x) ** 2, axis=0)), 1e-6)
 
 
+def solve_examples(drawn: list, device="cpu", cfg: GeneratorConfig = GeneratorConfig()) -> list[Example]:
+    """Solve drawn ``(system, x0, span)`` triples in one batch; keep the usable, identifiable ones."""
+    batch = Batch.from_systems([d[0] for d in drawn], [d[2] for d in drawn], device)
+    x0 = np.zeros((len(drawn), MAX_DIM))
+    for b, d in enumerate(drawn):
+        x0[b, : d[0].dim] = d[1]
+    sol = solve(batch, torch.as_tensor(x0, dtype=torch.float32, device=device), cfg.max_abs)
+    weakest = batch.weakest_term(sol).cpu().numpy()
+    B, G, D = sol.shape
+    flat = torch.nan_to_num(sol).reshape(B, G, D)
+    deriv = torch.stack([batch.rhs(flat[:, i]) for i in range(G)], dim=1).cpu().numpy()
+    sol = sol.cpu().numpy()
+    out = []
+    for (system, _, span), tr, dx, w in zip(drawn, sol, deriv, weakest):
+        if not usable(tr, system.dim, cfg.max_abs) or w < cfg.min_term_share:
+            continue
+        sigma = scale_of(tr[:, : system.dim])
+        norm, dnorm = np.zeros_like(tr), np.zeros_like(tr)
+        norm[:, : system.dim] = tr[:, : system.dim] / sigma
+        dnorm[:, : system.dim] = dx[:, : system.dim] / sigma
+        if np.abs(norm).max() > 50:  # a spike that the RMS hides; rare, and useless to learn from
+            continue
+        out.append(Example(system.scaled(sigma, span), norm.astype(np.float32), dnorm.astype(np.float32),
+                           system.dim))
+    return out
+
+
 def make_examples(seed: int, chunk: int, n: int, device="cpu", cfg: GeneratorConfig = GeneratorConfig()) -> list[Example]:
     """Solve ``n`` random systems of chunk ``chunk`` and keep the usable ones (deterministic)."""
     rng = np.random.default_rng([seed, chunk])
-    drawn = [sample_system(rng, cfg) for _ in range(n)]
-    batch = Batch.from_systems([d[0] for d in drawn], [d[2] for d in drawn], device)
-    x0 = np.zeros((n, MAX_DIM))
-    for b, d in enumerate(drawn):
-        x0[b, : d[0].dim] = d[1]
-    traj = solve(batch, torch.as_tensor(x0, dtype=torch.float32, device=device), cfg.max_abs).cpu().numpy()
-    out = []
-    for (system, _, span), tr in zip(drawn, traj):
-        if not usable(tr, system.dim, cfg.max_abs):
-            continue
-        sigma = scale_of(tr[:, : system.dim])
-        norm = np.zeros_like(tr)
-        norm[:, : system.dim] = tr[:, : system.dim] / sigma
-        out.append(Example(system.scaled(sigma, span), norm.astype(np.float32), system.dim))
-    return out
+    return solve_examples([sample_system(rng, cfg) for _ in range(n)], device, cfg)
 
 
 def corrupt(system: System, rng: np.random.Generator) -> System:

@@ -254,7 +254,7 @@ def to_sympy(system: System, names: Sequence[str]) -> list:
                 e *= x**p
             if t.func is not None:
                 kind, v, k = t.func
-                kf = sp.Float(k, 15)
+                kf = sp.Integer(1) if k == 1 else sp.Float(k, 15)  # sin(x), not sin(1.0*x)
                 if kind == "rat":
                     e *= 1 / (kf + xs[v])
                 else:

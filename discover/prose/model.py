@@ -23,6 +23,8 @@ from torch import nn
 
 from discover.prose.grammar import BOS, EOS, INDEX, MAX_DIM, PAD, SEP, VARS, VOCAB
 
+N_FEATURES = 1 + 4 * MAX_DIM  # t, x, dx/dt (scaled), log scale of dx/dt, variable present
+
 
 @dataclass(frozen=True)
 class ModelConfig:
@@ -58,7 +60,7 @@ class ProseModel(nn.Module):
         super().__init__()
         self.cfg = cfg
         d = cfg.d_model
-        self.data_in = nn.Sequential(nn.Linear(1 + 2 * MAX_DIM, d), nn.GELU(), nn.Linear(d, d))
+        self.data_in = nn.Sequential(nn.Linear(N_FEATURES, d), nn.GELU(), nn.Linear(d, d))
         self.data_enc = _encoder(cfg, cfg.data_layers)
         self.tok = nn.Embedding(len(VOCAB), d, padding_idx=INDEX[PAD])
         self.pos = nn.Embedding(cfg.max_tokens, d)
@@ -77,7 +79,7 @@ class ProseModel(nn.Module):
 
     # -------------------------------------------------------------- encoding
     def encode(self, points, point_pad, guess, guess_pad):
-        """points (B, P, 7), point_pad (B, P) True where padding; guess (B, G) ids."""
+        """points (B, P, N_FEATURES) from :func:`~discover.prose.train.point_features`, point_pad (B, P) True where padding; guess (B, G) ids."""
         h_data = self.data_enc(self.data_in(points), src_key_padding_mask=point_pad)
         pos = torch.arange(guess.shape[1], device=guess.device)
         h_sym = self.sym_enc(self.tok(guess) + self.pos(pos), src_key_padding_mask=guess_pad)
@@ -100,6 +102,12 @@ class ProseModel(nn.Module):
         return self.state_out(h)
 
     # -------------------------------------------------------------- decoding
+    @staticmethod
+    def _number_heads(device):
+        from discover.prose.grammar import MANTISSAS, SIGNS
+
+        return torch.tensor([INDEX[t] for t in SIGNS + MANTISSAS], device=device)
+
     @torch.no_grad()
     def beam_search(self, points, point_pad, guess, guess_pad, dim: int, beam: int = 8,
                     max_len: int | None = None) -> list[tuple[list[str], float]]:
@@ -126,6 +134,15 @@ class ProseModel(nn.Module):
             logp[:, banned] = -float("inf")
             logp[seps < dim - 1, INDEX[EOS]] = -float("inf")
             logp[seps >= dim - 1, INDEX[SEP]] = -float("inf")
+            # Digits do not branch: after a sign or a mantissa each beam keeps only its most
+            # likely next token, so the beam's width is spent on different structures rather
+            # than on the third digit of one constant (the constants are refitted anyway).
+            numeric = torch.isin(seqs[:, -1], self._number_heads(dev))
+            if numeric.any():
+                best = logp[numeric].argmax(-1)
+                kept = logp[numeric].gather(1, best[:, None])
+                logp[numeric] = -float("inf")
+                logp[numeric.nonzero()[:, 0], best] = kept[:, 0]
             total = (scores[:, None] + logp).reshape(-1)
             top = torch.topk(total, min(beam, int(torch.isfinite(total).sum())))
             rows, cols = top.indices // len(VOCAB), top.indices % len(VOCAB)

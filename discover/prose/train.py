@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from discover.prose import checkpoint
-from discover.prose.generator import GRID, Batch, GeneratorConfig, corrupt, sample_system, scale_of, solve, usable
+from discover.prose.generator import GRID, GeneratorConfig, corrupt, sample_system, solve_examples
 from discover.prose.grammar import INDEX, MAX_DIM, NONE, PAD, ids, system_tokens
 from discover.prose.model import ModelConfig, ProseModel
 
@@ -66,6 +66,7 @@ class Pool:
     """Solved systems as tensors on the training device."""
 
     traj: torch.Tensor  # (N, GRID, MAX_DIM) normalised clean states
+    deriv: torch.Tensor  # (N, GRID, MAX_DIM) their time derivatives
     dim: torch.Tensor  # (N,)
     target: torch.Tensor  # (N, max_tokens) token ids
     guess: torch.Tensor  # (N, max_tokens) token ids of a corrupted system
@@ -81,31 +82,18 @@ def build_pool(cfg: TrainConfig, round_: int, device, progress=None, workers: in
     jobs = [(cfg.seed, round_ * 100_000 + c, size, cfg.generator) for c in range(n_chunks)]
     workers = workers or max(1, min(len(jobs), os.cpu_count() or 1))
     L = cfg.model.max_tokens
-    trajs, dims, targets, guesses = [], [], [], []
+    trajs, derivs, dims, targets, guesses = [], [], [], [], []
     rng = np.random.default_rng([cfg.seed, round_, 7])
 
     def handle(drawn):
-        batch = Batch.from_systems([d[0] for d in drawn], [d[2] for d in drawn], device)
-        x0 = np.zeros((len(drawn), MAX_DIM))
-        for b, d in enumerate(drawn):
-            x0[b, : d[0].dim] = d[1]
-        sol = solve(batch, torch.as_tensor(x0, dtype=torch.float32, device=device), cfg.generator.max_abs)
-        sol = sol.cpu().numpy()
-        for (system, _, span), tr in zip(drawn, sol):
-            if not usable(tr, system.dim, cfg.generator.max_abs):
-                continue
-            sigma = scale_of(tr[:, : system.dim])
-            scaled = system.scaled(sigma, span)
-            t_ids = ids(system_tokens(scaled))
-            g_ids = ids(system_tokens(corrupt(scaled, rng)))
+        for ex in solve_examples(drawn, device, cfg.generator):
+            t_ids = ids(system_tokens(ex.system))
+            g_ids = ids(system_tokens(corrupt(ex.system, rng)))
             if len(t_ids) > L or len(g_ids) > L:
                 continue
-            norm = np.zeros((GRID, MAX_DIM), dtype=np.float32)
-            norm[:, : system.dim] = tr[:, : system.dim] / sigma
-            if np.abs(norm).max() > 50:  # a spike that the RMS hides; rare, and useless to learn from
-                continue
-            trajs.append(norm)
-            dims.append(system.dim)
+            trajs.append(ex.traj)
+            derivs.append(ex.deriv)
+            dims.append(ex.dim)
             targets.append(t_ids + [INDEX[PAD]] * (L - len(t_ids)))
             guesses.append(g_ids + [INDEX[PAD]] * (L - len(g_ids)))
 
@@ -126,10 +114,21 @@ def build_pool(cfg: TrainConfig, round_: int, device, progress=None, workers: in
         if ctx:
             ctx.__exit__(None, None, None)
     as_t = lambda a, dt: torch.as_tensor(np.asarray(a), dtype=dt, device=device)  # noqa: E731
-    return Pool(as_t(trajs, torch.float32), as_t(dims, torch.long), as_t(targets, torch.long), as_t(guesses, torch.long))
+    return Pool(as_t(trajs, torch.float32), as_t(derivs, torch.float32), as_t(dims, torch.long),
+                as_t(targets, torch.long), as_t(guesses, torch.long))
 
 
 # ------------------------------------------------------------------ batches
+def point_features(t, x, dx, present):
+    """What the data encoder reads per sample: t~, x~, d x~/d t~ over its RMS, log of that RMS,
+    and which variables exist (shapes (B, P), (B, P, D), (B, P, D), (B, D))."""
+    P = t.shape[1]
+    rms = torch.sqrt((dx**2).mean(1, keepdim=True)) + 1e-6
+    scale = torch.log(rms).expand(-1, P, -1) * present[:, None, :]
+    return torch.cat([t[..., None], x, dx / rms * present[:, None, :], scale,
+                      present[:, None, :].expand(-1, P, -1)], dim=-1)
+
+
 def make_batch(pool: Pool, cfg: TrainConfig, gen: torch.Generator) -> dict:
     """Random examples with fresh sampling (uneven, 40-200 points), noise and guesses."""
     dev = pool.traj.device
@@ -146,7 +145,13 @@ def make_batch(pool: Pool, cfg: TrainConfig, gen: torch.Generator) -> dict:
     level = torch.exp(torch.empty(B, device=dev).uniform_(math.log(1e-3), math.log(0.1), generator=gen))
     level = torch.where(torch.rand(B, generator=gen, device=dev) < 0.3, torch.zeros_like(level), level)
     x = (x + level[:, None, None] * torch.randn(x.shape, generator=gen, device=dev)) * present[:, None, :]
-    points = torch.cat([t[..., None], x, present[:, None, :].expand(-1, P, -1)], dim=-1)
+    # Derivatives as a smoother would estimate them from the noisy samples: the exact value
+    # plus an error a few times the state noise (differentiation amplifies noise).
+    dx = torch.gather(pool.deriv[pick], 1, order[..., None].expand(-1, -1, MAX_DIM))
+    d_level = level * torch.empty(B, device=dev).uniform_(1.0, 5.0, generator=gen)
+    rms = torch.sqrt((dx**2).mean(1, keepdim=True)) + 1e-6
+    dx = dx + d_level[:, None, None] * rms * torch.randn(dx.shape, generator=gen, device=dev)
+    points = point_features(t, x, dx, present)
     guess = pool.guess[pick].clone()
     no_guess = torch.rand(B, generator=gen, device=dev) >= cfg.guess_prob
     guess[no_guess] = INDEX[PAD]
@@ -182,8 +187,13 @@ def _lr(step: int, cfg: TrainConfig, warm_from: int) -> float:
 
 # ------------------------------------------------------------------ the loop
 def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = None, device: str = "auto",
-          max_minutes: float | None = None, max_steps: int | None = None, progress=None, log=print) -> dict:
-    """Train (or continue training) and write the checkpoint to ``out``; returns its metadata."""
+          max_minutes: float | None = None, max_steps: int | None = None, progress=None, log=print,
+          overrides: dict | None = None) -> dict:
+    """Train (or continue training) and write the checkpoint to ``out``; returns its metadata.
+
+    On resume the settings come from the checkpoint; ``overrides`` (draws, batch, steps) change
+    them from this segment on, and the segment records what it used.
+    """
     from discover.surrogates.base import resolve_device
 
     dev = torch.device(resolve_device(device))
@@ -191,6 +201,7 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
     state = checkpoint.read(resume) if resume else None
     if state is not None:
         cfg = TrainConfig.from_dict(state["meta"]["train"])
+    cfg = replace(cfg, **(overrides or {}))
     model = ProseModel(cfg.model).to(dev)
     step, segments = 0, []
     if state is not None:
@@ -239,6 +250,7 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
         if ctx:
             ctx.__exit__(None, None, None)
     segments.append({"round": round_, "from": start, "to": step, "pool": len(pool), "device": str(dev),
+                     "batch": cfg.batch, "draws": cfg.draws, "schedule_steps": cfg.steps,
                      "seconds": round(time.perf_counter() - t0, 1)})
     meta = {"train": cfg.to_dict(), "step": step, "segments": segments, "parameters": model.n_parameters,
             "token_loss": ema_ce, "state_loss": ema_mse, "torch": str(torch.__version__)}
@@ -257,10 +269,11 @@ def main(argv=None) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--draws", type=int)
     p.add_argument("--batch", type=int)
+    p.add_argument("--steps", type=int, help="length of the learning-rate schedule")
     a = p.parse_args(argv)
-    cfg = TrainConfig(seed=a.seed)
-    cfg = replace(cfg, **{k: v for k, v in {"draws": a.draws, "batch": a.batch}.items() if v})
-    train(a.out, cfg, a.resume, a.device, a.minutes, a.max_steps)
+    overrides = {k: v for k, v in {"draws": a.draws, "batch": a.batch, "steps": a.steps}.items() if v}
+    train(a.out, replace(TrainConfig(seed=a.seed), **overrides), a.resume, a.device, a.minutes, a.max_steps,
+          overrides=overrides)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,54 @@
+"""The shipped PROSE checkpoint, its training loop and the `prose` distiller."""
+
+import pytest
+import torch
+
+from discover.distillers import Samples
+from discover.distillers.prose import Prose
+from discover.prose import checkpoint
+from discover.prose.train import TrainConfig, train
+from discover.prose.model import ModelConfig
+from discover.data.derivatives import estimate_derivatives
+from discover.structure import compare
+from discover.systems import generate, get_system
+
+
+def test_shipped_checkpoint_loads_with_its_provenance():
+    model, meta = checkpoint.load()
+    assert meta["parameters"] == model.n_parameters
+    assert checkpoint.SHIPPED.stat().st_size < 30e6
+    assert meta["step"] > 0 and meta["segments"] and meta["train"]["seed"] == 0
+
+
+def test_lotka_volterra_structure_is_proposed_on_the_cpu():
+    system = get_system("lotka_volterra")
+    data = generate(system, points=500, noise=0.01, seed=1)
+    der = estimate_derivatives(data)
+    tr = data.trajectories[0]
+    samples = Samples(der.smoothed[0], der.derivatives[0], system.variables,
+                      trajectories=((tr.t, der.smoothed[0], der.derivatives[0]),))
+    prose = Prose().fit(samples, seed=0)
+    assert prose.facts_["seconds"] < 30
+    results = [compare(c.equations, system.equations()) for c in prose.candidates_]
+    assert any(r["exact"] and r["max_coef_error"] < 0.05 for r in results)
+
+
+def test_training_writes_and_resumes_a_checkpoint(tmp_path):
+    cfg = TrainConfig(draws=300, chunk=300, batch=4, warmup=2, steps=4,
+                      model=ModelConfig(d_model=32, heads=2, ff=64, max_points=50))
+    first = train(tmp_path / "a.pt", cfg, device="cpu", max_steps=2, log=lambda m: None)
+    assert first["step"] == 2
+    state = checkpoint.read(tmp_path / "a.pt")
+    assert all(v.dtype == torch.float16 for v in state["weights"].values())
+    second = train(tmp_path / "b.pt", resume=tmp_path / "a.pt", device="cpu", max_steps=3, log=lambda m: None)
+    assert second["step"] == 3 and len(second["segments"]) == 2
+    assert second["segments"][1]["round"] == 1
+
+
+def test_a_foreign_file_is_refused(tmp_path):
+    from discover.errors import ConfigError
+
+    bad = tmp_path / "x.pt"
+    bad.write_bytes(b"not a checkpoint")
+    with pytest.raises(ConfigError, match="not a PROSE checkpoint"):
+        checkpoint.read(bad)
