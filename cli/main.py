@@ -63,7 +63,10 @@ def _read_config(path: Optional[Path]) -> dict:
             from discover.errors import did_you_mean
 
             raise ConfigError(f"Unknown setting '{key}' in '{path}'{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.")
-    return {k: v for k, v in section.items() if k in allowed}
+    out_cfg = {k: v for k, v in section.items() if k in allowed}
+    if isinstance(cfg.get("node"), dict):  # [node] table: neural ODE settings (NodeConfig fields)
+        out_cfg["node"] = cfg["node"]
+    return out_cfg
 
 
 @app.command()
@@ -96,7 +99,7 @@ def run(
         model = run_pipeline(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
             seed=settings["seed"], device=settings["device"], sr_engine=settings["sr_engine"],
-            progress=RichProgress(err),
+            progress=RichProgress(err), node=cfg.get("node"),
             command="discover " + " ".join(sys.argv[1:]), config=cfg,
         )
         _print_summary(model, target)

@@ -13,7 +13,7 @@ from discover.errors import ConfigError, did_you_mean
 AUTO = ("sindy",)
 # Named in the design; each lands with its own issue. Asking for one before then is a
 # clear error, not a silent fallback.
-PLANNED = {"node", "pinn", "hankel", "havok"}
+PLANNED = {"pinn", "hankel", "havok"}
 # `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
 # data worse than this (normalised error beyond the noise), or keeps a term in fewer than
 # MIN_STABILITY of its bootstrap refits: signs that the library lacks the right function.

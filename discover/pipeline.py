@@ -48,6 +48,8 @@ class Discoverer:
         Search settings of the SINDy distiller.
     sr : SRConfig, optional
         Search settings of the symbolic regression distiller (engine, operators, budget).
+    node : NodeConfig, optional
+        Settings of the neural ODE surrogate (network, shooting windows, solver, regulariser).
     progress : Progress, optional
         Receives progress of long steps (the CLI passes a rich one).
 
@@ -73,12 +75,13 @@ class Discoverer:
     """
 
     def __init__(self, methods="auto", seed: int = 0, device: str = "auto", sindy: SindyConfig | None = None,
-                 sr: SRConfig | None = None, progress=None):
+                 sr: SRConfig | None = None, node=None, progress=None):
         self.methods = methods
         self.seed = seed
         self.device = device
         self.sindy = sindy
         self.sr = sr
+        self.node = node
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
@@ -115,6 +118,8 @@ class Discoverer:
 
         fronts: dict = {}
         facts: dict = {}
+        fitted: dict = {}
+        surrogate_facts: dict = {}
 
         def run_routes(todo, guess=None):
             found_all = []
@@ -122,8 +127,14 @@ class Discoverer:
                 with timed(route.label), progress.task(f"{route.label}: distilling") as task:
                     route_samples = replace(samples, guess=guess)
                     if route.surrogate:
-                        surrogate = get_surrogate(route.surrogate)(device=resolve_device(self.device))
-                        surrogate.fit(sp_.train, seed=self.seed)
+                        surrogate = fitted.get(route.surrogate)
+                        if surrogate is None:
+                            t_fit = time.perf_counter()
+                            surrogate = self._make_surrogate(route.surrogate, progress)
+                            surrogate.fit(sp_.train, seed=self.seed)
+                            fitted[route.surrogate] = surrogate
+                            surrogate_facts[route.surrogate] = _surrogate_facts(
+                                surrogate, val_smooth, time.perf_counter() - t_fit)
                         route_samples = Samples(X, surrogate.vector_field(X), data.names)
                     distiller = self._make_distiller(route.distiller)
                     found = distiller.fit(route_samples, seed=self.seed).candidates_
@@ -217,8 +228,18 @@ class Discoverer:
             timings=timings,
             fronts=fronts,
             warnings=[f"Dropped {data.dropped_rows} rows with missing values."] if data.dropped_rows else [],
+            surrogates=surrogate_facts,
+            models=fitted,
         )
+        self.surrogates_ = fitted
         return self
+
+    def _make_surrogate(self, name: str, progress):
+        cls = get_surrogate(name)
+        device = resolve_device(self.device)
+        if name == "node":
+            return cls(device=device, config=self.node, progress=progress)
+        return cls(device=device)
 
     def _make_distiller(self, name: str, extra_terms=()):
         cls = get_distiller(name)
@@ -274,6 +295,23 @@ class Discoverer:
         if provenance:
             self.result_.provenance.update(provenance)
         return write_run(self.result_, out_dir)
+
+
+def _surrogate_facts(surrogate, segments, seconds: float) -> dict:
+    """Forecasts of the held-out segments and what they cost, for the report."""
+    facts = {"seconds": round(seconds, 2), "epochs": getattr(surrogate, "epochs_", None),
+             "validation_loss": getattr(surrogate, "validation_loss_", None), "forecasts": []}
+    nfe = []
+    for seg in segments:
+        if hasattr(surrogate, "forecast"):
+            x, n = surrogate.forecast(seg.t, seg.x[0])
+            nfe.append(n)
+        else:
+            x = surrogate.predict(seg.t, seg.x[0])
+        facts["forecasts"].append(x)
+    if nfe:
+        facts["nfe_per_forecast"] = float(np.mean(nfe))
+    return facts
 
 
 def _dedupe(candidates: list[Candidate]) -> list[Candidate]:

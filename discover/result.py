@@ -27,6 +27,9 @@ class RunResult:
     settings : resolved settings; ``provenance``: inputs, versions, seed; ``timings``
     fronts : per searched equation, the symbolic regression Pareto front (complexity, mse, expr)
     warnings : messages about the input the user should read
+    surrogates : per surrogate route, facts (epochs, losses, function evaluations per
+    forecast) and ``forecasts``: its forecast of each held-out segment from the segment's
+    first state; ``models``: the fitted surrogates, saved into the run folder
     """
 
     names: tuple[str, ...]
@@ -49,3 +52,5 @@ class RunResult:
     timings: dict = field(default_factory=dict)
     fronts: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    surrogates: dict = field(default_factory=dict)
+    models: dict = field(default_factory=dict)

@@ -103,4 +103,10 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "warnings": result.warnings,
         "versions": prov.get("versions", {}),
         "command": prov.get("command", ""),
+        "surrogates": [
+            {"label": k, "epochs": v.get("epochs"), "loss": _fmt(v.get("validation_loss"), 3),
+             "nfe": "—" if v.get("nfe_per_forecast") is None else f"{v['nfe_per_forecast']:.0f}", "seconds": _fmt(v.get("seconds"), 3),
+             "file": f"models/{k}.pt"}
+            for k, v in result.surrogates.items()
+        ],
     }

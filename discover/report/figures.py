@@ -173,12 +173,50 @@ def search_fronts(result: RunResult, path: Path) -> bool:
     return True
 
 
+def forecasts(result: RunResult, path: Path) -> bool:
+    """Each surrogate's forecast of the held-out segments beside the selected equations."""
+    shown = {k: v for k, v in result.surrogates.items() if v.get("forecasts")}
+    if not shown or not result.validation:
+        return False
+    plt = _plt()
+    seg, smooth = result.validation[0], result.validation_smoothed[0]
+    p = np.unique(np.linspace(0, len(seg.t) - 1, min(len(seg.t), MAX_PLOT_POINTS)).astype(int))
+    d = len(result.names)
+    fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), squeeze=False)
+    sim = None
+    if result.best is not None:
+        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [seg.t])
+        sim = sol.x[0] if sol.ok else None
+    for j, name in enumerate(result.names):
+        ax = axes[j, 0]
+        ax.plot(seg.t[p], seg.x[p, j], ".", ms=2.5, color="0.55", label="held-out data" if j == 0 else None)
+        for k, (label, info) in enumerate(shown.items()):
+            f = info["forecasts"][0]
+            ax.plot(seg.t, f[:, j], "--", lw=1.4, color=COLORS[(k + 1) % len(COLORS)],
+                    label=f"{label} forecast" if j == 0 else None)
+        if sim is not None:
+            ax.plot(seg.t, sim[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
+        lo, hi = float(np.min(seg.x[:, j])), float(np.max(seg.x[:, j]))
+        pad = 0.3 * (hi - lo) + 1e-12
+        ax.set_ylim(lo - pad, hi + pad)  # a forecast that runs away must not flatten the data
+        ax.set_ylabel(name)
+    axes[-1, 0].set_xlabel(result.time_name)
+    axes[0, 0].set_title("Surrogate forecast and distilled equations from the first held-out state")
+    axes[0, 0].legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     """Write every figure into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     trajectories(result, folder / "trajectories.png")
     out["trajectories"] = "trajectories.png"
+    if forecasts(result, folder / "forecasts.png"):
+        out["forecasts"] = "forecasts.png"
     if result.best is not None:
         derivative_fit(result, folder / "derivatives.png")
         out["derivatives"] = "derivatives.png"

@@ -75,6 +75,9 @@ def _save_data(result: RunResult, path: Path) -> None:
             arrays[f"{group}/{i}/x"] = tr.x
     for i, d in enumerate(result.train_derivatives):
         arrays[f"train_derivatives/{i}"] = d
+    for label, info in result.surrogates.items():
+        for i, f in enumerate(info.get("forecasts", [])):
+            arrays[f"forecasts/{label}/{i}"] = f
     np.savez_compressed(path, **arrays)
 
 
@@ -90,6 +93,7 @@ def _run_json(result: RunResult) -> dict:
                       "rule": result.rule},
         "warnings": result.warnings,
         "fronts": result.fronts,
+        "surrogates": {k: {a: b for a, b in v.items() if a != "forecasts"} for k, v in result.surrogates.items()},
     }
 
 
@@ -102,6 +106,12 @@ def write_run(result: RunResult, out_dir: str | Path) -> str:
     try:
         render(result, tmp)
         _save_data(result, tmp / "data.npz")
+        if result.models:
+            (tmp / "models").mkdir()
+            for label, model in result.models.items():
+                model.save(tmp / "models" / f"{label}.pt")
+        elif out.exists() and (out / "models").exists():  # re-rendering keeps the saved models
+            shutil.copytree(out / "models", tmp / "models")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
         if out.exists():
             old = out.with_name(f".{out.name}.old")
@@ -145,6 +155,12 @@ def load_run(run_dir: str | Path) -> RunResult:
         derivs.append(data[f"train_derivatives/{i}"])
         i += 1
     sel = run["selection"]
+    surrogates = run.get("surrogates", {})
+    for label, info in surrogates.items():
+        info["forecasts"], i = [], 0
+        while f"forecasts/{label}/{i}" in data:
+            info["forecasts"].append(data[f"forecasts/{label}/{i}"])
+            i += 1
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
         reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
@@ -152,6 +168,7 @@ def load_run(run_dir: str | Path) -> RunResult:
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
+        surrogates=surrogates,
     )
 
 
