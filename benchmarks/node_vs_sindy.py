@@ -39,7 +39,7 @@ def main():
     p.add_argument("--systems", default="lorenz,lotka_volterra,vanderpol")
     p.add_argument("--noise", default="0.05,0.1")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--regularise", type=float, default=0.05)
+    p.add_argument("--regularise", type=float, default=0.01)
     p.add_argument("--device", default="auto")
     a = p.parse_args()
     device = resolve_device(a.device)

@@ -83,11 +83,11 @@ class Prose(BaseDistiller):
         names = list(samples.names)
         symbols = [sp.Symbol(n) for n in names]
         guess = [samples.guess.equations[n] for n in names] if samples.guess is not None else None
-        proposals, self.facts_ = propose(samples.trajectories, names, guess, self.config.beam,
+        self.proposals_, self.facts_ = propose(samples.trajectories, names, guess, self.config.beam,
                                          self.config.weights, self.config.device)
         X, Y = samples.states, samples.derivatives
         out, seen = [], set()
-        for p in proposals:
+        for p in self.proposals_:
             full, pruned = {}, {}
             for i, (n, e) in enumerate(zip(names, p.equations)):
                 fitted = _refit(e, symbols, X, Y[:, i])

@@ -49,10 +49,13 @@ def _refitted(eqs, names, X, Y):
     return [_refit(e, symbols, X, Y[:, i]) for i, e in enumerate(eqs)]
 
 
-def evaluate_generated(n: int = 50, noise: float = 0.01, beam: int = 8, weights=None, progress=None) -> dict:
+def evaluate_generated(n: int = 50, noise: float = 0.01, beam: int = 8, weights=None, progress=None,
+                       with_sindy: bool = True) -> dict:
+    """Rates on ``n`` held-out generated systems; SINDy on the same samples beside PROSE."""
+    from discover.distillers import Samples, SINDy
+    from discover.distillers.prose import Prose, ProseConfig
     from discover.prose.generator import make_examples
-    from discover.prose.grammar import from_sympy
-    from discover.prose.propose import propose
+    from discover.prose.grammar import from_sympy, to_sympy
 
     examples, chunk = [], 0
     while len(examples) < n:
@@ -64,27 +67,36 @@ def evaluate_generated(n: int = 50, noise: float = 0.01, beam: int = 8, weights=
     task = ctx.__enter__() if ctx else None
     for ex in examples[:n]:
         names = [f"x{i}" for i in range(ex.dim)]
+        truth = dict(zip(names, to_sympy(ex.system, names)))
         idx = np.sort(rng.choice(len(ex.traj), 120, replace=False))
         t = idx / (len(ex.traj) - 1)
         clean = ex.traj[idx, : ex.dim]
         x = clean + noise * rng.standard_normal(clean.shape)
         X, Y = _samples(t, x, names)
+        samples = Samples(X, Y, tuple(names), trajectories=((t, X, Y),))
         t0 = time.perf_counter()
-        props, _ = propose([(t, X, Y)], names, beam=beam, weights=weights)
+        prose = Prose(ProseConfig(beam=beam, weights=weights)).fit(samples)
         seconds = time.perf_counter() - t0
-        truth = ex.system.shapes()
+        props = getattr(prose, "proposals_", [])
         shapes = []
         for p in props:
             try:
-                shapes.append(from_sympy(p.equations, names).shapes() == truth)
+                shapes.append(from_sympy(p.equations, names).shapes() == ex.system.shapes())
             except ValueError:
                 shapes.append(False)
-        row = {"dim": ex.dim, "top1": bool(shapes and shapes[0]), "any": any(shapes), "seconds": seconds,
+        row = {"dim": ex.dim, "top1": bool(shapes and shapes[0]), "any": any(shapes),
+               "refit_any": any(compare(c.equations, truth)["exact"] for c in prose.candidates_),
+               "seconds": seconds, "model_seconds": prose.facts_["seconds"],
                "r2_decoded": float("-inf"), "r2_refitted": float("-inf")}
         if props:
             top = props[0].equations
             row["r2_decoded"] = _r2(top, names, t, clean[0], clean)
             row["r2_refitted"] = _r2(_refitted(top, names, X, Y), names, t, clean[0], clean)
+        if with_sindy:
+            t0 = time.perf_counter()
+            sindy = SINDy().fit(samples).candidates_
+            row["sindy_seconds"] = time.perf_counter() - t0
+            row["sindy_any"] = any(compare(c.equations, truth)["exact"] for c in sindy)
         rows.append(row)
         task and task.advance()
     if ctx:
@@ -133,8 +145,15 @@ def evaluate_reference(noise: float = 0.01, beam: int = 8, weights=None, with_sr
 
 def _summary(rows: list[dict]) -> dict:
     n = len(rows)
+    extra = {}
+    if rows and "sindy_any" in rows[0]:
+        extra = {"sindy_exact": sum(r["sindy_any"] for r in rows) / n,
+                 "sindy_seconds": float(np.mean([r["sindy_seconds"] for r in rows]))}
     return {
+        **extra,
         "n": n,
+        "refit_exact": sum(r["refit_any"] for r in rows) / n,
+        "model_seconds": float(np.mean([r["model_seconds"] for r in rows])),
         "top1_exact": sum(r["top1"] for r in rows) / n,
         "beam_exact": sum(r["any"] for r in rows) / n,
         "r2_over_0.9_decoded": sum(r["r2_decoded"] > 0.9 for r in rows) / n,
@@ -153,10 +172,16 @@ def markdown(generated: dict | None, reference: dict | None) -> str:
                   f"| systems | {g['n']} |",
                   f"| exact structure, top proposal | {g['top1_exact']:.0%} |",
                   f"| exact structure, any of the beam | {g['beam_exact']:.0%} |",
+                  f"| exact structure, any refitted and pruned candidate | {g['refit_exact']:.0%} |",
+                  *([f"| SINDy on the same samples: exact structure on its front | {g['sindy_exact']:.0%} |"]
+                    if "sindy_exact" in g else []),
                   f"| R² > 0.9, decoded constants | {g['r2_over_0.9_decoded']:.0%} |",
                   f"| R² > 0.9, refitted constants | {g['r2_over_0.9_refitted']:.0%} |",
                   f"| beam exact by dimension 1/2/3 | {' / '.join(f'{v:.0%}' for v in g['by_dim'].values())} |",
-                  f"| seconds per system (CPU) | {g['seconds_per_system']:.2f} |", ""]
+                  f"| seconds per system, model only (CPU) | {g['model_seconds']:.2f} |",
+                  f"| seconds per system, model + refit (CPU) | {g['seconds_per_system']:.2f} |",
+                  *([f"| seconds per system, SINDy | {g['sindy_seconds']:.2f} |"] if "sindy_seconds" in g else []),
+                  ""]
     if reference:
         sr = any("sr_seconds" in r for r in reference.values())
         head = "| system | top proposal exact | any exact | best R² | model s | model + refit s |" + (

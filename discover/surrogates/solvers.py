@@ -58,7 +58,7 @@ def local_error(f, x, h, rtol: float = 1e-3, atol: float = 1e-4):
     """Scaled error estimate of one Dormand-Prince step of size h from each state in x (B, D)."""
     y5, err = _dopri_step(f, x, h)
     scale = atol + rtol * torch.maximum(x.abs(), y5.abs())
-    return torch.sqrt(((err / scale) ** 2).mean(-1))
+    return torch.sqrt(((err / scale) ** 2).mean(-1) + 1e-12)  # the epsilon keeps the gradient finite at 0
 
 
 def rk4(f, x0, times, substeps: int = 2):
