@@ -73,11 +73,11 @@ def _read_config(path: Optional[Path]) -> dict:
 def run(
     data: Annotated[list[Path], typer.Argument(help="CSV file(s): a time column and one column per state; several files or a `trajectory` column for several runs.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write (default: runs/<name of the first CSV>).")] = None,
-    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list such as sindy,sr.")] = None,
+    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of sindy, sr, prose, node (= node+sindy), node+sr.")] = None,
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table); options given here win.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table, and a [node] table for the neural ODE); options given here win.")] = None,
     device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
     sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (embedded, default) or pysr (needs Julia).")] = None,
 ):

@@ -19,6 +19,7 @@ from discover.data.derivatives import estimate_derivatives, weak_form
 from discover.distillers import Samples, get_distiller
 from discover.distillers.sindy import SindyConfig
 from discover.distillers.symbolic_regression import SRConfig
+from discover.distillers.refit import refit_on_data
 from discover.distillers.sr_engines import check_engine, engine_usable
 from discover.errors import NotFittedError
 from discover.integrate import integrate
@@ -138,6 +139,9 @@ class Discoverer:
                         route_samples = Samples(X, surrogate.vector_field(X), data.names)
                     distiller = self._make_distiller(route.distiller)
                     found = distiller.fit(route_samples, seed=self.seed).candidates_
+                    if route.surrogate and samples.weak is not None:
+                        refits = (refit_on_data(c, samples.weak, samples.raw_states, data.names) for c in found)
+                        found = found + [c for c in refits if c is not None]
                     if hasattr(distiller, "facts_"):
                         facts[route.label] = distiller.facts_
                     for var, front in getattr(distiller, "fronts_", {}).items():

@@ -2,8 +2,11 @@
 
 The rule (named ``simplest-within-tolerance``): among candidates that did not fail, take
 the least complex one whose short-horizon held-out error, less the part that measurement
-noise alone explains, is within ``TOLERANCE`` (relative) of the best, or within ``FLOOR``
-(0.01% of each variable's variance) of it.
+noise alone explains, is within ``TOLERANCE`` (relative) of the best, or within a floor of it:
+``FLOOR`` (0.01% of each variable's variance) or ``NOISE_SHARE`` of the noise's share of the
+variance, whichever is larger. The second term is about one standard error of an R² measured
+on a hundred or so effectively independent noisy held-out samples: differences smaller than
+that are chance, and must not buy extra terms.
 
 When the data are too short to hold anything out, the short-horizon error is replaced by a
 blocked cross-validation error of each candidate's structure (see
@@ -22,6 +25,7 @@ from discover.structure import terms
 
 TOLERANCE = 0.10
 FLOOR = 1e-4
+NOISE_SHARE = 0.1
 RULE = "simplest-within-tolerance"
 
 
@@ -83,7 +87,7 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
 
     rule = RULE + (" (blocked cross-validation)" if in_sample else "")
     best_err = min(excess(c) for c in ok)
-    limit = best_err * (1 + TOLERANCE) + FLOOR
+    limit = best_err * (1 + TOLERANCE) + max(FLOOR, NOISE_SHARE * noise)
     eligible = [c for c in ok if excess(c) <= limit]
     best = min(eligible, key=lambda c: (c.complexity, _error(c)))
     ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
