@@ -64,8 +64,9 @@ def _read_config(path: Optional[Path]) -> dict:
 
             raise ConfigError(f"Unknown setting '{key}' in '{path}'{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.")
     out_cfg = {k: v for k, v in section.items() if k in allowed}
-    if isinstance(cfg.get("node"), dict):  # [node] table: neural ODE settings (NodeConfig fields)
-        out_cfg["node"] = cfg["node"]
+    for table in ("node", "pinn", "known", "params"):  # [node], [pinn]: settings; [known], [params]: the model
+        if isinstance(cfg.get(table), dict):
+            out_cfg[table] = cfg[table]
     return out_cfg
 
 
@@ -73,13 +74,15 @@ def _read_config(path: Optional[Path]) -> dict:
 def run(
     data: Annotated[list[Path], typer.Argument(help="CSV file(s): a time column and one column per state; several files or a `trajectory` column for several runs.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write (default: runs/<name of the first CSV>).")] = None,
-    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of sindy, sr, prose, node (= node+sindy), node+sr.")] = None,
+    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of sindy, sr, prose, node (= node+sindy), node+sr, pinn (= pinn+sindy and pinn+sr; with --known).")] = None,
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table, and a [node] table for the neural ODE); options given here win.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table; [node] and [pinn] tables of surrogate settings; [known] and [params] tables for the hidden-term PINN); options given here win.")] = None,
     device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
     sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (embedded, default) or pysr (needs Julia).")] = None,
+    known: Annotated[Optional[list[str]], typer.Option("--known", help="Known part of one equation for --methods pinn, e.g. 'x: a*x' (repeat per variable); other symbols are parameters.")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", help="Fix a parameter of the known part, e.g. a=1.3 (repeatable); the others are learned.")] = None,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json."""
     with _user_errors():
@@ -99,7 +102,8 @@ def run(
         model = run_pipeline(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
             seed=settings["seed"], device=settings["device"], sr_engine=settings["sr_engine"],
-            progress=RichProgress(err), node=cfg.get("node"),
+            progress=RichProgress(err), node=cfg.get("node"), pinn=cfg.get("pinn"),
+            known=known or cfg.get("known"), params=param or cfg.get("params"),
             command="discover " + " ".join(sys.argv[1:]), config=cfg,
         )
         _print_summary(model, target)

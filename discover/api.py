@@ -12,11 +12,14 @@ from discover.pipeline import Discoverer
 
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", sr_engine: str = "operon", progress=None, command: str = "",
-        config: dict | None = None, node: dict | None = None) -> Discoverer:
+        config: dict | None = None, node: dict | None = None, known=None, params=None,
+        pinn: dict | None = None) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
     ``node`` holds neural ODE settings (fields of :class:`~discover.surrogates.NodeConfig`,
-    e.g. ``{"solver": "dopri5", "regularise": 0.01}``).
+    e.g. ``{"solver": "dopri5", "regularise": 0.01}``); ``pinn`` those of
+    :class:`~discover.surrogates.PinnConfig`. ``known`` (``{"x": "a*x"}`` or ``["x: a*x"]``) and
+    ``params`` (``{"a": 1.3}`` or ``["a=1.3"]``) state the known part for ``methods="pinn"``.
 
     Returns the fitted :class:`~discover.pipeline.Discoverer`.
     """
@@ -29,9 +32,12 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     # An engine the user named must be usable; the default is only checked when SR runs.
     check_engine(sr_engine, required=wants_sr or sr_engine != "operon")
     node_cfg = node_config(node)
+    from discover.surrogates import PinnConfig
+
+    pinn_cfg = settings_table(pinn, PinnConfig, "pinn", "hidden-term PINN")
     data = load_csv(paths, time=time, states=states)
     model = Discoverer(methods=methods, seed=seed, device=device, sr=SRConfig(engine=sr_engine), node=node_cfg,
-                       progress=progress).fit(data)
+                       known=known, params=params, pinn=pinn_cfg, progress=progress).fit(data)
     provenance = {
         "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
         "command": command,
@@ -43,16 +49,26 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
 
 def node_config(settings: dict | None):
     """A NodeConfig from a ``[node]`` table; an unknown key is a clear error."""
+    from discover.surrogates import NodeConfig
+
+    return settings_table(settings, NodeConfig, "node", "neural ODE")
+
+
+def settings_table(settings: dict | None, cls, table: str, what: str):
+    """A settings dataclass from a TOML table; an unknown key or a wrong type is a clear error."""
     if not settings:
         return None
     from dataclasses import fields
 
     from discover.errors import ConfigError, did_you_mean
-    from discover.surrogates import NodeConfig
 
-    known = {f.name for f in fields(NodeConfig)}
-    for key in settings:
+    known = {f.name: f for f in fields(cls)}
+    for key, value in settings.items():
         if key not in known:
-            raise ConfigError(f"Unknown neural ODE setting '{key}' in the [node] table{did_you_mean(key, known)}; "
+            raise ConfigError(f"Unknown {what} setting '{key}' in the [{table}] table{did_you_mean(key, known)}; "
                               f"allowed: {', '.join(sorted(known))}.")
-    return NodeConfig(**settings)
+        default = known[key].default
+        if isinstance(default, (int, float)) and not isinstance(default, bool) and \
+                (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ConfigError(f"Setting '{key}' in the [{table}] table must be a number, not {value!r}.")
+    return cls(**settings)

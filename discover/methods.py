@@ -13,7 +13,7 @@ from discover.errors import ConfigError, did_you_mean
 AUTO = ("sindy",)
 # Named in the design; each lands with its own issue. Asking for one before then is a
 # clear error, not a silent fallback.
-PLANNED = {"pinn", "hankel", "havok"}
+PLANNED = {"hankel", "havok"}
 # `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
 # data worse than this (normalised error beyond the noise), or keeps a term in fewer than
 # MIN_STABILITY of its bootstrap refits: signs that the library lacks the right function.
@@ -63,7 +63,8 @@ def parse_methods(spec: str | list[str] | None) -> list[Route]:
             if name in DISTILLERS:
                 routes.append(Route(name))
             else:
-                routes.append(Route(getattr(SURROGATES[name], "default_distiller", "sindy"), name))
+                for d in getattr(SURROGATES[name], "default_distillers", ("sindy",)):
+                    routes.append(Route(d, name))
         else:
             s, d = parts
             if s not in SURROGATES or d not in DISTILLERS:

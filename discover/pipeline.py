@@ -21,7 +21,7 @@ from discover.distillers.sindy import SindyConfig
 from discover.distillers.symbolic_regression import SRConfig
 from discover.distillers.refit import refit_on_data
 from discover.distillers.sr_engines import check_engine, engine_usable
-from discover.errors import NotFittedError
+from discover.errors import ConfigError, NotFittedError
 from discover.integrate import integrate
 from discover.methods import Route, is_auto, library_extras, needs_search, parse_methods
 from discover.progress import NullProgress
@@ -51,6 +51,14 @@ class Discoverer:
         Search settings of the symbolic regression distiller (engine, operators, budget).
     node : NodeConfig, optional
         Settings of the neural ODE surrogate (network, shooting windows, solver, regulariser).
+    known : dict or list of str, optional
+        The known part of the model for the hidden-term PINN: ``{"x": "a*x"}`` or
+        ``["x: a*x"]``; symbols that are not state variables are parameters.
+    params : dict or list of str, optional
+        Fixed values of parameters of the known part (``{"a": 1.3}`` or ``["a=1.3"]``);
+        the others are learned.
+    pinn : PinnConfig, optional
+        Settings of the hidden-term PINN.
     progress : Progress, optional
         Receives progress of long steps (the CLI passes a rich one).
 
@@ -76,13 +84,16 @@ class Discoverer:
     """
 
     def __init__(self, methods="auto", seed: int = 0, device: str = "auto", sindy: SindyConfig | None = None,
-                 sr: SRConfig | None = None, node=None, progress=None):
+                 sr: SRConfig | None = None, node=None, known=None, params=None, pinn=None, progress=None):
         self.methods = methods
         self.seed = seed
         self.device = device
         self.sindy = sindy
         self.sr = sr
         self.node = node
+        self.known = known
+        self.params = params
+        self.pinn = pinn
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
@@ -91,6 +102,14 @@ class Discoverer:
         auto = is_auto(self.methods)
         if any(r.distiller == "sr" for r in routes) or auto:
             check_engine((self.sr or SRConfig()).engine, required=not auto)
+        if (self.known or self.params) and not any(r.surrogate == "pinn" for r in routes):
+            raise ConfigError("`--known` and `--param` state the known part for the hidden-term PINN; "
+                              "add `--methods pinn` to use them.")
+        self._known_part = None
+        if any(r.surrogate == "pinn" for r in routes):
+            from discover.surrogates.known import parse_known
+
+            self._known_part = parse_known(self.known, data.names, self.params, data.time_name)
         progress = self.progress or NullProgress()
         timings: dict[str, float] = {}
 
@@ -136,10 +155,17 @@ class Discoverer:
                             fitted[route.surrogate] = surrogate
                             surrogate_facts[route.surrogate] = _surrogate_facts(
                                 surrogate, val_smooth, time.perf_counter() - t_fit)
-                        route_samples = Samples(X, surrogate.vector_field(X), data.names)
-                    distiller = self._make_distiller(route.distiller)
+                        if hasattr(surrogate, "distillation_samples"):
+                            route_samples = Samples(*surrogate.distillation_samples(X), data.names)
+                        else:
+                            route_samples = Samples(X, surrogate.vector_field(X), data.names)
+                    extra_terms = getattr(fitted.get(route.surrogate), "library_terms", lambda: ())()
+                    distiller = self._make_distiller(route.distiller, extra_terms=extra_terms)
                     found = distiller.fit(route_samples, seed=self.seed).candidates_
-                    if route.surrogate and samples.weak is not None:
+                    if route.surrogate and hasattr(fitted[route.surrogate], "assemble"):
+                        with progress.task(f"{route.label}: joining known and hidden terms"):
+                            found = fitted[route.surrogate].assemble(found, sp_.train)
+                    elif route.surrogate and samples.weak is not None:
                         refits = (refit_on_data(c, samples.weak, samples.raw_states, data.names) for c in found)
                         found = found + [c for c in refits if c is not None]
                     if hasattr(distiller, "facts_"):
@@ -243,6 +269,8 @@ class Discoverer:
         device = resolve_device(self.device)
         if name == "node":
             return cls(device=device, config=self.node, progress=progress)
+        if name == "pinn":
+            return cls(known=self._known_part, config=self.pinn, device=device, progress=progress)
         return cls(device=device)
 
     def _make_distiller(self, name: str, extra_terms=()):
@@ -315,6 +343,8 @@ def _surrogate_facts(surrogate, segments, seconds: float) -> dict:
         facts["forecasts"].append(x)
     if nfe:
         facts["nfe_per_forecast"] = float(np.mean(nfe))
+    if hasattr(surrogate, "facts"):
+        facts.update(surrogate.facts())
     return facts
 
 

@@ -46,6 +46,11 @@ class SindyConfig:
         Ridge weight of the thresholding iterations, relative to the columns' squared norm.
     extra_terms : tuple of str
         Functions added to every polynomial library (sympy text in the state names).
+    best_subset : int
+        Per equation, every support of up to this many terms is also tried exhaustively
+        (libraries of at most ``best_subset_features`` terms): thresholding walks one path and
+        misses the right support when library columns are nearly collinear along the data
+        (a single short run), where the best subset of a given size does not.
     """
 
     degrees: tuple[int, ...] = (1, 2, 3)
@@ -57,6 +62,8 @@ class SindyConfig:
     max_features: int = 120
     ridge: float = 1e-5
     extra_terms: tuple[str, ...] = ()
+    best_subset: int = 3
+    best_subset_features: int = 20
 
 
 class _Library:
@@ -140,6 +147,34 @@ def _stlsq(A: np.ndarray, b: np.ndarray, threshold: float, alpha: float = 1e-8, 
     return coef
 
 
+def _best_subsets(R: np.ndarray, q: np.ndarray, k_max: int) -> list[list[np.ndarray]]:
+    """Per target column, the least-squares-best coefficient vector with k = 1..k_max terms.
+
+    Exhaustive over supports on the compressed problem (R is square), so each of the
+    C(p, k) fits costs a k-by-k solve whatever the number of data rows. Written by hand:
+    pysindy's exact alternative (MIOSR) needs a commercial MIP solver.
+    """
+    from itertools import combinations
+
+    p = R.shape[1]
+    out = []
+    for j in range(q.shape[1]):
+        best = []
+        for k in range(1, min(k_max, p) + 1):
+            top, top_err = None, np.inf
+            for sub in combinations(range(p), k):
+                idx = list(sub)
+                w, *_ = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)
+                err = float(np.sum((R[:, idx] @ w - q[:, j]) ** 2))
+                if err < top_err:
+                    top, top_err = (idx, w), err
+            coef = np.zeros(p)
+            coef[top[0]] = top[1]
+            best.append(coef)
+        out.append(best)
+    return out
+
+
 def _rms(a: np.ndarray) -> np.ndarray:
     r = np.sqrt(np.mean(a**2, axis=0))
     return np.where(r > 0, r, 1.0)
@@ -196,8 +231,15 @@ class SINDy(BaseDistiller):
                 a_scale, b_scale = _rms(A), _rms(b)
                 An, bn = A / a_scale, b / b_scale
                 Rn, qb = _compress(An, bn)
-                for thr in cfg.thresholds:
-                    coef = _stlsq(Rn, qb, thr, alpha=cfg.ridge) * b_scale[:, None] / a_scale[None, :]
+                sweep = [(thr, _stlsq(Rn, qb, thr, alpha=cfg.ridge)) for thr in cfg.thresholds]
+                if cfg.best_subset and len(terms) <= cfg.best_subset_features:
+                    per_eq = _best_subsets(Rn, qb, cfg.best_subset)
+                    for ks in np.ndindex(*[len(b_) for b_ in per_eq]):
+                        cn = np.stack([per_eq[j][k] for j, k in enumerate(ks)])
+                        # the threshold at which thresholding would keep exactly these terms
+                        sweep.append((float(np.min(np.abs(cn[cn != 0]))) * 0.999, cn))
+                for thr, cn in sweep:
+                    coef = cn * b_scale[:, None] / a_scale[None, :]
                     support = coef != 0
                     if not support.any(axis=1).all():
                         continue  # an equation with no term at all

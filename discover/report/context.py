@@ -35,6 +35,23 @@ def _fmt(v, digits=3):
     return str(v)
 
 
+def hidden_terms(result: RunResult) -> dict | None:
+    """The hidden-term PINN's model, from the best candidate it produced: known part with its
+    fitted parameters, the hidden term as a formula, and the parameters."""
+    pinned = [c for c in result.candidates if "hidden" in c.settings]
+    if not pinned:
+        return None
+    c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
+    st = c.settings
+    rows = [{"var": v, "known": st.get("known_fitted", {}).get(v, "0"), "hidden": st["hidden"].get(v, "0"),
+             "full": sp.sstr(c.equations[v])} for v in result.names]
+    params = [{"name": k, "value": f"{v:.4g}", "pinn": f"{st.get('pinn_parameters', {}).get(k, float('nan')):.4g}",
+               "how": "learned"} for k, v in st.get("parameters", {}).items()]
+    params += [{"name": k, "value": f"{v:.4g}", "pinn": "—", "how": "fixed"} for k, v in st.get("fixed", {}).items()]
+    return {"method": c.method, "selected": c is result.best, "rows": rows, "params": params,
+            "known_given": st.get("known", {})}
+
+
 def build(result: RunResult, figures: dict[str, str]) -> dict:
     best = result.best
     eqs = []
@@ -103,6 +120,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "warnings": result.warnings,
         "versions": prov.get("versions", {}),
         "command": prov.get("command", ""),
+        "hidden": hidden_terms(result),
         "surrogates": [
             {"label": k, "epochs": v.get("epochs"), "loss": _fmt(v.get("validation_loss"), 3),
              "nfe": "—" if v.get("nfe_per_forecast") is None else f"{v['nfe_per_forecast']:.0f}", "seconds": _fmt(v.get("seconds"), 3),

@@ -209,6 +209,42 @@ def forecasts(result: RunResult, path: Path) -> bool:
     return True
 
 
+def hidden_term(result: RunResult, path: Path) -> bool:
+    """The hidden-term network along the fitted runs beside the distilled hidden formula."""
+    pinn = result.models.get("pinn")
+    pinned = [c for c in result.candidates if "hidden" in c.settings]
+    if pinn is None or not pinned or not getattr(pinn, "curves_", None):
+        return False
+    c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
+    syms = _symbols(result)
+    hidden = [sp.sympify(c.settings["hidden"][n], locals={s.name: s for s in syms}) for n in result.names]
+    f = compile_rhs(hidden, syms)
+    plt = _plt()
+    d = len(result.names)
+    fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), squeeze=False)
+    # The model's constants were refitted after training, so its hidden term is compared with G
+    # at the PINN's own parameters: (known part fitted + hidden formula) - known part at the PINN's.
+    local = {s.name: s for s in syms}
+    fitted_known = compile_rhs([sp.sympify(c.settings.get("known_fitted", {}).get(n, "0"), locals=local)
+                                for n in result.names], syms)
+    for k, curve in enumerate(pinn.curves_):
+        shifted = f(curve["u"].T).T + fitted_known(curve["u"].T).T - curve["F"]
+        for j, name in enumerate(result.names):
+            ax = axes[j, 0]
+            ax.plot(curve["t"], curve["G"][:, j], "-", lw=1.6, color=COLORS[1],
+                    label="hidden-term network G" if (j == 0 and k == 0) else None)
+            ax.plot(curve["t"], shifted[:, j], "--", lw=1.2, color=COLORS[0],
+                    label="distilled model, at the PINN's known parameters" if (j == 0 and k == 0) else None)
+            ax.set_ylabel(f"hidden d{name}/d{result.time_name}")
+    axes[-1, 0].set_xlabel(result.time_name)
+    axes[0, 0].set_title("Hidden term along the fitted trajectories")
+    axes[0, 0].legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     """Write every figure into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -217,6 +253,8 @@ def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     out["trajectories"] = "trajectories.png"
     if forecasts(result, folder / "forecasts.png"):
         out["forecasts"] = "forecasts.png"
+    if hidden_term(result, folder / "hidden.png"):
+        out["hidden"] = "hidden.png"
     if result.best is not None:
         derivative_fit(result, folder / "derivatives.png")
         out["derivatives"] = "derivatives.png"

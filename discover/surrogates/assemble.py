@@ -1,0 +1,177 @@
+"""Joining a distilled hidden term to the known part, and refitting all constants together.
+
+The split between a learned parameter of the known part and a hidden term of the same shape
+is not identifiable from the hidden network alone (``a*x + G`` equals ``(a + d)*x + (G - d*x)``),
+so a hidden term that repeats a known term with a learned parameter is folded into that
+parameter, and the parameters and the hidden coefficients are then fitted jointly:
+
+1. on the PINN's smooth fitted trajectories (``du/dt`` against the model at ``u``): fast and
+   well conditioned;
+2. then on the measurements themselves, by simulating the model from free initial states
+   (output error, the maximum-likelihood fit under measurement noise), kept only when it
+   fits the data better.
+
+The misfit of that fit gives each model's BIC; models the measurements reject outright are
+dropped before selection (with tens of points, held-out scores alone cannot tell them apart).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+from scipy.integrate import solve_ivp
+from scipy.optimize import least_squares
+
+from discover.candidates import Candidate, tidy
+from discover.data.dataset import Dataset
+from discover.structure import terms
+
+
+MAX_REFINED = 10  # constants beyond this: skip the output-error refit (slow, and such models lose anyway)
+BIC_MARGIN = 10.0  # "very strong" evidence against a model (Kass and Raftery, 1995)
+
+
+class _Abort(Exception):
+    pass
+
+
+def _real(expr, names):
+    return sp.sympify(expr).xreplace({sp.Symbol(n): sp.Symbol(n, real=True) for n in names})
+
+
+def _plain(expr):
+    return expr.xreplace({s: sp.Symbol(s.name) for s in expr.free_symbols})
+
+
+def _folds_into_known(term, known_expr, learned) -> bool:
+    """True when ``term`` times some learned parameter(s) is a term of the known part."""
+    for k in sp.Add.make_args(sp.expand(known_expr)):
+        ratio = sp.simplify(k / term)
+        if ratio.free_symbols and ratio.free_symbols <= set(learned):
+            return True
+    return False
+
+
+def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Dataset, refine: bool = True):
+    """Full right-hand sides, fitted parameters and hidden terms, or None if the fit fails."""
+    names = list(known.names)
+    X = known.state_symbols
+    learned = [sp.Symbol(p, real=True) for p in known.learned]
+    coefs, c0, models = [], [], []
+    for v in names:
+        h = _real(hidden.get(v, 0), names)
+        kn = known.expr(v)
+        extra = 0
+        for phi, value in terms(h, 1e-12).items():
+            if _folds_into_known(phi, kn, learned):
+                continue
+            c = sp.Symbol(f"_c{len(coefs)}")
+            coefs.append(c)
+            c0.append(value)
+            extra += c * phi
+        models.append(kn + extra)
+    theta = learned + coefs
+    theta0 = np.array([p_init.get(p.name, 1.0) for p in learned] + c0, dtype=float)
+    f = sp.lambdify([X, theta], models, modules="numpy")
+
+    def field(U, th):
+        cols = f(list(np.atleast_2d(U).T), list(th))
+        return np.stack([np.broadcast_to(np.asarray(c, dtype=float), U.shape[:1]) for c in cols], axis=1)
+
+    U = np.concatenate([c["u"] for c in curves])
+    D = np.concatenate([c["dudt"] for c in curves])
+    dscale = D.std(axis=0) + 1e-12
+
+    def colloc(th):
+        with np.errstate(all="ignore"):
+            r = ((field(U, th) - D) / dscale).ravel()
+        return np.where(np.isfinite(r), r, 1e6)
+
+    if len(theta):
+        theta = np.asarray(least_squares(colloc, theta0, max_nfev=200 * len(theta0)).x)
+    else:
+        theta = theta0
+    theta, rss, n_obs, k = _output_error(field, theta, curves, data, refine and 0 < len(theta) <= MAX_REFINED)
+    values = {p.name: float(val) for p, val in zip(learned, theta)}
+    sub = dict(zip(learned + coefs, [sp.Float(v) for v in theta]))
+    equations = {v: tidy(_plain(m.xreplace(sub))) for v, m in zip(names, models)}
+    hidden_out = {v: tidy(_plain((m - known.expr(v)).xreplace(sub))) for v, m in zip(names, models)}
+    if not all(e.is_finite is not False and not e.has(sp.nan, sp.zoo) for e in equations.values()):
+        return None
+    bic = n_obs * np.log(max(rss, 1e-300) / n_obs) + k * np.log(n_obs)
+    return equations, values, hidden_out, float(bic)
+
+
+def _simulate(field, th, t, x0, max_evals: int = 5000):
+    calls = [0]
+
+    def rhs(_t, y):
+        calls[0] += 1
+        if calls[0] > max_evals:
+            raise _Abort()
+        with np.errstate(all="ignore"):
+            dy = field(y[None], th)[0]
+        if not np.all(np.isfinite(dy)) or np.max(np.abs(y)) > 1e8:
+            raise _Abort()
+        return dy
+
+    try:
+        sol = solve_ivp(rhs, (t[0], t[-1]), x0, t_eval=t, rtol=1e-7, atol=1e-9)
+    except _Abort:
+        return None
+    return sol.y.T if sol.status == 0 and sol.y.shape[1] == len(t) else None
+
+
+def _output_error(field, theta, curves, data: Dataset, refine: bool):
+    """Refit constants and initial states by simulating the model against the measurements.
+
+    Returns the constants, the residual sum of squares (standardised units), the number of
+    observations and of fitted numbers, for an information criterion.
+    """
+    runs = data.trajectories
+    scale = np.concatenate([tr.x for tr in runs]).std(axis=0) + 1e-12
+    x0s = np.array([c["u"][0] for c in curves])
+    n_th = len(theta)
+    n_obs = sum(tr.x.size for tr in runs)
+
+    def resid(z):
+        th, x0 = z[:n_th], z[n_th:].reshape(x0s.shape)
+        out = []
+        for tr, a in zip(runs, x0):
+            sim = _simulate(field, th, tr.t, a)
+            out.append(np.full(tr.x.size, 1e3) if sim is None else ((sim - tr.x) / scale).ravel())
+        return np.concatenate(out)
+
+    z0 = np.concatenate([theta, x0s.ravel()])
+    start = resid(z0)
+    k = len(z0)
+    if not refine:
+        return theta, float(start @ start), n_obs, k
+    try:
+        sol = least_squares(resid, z0, max_nfev=25 * len(z0), x_scale="jac")
+    except (ValueError, FloatingPointError):
+        return theta, float(start @ start), n_obs, k
+    if np.all(np.isfinite(sol.x)) and sol.cost < 0.5 * float(start @ start):
+        return sol.x[:n_th], 2.0 * float(sol.cost), n_obs, k
+    return theta, float(start @ start), n_obs, k
+
+
+def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candidate]:
+    """Each hidden-term candidate becomes a full-model candidate (known + hidden, refitted)."""
+    known = pinn.known
+    out = []
+    for c in candidates:
+        done = assemble(known, c.equations, pinn.parameters_, pinn.curves_, data)
+        if done is None:
+            continue
+        equations, values, hidden, bic = done
+        settings = {**c.settings, "hidden": {v: sp.sstr(e) for v, e in hidden.items()}, "bic": round(bic, 2),
+                    "known": known.describe(), "known_fitted": known.describe(values), "parameters": values, "fixed": dict(known.fixed),
+                    "pinn_parameters": dict(pinn.parameters_)}
+        out.append(Candidate(equations, c.method, settings, dict(c.term_confidence)))
+    # Sparse data make held-out scores weak judges; the measurements' likelihood is not. Models
+    # the data reject outright (BIC beyond the best by BIC_MARGIN) do not go on to selection.
+    if out:
+        best = min(c.settings["bic"] for c in out)
+        out = [c for c in out if c.settings["bic"] <= best + BIC_MARGIN]
+    return out

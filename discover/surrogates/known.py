@@ -1,0 +1,209 @@
+"""The known part of a model: ``--known 'x: a*x'`` and ``--param a=1.3``, parsed safely.
+
+A scientist often knows some terms of dx/dt (growth, decay) and not the rest. Each known
+right-hand side is a formula in the state variables and named parameters; a parameter given a
+number is fixed, any other is learned. The hidden-term PINN (:mod:`discover.surrogates.pinn`)
+trains a network for whatever the known part leaves out.
+
+User text is never evaluated. sympy's ``parse_expr`` runs Python ``eval`` on the text, so we
+walk Python's own syntax tree (``ast.parse`` in ``eval`` mode) and build sympy objects from an
+allow-list of nodes: numbers, names, + - * / **, and a few named functions.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from discover.errors import ConfigError, did_you_mean
+
+FUNCTIONS = {
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt,
+    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "abs": sp.Abs,
+}
+CONSTANTS = {"pi": sp.pi, "E": sp.E}
+_BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+           ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
+
+
+def parse_formula(text: str, where: str) -> sp.Expr:
+    """A sympy expression from arithmetic text, or a ConfigError naming what is wrong."""
+    try:
+        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+    except SyntaxError:
+        raise ConfigError(f"{where}: '{text}' is not a formula; write arithmetic such as 'a*x - b*x*y'.") from None
+
+    def build(node):
+        if isinstance(node, ast.Expression):
+            return build(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in FUNCTIONS:
+                raise ConfigError(f"{where}: '{node.id}' is a function; call it, e.g. {node.id}(x).")
+            return CONSTANTS.get(node.id) or sp.Symbol(node.id, real=True)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            return _BINARY[type(node.op)](build(node.left), build(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            inner = build(node.operand)
+            return -inner if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            name = node.func.id
+            if name not in FUNCTIONS:
+                raise ConfigError(f"{where}: unknown function '{name}'{did_you_mean(name, FUNCTIONS)}; "
+                                  f"allowed: {', '.join(sorted(FUNCTIONS))}.")
+            if len(node.args) != 1:
+                raise ConfigError(f"{where}: {name}() takes one argument.")
+            return FUNCTIONS[name](build(node.args[0]))
+        raise ConfigError(f"{where}: '{text}' uses something other than numbers, names, + - * / ** "
+                          f"and the functions {', '.join(sorted(FUNCTIONS))}.")
+
+    return build(tree)
+
+
+@dataclass(frozen=True)
+class KnownPart:
+    """Known right-hand-side terms and their parameters.
+
+    Attributes
+    ----------
+    names : tuple of str
+        State variables, in the data's order.
+    exprs : dict of str to sympy.Expr
+        Known part of d(var)/dt; a variable not listed is entirely hidden.
+    fixed : dict of str to float
+        Parameters given a value.
+    learned : tuple of str
+        Parameters the PINN learns (sorted).
+    """
+
+    names: tuple[str, ...]
+    exprs: dict = field(default_factory=dict)
+    fixed: dict = field(default_factory=dict)
+    learned: tuple[str, ...] = ()
+
+    @property
+    def state_symbols(self) -> list[sp.Symbol]:
+        return [sp.Symbol(n, real=True) for n in self.names]
+
+    def expr(self, var: str, values: dict | None = None) -> sp.Expr:
+        """The known part of d(var)/dt with fixed (and, if given, learned) values substituted."""
+        e = self.exprs.get(var, sp.Integer(0))
+        subs = {sp.Symbol(k, real=True): v for k, v in {**self.fixed, **(values or {})}.items()}
+        return e.xreplace(subs)
+
+    def plain(self, var: str, values: dict | None = None) -> sp.Expr:
+        """As :meth:`expr`, with plain (assumption-free) symbols, as candidates use."""
+        e = self.expr(var, values)
+        return e.xreplace({s: sp.Symbol(s.name) for s in e.free_symbols})
+
+    def numpy(self, values: dict | None = None):
+        """f(X, p) -> known dx/dt of shape (n_samples, n_states); p in ``learned`` order."""
+        params = [sp.Symbol(p, real=True) for p in self.learned]
+        exprs = [self.expr(v) for v in self.names]
+        fn = sp.lambdify([self.state_symbols, params], exprs, modules="numpy")
+
+        def f(X, p):
+            X = np.atleast_2d(X)
+            cols = fn(list(X.T), list(p))
+            return np.stack([np.broadcast_to(np.asarray(c, dtype=float), X.shape[:1]) for c in cols], axis=1)
+
+        return f
+
+    def torch(self):
+        """f(U, p) -> known dx/dt as a torch tensor (U: (n, n_states) tensor, p: tensor of learned values)."""
+        import torch
+
+        mods = [{"sin": torch.sin, "cos": torch.cos, "tan": torch.tan, "exp": torch.exp, "log": torch.log,
+                 "sqrt": torch.sqrt, "tanh": torch.tanh, "sinh": torch.sinh, "cosh": torch.cosh, "Abs": torch.abs,
+                 "pi": np.pi, "E": np.e}, "math"]
+        params = [sp.Symbol(p, real=True) for p in self.learned]
+        fns = [sp.lambdify([self.state_symbols, params], self.expr(v), modules=mods) for v in self.names]
+
+        def f(U, p):
+            cols = list(U.T)
+            ps = [p[i] for i in range(len(self.learned))]
+            out = [fn(cols, ps) for fn in fns]
+            return torch.stack([o if torch.is_tensor(o) and o.shape == U.shape[:1] else
+                                torch.zeros_like(U[:, 0]) + o for o in out], dim=1)
+
+        return f
+
+    def linear_terms(self) -> dict[str, list[tuple[str, sp.Expr]]]:
+        """Per variable, the known terms of the form (number) * (one learned parameter) * phi(states).
+
+        Such a term and a hidden term of shape phi cannot be told apart by the hidden network
+        alone; distillation reads them together and the joint refit splits them.
+        """
+        learned = {sp.Symbol(p, real=True) for p in self.learned}
+        states = self.state_symbols
+        out: dict[str, list] = {}
+        for v in self.names:
+            for term in sp.Add.make_args(sp.expand(self.expr(v))):
+                coef, phi = term.as_independent(*states, as_Add=False)
+                syms = coef.free_symbols
+                if len(syms) == 1 and syms <= learned and sp.diff(coef, *syms).is_number and \
+                        sp.simplify(coef - sp.diff(coef, *syms) * next(iter(syms))) == 0 and phi.free_symbols:
+                    out.setdefault(v, []).append((next(iter(syms)).name, phi))
+        return out
+
+    def describe(self, values: dict | None = None) -> dict[str, str]:
+        return {v: sp.sstr(self.plain(v, values)) for v in self.names if v in self.exprs}
+
+
+def parse_known(known, names, params=None, time_name: str = "t") -> KnownPart:
+    """Build a :class:`KnownPart` from ``["x: a*x", ...]`` (CLI) or ``{"x": "a*x"}`` (TOML/API).
+
+    ``params`` is ``["a=1.3", ...]`` or ``{"a": 1.3}``: fixed values; every other non-state
+    symbol is learned.
+    """
+    names = tuple(names)
+    items: list[tuple[str, str]] = []
+    if isinstance(known, dict):
+        items = [(str(k), str(v)) for k, v in known.items()]
+    else:
+        for spec in known or []:
+            if ":" not in spec:
+                raise ConfigError(f"`--known '{spec}'` needs the form 'variable: formula', e.g. --known 'x: a*x'.")
+            var, text = spec.split(":", 1)
+            items.append((var.strip(), text.strip()))
+    exprs: dict[str, sp.Expr] = {}
+    for var, text in items:
+        if var not in names:
+            raise ConfigError(f"`--known` names '{var}', which is not a state variable{did_you_mean(var, names)}; "
+                              f"state variables: {', '.join(names)}.")
+        if var in exprs:
+            raise ConfigError(f"`--known` gives d{var}/dt twice; give one formula per variable.")
+        e = parse_formula(text, f"--known for {var}")
+        if sp.Symbol(time_name, real=True) in e.free_symbols:
+            raise ConfigError(f"--known for {var}: the known part may depend on states and parameters, "
+                              f"not on time '{time_name}'.")
+        exprs[var] = e
+    fixed: dict[str, float] = {}
+    if isinstance(params, dict):
+        pairs = list(params.items())
+    else:
+        pairs = []
+        for spec in params or []:
+            if "=" not in spec:
+                raise ConfigError(f"`--param '{spec}'` needs the form name=value, e.g. --param a=1.3.")
+            k, v = spec.split("=", 1)
+            pairs.append((k.strip(), v.strip()))
+    symbols = set().union(*(e.free_symbols for e in exprs.values())) if exprs else set()
+    state = {sp.Symbol(n, real=True) for n in names}
+    param_names = sorted(s.name for s in symbols - state)
+    for k, v in pairs:
+        if k not in param_names:
+            raise ConfigError(f"`--param {k}=...` names no parameter of the known part"
+                              f"{did_you_mean(k, param_names)}; its parameters: {', '.join(param_names) or 'none'}.")
+        try:
+            fixed[k] = float(v)
+        except (TypeError, ValueError):
+            raise ConfigError(f"`--param {k}={v}`: '{v}' is not a number.") from None
+        if not np.isfinite(fixed[k]):
+            raise ConfigError(f"`--param {k}={v}` must be a finite number.")
+    learned = tuple(p for p in param_names if p not in fixed)
+    return KnownPart(names, exprs, fixed, learned)

@@ -1,0 +1,421 @@
+"""Hidden-term PINN: known physics plus a network for the part of the model nobody knows.
+
+After Podina, Eastman and Kohandel, "A PINN Approach to Symbolic Differential Operator
+Discovery with Sparse Data" and "Universal Physics-Informed Neural Networks" (ICML 2023):
+
+- a network ``u_theta(t)`` per run represents the state (an ensemble of small tanh MLPs
+  evaluated together, one per trajectory);
+- a second network ``G_phi(u)`` represents the hidden terms, so that
+  ``du/dt = F_known(u; p) + G_phi(u)``; parameters ``p`` of the known part that the user did
+  not fix are learned with the networks;
+- the loss is the data misfit at the measurement times, the residual
+  ``du_theta/dt - F_known - G_phi`` at collocation points spread over each run, and the misfit of
+  the initial state, with weights balanced by their gradients (Wang, Teng and Perdikaris,
+  "Understanding and mitigating gradient pathologies in PINNs", 2021);
+- Adam with resampled collocation points, then L-BFGS on a fixed grid.
+
+States are standardised and time mapped to [-1, 1], so every network works at order one.
+The residual is what regularises ``u_theta`` between sparse noisy samples: tens of points are
+enough. ``G_phi`` is then sampled along the fitted trajectories and distilled (SINDy, symbolic
+regression); :mod:`discover.surrogates.assemble` joins each distilled hidden term to the known
+part and refits all constants together.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from discover.data.dataset import Dataset
+from discover.errors import ConfigError
+from discover.surrogates.base import BaseSurrogate, register
+from discover.surrogates.known import KnownPart
+
+
+@dataclass(frozen=True)
+class PinnConfig:
+    """Settings of the hidden-term PINN.
+
+    Attributes
+    ----------
+    width, depth : the state networks u_theta(t) (one per run).
+    hidden_width, hidden_depth : the hidden-term network G_phi(u).
+    collocation : residual points per run (resampled every Adam step).
+    adam_steps, lr : Adam, with the rate decaying tenfold over the steps.
+    lbfgs_steps : L-BFGS iterations afterwards (0 turns it off).
+    balance_every : steps between updates of the loss weights.
+    samples : points per run at which G_phi is read for distillation.
+    """
+
+    width: int = 48
+    depth: int = 3
+    hidden_width: int = 32
+    hidden_depth: int = 2
+    collocation: int = 256
+    adam_steps: int = 2000
+    lr: float = 5e-3
+    lbfgs_steps: int = 300
+    balance_every: int = 50
+    balance: bool = True
+    samples: int = 400
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+class RunNets(nn.Module):
+    """K independent MLPs t -> state, evaluated in one batched pass (one per trajectory)."""
+
+    def __init__(self, runs: int, dim: int, width: int, depth: int):
+        super().__init__()
+        sizes = [1] + [width] * depth + [dim]
+        self.weights = nn.ParameterList()
+        self.biases = nn.ParameterList()
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            w = torch.randn(runs, a, b) * math.sqrt(2.0 / (a + b))  # Glorot
+            self.weights.append(nn.Parameter(w))
+            self.biases.append(nn.Parameter(torch.zeros(runs, 1, b)))
+
+    def forward(self, tau: torch.Tensor) -> torch.Tensor:  # (K, M, 1) -> (K, M, dim)
+        h = tau
+        last = len(self.weights) - 1
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            h = torch.bmm(h, w) + b
+            if i < last:
+                h = torch.tanh(h)
+        return h
+
+
+def _mlp(dim_in: int, dim_out: int, width: int, depth: int) -> nn.Sequential:
+    layers, d = [], dim_in
+    for _ in range(depth):
+        layers += [nn.Linear(d, width), nn.Tanh()]
+        d = width
+    layers.append(nn.Linear(d, dim_out))
+    return nn.Sequential(*layers)
+
+
+@register
+class HiddenTermPINN(BaseSurrogate):
+    """du/dt = F_known(u; p) + G(u), trained on sparse noisy runs; G is distilled to symbols.
+
+    Parameters
+    ----------
+    known : KnownPart
+        What the user knows (``--known``/``--param``); an empty one makes G the whole field.
+    config : PinnConfig, optional
+    device : str
+    progress : Progress, optional
+
+    Attributes (after ``fit``)
+    ----------
+    parameters_ : dict of str to float
+        The learned parameters of the known part.
+    losses_ : dict of str to float
+        Final data, residual and initial-state losses (standardised units).
+    curves_ : list of dict
+        Per run: dense times ``t``, fitted states ``u``, ``dudt``, hidden term ``G`` and known part ``F``.
+    """
+
+    name = "pinn"
+    default_distillers = ("sindy", "sr")
+
+    def __init__(self, known: KnownPart | None = None, config: PinnConfig | None = None, device: str = "cpu",
+                 progress=None):
+        self.known = known
+        self.config = config or PinnConfig()
+        self.device = device
+        self.progress = progress
+
+    # ------------------------------------------------------------------ training
+    def _fit(self, data: Dataset, seed: int) -> None:
+        cfg = self.config
+        known = self.known or KnownPart(tuple(data.names))
+        if tuple(known.names) != tuple(data.names):
+            raise ConfigError("The known part was stated for other state variables than the data's.")
+        self.known = known
+        torch.manual_seed(seed)
+        rng = np.random.default_rng(seed)
+        dev = torch.device(self.device)
+        trajs = data.trajectories
+        n, K = data.n_states, len(trajs)
+        allx = np.concatenate([tr.x for tr in trajs])
+        self.mean_ = allx.mean(axis=0)
+        self.scale_ = np.where(allx.std(axis=0) > 0, allx.std(axis=0), 1.0)
+        self.t0_ = np.array([tr.t[0] for tr in trajs])
+        self.span_ = max(tr.duration for tr in trajs)
+        self.t1_ = np.array([tr.t[-1] for tr in trajs])
+        c = 2.0 / self.span_  # d tau / dt
+        self.rate_ = self.scale_ * c  # physical dx/dt per unit of d s / d tau
+
+        # Data, padded to the longest run; the mask marks real samples.
+        m = max(len(tr) for tr in trajs)
+        tau = np.zeros((K, m, 1))
+        xs = np.zeros((K, m, n))
+        mask = np.zeros((K, m))
+        for k, tr in enumerate(trajs):
+            tau[k, : len(tr), 0] = self._tau(tr.t, k)
+            xs[k, : len(tr)] = (tr.x - self.mean_) / self.scale_
+            mask[k, : len(tr)] = 1.0
+        f32 = dict(dtype=torch.float32, device=dev)
+        tau_d, x_d, mask_d = (torch.as_tensor(a, **f32) for a in (tau, xs, mask))
+        tau_end = torch.as_tensor([self._tau(self.t1_[k], k) for k in range(K)], **f32).view(K, 1, 1)
+        mean, scale, rate = (torch.as_tensor(a, **f32) for a in (self.mean_, self.scale_, self.rate_))
+
+        self.u_net = RunNets(K, n, cfg.width, cfg.depth).to(dev)
+        self.g_net = _mlp(n, n, cfg.hidden_width, cfg.hidden_depth).to(dev)
+        p0 = self._initial_parameters(data)
+        self.p = nn.Parameter(torch.as_tensor(p0, **f32))
+        f_known = known.torch()
+
+        def residual(tc):
+            tc = tc.requires_grad_(True)
+            s = self.u_net(tc)
+            ds = torch.stack([torch.autograd.grad(s[..., i].sum(), tc, create_graph=True)[0][..., 0]
+                              for i in range(n)], dim=-1)
+            flat = s.reshape(-1, n)
+            x = flat * scale + mean
+            rhs = f_known(x, self.p) / rate + self.g_net(flat)
+            return ds.reshape(-1, n) - rhs
+
+        def losses(tc):
+            s = self.u_net(tau_d)
+            data_l = (((s - x_d) ** 2).sum(-1) * mask_d).sum() / (mask_d.sum() * n)
+            ic_l = ((s[:, 0] - x_d[:, 0]) ** 2).mean()
+            res_l = (residual(tc) ** 2).mean()
+            return {"data": data_l, "residual": res_l, "initial": ic_l}
+
+        weights = {"data": 1.0, "residual": 1.0, "initial": 1.0}
+        params = list(self.u_net.parameters()) + list(self.g_net.parameters()) + [self.p]
+        opt = torch.optim.Adam(params, lr=cfg.lr)
+        sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.1 ** (1.0 / max(cfg.adam_steps, 1)))
+        total = cfg.adam_steps + cfg.lbfgs_steps
+        ctx = self.progress.task("pinn: training", total=total) if self.progress else None
+        task = ctx.__enter__() if ctx else None
+        try:
+            for step in range(cfg.adam_steps):
+                # Collocation points: stratified random times within each run's own span.
+                u = (np.arange(cfg.collocation) + rng.random((K, cfg.collocation))) / cfg.collocation
+                tc = -1.0 + torch.as_tensor(u[..., None], **f32) * (tau_end + 1.0)
+                parts = losses(tc)
+                if cfg.balance and step % cfg.balance_every == 0:
+                    weights = _balance(parts, weights, [p for p in self.u_net.parameters()])
+                loss = sum(weights[k] * v for k, v in parts.items())
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+                if task and step % 20 == 0:
+                    task.advance(20)
+            grid = -1.0 + torch.linspace(0, 1, cfg.collocation, **f32).view(1, -1, 1) * (tau_end + 1.0)
+            if cfg.lbfgs_steps:
+                lb = torch.optim.LBFGS(params, lr=1.0, max_iter=cfg.lbfgs_steps, history_size=50,
+                                       tolerance_grad=1e-9, tolerance_change=1e-12, line_search_fn="strong_wolfe")
+
+                def closure():
+                    lb.zero_grad()
+                    parts = losses(grid.clone())
+                    total_l = sum(weights[k] * v for k, v in parts.items())
+                    total_l.backward()
+                    return total_l
+
+                before = {k: v.detach().clone() for k, v in zip(range(len(params)), params)}
+                lb.step(closure)
+                if not all(torch.isfinite(p).all() for p in params):  # L-BFGS diverged: keep Adam's result
+                    with torch.no_grad():
+                        for i, p in enumerate(params):
+                            p.copy_(before[i])
+            if task:
+                task.advance(total)
+        finally:
+            if ctx:
+                ctx.__exit__(None, None, None)
+        final = losses(grid.clone())
+        self.losses_ = {k: float(v.detach()) for k, v in final.items()}
+        self.weights_ = {k: float(v) for k, v in weights.items()}
+        self.parameters_ = {name: float(v) for name, v in zip(known.learned, self.p.detach().cpu().numpy())}
+        self.epochs_ = total
+        self.validation_loss_ = self.losses_["data"]
+        self.curves_ = self._curves(data)
+
+    def _tau(self, t, k):
+        return 2.0 * (np.asarray(t, dtype=float) - self.t0_[k]) / self.span_ - 1.0
+
+    def _initial_parameters(self, data: Dataset) -> np.ndarray:
+        """Learned parameters start where the known part alone best fits smoothed derivatives."""
+        known = self.known
+        if not known.learned:
+            return np.zeros(0)
+        from scipy.optimize import least_squares
+
+        from discover.data.derivatives import estimate_derivatives
+
+        der = estimate_derivatives(data)
+        X, Y = der.stacked()
+        f = known.numpy()
+        cols = [i for i, v in enumerate(known.names) if v in known.exprs]
+        scale = Y[:, cols].std(axis=0) + 1e-12
+
+        def r(p):
+            return ((f(X, p)[:, cols] - Y[:, cols]) / scale).ravel()
+
+        try:
+            with np.errstate(all="ignore"):
+                sol = least_squares(r, np.ones(len(known.learned)), max_nfev=200)
+            if np.all(np.isfinite(sol.x)):
+                return sol.x
+        except (ValueError, FloatingPointError):
+            pass
+        return np.ones(len(known.learned))
+
+    # ------------------------------------------------------------------ reading the model
+    def _g(self, X: np.ndarray) -> np.ndarray:
+        dev = next(self.g_net.parameters()).device
+        s = torch.as_tensor((np.atleast_2d(X) - self.mean_) / self.scale_, dtype=torch.float32, device=dev)
+        with torch.no_grad():
+            return self.g_net(s).cpu().double().numpy() * self.rate_
+
+    def hidden_term(self, states: np.ndarray) -> np.ndarray:
+        """G(u) in physical units at ``states`` (n_samples, n_states)."""
+        self._check()
+        return self._g(np.asarray(states, dtype=float))
+
+    def known_term(self, states: np.ndarray) -> np.ndarray:
+        p = np.array([self.parameters_[k] for k in self.known.learned])
+        return self.known.numpy()(np.atleast_2d(states), p)
+
+    def _vector_field(self, states: np.ndarray) -> np.ndarray:
+        return self.known_term(states) + self._g(states)
+
+    def _predict(self, times: np.ndarray, initial_state: np.ndarray) -> np.ndarray:
+        from scipy.integrate import solve_ivp
+
+        sol = solve_ivp(lambda _t, y: self._vector_field(y[None])[0], (times[0], times[-1]), initial_state,
+                        t_eval=times, rtol=1e-6, atol=1e-9)
+        if sol.status != 0 or sol.y.shape[1] != len(times):
+            return np.full((len(times), len(initial_state)), np.nan)
+        return sol.y.T
+
+    def _curves(self, data: Dataset) -> list[dict]:
+        """Dense fitted states and their pieces, per run (read by distillation and the report)."""
+        dev = next(self.g_net.parameters()).device
+        K, n = len(data.trajectories), data.n_states
+        out = []
+        for k, tr in enumerate(data.trajectories):
+            t = np.linspace(tr.t[0], tr.t[-1], self.config.samples)
+            tau = torch.as_tensor(self._tau(t, k), dtype=torch.float32, device=dev).view(1, -1, 1)
+            tau = tau.repeat(K, 1, 1).requires_grad_(True)
+            s = self.u_net(tau)
+            ds = torch.stack([torch.autograd.grad(s[k, :, i].sum(), tau, retain_graph=True)[0][k, :, 0] for i in range(n)], dim=-1)
+            u = s[k].detach().cpu().double().numpy() * self.scale_ + self.mean_
+            dudt = ds.detach().cpu().double().numpy() * self.rate_
+            out.append({"t": t, "u": u, "dudt": dudt, "G": self._g(u), "F": self.known_term(u)})
+        return out
+
+    def distillation_samples(self, states: np.ndarray):
+        """What distillers read: the hidden term along the fitted trajectories (not at the raw data).
+
+        Known terms that are one learned parameter times a function of the states are read
+        together with G (a + G can trade such a term freely; see :mod:`discover.surrogates.assemble`),
+        so the target is the whole field minus the rest of the known part.
+        """
+        U = np.concatenate([c["u"] for c in self.curves_])
+        G = np.concatenate([c["G"] for c in self.curves_])
+        linear = self.known.linear_terms()
+        if linear:
+            import sympy as sp
+
+            states = self.known.state_symbols
+            for i, v in enumerate(self.known.names):
+                for p, phi in linear.get(v, []):
+                    value = self.parameters_[p]
+                    coef = sp.expand(self.known.expr(v)).coeff(phi).subs(sp.Symbol(p, real=True), value)
+                    fn = sp.lambdify([states], phi, modules="numpy")
+                    G[:, i] += float(coef) * np.broadcast_to(np.asarray(fn(list(U.T)), dtype=float), U.shape[:1])
+        return U, G
+
+    def library_terms(self) -> tuple[str, ...]:
+        """Non-polynomial shapes of the known part, offered to SINDy's library."""
+        import sympy as sp
+
+        out = []
+        for terms in self.known.linear_terms().values():
+            for _, phi in terms:
+                plain = phi.xreplace({s: sp.Symbol(s.name) for s in phi.free_symbols})
+                if not plain.is_polynomial():
+                    out.append(sp.sstr(plain))
+        return tuple(dict.fromkeys(out))
+
+    def assemble(self, candidates, data: Dataset):
+        """Known part + each distilled hidden term, with all constants refitted together."""
+        from discover.surrogates.assemble import assemble_all
+
+        return assemble_all(self, candidates, data)
+
+    def save(self, path) -> None:
+        """Networks, known part, parameters and normalisation in one torch file (:meth:`load`)."""
+        self._check()
+        k = self.known
+        torch.save({"format": "discover.pinn/1", "config": self.config.to_dict(), "names": list(k.names),
+                    "known": {v: str(e) for v, e in k.exprs.items()}, "fixed": dict(k.fixed),
+                    "parameters": self.parameters_, "losses": self.losses_, "weights_": self.weights_,
+                    "runs": len(self.t0_), "mean": self.mean_.tolist(), "scale": self.scale_.tolist(),
+                    "t0": self.t0_.tolist(), "t1": self.t1_.tolist(), "span": self.span_,
+                    "u_net": {a: b.cpu() for a, b in self.u_net.state_dict().items()},
+                    "g_net": {a: b.cpu() for a, b in self.g_net.state_dict().items()}}, path)
+
+    @classmethod
+    def load(cls, path, device: str = "cpu") -> "HiddenTermPINN":
+        from discover.surrogates.known import parse_known
+
+        state = torch.load(path, map_location="cpu", weights_only=True)
+        if not isinstance(state, dict) or state.get("format") != "discover.pinn/1":
+            raise ConfigError(f"'{path}' is not a hidden-term PINN saved by discover.")
+        known = parse_known(state["known"], state["names"], state["fixed"])
+        self = cls(known, PinnConfig(**state["config"]), device=device)
+        cfg, n = self.config, len(state["names"])
+        self.mean_, self.scale_ = np.array(state["mean"]), np.array(state["scale"])
+        self.t0_, self.t1_, self.span_ = np.array(state["t0"]), np.array(state["t1"]), state["span"]
+        self.rate_ = self.scale_ * 2.0 / self.span_
+        self.parameters_, self.losses_, self.weights_ = state["parameters"], state["losses"], state["weights_"]
+        self.u_net = RunNets(state["runs"], n, cfg.width, cfg.depth)
+        self.u_net.load_state_dict(state["u_net"])
+        self.g_net = _mlp(n, n, cfg.hidden_width, cfg.hidden_depth)
+        self.g_net.load_state_dict(state["g_net"])
+        self.u_net.to(device).eval()
+        self.g_net.to(device).eval()
+        self.fitted_ = True
+        return self
+
+    def states(self, t, run: int = 0) -> np.ndarray:
+        """The fitted state u_theta of run ``run`` at times ``t``."""
+        self._check()
+        dev = next(self.g_net.parameters()).device
+        K = len(self.t0_)
+        tau = torch.as_tensor(self._tau(t, run), dtype=torch.float32, device=dev).view(1, -1, 1).repeat(K, 1, 1)
+        with torch.no_grad():
+            s = self.u_net(tau)[run].cpu().double().numpy()
+        return s * self.scale_ + self.mean_
+
+    def facts(self) -> dict:
+        return {"parameters": self.parameters_, "losses": self.losses_, "loss_weights": self.weights_,
+                "known": self.known.describe(), "fixed": dict(self.known.fixed)}
+
+
+def _balance(parts: dict, weights: dict, params: list, alpha: float = 0.9) -> dict:
+    """Gradient-norm balancing: each loss's weight moves toward max|grad residual| / mean|grad loss|."""
+    grads = {}
+    for k, v in parts.items():
+        g = torch.autograd.grad(v, params, retain_graph=True, allow_unused=True)
+        flat = torch.cat([x.reshape(-1).abs() for x in g if x is not None])
+        grads[k] = flat
+    ref = grads["residual"].max()
+    out = dict(weights)
+    for k in ("data", "initial"):
+        target = float(ref / (grads[k].mean() + 1e-12))
+        out[k] = alpha * weights[k] + (1 - alpha) * min(max(target, 1e-2), 1e4)
+    return out
