@@ -64,7 +64,7 @@ def _read_config(path: Optional[Path]) -> dict:
 
             raise ConfigError(f"Unknown setting '{key}' in '{path}'{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.")
     out_cfg = {k: v for k, v in section.items() if k in allowed}
-    for table in ("node", "pinn", "known", "params"):  # [node], [pinn]: settings; [known], [params]: the model
+    for table in ("node", "pinn", "known", "params", "delay"):  # [node], [pinn]: settings; [known], [params]: the model
         if isinstance(cfg.get(table), dict):
             out_cfg[table] = cfg[table]
     return out_cfg
@@ -74,7 +74,7 @@ def _read_config(path: Optional[Path]) -> dict:
 def run(
     data: Annotated[list[Path], typer.Argument(help="CSV file(s): a time column and one column per state; several files or a `trajectory` column for several runs.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write (default: runs/<name of the first CSV>).")] = None,
-    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of sindy, sr, prose, node (= node+sindy), node+sr, pinn (= pinn+sindy and pinn+sr; with --known).")] = None,
+    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of sindy, sr, prose, node (= node+sindy), node+sr, pinn (= pinn+sindy and pinn+sr; with --known), havok, hankel (time-delay models of the measured signals).")] = None,
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
@@ -103,7 +103,7 @@ def run(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
             seed=settings["seed"], device=settings["device"], sr_engine=settings["sr_engine"],
             progress=RichProgress(err), node=cfg.get("node"), pinn=cfg.get("pinn"),
-            known=known or cfg.get("known"), params=param or cfg.get("params"),
+            known=known or cfg.get("known"), params=param or cfg.get("params"), delay=cfg.get("delay"),
             command="discover " + " ".join(sys.argv[1:]), config=cfg,
         )
         _print_summary(model, target)
@@ -111,7 +111,17 @@ def run(
 
 def _print_summary(model, target: Path) -> None:
     res = model.result_
-    if res.best is None:
+    if res.delay:
+        d = res.delay
+        out.print(f"\n[bold]Delay embedding[/bold]: {d['delays']} delays, {d['spacing']} sample(s) apart, rank {d['rank']}.")
+        if "havok" in d:
+            out.print(f"HAVOK: {len(d['havok'].B_)} linear equations forced by v{d['rank']} (havok.json).")
+        for r in d["rows"]:
+            errs = ", ".join(f"{e:.3f}" for e in r["rmse"])
+            out.print(f"  {r['method']}: forecast RMSE/std {errs}", highlight=False)
+    if res.best is None and res.delay and not res.candidates:
+        pass
+    elif res.best is None:
         out.print("[bold red]No candidate survived selection[/bold red]: every one failed on held-out data.")
     else:
         out.print(f"\n[bold]Equations[/bold] ({res.best.method}, complexity {res.best.complexity}):")

@@ -13,13 +13,15 @@ from discover.pipeline import Discoverer
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", sr_engine: str = "operon", progress=None, command: str = "",
         config: dict | None = None, node: dict | None = None, known=None, params=None,
-        pinn: dict | None = None) -> Discoverer:
+        pinn: dict | None = None, delay: dict | None = None) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
     ``node`` holds neural ODE settings (fields of :class:`~discover.surrogates.NodeConfig`,
     e.g. ``{"solver": "dopri5", "regularise": 0.01}``); ``pinn`` those of
     :class:`~discover.surrogates.PinnConfig`. ``known`` (``{"x": "a*x"}`` or ``["x: a*x"]``) and
     ``params`` (``{"a": 1.3}`` or ``["a=1.3"]``) state the known part for ``methods="pinn"``.
+    ``delay`` (``{"delays": 32, "spacing": 1, "rank": 15}``) sets the delay embedding of
+    ``havok`` and ``hankel``; what is left out is chosen from the data.
 
     Returns the fitted :class:`~discover.pipeline.Discoverer`.
     """
@@ -37,7 +39,8 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     pinn_cfg = settings_table(pinn, PinnConfig, "pinn", "hidden-term PINN")
     data = load_csv(paths, time=time, states=states)
     model = Discoverer(methods=methods, seed=seed, device=device, sr=SRConfig(engine=sr_engine), node=node_cfg,
-                       known=known, params=params, pinn=pinn_cfg, progress=progress).fit(data)
+                       known=known, params=params, pinn=pinn_cfg, delay=delay_settings(delay),
+                       progress=progress).fit(data)
     provenance = {
         "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
         "command": command,
@@ -72,3 +75,19 @@ def settings_table(settings: dict | None, cls, table: str, what: str):
                 (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise ConfigError(f"Setting '{key}' in the [{table}] table must be a number, not {value!r}.")
     return cls(**settings)
+
+
+def delay_settings(settings: dict | None) -> dict | None:
+    """The ``[delay]`` table: delays, spacing and rank, positive integers; anything else is refused."""
+    if not settings:
+        return None
+    from discover.errors import ConfigError, did_you_mean
+
+    allowed = ("delays", "spacing", "rank")
+    for key, value in settings.items():
+        if key not in allowed:
+            raise ConfigError(f"Unknown delay setting '{key}' in the [delay] table{did_you_mean(key, allowed)}; "
+                              f"allowed: {', '.join(allowed)}.")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"Setting '{key}' in the [delay] table must be a positive whole number, not {value!r}.")
+    return dict(settings)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from discover.errors import ConfigError, did_you_mean
 
 AUTO = ("sindy",)
-# Named in the design; each lands with its own issue. Asking for one before then is a
-# clear error, not a silent fallback.
-PLANNED = {"hankel", "havok"}
+# Methods on time-delay measurements: they model the measured signals, not dx/dt in the CSV's
+# variables, so they run beside the routes (discover.delay) and write no equations.json candidate.
+DELAY = ("havok", "hankel")
+# Named in the design but not built yet; asking for one is a clear error, not a silent fallback.
+PLANNED: set[str] = set()
 # `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
 # data worse than this (normalised error beyond the noise), or keeps a term in fewer than
 # MIN_STABILITY of its bootstrap refits: signs that the library lacks the right function.
@@ -42,7 +44,8 @@ def parse_methods(spec: str | list[str] | None) -> list[Route]:
     items = [i.strip().lower() for i in items if i.strip()]
     if not items:
         raise ConfigError("`--methods` is empty; give auto or a comma-separated list such as sindy.")
-    known = sorted(set(DISTILLERS) | set(SURROGATES) | {"auto"})
+    items = [i for i in items if i not in DELAY]
+    known = sorted(set(DISTILLERS) | set(SURROGATES) | {"auto"} | set(DELAY))
     routes: list[Route] = []
     for item in items:
         if item == "auto":
@@ -76,6 +79,12 @@ def parse_methods(spec: str | list[str] | None) -> list[Route]:
             seen.add(r.label)
             out.append(r)
     return out
+
+
+def delay_methods(spec) -> list[str]:
+    """The time-delay methods named in ``--methods`` (havok, hankel), in order."""
+    items = spec.split(",") if isinstance(spec, str) else list(spec or [])
+    return [m for m in dict.fromkeys(i.strip().lower() for i in items) if m in DELAY]
 
 
 def is_auto(spec) -> bool:

@@ -23,7 +23,7 @@ from discover.distillers.refit import refit_on_data
 from discover.distillers.sr_engines import check_engine, engine_usable
 from discover.errors import ConfigError, NotFittedError
 from discover.integrate import integrate
-from discover.methods import Route, is_auto, library_extras, needs_search, parse_methods
+from discover.methods import Route, delay_methods, is_auto, library_extras, needs_search, parse_methods
 from discover.progress import NullProgress
 from discover.result import RunResult
 from discover.selection import Validation, decorrelation_time, score, select, split
@@ -59,6 +59,9 @@ class Discoverer:
         the others are learned.
     pinn : PinnConfig, optional
         Settings of the hidden-term PINN.
+    delay : dict, optional
+        Delay-embedding settings for ``havok`` and ``hankel``: ``delays``, ``spacing``
+        (samples), ``rank``; each is chosen from the data when left out.
     progress : Progress, optional
         Receives progress of long steps (the CLI passes a rich one).
 
@@ -84,7 +87,8 @@ class Discoverer:
     """
 
     def __init__(self, methods="auto", seed: int = 0, device: str = "auto", sindy: SindyConfig | None = None,
-                 sr: SRConfig | None = None, node=None, known=None, params=None, pinn=None, progress=None):
+                 sr: SRConfig | None = None, node=None, known=None, params=None, pinn=None, delay=None,
+                 progress=None):
         self.methods = methods
         self.seed = seed
         self.device = device
@@ -94,11 +98,13 @@ class Discoverer:
         self.known = known
         self.params = params
         self.pinn = pinn
+        self.delay = delay
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: Dataset) -> "Discoverer":
         routes = parse_methods(self.methods)
+        delayed = delay_methods(self.methods)
         auto = is_auto(self.methods)
         if any(r.distiller == "sr" for r in routes) or auto:
             check_engine((self.sr or SRConfig()).engine, required=not auto)
@@ -192,6 +198,15 @@ class Discoverer:
                         c.scores["cross_validated"] = True
                     task.advance()
 
+        delay_facts = {}
+        if delayed:
+            from discover.delay.compare import run as run_delay
+
+            with timed("delay models"):
+                delay_facts = run_delay(list(sp_.train.trajectories), list(sp_.validation), data.names, delayed,
+                                        seed=self.seed, device=resolve_device(self.device), progress=progress,
+                                        **(self.delay or {}))
+
         # A distiller that reads a guess (PROSE) runs after the others, given SINDy's pick.
         readers = [r for r in routes if r.distiller == "prose"]
         candidates = _dedupe(run_routes([r for r in routes if r not in readers]))
@@ -233,7 +248,9 @@ class Discoverer:
             candidates=chosen.ranked,
             best=chosen.best,
             confidence=chosen.confidence,
-            reasons=chosen.reasons + ([f"symbolic regression was called because {escalated}"] if escalated else []),
+            reasons=(chosen.reasons if routes else ["only time-delay methods were asked for: they model the measured "
+                                                     "signals, not equations in the CSV's variables"])
+            + ([f"symbolic regression was called because {escalated}"] if escalated else []),
             agreement=chosen.agreement,
             rule=chosen.rule,
             train=list(sp_.train.trajectories),
@@ -260,6 +277,7 @@ class Discoverer:
             warnings=[f"Dropped {data.dropped_rows} rows with missing values."] if data.dropped_rows else [],
             surrogates=surrogate_facts,
             models=fitted,
+            delay=delay_facts,
         )
         self.surrogates_ = fitted
         return self

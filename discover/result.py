@@ -54,3 +54,4 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     surrogates: dict = field(default_factory=dict)
     models: dict = field(default_factory=dict)
+    delay: dict = field(default_factory=dict)

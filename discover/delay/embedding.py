@@ -94,10 +94,11 @@ class Embedding:
         H = hankel((np.asarray(x, dtype=float) - self.mean) / self.scale, self.delays, self.spacing)
         return (self.U.T @ H).T / self.s
 
-    def measurement(self, v: np.ndarray) -> np.ndarray:
-        """The measured signal(s) at the first delay of each window, rebuilt from coordinates v."""
+    def measurement(self, v: np.ndarray, last: bool = False) -> np.ndarray:
+        """The measured signal(s) rebuilt from coordinates v: the window's first sample, or its last."""
         k = len(self.mean)
-        return (v * self.s) @ self.U[:k].T * self.scale + self.mean
+        rows = self.U[-k:] if last else self.U[:k]
+        return (v * self.s) @ rows.T * self.scale + self.mean
 
 
 def embed(x: np.ndarray, t: np.ndarray, delays: int | None = None, spacing: int | None = None,

@@ -52,6 +52,21 @@ def hidden_terms(result: RunResult) -> dict | None:
             "known_given": st.get("known", {})}
 
 
+def delay_models(result: RunResult) -> dict | None:
+    """The delay embedding, HAVOK's equations and the forecast comparison."""
+    d = result.delay
+    if not d:
+        return None
+    h = d.get("havok")
+    rows = [{"method": r["method"], "parameters": "—" if r["parameters"] is None else r["parameters"],
+             "seconds": _fmt(r["seconds"], 2), "operations": "—" if r["operations"] is None else r["operations"],
+             "rmse": [_fmt(e, 3) for e in r["rmse"]], "note": r["note"]} for r in d["rows"]]
+    return {"delays": d["delays"], "spacing": d["spacing"], "rank": d["rank"], "window": _fmt(d["window"], 4),
+            "dt": _fmt(d["dt"], 5), "horizons": [_fmt(x, 3) for x in d["horizons"]], "rows": rows,
+            "havok": None if h is None else {"equations": h.equations(), "r2": _fmt(h.fit_r2_, 4),
+                                             "forcing": f"v{d['rank']}"}}
+
+
 def build(result: RunResult, figures: dict[str, str]) -> dict:
     best = result.best
     eqs = []
@@ -121,6 +136,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "versions": prov.get("versions", {}),
         "command": prov.get("command", ""),
         "hidden": hidden_terms(result),
+        "delay": delay_models(result),
         "surrogates": [
             {"label": k, "epochs": v.get("epochs"), "loss": _fmt(v.get("validation_loss"), 3),
              "nfe": "—" if v.get("nfe_per_forecast") is None else f"{v['nfe_per_forecast']:.0f}", "seconds": _fmt(v.get("seconds"), 3),

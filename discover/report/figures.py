@@ -245,6 +245,90 @@ def hidden_term(result: RunResult, path: Path) -> bool:
     return True
 
 
+def havok_forcing(result: RunResult, path: Path) -> bool:
+    """The measured signal above HAVOK's forcing v_r; bursts of forcing shaded on both."""
+    d = result.delay
+    if not d or "havok" not in d:
+        return False
+    h = d["havok"]
+    emb = h.embedding_
+    n = min(len(h.v_), 4000)
+    t = h.t_[:n] + emb.window  # a window's coordinates belong to its last sample
+    x = emb.measurement(h.v_[:n] / h.unit_, last=True)
+    f = h.v_[:n, -1]
+    burst = np.abs(f) > 2.0 * np.std(h.v_[:, -1])
+    plt = _plt()
+    fig, axes = plt.subplots(2, 1, figsize=(8, 4.2), sharex=True)
+    for ax in axes:
+        ax.fill_between(t, 0, 1, where=burst, color=COLORS[1], alpha=0.15, transform=ax.get_xaxis_transform(), lw=0)
+    axes[0].plot(t, x[:, 0], color="0.3", lw=0.9)
+    axes[0].set_ylabel(f"{result.names[0]} (measured)")
+    axes[1].plot(t, f, color=COLORS[1], lw=0.9)
+    axes[1].set_ylabel(f"forcing v{emb.rank}")
+    axes[1].set_xlabel(result.time_name)
+    axes[0].set_title("HAVOK forcing (shaded where |v_r| > 2 standard deviations)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def havok_reconstruction(result: RunResult, path: Path) -> bool:
+    """HAVOK driven by its measured forcing, against the measured signal (training run)."""
+    d = result.delay
+    if not d or "havok" not in d:
+        return False
+    h = d["havok"]
+    emb = h.embedding_
+    n = min(len(h.v_), 4000)
+    sim = h.simulate(h.v_[0, :-1], h.v_[:n, -1], emb.dt)
+    rec = emb.measurement(np.column_stack([sim, h.v_[:n, -1]]) / h.unit_, last=True)
+    meas = emb.measurement(h.v_[:n] / h.unit_, last=True)
+    t = h.t_[:n] + emb.window
+    plt = _plt()
+    k = rec.shape[1]
+    fig, axes = plt.subplots(k, 1, figsize=(8, 1.9 * k + 0.8), squeeze=False)
+    for j in range(k):
+        axes[j, 0].plot(t, meas[:, j], color="0.55", lw=1.6, label="measured" if j == 0 else None)
+        axes[j, 0].plot(t, rec[:, j], "--", color=COLORS[0], lw=1.0, label="HAVOK model" if j == 0 else None)
+        axes[j, 0].set_ylabel(result.names[j])
+    axes[-1, 0].set_xlabel(result.time_name)
+    axes[0, 0].set_title("HAVOK reconstruction (linear model driven by the measured forcing)")
+    axes[0, 0].legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def delay_forecasts(result: RunResult, path: Path) -> bool:
+    """Forecasts of the first held-out segment by each delay model, over the longest horizon."""
+    d = result.delay
+    if not d or not d.get("example"):
+        return False
+    ex = d["example"]
+    plt = _plt()
+    k = ex["truth"].shape[1]
+    fig, axes = plt.subplots(k, 1, figsize=(8, 1.9 * k + 0.8), squeeze=False)
+    for j in range(k):
+        ax = axes[j, 0]
+        ax.plot(ex["t_history"], ex["history"][:, j], color="0.3", lw=1.0, label="history" if j == 0 else None)
+        ax.plot(ex["t"], ex["truth"][:, j], ".", ms=3, color="0.55", label="held-out data" if j == 0 else None)
+        for c, (name, pred) in enumerate(ex["forecasts"].items()):
+            ax.plot(ex["t"], pred[:, j], "-", lw=1.2, color=COLORS[c % len(COLORS)], label=name if j == 0 else None)
+        lo, hi = float(np.min(ex["truth"][:, j])), float(np.max(ex["truth"][:, j]))
+        pad = 0.5 * (hi - lo) + 1e-12
+        ax.set_ylim(lo - pad, hi + pad)
+        ax.set_ylabel(result.names[j])
+    axes[-1, 0].set_xlabel(result.time_name)
+    axes[0, 0].set_title("Forecasts from delay measurements (first held-out segment)")
+    axes[0, 0].legend(fontsize=7, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     """Write every figure into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -260,6 +344,12 @@ def write_all(result: RunResult, folder: Path) -> dict[str, str]:
         out["derivatives"] = "derivatives.png"
     if term_confidence(result, folder / "confidence.png"):
         out["confidence"] = "confidence.png"
+    for key, draw in (("havok_forcing", havok_forcing), ("havok_reconstruction", havok_reconstruction),
+                      ("delay_forecasts", delay_forecasts)):
+        if draw(result, folder / f"{key}.png"):
+            out[key] = f"{key}.png"
+    if not result.candidates:
+        return out
     pareto(result, folder / "pareto.png")
     out["pareto"] = "pareto.png"
     if search_fronts(result, folder / "sr_fronts.png"):

@@ -94,7 +94,14 @@ def _run_json(result: RunResult) -> dict:
         "warnings": result.warnings,
         "fronts": result.fronts,
         "surrogates": {k: {a: b for a, b in v.items() if a != "forecasts"} for k, v in result.surrogates.items()},
+        **({"delay": _delay_summary(result.delay)} if result.delay else {}),
     }
+
+
+def _delay_summary(facts: dict) -> dict:
+    from discover.delay.compare import summary
+
+    return summary(facts)
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> str:
@@ -112,6 +119,9 @@ def write_run(result: RunResult, out_dir: str | Path) -> str:
                 model.save(tmp / "models" / f"{label}.pt")
         elif out.exists() and (out / "models").exists():  # re-rendering keeps the saved models
             shutil.copytree(out / "models", tmp / "models")
+        if result.delay and "havok" in result.delay:
+            (tmp / "havok.json").write_text(json.dumps(result.delay["havok"].to_dict(), indent=2) + "\n",
+                                            encoding="utf-8")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
         if out.exists():
             old = out.with_name(f".{out.name}.old")

@@ -28,7 +28,8 @@ from discover.structure import terms
 
 
 MAX_REFINED = 10  # constants beyond this: skip the output-error refit (slow, and such models lose anyway)
-BIC_MARGIN = 10.0  # "very strong" evidence against a model (Kass and Raftery, 1995)
+BIC_MARGIN = 10.0
+RSS_FLOOR = 1e-6  # (0.1% of a standard deviation)^2  # "very strong" evidence against a model (Kass and Raftery, 1995)
 
 
 class _Abort(Exception):
@@ -98,7 +99,8 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
     hidden_out = {v: tidy(_plain((m - known.expr(v)).xreplace(sub))) for v, m in zip(names, models)}
     if not all(e.is_finite is not False and not e.has(sp.nan, sp.zoo) for e in equations.values()):
         return None
-    bic = n_obs * np.log(max(rss, 1e-300) / n_obs) + k * np.log(n_obs)
+    # Misfits below RSS_FLOOR (per observation, standardised) are numerical, not evidence.
+    bic = n_obs * np.log(max(rss / n_obs, RSS_FLOOR)) + k * np.log(n_obs)
     return equations, values, hidden_out, float(bic)
 
 
@@ -116,7 +118,7 @@ def _simulate(field, th, t, x0, max_evals: int = 5000):
         return dy
 
     try:
-        sol = solve_ivp(rhs, (t[0], t[-1]), x0, t_eval=t, rtol=1e-7, atol=1e-9)
+        sol = solve_ivp(rhs, (t[0], t[-1]), x0, t_eval=t, rtol=1e-6, atol=1e-9)
     except _Abort:
         return None
     return sol.y.T if sol.status == 0 and sol.y.shape[1] == len(t) else None
@@ -148,7 +150,7 @@ def _output_error(field, theta, curves, data: Dataset, refine: bool):
     if not refine:
         return theta, float(start @ start), n_obs, k
     try:
-        sol = least_squares(resid, z0, max_nfev=25 * len(z0), x_scale="jac")
+        sol = least_squares(resid, z0, max_nfev=30, x_scale="jac")
     except (ValueError, FloatingPointError):
         return theta, float(start @ start), n_obs, k
     if np.all(np.isfinite(sol.x)) and sol.cost < 0.5 * float(start @ start):
