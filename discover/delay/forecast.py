@@ -20,12 +20,12 @@ from discover.delay.stnn import DelayMLP, StNN, mlp_width_for, parameters
 @dataclass(frozen=True)
 class ForecasterConfig:
     layers: int = 3
-    epochs: int = 150
+    epochs: int = 60
     batch: int = 256
     lr: float = 3e-3
     unroll: int = 4
-    patience: int = 20
-    max_windows: int = 20000
+    patience: int = 10
+    max_windows: int = 6000
 
 
 def delay_vector(x: np.ndarray, i: int, q: int, s: int) -> np.ndarray:

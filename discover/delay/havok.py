@@ -72,8 +72,8 @@ class Havok:
         return out
 
     def reconstruct(self, v: np.ndarray) -> np.ndarray:
-        """The measured signal(s) from coordinates v_1..v_{r-1} and the forcing v_r."""
-        return self.embedding_.measurement(v / self.unit_)
+        """The measured signal(s) at the newest sample of each window, from v_1..v_{r-1} and the forcing v_r."""
+        return self.embedding_.measurement(v / self.unit_, last=True)
 
     def forecast(self, x: np.ndarray, steps: int, start: int = 0, forced: bool = True) -> np.ndarray:
         """Predict ``steps`` samples of the record ``x`` from window ``start`` on.

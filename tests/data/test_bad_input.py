@@ -135,3 +135,14 @@ def test_bad_config(tmp_path, csv):
     r = run_cli(csv(ramp_csv()), "--config", cfg, "--out", tmp_path / "o")
     msg = one_sentence(r)
     assert r.exit_code == 2 and "Unknown setting 'method'" in msg and "did you mean 'methods'" in msg
+
+
+def test_malformed_known_part(tmp_path, csv):
+    path = csv("t,x,y\n" + "\n".join(f"{i * 0.1},{1 + i * 0.01},{2 - i * 0.02}" for i in range(30)))
+    r = run_cli(path, "--out", tmp_path / "o", "--methods", "pinn", "--known", "x: foo(x)")
+    assert r.exit_code == 2 and "unknown function 'foo'" in one_sentence(r)
+    r = run_cli(path, "--out", tmp_path / "o", "--methods", "pinn", "--known", "x: a*x", "--param", "q=1")
+    assert r.exit_code == 2 and "names no parameter" in one_sentence(r)
+    r = run_cli(path, "--out", tmp_path / "o", "--known", "x: a*x")
+    assert r.exit_code == 2 and "methods pinn" in one_sentence(r)
+    assert not (tmp_path / "o").exists()
