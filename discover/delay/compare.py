@@ -145,7 +145,7 @@ def _equation_rows(train, names, seed, device, progress, row, s):
 
     t0 = time.perf_counter()
     try:
-        node = NeuralODE(device=device, config=NodeConfig(epochs=100), progress=progress).fit(data, seed)
+        node = NeuralODE(device=device, config=NodeConfig(epochs=40, max_windows=1500, patience=10), progress=progress).fit(data, seed)
         row("neural ODE", ode_forecast(lambda t, x0: node.forecast(t, x0)[0]),
             sum(p.numel() for p in node.field_.parameters()), round(time.perf_counter() - t0, 2), None, note)
     except Exception as exc:  # a baseline that cannot fit this data is a row, not a failed run

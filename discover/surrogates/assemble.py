@@ -168,7 +168,7 @@ def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candi
             continue
         equations, values, hidden, bic = done
         settings = {**c.settings, "hidden": {v: sp.sstr(e) for v, e in hidden.items()}, "bic": round(bic, 2),
-                    "known": known.describe(), "known_fitted": known.describe(values), "parameters": values, "fixed": dict(known.fixed),
+                    "known": known.describe(), "known_fitted": {v: sp.sstr(tidy(known.plain(v, values))) for v in known.exprs}, "parameters": values, "fixed": dict(known.fixed),
                     "pinn_parameters": dict(pinn.parameters_)}
         out.append(Candidate(equations, c.method, settings, dict(c.term_confidence)))
     # Sparse data make held-out scores weak judges; the measurements' likelihood is not. Models
