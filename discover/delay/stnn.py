@@ -14,7 +14,7 @@ holds 4m - 1 numbers instead of m^2 and costs O(m log m) operations instead of O
 
 The butterflies are written out (:class:`ButterflyDFT`) so that the factorisation and its
 operation count can be read off the code; training calls torch.fft, which computes the same
-radix-2 factorisation in compiled code about twenty times faster on a CPU (a test checks that
+radix-2 factorisation in compiled code about four times faster on a CPU (a test checks that
 both give the same layer output; ``explicit=True`` trains through the written-out butterflies).
 
 The network reads the standardised delay vector [x(t), x(t - tau), ..., x(t - (q-1) tau)] of
