@@ -5,7 +5,7 @@ evenly sampled data with the 60-80% time block held out (as ``discover run`` doe
 per system, parameters, training seconds, multiply-adds per step and RMSE (in standard
 deviations) at the same horizons for every method.
 
-    python benchmarks/delay_forecasts.py [--noise 0.0] [--points 10000]
+    python benchmarks/delay_forecasts.py [--noise 0.0] [--points 10000] [--systems lotka_volterra,lorenz]
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ def main():
     p.add_argument("--noise", type=float, default=0.0)
     p.add_argument("--points", type=int, default=10000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--systems", default="lotka_volterra,lorenz")
     a = p.parse_args()
     for name, states, t_end in CASES:
+        if name not in a.systems.split(","):
+            continue
         data = generate(get_system(name), points=a.points, noise=a.noise, seed=a.seed, t_end=t_end)
         if states:
             idx = [data.names.index(s) for s in states]
