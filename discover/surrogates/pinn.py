@@ -23,7 +23,6 @@ part and refits all constants together.
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -34,6 +33,7 @@ from discover.data.dataset import Dataset
 from discover.errors import ConfigError
 from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.known import KnownPart
+from discover.surrogates.networks import RunNets, balance_weights, mlp
 
 
 @dataclass(frozen=True)
@@ -65,38 +65,6 @@ class PinnConfig:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-class RunNets(nn.Module):
-    """K independent MLPs t -> state, evaluated in one batched pass (one per trajectory)."""
-
-    def __init__(self, runs: int, dim: int, width: int, depth: int):
-        super().__init__()
-        sizes = [1] + [width] * depth + [dim]
-        self.weights = nn.ParameterList()
-        self.biases = nn.ParameterList()
-        for a, b in zip(sizes[:-1], sizes[1:]):
-            w = torch.randn(runs, a, b) * math.sqrt(2.0 / (a + b))  # Glorot
-            self.weights.append(nn.Parameter(w))
-            self.biases.append(nn.Parameter(torch.zeros(runs, 1, b)))
-
-    def forward(self, tau: torch.Tensor) -> torch.Tensor:  # (K, M, 1) -> (K, M, dim)
-        h = tau
-        last = len(self.weights) - 1
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
-            h = torch.bmm(h, w) + b
-            if i < last:
-                h = torch.tanh(h)
-        return h
-
-
-def _mlp(dim_in: int, dim_out: int, width: int, depth: int) -> nn.Sequential:
-    layers, d = [], dim_in
-    for _ in range(depth):
-        layers += [nn.Linear(d, width), nn.Tanh()]
-        d = width
-    layers.append(nn.Linear(d, dim_out))
-    return nn.Sequential(*layers)
 
 
 @register
@@ -167,7 +135,7 @@ class HiddenTermPINN(BaseSurrogate):
         mean, scale, rate = (torch.as_tensor(a, **f32) for a in (self.mean_, self.scale_, self.rate_))
 
         self.u_net = RunNets(K, n, cfg.width, cfg.depth).to(dev)
-        self.g_net = _mlp(n, n, cfg.hidden_width, cfg.hidden_depth).to(dev)
+        self.g_net = mlp(n, n, cfg.hidden_width, cfg.hidden_depth).to(dev)
         p0 = self._initial_parameters(data)
         self.p = nn.Parameter(torch.as_tensor(p0, **f32))
         f_known = known.torch()
@@ -203,7 +171,7 @@ class HiddenTermPINN(BaseSurrogate):
                 tc = -1.0 + torch.as_tensor(u[..., None], **f32) * (tau_end + 1.0)
                 parts = losses(tc)
                 if cfg.balance and step % cfg.balance_every == 0:
-                    weights = _balance(parts, weights, [p for p in self.u_net.parameters()])
+                    weights = balance_weights(parts, weights, [p for p in self.u_net.parameters()])
                 loss = sum(weights[k] * v for k, v in parts.items())
                 opt.zero_grad()
                 loss.backward()
@@ -384,7 +352,7 @@ class HiddenTermPINN(BaseSurrogate):
         self.parameters_, self.losses_, self.weights_ = state["parameters"], state["losses"], state["weights_"]
         self.u_net = RunNets(state["runs"], n, cfg.width, cfg.depth)
         self.u_net.load_state_dict(state["u_net"])
-        self.g_net = _mlp(n, n, cfg.hidden_width, cfg.hidden_depth)
+        self.g_net = mlp(n, n, cfg.hidden_width, cfg.hidden_depth)
         self.g_net.load_state_dict(state["g_net"])
         self.u_net.to(device).eval()
         self.g_net.to(device).eval()
@@ -404,18 +372,3 @@ class HiddenTermPINN(BaseSurrogate):
     def facts(self) -> dict:
         return {"parameters": self.parameters_, "losses": self.losses_, "loss_weights": self.weights_,
                 "known": self.known.describe(), "fixed": dict(self.known.fixed)}
-
-
-def _balance(parts: dict, weights: dict, params: list, alpha: float = 0.9) -> dict:
-    """Gradient-norm balancing: each loss's weight moves toward max|grad residual| / mean|grad loss|."""
-    grads = {}
-    for k, v in parts.items():
-        g = torch.autograd.grad(v, params, retain_graph=True, allow_unused=True)
-        flat = torch.cat([x.reshape(-1).abs() for x in g if x is not None])
-        grads[k] = flat
-    ref = grads["residual"].max()
-    out = dict(weights)
-    for k in ("data", "initial"):
-        target = float(ref / (grads[k].mean() + 1e-12))
-        out[k] = alpha * weights[k] + (1 - alpha) * min(max(target, 1e-2), 1e4)
-    return out
