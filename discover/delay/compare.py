@@ -76,7 +76,7 @@ def run(train: list[Trajectory], validation: list[Trajectory], names, methods=("
                 return None
             sim = havok.simulate(v[c, :-1], forcing, dt)
             full = np.column_stack([sim, forcing])[s::s][:steps]
-            return emb.measurement(full / havok.unit_, last=True)
+            return havok.reconstruct(full)
         return f
 
     t0 = time.perf_counter()

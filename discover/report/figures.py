@@ -245,17 +245,31 @@ def hidden_term(result: RunResult, path: Path) -> bool:
     return True
 
 
-def havok_forcing(result: RunResult, path: Path) -> bool:
-    """The measured signal above HAVOK's forcing v_r; bursts of forcing shaded on both."""
+def _havok_span(result: RunResult):
+    """The fitted HAVOK model, and the first stretch of its training run: times, coordinates, signal."""
     d = result.delay
     if not d or "havok" not in d:
-        return False
+        return None
     h = d["havok"]
-    emb = h.embedding_
     n = min(len(h.v_), 4000)
-    t = h.t_[:n] + emb.window  # a window's coordinates belong to its last sample
-    x = emb.measurement(h.v_[:n] / h.unit_, last=True)
-    f = h.v_[:n, -1]
+    t = h.t_[:n] + h.embedding_.window  # a window's coordinates belong to its last sample
+    return h, t, h.v_[:n], h.reconstruct(h.v_[:n])
+
+
+def _save(fig, path: Path) -> bool:
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    _plt().close(fig)
+    return True
+
+
+def havok_forcing(result: RunResult, path: Path) -> bool:
+    """The measured signal above HAVOK's forcing v_r; bursts of forcing shaded on both."""
+    span = _havok_span(result)
+    if span is None:
+        return False
+    h, t, v, x = span
+    f = v[:, -1]
     burst = np.abs(f) > 2.0 * np.std(h.v_[:, -1])
     plt = _plt()
     fig, axes = plt.subplots(2, 1, figsize=(8, 4.2), sharex=True)
@@ -264,27 +278,20 @@ def havok_forcing(result: RunResult, path: Path) -> bool:
     axes[0].plot(t, x[:, 0], color="0.3", lw=0.9)
     axes[0].set_ylabel(f"{result.names[0]} (measured)")
     axes[1].plot(t, f, color=COLORS[1], lw=0.9)
-    axes[1].set_ylabel(f"forcing v{emb.rank}")
+    axes[1].set_ylabel(f"forcing v{h.embedding_.rank}")
     axes[1].set_xlabel(result.time_name)
     axes[0].set_title("HAVOK forcing (shaded where |v_r| > 2 standard deviations)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return _save(fig, path)
 
 
 def havok_reconstruction(result: RunResult, path: Path) -> bool:
     """HAVOK driven by its measured forcing, against the measured signal (training run)."""
-    d = result.delay
-    if not d or "havok" not in d:
+    span = _havok_span(result)
+    if span is None:
         return False
-    h = d["havok"]
-    emb = h.embedding_
-    n = min(len(h.v_), 4000)
-    sim = h.simulate(h.v_[0, :-1], h.v_[:n, -1], emb.dt)
-    rec = emb.measurement(np.column_stack([sim, h.v_[:n, -1]]) / h.unit_, last=True)
-    meas = emb.measurement(h.v_[:n] / h.unit_, last=True)
-    t = h.t_[:n] + emb.window
+    h, t, v, meas = span
+    sim = h.simulate(v[0, :-1], v[:, -1], h.embedding_.dt)
+    rec = h.reconstruct(np.column_stack([sim, v[:, -1]]))
     plt = _plt()
     k = rec.shape[1]
     fig, axes = plt.subplots(k, 1, figsize=(8, 1.9 * k + 0.8), squeeze=False)
@@ -295,10 +302,7 @@ def havok_reconstruction(result: RunResult, path: Path) -> bool:
     axes[-1, 0].set_xlabel(result.time_name)
     axes[0, 0].set_title("HAVOK reconstruction (linear model driven by the measured forcing)")
     axes[0, 0].legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return _save(fig, path)
 
 
 def delay_forecasts(result: RunResult, path: Path) -> bool:
@@ -323,10 +327,7 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
     axes[-1, 0].set_xlabel(result.time_name)
     axes[0, 0].set_title("Forecasts from delay measurements (first held-out segment)")
     axes[0, 0].legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return _save(fig, path)
 
 
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:

@@ -191,12 +191,12 @@ class HiddenTermPINN(BaseSurrogate):
                     total_l.backward()
                     return total_l
 
-                before = {k: v.detach().clone() for k, v in zip(range(len(params)), params)}
+                before = [p.detach().clone() for p in params]
                 lb.step(closure)
                 if not all(torch.isfinite(p).all() for p in params):  # L-BFGS diverged: keep Adam's result
                     with torch.no_grad():
-                        for i, p in enumerate(params):
-                            p.copy_(before[i])
+                        for p, b in zip(params, before):
+                            p.copy_(b)
             if task:
                 task.advance(total)
         finally:
