@@ -122,6 +122,8 @@ def write_run(result: RunResult, out_dir: str | Path) -> str:
         if result.delay and "havok" in result.delay:
             (tmp / "havok.json").write_text(json.dumps(result.delay["havok"].to_dict(), indent=2) + "\n",
                                             encoding="utf-8")
+        elif out.exists() and (out / "havok.json").exists():  # re-rendering keeps the HAVOK model
+            shutil.copy2(out / "havok.json", tmp / "havok.json")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
         if out.exists():
             old = out.with_name(f".{out.name}.old")
