@@ -95,3 +95,14 @@ def test_cli_writes_havok_and_the_comparison_from_x_alone(tmp_path):
     assert eqs["candidates"] == []  # HAVOK's coordinates are not the CSV's variables
     rows = {row["method"]: row for row in json.loads((out / "run.json").read_text())["delay"]["rows"]}
     assert rows["StNN (Hankel layers)"]["rmse"][0] < rows["no change"]["rmse"][0]
+    # `discover report` renders the folder again without losing the delay section or havok.json
+    before = report
+    r = CliRunner().invoke(app, ["report", str(out)])
+    assert r.exit_code == 0, r.output
+    again = (out / "report.md").read_text()
+    for words in ("HAVOK", "Forecast comparison", "havok_forcing.png", "delay_forecasts.png", havok["equations"][0]):
+        assert words in again
+    section = lambda text: text.split("## Time-delay models")[1].split("## Candidates")[0]  # noqa: E731
+    assert section(again) == section(before)
+    assert json.loads((out / "run.json").read_text())["delay"]["rows"] == json.loads(json.dumps(list(rows.values())))
+    assert (out / "havok.json").exists() and (out / "figures" / "havok_forcing.png").exists()

@@ -125,7 +125,7 @@ def _example(seg, q, s, steps, fns) -> dict | None:
 
 def summary(facts: dict) -> dict:
     """The delay facts as plain JSON (for run.json)."""
-    return {k: v for k, v in facts.items() if k not in ("havok", "stnn", "example")}
+    return {k: v for k, v in facts.items() if k not in ("havok", "stnn", "example", "saved")}
 
 
 def _equation_rows(train, names, seed, device, progress, row, s):

@@ -63,8 +63,16 @@ def delay_models(result: RunResult) -> dict | None:
              "rmse": [_fmt(e, 3) for e in r["rmse"]], "note": r["note"]} for r in d["rows"]]
     return {"delays": d["delays"], "spacing": d["spacing"], "rank": d["rank"], "window": _fmt(d["window"], 4),
             "dt": _fmt(d["dt"], 5), "horizons": [_fmt(x, 3) for x in d["horizons"]], "rows": rows,
-            "havok": None if h is None else {"equations": h.equations(), "r2": _fmt(h.fit_r2_, 4),
-                                             "forcing": f"v{d['rank']}"}}
+            "havok": _havok(h, d.get("saved", {}).get("havok"), d["rank"])}
+
+
+def _havok(model, saved: dict | None, rank: int) -> dict | None:
+    """HAVOK's equations from the fitted model, or from ``havok.json`` when a run is re-rendered."""
+    if model is not None:
+        return {"equations": model.equations(), "r2": _fmt(model.fit_r2_, 4), "forcing": f"v{rank}"}
+    if saved:
+        return {"equations": saved["equations"], "r2": _fmt(saved["regression_r2"], 4), "forcing": saved["forcing"]}
+    return None
 
 
 def build(result: RunResult, figures: dict[str, str]) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -330,6 +331,15 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
     return _save(fig, path)
 
 
+def _keep(result: RunResult, path: Path) -> bool:
+    """Copy a delay figure from the run folder being re-rendered (its models are not reloaded)."""
+    src = result.delay.get("saved", {}).get("figures") if result.delay else None
+    if not src or not (Path(src) / path.name).exists():
+        return False
+    shutil.copy2(Path(src) / path.name, path)
+    return True
+
+
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     """Write every figure into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -347,7 +357,7 @@ def write_all(result: RunResult, folder: Path) -> dict[str, str]:
         out["confidence"] = "confidence.png"
     for key, draw in (("havok_forcing", havok_forcing), ("havok_reconstruction", havok_reconstruction),
                       ("delay_forecasts", delay_forecasts)):
-        if draw(result, folder / f"{key}.png"):
+        if draw(result, folder / f"{key}.png") or _keep(result, folder / f"{key}.png"):
             out[key] = f"{key}.png"
     if not result.candidates:
         return out

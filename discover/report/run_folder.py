@@ -173,6 +173,12 @@ def load_run(run_dir: str | Path) -> RunResult:
         while f"forecasts/{label}/{i}" in data:
             info["forecasts"].append(data[f"forecasts/{label}/{i}"])
             i += 1
+    delay = dict(run.get("delay") or {})
+    if delay:  # the delay models are not reloaded: the report reuses havok.json and their figures
+        saved = {"figures": str(d / "figures")}
+        if (d / "havok.json").exists():
+            saved["havok"] = json.loads((d / "havok.json").read_text())
+        delay["saved"] = saved
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
         reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
@@ -180,7 +186,7 @@ def load_run(run_dir: str | Path) -> RunResult:
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
-        surrogates=surrogates,
+        surrogates=surrogates, delay=delay,
     )
 
 
