@@ -32,11 +32,15 @@ class Solution:
     ok : bool
         False when the solve blew up, produced non-finite values or ran out of budget.
     message : str
+    failed_runs : tuple of int
+        With ``per_run=True``: the runs that blew up (their rows are NaN) while the others
+        finished.
     """
 
     x: list
     ok: bool
     message: str = ""
+    failed_runs: tuple = ()
 
 
 def compile_rhs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]):
@@ -62,6 +66,7 @@ def integrate(
     rtol: float = 1e-5,
     atol: float = 1e-8,
     method: str = "auto",
+    per_run: bool = False,
 ) -> Solution:
     """Integrate the system from several initial states at once.
 
@@ -81,6 +86,11 @@ def integrate(
         evaluations (the system is stiff).
     max_evals : int
         Abort after this many right-hand-side evaluations.
+    per_run : bool
+        A run that blows up (beyond ``bound``, or non-finite) is frozen and reported in
+        ``failed_runs`` instead of failing the whole solve: one unphysical starting state (a
+        population smoothed slightly below zero) should not sink a model that is right
+        everywhere else.
     """
     x0 = np.atleast_2d(np.asarray(x0, dtype=float))
     n_runs, d = x0.shape
@@ -88,6 +98,7 @@ def integrate(
     horizon = max(float(r[-1]) for r in rel)
     f = compile_rhs(exprs, symbols)
     calls = [0]
+    dead = np.zeros(n_runs, dtype=bool)
 
     def rhs(_t, y):
         calls[0] += 1
@@ -95,7 +106,17 @@ def integrate(
             raise _Abort("too many steps (the model is stiff or unstable here)")
         X = y.reshape(n_runs, d).T
         with np.errstate(all="ignore"):
-            dy = f(X).T.reshape(-1)
+            dy = f(X).T
+        if per_run:
+            gone = ~np.all(np.isfinite(dy), axis=1) | ~np.all(np.isfinite(X.T), axis=1)
+            if bound is not None:
+                gone |= np.max(np.abs(X.T), axis=1) > bound
+            dead[gone] = True
+            if dead.all():
+                raise _Abort("the solution blew up")
+            dy[dead] = 0.0  # frozen: a run that blew up no longer steers the step size
+            return dy.reshape(-1)
+        dy = dy.reshape(-1)
         if not np.all(np.isfinite(dy)):
             raise _Abort("the right-hand side became non-finite")
         if bound is not None and np.max(np.abs(y)) > bound:
@@ -106,7 +127,7 @@ def integrate(
     if horizon <= 0:
         return Solution([np.repeat(x0[i : i + 1], len(r), axis=0) for i, r in enumerate(rel)], True)
     if method == "auto":
-        first = integrate(exprs, symbols, x0, times, bound, max_evals, rtol, atol, "RK45")
+        first = integrate(exprs, symbols, x0, times, bound, max_evals, rtol, atol, "RK45", per_run)
         if first.ok or "too many steps" not in first.message:
             return first
         method, max_evals = "LSODA", max_evals // 2
@@ -121,7 +142,13 @@ def integrate(
     out = []
     for i, r in enumerate(rel):
         xi = sol.sol(r).T.reshape(len(r), n_runs, d)[:, i, :]
-        out.append(xi)
+        out.append(np.full_like(xi, np.nan) if dead[i] else xi)
+    if per_run:
+        dead |= np.array([not np.all(np.isfinite(o)) for o in out])
+        out = [np.full_like(o, np.nan) if dead[i] else o for i, o in enumerate(out)]
+        if dead.all():
+            return Solution(nan, False, "the solution blew up")
+        return Solution(out, True, "", tuple(int(i) for i in np.flatnonzero(dead)))
     if not all(np.all(np.isfinite(o)) for o in out):
         return Solution(nan, False, "the solution became non-finite")
     return Solution(out, True)

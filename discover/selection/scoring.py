@@ -127,13 +127,18 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
     symbols = [sp.Symbol(n) for n in names]
     exprs = [candidate.equations[n] for n in names]
     times, x0, refs = _windows(validation)
-    sol = integrate(exprs, symbols, x0, times, bound=validation.bound)
+    sol = integrate(exprs, symbols, x0, times, bound=validation.bound, per_run=True)
     if not sol.ok:
         return {"failed": True, "message": sol.message}
     per_window = np.array([np.mean(((s - r) ** 2) / validation.variance) for s, r in zip(sol.x, refs)])
+    per_window[list(sol.failed_runs)] = np.inf
     # The median over windows: a window that starts where a state is near zero (a predator
     # population before its surge) turns a tiny error in the starting state into a large
-    # one, for every candidate alike; the mean would rank candidates by such accidents.
+    # one, for every candidate alike; the mean would rank candidates by such accidents. By
+    # the same reasoning a few windows that blow up (from a noisy start just outside the
+    # region where the model is physical) count as the worst windows, not as a failed model.
+    if not np.isfinite(np.median(per_window)):
+        return {"failed": True, "message": "the solution blew up from most held-out starting states"}
     short_r2 = float(1 - np.median(per_window))
     n_compared = int(sum(r.size for r in refs))
     # Whole segments, but no longer than LONG_HORIZONS short horizons (a chaotic run of
@@ -144,9 +149,10 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         exprs, symbols, np.array([s.x[0] for s in validation.segments]),
         [s.t[p] for s, p in zip(validation.segments, picks)], bound=validation.bound,
     )
+    blown = {"blown_up_windows": len(sol.failed_runs) / len(per_window)} if sol.failed_runs else {}
     if not long.ok:
         return {"failed": False, "short_r2": short_r2, "n_compared": n_compared, "validation_r2": float("-inf"), "valid_time": 0.0,
-                "valid_fraction": 0.0, "message": f"whole-segment simulation failed: {long.message}"}
+                "valid_fraction": 0.0, "message": f"whole-segment simulation failed: {long.message}", **blown}
     r2s, vts, fracs = [], [], []
     for seg, sim in zip((Trajectory(m.t[p], m.x[p], m.label) for m, p in zip(validation.measured, picks)), long.x):
         resid = ((sim - seg.x) ** 2).sum(axis=0)
@@ -164,4 +170,5 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         "validation_r2": float(np.mean(r2s)),
         "valid_time": float(np.mean(vts)),
         "valid_fraction": float(np.mean(fracs)),
+        **blown,
     }
