@@ -229,6 +229,7 @@ def prose_train(
     draws: Annotated[Optional[int], typer.Option(help="Random systems drawn for the pool (about 20% are kept).")] = None,
     batch: Annotated[Optional[int], typer.Option(help="Examples per step.")] = None,
     steps: Annotated[Optional[int], typer.Option(help="Length of the learning-rate schedule.")] = None,
+    lr: Annotated[Optional[float], typer.Option(help="Peak learning rate (default 5e-4; lower it when a resumed run's loss spikes).")] = None,
     max_steps: Annotated[Optional[int], typer.Option(help="Stop after this step.")] = None,
     minutes: Annotated[Optional[float], typer.Option(help="Stop after this many minutes of training.")] = None,
     device: Annotated[str, typer.Option(help="auto, cpu or cuda.")] = "auto",
@@ -242,7 +243,7 @@ def prose_train(
         from cli.progress import RichProgress
 
         resolve_device(device)
-        overrides = {k: v for k, v in {"draws": draws, "batch": batch, "steps": steps}.items() if v}
+        overrides = {k: v for k, v in {"draws": draws, "batch": batch, "steps": steps, "lr": lr}.items() if v}
         train(out_file, replace(TrainConfig(seed=seed), **overrides), resume, device, minutes, max_steps,
               progress=RichProgress(err), log=lambda m: err.print(m, highlight=False), overrides=overrides)
 

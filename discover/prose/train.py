@@ -191,7 +191,7 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
           overrides: dict | None = None) -> dict:
     """Train (or continue training) and write the checkpoint to ``out``; returns its metadata.
 
-    On resume the settings come from the checkpoint; ``overrides`` (draws, batch, steps) change
+    On resume the settings come from the checkpoint; ``overrides`` (draws, batch, steps, lr) change
     them from this segment on, and the segment records what it used.
     """
     from discover.surrogates.base import resolve_device
@@ -250,7 +250,7 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
         if ctx:
             ctx.__exit__(None, None, None)
     segments.append({"round": round_, "from": start, "to": step, "pool": len(pool), "device": str(dev),
-                     "batch": cfg.batch, "draws": cfg.draws, "schedule_steps": cfg.steps,
+                     "batch": cfg.batch, "draws": cfg.draws, "schedule_steps": cfg.steps, "lr": cfg.lr,
                      "seconds": round(time.perf_counter() - t0, 1)})
     meta = {"train": cfg.to_dict(), "step": step, "segments": segments, "parameters": model.n_parameters,
             "token_loss": ema_ce, "state_loss": ema_mse, "torch": str(torch.__version__)}
@@ -270,8 +270,9 @@ def main(argv=None) -> None:
     p.add_argument("--draws", type=int)
     p.add_argument("--batch", type=int)
     p.add_argument("--steps", type=int, help="length of the learning-rate schedule")
+    p.add_argument("--lr", type=float, help="peak learning rate (lower it when a resumed run's loss spikes)")
     a = p.parse_args(argv)
-    overrides = {k: v for k, v in {"draws": a.draws, "batch": a.batch, "steps": a.steps}.items() if v}
+    overrides = {k: v for k, v in {"draws": a.draws, "batch": a.batch, "steps": a.steps, "lr": a.lr}.items() if v}
     train(a.out, replace(TrainConfig(seed=a.seed), **overrides), a.resume, a.device, a.minutes, a.max_steps,
           overrides=overrides)
 

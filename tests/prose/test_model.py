@@ -39,9 +39,11 @@ def test_training_writes_and_resumes_a_checkpoint(tmp_path):
     assert first["step"] == 2
     state = checkpoint.read(tmp_path / "a.pt")
     assert all(v.dtype == torch.float16 for v in state["weights"].values())
-    second = train(tmp_path / "b.pt", resume=tmp_path / "a.pt", device="cpu", max_steps=3, log=lambda m: None)
+    second = train(tmp_path / "b.pt", resume=tmp_path / "a.pt", device="cpu", max_steps=3, log=lambda m: None,
+                   overrides={"lr": 1e-4})
     assert second["step"] == 3 and len(second["segments"]) == 2
     assert second["segments"][1]["round"] == 1
+    assert second["train"]["lr"] == second["segments"][1]["lr"] == 1e-4  # the segment records its rate
 
 
 def test_a_foreign_file_is_refused(tmp_path):
