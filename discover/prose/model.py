@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 import torch
 from torch import nn
 
+from discover.prose.cache import CachedDecoder
 from discover.prose.grammar import BOS, EOS, INDEX, MAX_DIM, PAD, SEP, VARS, VOCAB
 
 N_FEATURES = 1 + 4 * MAX_DIM  # t, x, dx/dt (scaled), log scale of dx/dt, variable present
@@ -128,9 +129,10 @@ class ProseModel(nn.Module):
         scores = torch.zeros(1, device=dev)
         seps = torch.zeros(1, dtype=torch.long, device=dev)
         done: list[tuple[list[int], float]] = []
+        decoder = CachedDecoder(self, memory, mpad)
+        last = seqs[:, 0]
         for _ in range(max_len - 1):
-            n = seqs.shape[0]
-            logp = torch.log_softmax(self.logits(memory.expand(n, -1, -1), mpad.expand(n, -1), seqs)[:, -1].float(), -1)
+            logp = torch.log_softmax(decoder.step(last).float(), -1)
             logp[:, banned] = -float("inf")
             logp[seps < dim - 1, INDEX[EOS]] = -float("inf")
             logp[seps >= dim - 1, INDEX[SEP]] = -float("inf")
@@ -157,6 +159,8 @@ class ProseModel(nn.Module):
             r = torch.tensor(keep_rows, device=dev)
             c = torch.tensor(keep_cols, device=dev)
             seqs = torch.cat([seqs[r], c[:, None]], dim=1)
+            decoder.reorder(r)
+            last = c
             scores = torch.tensor(keep_scores, device=dev)
             seps = seps[r] + (c == INDEX[SEP]).long()
         done.sort(key=lambda e: -e[1])

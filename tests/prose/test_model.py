@@ -53,3 +53,30 @@ def test_a_foreign_file_is_refused(tmp_path):
     bad.write_bytes(b"not a checkpoint")
     with pytest.raises(ConfigError, match="not a PROSE checkpoint"):
         checkpoint.read(bad)
+
+
+def test_cached_decoder_gives_the_same_logits_as_the_full_decoder():
+    """Beam search decodes one position at a time with cached keys and values; that must not
+    change what the model says, also after beams are reordered."""
+    from discover.prose.cache import CachedDecoder
+    from discover.prose.grammar import BOS, INDEX, NONE
+    from discover.prose.model import N_FEATURES
+
+    model, _ = checkpoint.load()
+    gen = torch.Generator().manual_seed(0)
+    pad = torch.zeros(1, 60, dtype=torch.bool)
+    pad[0, 50:] = True
+    with torch.no_grad():
+        memory, mpad = model.encode(torch.randn(1, 60, N_FEATURES, generator=gen), pad,
+                                    torch.tensor([[INDEX[NONE]]]), torch.zeros(1, 1, dtype=torch.bool))
+        seq = torch.randint(5, 40, (3, 10), generator=gen)
+        seq[:, 0] = INDEX[BOS]
+        full = model.logits(memory.expand(3, -1, -1), mpad.expand(3, -1), seq)
+        dec = CachedDecoder(model, memory, mpad)
+        step = torch.stack([dec.step(seq[:, j]) for j in range(seq.shape[1])], 1)
+        torch.testing.assert_close(step, full, rtol=1e-4, atol=2e-3)
+        dec.reorder(torch.tensor([2, 0]))
+        nxt = dec.step(torch.tensor([7, 9]))
+        ref = model.logits(memory.expand(2, -1, -1), mpad.expand(2, -1),
+                           torch.cat([seq[[2, 0]], torch.tensor([[7], [9]])], 1))[:, -1]
+        torch.testing.assert_close(nxt, ref, rtol=1e-4, atol=2e-3)
