@@ -142,7 +142,7 @@ def integrate(
     out = []
     for i, r in enumerate(rel):
         xi = sol.sol(r).T.reshape(len(r), n_runs, d)[:, i, :]
-        out.append(np.full_like(xi, np.nan) if dead[i] else xi)
+        out.append(xi)
     if per_run:
         dead |= np.array([not np.all(np.isfinite(o)) for o in out])
         out = [np.full_like(o, np.nan) if dead[i] else o for i, o in enumerate(out)]
