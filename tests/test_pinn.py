@@ -69,6 +69,30 @@ def test_pinn_recovers_hidden_lotka_volterra_terms(lotka_volterra_fit):
     assert best.settings["parameters"]["d"] == pytest.approx(1.8, rel=0.1)
 
 
+def test_pinn_reports_standard_errors_that_cover_the_truth(lotka_volterra_fit):
+    st = lotka_volterra_fit.best_.settings
+    se = st["standard_errors"]
+    values = {**st["parameters"], **st["hidden_constants"]}
+    truth = {"a": 1.3, "d": 1.8, "x*y in dx": -0.9, "x*y in dy": 0.8}
+    assert set(se) == set(truth) == set(values)
+    for name, want in truth.items():
+        assert 0 < se[name] < abs(want)
+        assert abs(values[name] - want) < 4 * se[name] + 1e-3 * abs(want), name
+
+
+def test_standard_errors_match_the_closed_form_of_linear_least_squares():
+    from discover.surrogates.assemble import standard_errors
+
+    rng = np.random.default_rng(0)
+    t = np.linspace(0, 2, 40)
+    y = 1.5 - 0.7 * t + 0.1 * rng.standard_normal(t.size)
+    A = np.stack([np.ones_like(t), t], axis=1)
+    z, rss = np.linalg.lstsq(A, y, rcond=None)[:2]
+    got = standard_errors(lambda c: A @ c - y, z, float(rss[0]), t.size)
+    want = np.sqrt(np.diag(rss[0] / (t.size - 2) * np.linalg.inv(A.T @ A)))
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
 def test_pinn_model_saves_and_loads(lotka_volterra_fit, tmp_path):
     from discover.surrogates import HiddenTermPINN
 

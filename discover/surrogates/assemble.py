@@ -13,6 +13,11 @@ parameter, and the parameters and the hidden coefficients are then fitted jointl
 
 The misfit of that fit gives each model's BIC; models the measurements reject outright are
 dropped before selection (with tens of points, held-out scores alone cannot tell them apart).
+
+Each refitted constant also gets a standard error, from the same fit: the Gauss-Newton
+(Fisher information) covariance ``s^2 (J^T J)^-1`` of the output-error least squares, with the
+initial states as nuisance parameters. With tens of noisy points some constants are barely
+determined by the data (Lotka-Volterra's gamma on t in [0, 3]: +-40-50%), and the report says so.
 """
 
 from __future__ import annotations
@@ -58,7 +63,7 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
     names = list(known.names)
     X = known.state_symbols
     learned = [sp.Symbol(p, real=True) for p in known.learned]
-    coefs, c0, models = [], [], []
+    coefs, c0, models, labels = [], [], [], []
     for v in names:
         h = _real(hidden.get(v, 0), names)
         kn = known.expr(v)
@@ -68,6 +73,7 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
                 continue
             c = sp.Symbol(f"_c{len(coefs)}")
             coefs.append(c)
+            labels.append(f"{sp.sstr(_plain(phi))} in d{v}")
             c0.append(value)
             extra += c * phi
         models.append(kn + extra)
@@ -92,8 +98,12 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
         theta = np.asarray(least_squares(colloc, theta0, max_nfev=200 * len(theta0)).x)
     else:
         theta = theta0
-    theta, rss, n_obs, k = _output_error(field, theta, curves, data, refine and 0 < len(theta) <= MAX_REFINED)
+    theta, rss, n_obs, k, se = _output_error(field, theta, curves, data, refine and 0 < len(theta) <= MAX_REFINED)
     values = {p.name: float(val) for p, val in zip(learned, theta)}
+    errors = {}
+    if se is not None:
+        # a hidden coefficient is named by its term and equation, as the report shows it
+        errors = {name: float(e) for name, e in zip([*known.learned, *labels], se)}
     sub = dict(zip(learned + coefs, [sp.Float(v) for v in theta]))
     equations = {v: tidy(_plain(m.xreplace(sub))) for v, m in zip(names, models)}
     hidden_out = {v: tidy(_plain((m - known.expr(v)).xreplace(sub))) for v, m in zip(names, models)}
@@ -101,7 +111,8 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
         return None
     # Misfits below RSS_FLOOR (per observation, standardised) are numerical, not evidence.
     bic = n_obs * np.log(max(rss / n_obs, RSS_FLOOR)) + k * np.log(n_obs)
-    return equations, values, hidden_out, float(bic)
+    constants = {label: float(v) for label, v in zip(labels, theta[len(learned):])}
+    return equations, values, hidden_out, float(bic), {"constants": constants, "errors": errors}
 
 
 def _simulate(field, th, t, x0, max_evals: int = 5000):
@@ -128,7 +139,8 @@ def _output_error(field, theta, curves, data: Dataset, refine: bool):
     """Refit constants and initial states by simulating the model against the measurements.
 
     Returns the constants, the residual sum of squares (standardised units), the number of
-    observations and of fitted numbers, for an information criterion.
+    observations and of fitted numbers (for an information criterion), and the constants'
+    standard errors (None when the refit was skipped or failed).
     """
     runs = data.trajectories
     scale = np.concatenate([tr.x for tr in runs]).std(axis=0) + 1e-12
@@ -148,14 +160,38 @@ def _output_error(field, theta, curves, data: Dataset, refine: bool):
     start = resid(z0)
     k = len(z0)
     if not refine:
-        return theta, float(start @ start), n_obs, k
+        return theta, float(start @ start), n_obs, k, None
     try:
         sol = least_squares(resid, z0, max_nfev=30, x_scale="jac")
     except (ValueError, FloatingPointError):
-        return theta, float(start @ start), n_obs, k
+        return theta, float(start @ start), n_obs, k, None
     if np.all(np.isfinite(sol.x)) and sol.cost < 0.5 * float(start @ start):
-        return sol.x[:n_th], 2.0 * float(sol.cost), n_obs, k
-    return theta, float(start @ start), n_obs, k
+        rss = 2.0 * float(sol.cost)
+        return sol.x[:n_th], rss, n_obs, k, standard_errors(resid, sol.x, rss, n_obs)[:n_th]
+    return theta, float(start @ start), n_obs, k, None
+
+
+def standard_errors(resid, z: np.ndarray, rss: float, n_obs: int) -> np.ndarray | None:
+    """Standard errors of least-squares estimates ``z``: ``sqrt(diag(s^2 (J^T J)^+))``.
+
+    The Jacobian is taken by central differences with a step of 1e-3 of each value: scipy's
+    default step (1e-8) is below the ODE solver's tolerance, so its Jacobian here is noise.
+    """
+    dof = n_obs - len(z)
+    if dof <= 0:
+        return None
+    cols = []
+    for i in range(len(z)):
+        h = 1e-3 * max(abs(z[i]), 1e-2)
+        up, down = z.copy(), z.copy()
+        up[i] += h
+        down[i] -= h
+        cols.append((resid(up) - resid(down)) / (2 * h))
+    J = np.stack(cols, axis=1)
+    if not np.all(np.isfinite(J)) or np.abs(J).max() >= 1e5:  # a step that left the solver's domain
+        return None
+    cov = rss / dof * np.linalg.pinv(J.T @ J)
+    return np.sqrt(np.clip(np.diag(cov), 0, None))
 
 
 def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candidate]:
@@ -166,10 +202,11 @@ def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candi
         done = assemble(known, c.equations, pinn.parameters_, pinn.curves_, data)
         if done is None:
             continue
-        equations, values, hidden, bic = done
+        equations, values, hidden, bic, fit = done
         settings = {**c.settings, "hidden": {v: sp.sstr(e) for v, e in hidden.items()}, "bic": round(bic, 2),
                     "known": known.describe(), "known_fitted": {v: sp.sstr(tidy(known.plain(v, values))) for v in known.exprs}, "parameters": values, "fixed": dict(known.fixed),
-                    "pinn_parameters": dict(pinn.parameters_)}
+                    "pinn_parameters": dict(pinn.parameters_), "hidden_constants": fit["constants"],
+                    "standard_errors": fit["errors"]}
         out.append(Candidate(equations, c.method, settings, dict(c.term_confidence)))
     # Sparse data make held-out scores weak judges; the measurements' likelihood is not. Models
     # the data reject outright (BIC beyond the best by BIC_MARGIN) do not go on to selection.
