@@ -255,6 +255,7 @@ def prose_eval(
     noise: Annotated[float, typer.Option(help="Noise as a fraction of each variable's spread.")] = 0.01,
     beam: Annotated[int, typer.Option(help="Beam width.")] = 8,
     sr: Annotated[bool, typer.Option(help="Time symbolic regression on the reference systems too.")] = True,
+    guess: Annotated[bool, typer.Option(help="Also run PROSE given SINDy's pick as its symbolic guess.")] = True,
 ):
     """Exact-structure and R² > 0.9 rates on held-out generated systems and the reference systems."""
     with _user_errors():
@@ -262,7 +263,7 @@ def prose_eval(
         from cli.progress import RichProgress
 
         progress = RichProgress(err)
-        gen = evaluate_generated(systems, noise, beam, weights, progress) if systems > 0 else None
+        gen = evaluate_generated(systems, noise, beam, weights, progress, with_guess=guess) if systems > 0 else None
         ref = evaluate_reference(noise, beam, weights, sr, progress)
         typer.echo(markdown(gen, ref))
 

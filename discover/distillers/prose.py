@@ -20,6 +20,7 @@ from discover.candidates import Candidate, tidy
 from discover.distillers.base import BaseDistiller, Samples, register
 from discover.distillers.clean import _mse, prune_terms, refit_terms
 from discover.errors import ConfigError
+from discover.structure import terms
 
 
 @dataclass(frozen=True)
@@ -103,4 +104,43 @@ class Prose(BaseDistiller):
                 if c.key() not in seen:
                     seen.add(c.key())
                     out.append(c)
+        for eqs, label in assembled(out, names, X, Y):
+            c = Candidate(eqs, self.name, settings={"window": "all", "constants": "refitted",
+                                                    "assembled": label, "guess": "SINDy's pick" if guess is not None else "none"})
+            if c.key() not in seen:
+                seen.add(c.key())
+                out.append(c)
         return out
+
+
+def _bic(expr, symbols, X, y) -> float:
+    n = len(y)
+    return n * np.log(max(_mse(expr, symbols, X, y), 1e-300)) + len(terms(expr)) * np.log(n)
+
+
+def assembled(candidates: list[Candidate], names, X, Y) -> list[tuple[dict, str]]:
+    """Two systems put together equation by equation from all the beam's proposals.
+
+    A beam of whole systems rarely holds one whose every equation is right, even when each
+    equation is right in some proposal; and equations are judged on their own derivative. So:
+
+    - **best per equation**: for each variable, the proposed right-hand side with the lowest
+      BIC on that variable's derivative;
+    - **pooled terms**: for each variable, every term any proposal wrote, refitted together and
+      pruned by backward elimination (the model narrows the library; the data choose in it).
+    """
+    if not candidates:
+        return []
+    symbols = [sp.Symbol(n) for n in names]
+    best, pooled = {}, {}
+    for i, n in enumerate(names):
+        options = {c.equations[n] for c in candidates}
+        refitted = {tidy(refit_terms(e, symbols, X, Y[:, i])) for e in options}  # (most are already)
+        scored = [(b, e) for e in refitted if np.isfinite(b := _bic(e, symbols, X, Y[:, i]))]
+        if not scored:
+            return []
+        best[n] = min(scored, key=lambda be: (be[0], sp.default_sort_key(be[1])))[1]
+        library = sorted({t for e in options for t in terms(e)}, key=sp.default_sort_key)
+        union = refit_terms(sum(library, sp.Integer(0)), symbols, X, Y[:, i])
+        pooled[n] = tidy(_refit(prune_terms(union, symbols, X, Y[:, i]), symbols, X, Y[:, i]))
+    return [(best, "best proposed equation per variable (BIC)"), (pooled, "pooled proposed terms, pruned")]

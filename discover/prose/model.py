@@ -139,6 +139,12 @@ class ProseModel(nn.Module):
             # Digits do not branch: after a sign or a mantissa each beam keeps only its most
             # likely next token, so the beam's width is spent on different structures rather
             # than on the third digit of one constant (the constants are refitted anyway).
+            # A constant's sign does not branch either: '+' and '-' become one choice, worth
+            # their summed probability, so two beams never differ only in a sign.
+            plus, minus = logp[:, INDEX["+"]], logp[:, INDEX["-"]]
+            either, plus_wins = torch.logaddexp(plus, minus), plus >= minus
+            logp[:, INDEX["+"]] = torch.where(plus_wins, either, -float("inf"))
+            logp[:, INDEX["-"]] = torch.where(plus_wins, -float("inf"), either)
             numeric = torch.isin(seqs[:, -1], self._number_heads(dev))
             if numeric.any():
                 best = logp[numeric].argmax(-1)
