@@ -1,8 +1,9 @@
 """From a user's trajectories to systems proposed by the PROSE model.
 
-Each run (at most three) is read in up to two windows: the whole run thinned to the model's
-200 samples, and, for long runs, its first 200 consecutive samples (a model trained on a few
-oscillations reads a short window of a long chaotic record better). A window is normalised
+Each run (at most three) is read in up to four windows: the whole run thinned to the model's
+200 samples; for long runs, its first 200 consecutive samples (a model trained on a few
+oscillations reads a short window of a long chaotic record better); and each half of the run
+(the same structure over a shorter time: more proposals for the distiller to assemble from). A window is normalised
 as in training (``x~ = x / rms(x)``, ``t~`` from 0 to 1), the model writes ``beam`` systems
 for it, and each is mapped back to the data's own variables and time. Structures are pooled
 across windows; refitting and judging them is the distiller's job.
@@ -30,11 +31,23 @@ class Proposal:
     rank: int
 
 
-def windows(t: np.ndarray, max_points: int) -> list[tuple[str, np.ndarray]]:
+HALF_MIN = 60  # samples a run needs before each half is read as a view of its own
+
+
+def windows(t: np.ndarray, max_points: int, halves: bool = True) -> list[tuple[str, np.ndarray]]:
+    """The views of one run the model reads: the whole run (thinned), the first ``max_points``
+    samples of a long run, and each half of the run. A half is the same system seen over a
+    shorter time (time is rescaled to [0, 1] either way), so it is a second look at one structure."""
     n = len(t)
-    out = [("whole run", np.unique(np.linspace(0, n - 1, min(n, max_points)).round().astype(int)))]
+
+    def thin(lo, hi):
+        return np.unique(np.linspace(lo, hi - 1, min(hi - lo, max_points)).round().astype(int))
+
+    out = [("whole run", thin(0, n))]
     if n > 2 * max_points:
         out.append((f"first {max_points} samples", np.arange(max_points)))
+    if halves and n >= HALF_MIN:
+        out += [("first half", thin(0, n // 2)), ("second half", thin(n // 2, n))]
     return out
 
 
