@@ -3,10 +3,10 @@
 Each run (at most three) is read in up to four windows: the whole run thinned to the model's
 200 samples; for long runs, its first 200 consecutive samples (a model trained on a few
 oscillations reads a short window of a long chaotic record better); and each half of the run
-(the same structure over a shorter time: more proposals for the distiller to assemble from). A window is normalised
-as in training (``x~ = x / rms(x)``, ``t~`` from 0 to 1), the model writes ``beam`` systems
-for it, and each is mapped back to the data's own variables and time. Structures are pooled
-across windows; refitting and judging them is the distiller's job.
+(the same structure over a shorter time: more proposals for the distiller to assemble from).
+A window is normalised as in training (``x~ = x / rms(x)``, ``t~`` from 0 to 1), the model
+writes ``beam`` systems for it, and each is mapped back to the data's own variables and time.
+Structures are pooled across windows; refitting and judging them is the distiller's job.
 """
 
 from __future__ import annotations

@@ -167,7 +167,8 @@ def _output_error(field, theta, curves, data: Dataset, refine: bool):
         return theta, float(start @ start), n_obs, k, None
     if np.all(np.isfinite(sol.x)) and sol.cost < 0.5 * float(start @ start):
         rss = 2.0 * float(sol.cost)
-        return sol.x[:n_th], rss, n_obs, k, standard_errors(resid, sol.x, rss, n_obs)[:n_th]
+        se = standard_errors(resid, sol.x, rss, n_obs)
+        return sol.x[:n_th], rss, n_obs, k, None if se is None else se[:n_th]
     return theta, float(start @ start), n_obs, k, None
 
 
