@@ -126,7 +126,7 @@ def evaluate_generated(n: int = 50, noise: float = 0.01, beam: int = 8, weights=
 
 def evaluate_reference(noise: float = 0.01, beam: int = 8, weights=None, with_sr: bool = True, progress=None,
                        points: int = 500) -> dict:
-    from discover.distillers import Samples
+    from discover.distillers import Samples, SINDy
     from discover.distillers.prose import Prose, ProseConfig
     from discover.systems import SYSTEMS
     from discover.systems.synthetic import generate
@@ -149,6 +149,8 @@ def evaluate_reference(noise: float = 0.01, beam: int = 8, weights=None, with_sr
         r2 = [_r2([c.equations[v] for v in system.variables], system.variables, tr.t, clean[0], clean) for c in cands[:4]]
         row = {"top1": bool(found and found[0]), "any": any(found), "best_r2": max(r2, default=float("-inf")),
                "seconds": seconds, "model_seconds": prose.facts_["seconds"], "candidates": len(cands)}
+        sindy = SINDy().fit(samples).candidates_
+        row["sindy_any"] = any(compare(c.equations, truth)["exact"] for c in sindy)
         if with_sr:
             from discover.distillers.symbolic_regression import SymbolicRegression
 
@@ -210,12 +212,17 @@ def markdown(generated: dict | None, reference: dict | None) -> str:
                   ""]
     if reference:
         sr = any("sr_seconds" in r for r in reference.values())
-        head = "| system | top proposal exact | any exact | best R² | model s | model + refit s |" + (
+        head = "| system | top proposal exact | any exact | SINDy exact | best R² | model s | model + refit s |" + (
             " SR exact | SR s |" if sr else "")
-        lines += [head, "|---" * (6 + 2 * sr) + "|"]
+        lines += [head, "|---" * (7 + 2 * sr) + "|"]
+        yes = {True: "yes", False: "no"}
         for name, r in reference.items():
-            line = f"| {name} | {'yes' if r['top1'] else 'no'} | {'yes' if r['any'] else 'no'} | {r['best_r2']:.3f} | {r['model_seconds']:.1f} | {r['seconds']:.1f} |"
+            line = (f"| {name} | {yes[r['top1']]} | {yes[r['any']]} | {yes[r['sindy_any']]} | {r['best_r2']:.3f} "
+                    f"| {r['model_seconds']:.1f} | {r['seconds']:.1f} |")
             if sr:
                 line += f" {'yes' if r.get('sr_any') else 'no'} | {r.get('sr_seconds', float('nan')):.1f} |"
             lines.append(line)
+        lines.append(f"| **exact, of {len(reference)}** | {sum(r['top1'] for r in reference.values())} "
+                     f"| {sum(r['any'] for r in reference.values())} | {sum(r['sindy_any'] for r in reference.values())} "
+                     "| | | |" + (" | |" if sr else ""))
     return "\n".join(lines)
