@@ -82,4 +82,6 @@ class Candidate:
     def from_dict(cls, d: dict, names) -> "Candidate":
         local = {n: sp.Symbol(n) for n in names}
         eqs = {v: sp.sympify(s, locals=local) for v, s in d["equations"].items()}
-        return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), d.get("scores", {}))
+        # equations.json writes a score that is NaN or infinite as null; in memory it is NaN again
+        scores = {k: float("nan") if v is None else v for k, v in d.get("scores", {}).items()}
+        return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), scores)

@@ -55,3 +55,4 @@ class RunResult:
     surrogates: dict = field(default_factory=dict)
     models: dict = field(default_factory=dict)
     delay: dict = field(default_factory=dict)
+    saved_figures: str | None = None  # figures folder of the run being re-rendered (models not reloaded)

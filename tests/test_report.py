@@ -82,6 +82,21 @@ def test_report_renders_again(lv_run):
     assert (out / "equations.json").read_text() == before
 
 
+def test_report_renders_a_run_whose_scores_hold_nulls(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    out = tmp_path / "pinn"
+    shutil.copytree(Path(__file__).parents[1] / "reports" / "lotka_volterra_pinn", out)
+    before = (out / "equations.json").read_text()
+    assert '"short_r2": null' in before  # a candidate whose held-out score could not be taken
+    r = runner.invoke(app, ["report", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (out / "equations.json").read_text() == before
+    md = (out / "report.md").read_text()
+    assert "standard error" in md and "figures/hidden.png" in md  # the hidden-term figure is kept
+
+
 def test_report_on_a_non_run_folder(tmp_path):
     r = runner.invoke(app, ["report", str(tmp_path)])
     assert r.exit_code == 2 and "not a discover run folder" in r.output

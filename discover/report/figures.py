@@ -332,8 +332,9 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
 
 
 def _keep(result: RunResult, path: Path) -> bool:
-    """Copy a delay figure from the run folder being re-rendered (its models are not reloaded)."""
-    src = result.delay.get("saved", {}).get("figures") if result.delay else None
+    """Copy a figure from the run folder being re-rendered, for figures drawn from models that
+    are not reloaded (the hidden-term network, the delay models)."""
+    src = result.saved_figures
     if not src or not (Path(src) / path.name).exists():
         return False
     shutil.copy2(Path(src) / path.name, path)
@@ -348,7 +349,7 @@ def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     out["trajectories"] = "trajectories.png"
     if forecasts(result, folder / "forecasts.png"):
         out["forecasts"] = "forecasts.png"
-    if hidden_term(result, folder / "hidden.png"):
+    if hidden_term(result, folder / "hidden.png") or _keep(result, folder / "hidden.png"):
         out["hidden"] = "hidden.png"
     if result.best is not None:
         derivative_fit(result, folder / "derivatives.png")

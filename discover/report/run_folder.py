@@ -174,11 +174,8 @@ def load_run(run_dir: str | Path) -> RunResult:
             info["forecasts"].append(data[f"forecasts/{label}/{i}"])
             i += 1
     delay = dict(run.get("delay") or {})
-    if delay:  # the delay models are not reloaded: the report reuses havok.json and their figures
-        saved = {"figures": str(d / "figures")}
-        if (d / "havok.json").exists():
-            saved["havok"] = json.loads((d / "havok.json").read_text())
-        delay["saved"] = saved
+    if delay and (d / "havok.json").exists():  # the delay models are not reloaded: reuse havok.json
+        delay["saved"] = {"havok": json.loads((d / "havok.json").read_text())}
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
         reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
@@ -186,7 +183,7 @@ def load_run(run_dir: str | Path) -> RunResult:
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
-        surrogates=surrogates, delay=delay,
+        surrogates=surrogates, delay=delay, saved_figures=str(d / "figures"),
     )
 
 
