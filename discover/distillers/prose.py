@@ -113,7 +113,7 @@ class Prose(BaseDistiller):
         return out
 
 
-def _bic(expr, symbols, X, y) -> float:
+def bic(expr, symbols, X, y) -> float:
     n = len(y)
     return n * np.log(max(_mse(expr, symbols, X, y), 1e-300)) + len(terms(expr)) * np.log(n)
 
@@ -136,7 +136,7 @@ def assembled(candidates: list[Candidate], names, X, Y) -> list[tuple[dict, str]
     for i, n in enumerate(names):
         options = {c.equations[n] for c in candidates}
         refitted = {tidy(refit_terms(e, symbols, X, Y[:, i])) for e in options}  # (most are already)
-        scored = [(b, e) for e in refitted if np.isfinite(b := _bic(e, symbols, X, Y[:, i]))]
+        scored = [(b, e) for e in refitted if np.isfinite(b := bic(e, symbols, X, Y[:, i]))]
         if not scored:
             return []
         best[n] = min(scored, key=lambda be: (be[0], sp.default_sort_key(be[1])))[1]

@@ -52,10 +52,10 @@ def _refitted(eqs, names, X, Y):
 def _sindy_pick(candidates, names, X, Y):
     """SINDy's candidate with the lowest in-sample BIC on the derivatives: the evaluation's
     stand-in for the pipeline's held-out pick, which needs a held-out segment."""
-    from discover.distillers.prose import _bic
+    from discover.distillers.prose import bic
 
     symbols = [sp.Symbol(n) for n in names]
-    scored = [(sum(_bic(c.equations[n], symbols, X, Y[:, i]) for i, n in enumerate(names)), k)
+    scored = [(sum(bic(c.equations[n], symbols, X, Y[:, i]) for i, n in enumerate(names)), k)
               for k, c in enumerate(candidates)]
     scored = [(b, k) for b, k in scored if np.isfinite(b)]
     return candidates[min(scored)[1]] if scored else None

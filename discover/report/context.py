@@ -45,26 +45,22 @@ def hidden_terms(result: RunResult) -> dict | None:
     st = c.settings
     rows = [{"var": v, "known": st.get("known_fitted", {}).get(v, "0"), "hidden": st["hidden"].get(v, "0"),
              "full": sp.sstr(c.equations[v])} for v in result.names]
-    se = st.get("standard_errors", {})
-    params = [{"name": k, "value": f"{v:.4g}", "se": _spread(v, se.get(k)),
-               "pinn": f"{st.get('pinn_parameters', {}).get(k, float('nan')):.4g}",
-               "how": "learned"} for k, v in st.get("parameters", {}).items()]
-    params += [{"name": f"coefficient of {k}", "value": f"{v:.4g}", "se": _spread(v, se.get(k)), "pinn": "—",
-                "how": "hidden term"} for k, v in st.get("hidden_constants", {}).items()]
-    params += [{"name": k, "value": f"{v:.4g}", "se": "—", "pinn": "—", "how": "fixed"}
+    se, pinn = st.get("standard_errors", {}), st.get("pinn_parameters", {})
+    fitted = [(k, k, v, f"{pinn.get(k, float('nan')):.4g}", "learned") for k, v in st.get("parameters", {}).items()]
+    fitted += [(f"coefficient of {k}", k, v, "—", "hidden term") for k, v in st.get("hidden_constants", {}).items()]
+    params = [{"name": name, "value": f"{v:.4g}", "se": _spread(v, se.get(k)), "pinn": est, "how": how,
+               "loose": _loose(v, se.get(k))} for name, k, v, est, how in fitted]
+    params += [{"name": k, "value": f"{v:.4g}", "se": "—", "pinn": "—", "how": "fixed", "loose": False}
                for k, v in st.get("fixed", {}).items()]
-    loose = [p["name"] for p in params if _loose(st.get("parameters", {}) | st.get("hidden_constants", {}),
-                                                  se, p["name"].removeprefix("coefficient of "))]
     return {"method": c.method, "selected": c is result.best, "rows": rows, "params": params,
-            "known_given": st.get("known", {}), "loose": loose}
+            "known_given": st.get("known", {}), "loose": [p["name"] for p in params if p["loose"]]}
 
 
 LOOSE = 0.25  # a standard error above this share of the value: the data barely fix the constant
 
 
-def _loose(values: dict, se: dict, name: str) -> bool:
-    v, e = values.get(name), se.get(name)
-    return v is not None and e is not None and v != 0 and abs(e / v) > LOOSE
+def _loose(value: float, se: float | None) -> bool:
+    return se is not None and value != 0 and abs(se / value) > LOOSE
 
 
 def _spread(value: float, se: float | None) -> str:
