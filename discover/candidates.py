@@ -19,6 +19,8 @@ def tidy(expr: sp.Expr, digits: int = 4) -> sp.Expr:
     if not reps:
         return expr
     out = expr.xreplace(reps)
+    if not any(p.exp.is_negative and p.base.free_symbols for p in out.atoms(sp.Pow)):
+        return sp.expand(out)  # no symbol in a denominator (the common case; ``together`` is slow on long sums)
     num, den = sp.fraction(sp.together(out))
     return out if not den.is_number else sp.expand(out)
 

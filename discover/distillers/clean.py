@@ -15,10 +15,20 @@ formula that was judged.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import sympy as sp
 
 from discover.structure import leading_coefficient, terms
+
+
+@lru_cache(maxsize=8192)
+def compiled(symbols: tuple, expr):
+    """``sympy.lambdify`` of ``expr``, kept: distillers score the same terms and equations
+    many times (a model's proposals share most of their terms), and lambdify's code
+    printing costs far more than evaluating the result."""
+    return sp.lambdify(symbols, expr, "numpy")
 
 _SIMPLIFY_MAX_OPS = 30
 
@@ -27,7 +37,7 @@ def _mse(expr, symbols, X, y) -> float:
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
         return float("inf")
     try:
-        f = sp.lambdify(symbols, expr, "numpy")
+        f = compiled(tuple(symbols), expr)
         with np.errstate(all="ignore"):
             pred = np.broadcast_to(np.asarray(f(*X.T), dtype=float), y.shape)
     except (TypeError, ValueError, ZeroDivisionError, NameError, KeyError, AttributeError):
@@ -67,12 +77,7 @@ def refit_terms(expr, symbols, X, y, drop: float = 1e-4):
     ts = [t for t in terms(expr) if t != 0]
     if not ts:
         return expr
-    cols = []
-    for t in ts:
-        f = sp.lambdify(symbols, t, "numpy")
-        with np.errstate(all="ignore"):
-            cols.append(np.broadcast_to(np.asarray(f(*X.T), dtype=float), y.shape))
-    A = np.column_stack(cols)
+    A = _columns(ts, symbols, X, len(y))
     if not np.all(np.isfinite(A)):
         return expr
     coef = np.linalg.lstsq(A, y, rcond=None)[0]
@@ -84,25 +89,45 @@ def refit_terms(expr, symbols, X, y, drop: float = 1e-4):
     return sum((sp.Float(float(c), 15) * t for c, t in zip(coef, ts)), sp.Integer(0))
 
 
+def _columns(ts, symbols, X, n):
+    cols = []
+    for t in ts:
+        f = compiled(tuple(symbols), t)
+        with np.errstate(all="ignore"):
+            cols.append(np.broadcast_to(np.asarray(f(*X.T), dtype=float), (n,)))
+    return np.column_stack(cols)
+
+
 def prune_terms(expr, symbols, X, y, tolerance: float = 0.02, negligible: float = 1e-4):
     """Backward elimination: drop the additive term whose removal (with the others refitted)
     costs least, while the error grows by less than ``tolerance`` (relative) or by less than
-    ``negligible`` of the target's variance (a term worth under 1% of the signal's RMS)."""
+    ``negligible`` of the target's variance (a term worth under 1% of the signal's RMS).
+
+    Each term is evaluated once and the eliminations are least-squares solves on its columns
+    (a model proposes many terms; re-evaluating sympy expressions at every trial was the cost).
+    """
     base = _mse(expr, symbols, X, y)
     floor = negligible * float(np.var(y))
-    while True:
-        ts = list(terms(expr))
-        if len(ts) <= 1:
-            return expr
+    ts = [t for t in terms(expr) if t != 0]
+    if len(ts) <= 1:
+        return expr
+    A = _columns(ts, symbols, X, len(y))
+    if not np.all(np.isfinite(A)):
+        return expr
+    keep, coef = list(range(len(ts))), None
+    while len(keep) > 1:
         trials = []
-        for t in ts:
-            rest = sum((c * k for k, c in terms(expr).items() if k != t), sp.Integer(0))
-            reduced = refit_terms(rest, symbols, X, y, drop=0.0)
-            trials.append((_mse(reduced, symbols, X, y), reduced))
-        err, reduced = min(trials, key=lambda e: e[0])
-        if err > base * (1 + tolerance) + floor:
-            return expr
-        expr = reduced
+        for j in keep:
+            rest = [k for k in keep if k != j]
+            c = np.linalg.lstsq(A[:, rest], y, rcond=None)[0]
+            trials.append((float(np.mean((A[:, rest] @ c - y) ** 2)), rest, c))
+        err, rest, c = min(trials, key=lambda e: e[0])
+        if not err <= base * (1 + tolerance) + floor:
+            break
+        keep, coef = rest, c
+    if coef is None:
+        return expr
+    return sum((sp.Float(float(c), 15) * ts[k] for c, k in zip(coef, keep)), sp.Integer(0))
 
 
 def clean(text: str, names, X: np.ndarray, y: np.ndarray):
