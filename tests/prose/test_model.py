@@ -80,3 +80,20 @@ def test_cached_decoder_gives_the_same_logits_as_the_full_decoder():
         ref = model.logits(memory.expand(2, -1, -1), mpad.expand(2, -1),
                            torch.cat([seq[[2, 0]], torch.tensor([[7], [9]])], 1))[:, -1]
         torch.testing.assert_close(nxt, ref, rtol=1e-4, atol=2e-3)
+
+
+def test_views_of_a_run_are_seeded_subsets_of_its_samples():
+    import numpy as np
+
+    from discover.prose.propose import windows
+
+    t = np.sort(np.random.default_rng(3).uniform(0, 5, 150))
+    views = dict(windows(t, 200, seed=1))
+    assert list(views)[:3] == ["whole run", "first half", "second half"]
+    subsets = [idx for label, idx in views.items() if label.startswith("subset")]
+    assert len(subsets) == 4 and all(len(s) == 112 and np.all(np.diff(s) > 0) for s in subsets)
+    assert len({tuple(s) for s in subsets}) == 4  # four different looks, not one repeated
+    again = dict(windows(t, 200, seed=1))
+    assert all(np.array_equal(views[k], again[k]) for k in views)  # same seed, same views
+    assert any(not np.array_equal(a, b) for a, b in zip(subsets, [i for l, i in windows(t, 200, seed=2) if l.startswith("subset")]))
+    assert len(windows(t[:40], 200)) == 1  # too short to split: the whole run only
