@@ -30,6 +30,7 @@ def compiled(symbols: tuple, expr):
     printing costs far more than evaluating the result."""
     return sp.lambdify(symbols, expr, "numpy")
 
+
 _SIMPLIFY_MAX_OPS = 30
 
 
