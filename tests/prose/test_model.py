@@ -95,5 +95,6 @@ def test_views_of_a_run_are_seeded_subsets_of_its_samples():
     assert len({tuple(s) for s in subsets}) == 4  # four different looks, not one repeated
     again = dict(windows(t, 200, seed=1))
     assert all(np.array_equal(views[k], again[k]) for k in views)  # same seed, same views
-    assert any(not np.array_equal(a, b) for a, b in zip(subsets, [i for l, i in windows(t, 200, seed=2) if l.startswith("subset")]))
+    other = [idx for label, idx in windows(t, 200, seed=2) if label.startswith("subset")]
+    assert any(not np.array_equal(a, b) for a, b in zip(subsets, other))  # another seed, other views
     assert len(windows(t[:40], 200)) == 1  # too short to split: the whole run only
