@@ -14,7 +14,7 @@ import argparse
 
 from discover.data.dataset import Dataset
 from discover.delay.compare import run
-from discover.selection import split
+from discover.data.split import split
 from discover.systems import generate, get_system
 
 CASES = (("lotka_volterra", None, 40.0), ("lorenz", ("x",), 50.0))

@@ -18,14 +18,15 @@ import time
 
 from discover import Discoverer
 from discover.structure import compare
-from discover.surrogates import NodeConfig, resolve_device
+from discover.device import resolve_device
+from discover.surrogates import NodeConfig
 from discover.systems import generate, get_system
 
 
 def one(system, noise, methods, seed, node=None, device="auto"):
     data = generate(system, points=500, trajectories=3, noise=noise, seed=seed)
     t0 = time.perf_counter()
-    model = Discoverer(methods=methods, seed=seed, node=node, device=device).fit(data)
+    model = Discoverer(methods=methods, random_state=seed, settings={"node": node} if node else None, device=device).fit(data)
     seconds = time.perf_counter() - t0
     cmp = compare(model.equations_, system.equations()) if model.best_ else {"exact": False, "max_coef_error": float("nan")}
     facts = model.result_.surrogates.get("node", {})

@@ -99,7 +99,7 @@ def main():
                 data = generate(system, points=points, noise=noise, seed=a.seed, t_end=case["t_end"],
                                 initial_states=np.array([case["x0"]]))
                 t0 = time.perf_counter()
-                model = Discoverer(methods=a.methods, known=case["known"], seed=0).fit(data)
+                model = Discoverer(methods=a.methods, random_state=0, settings={"pinn": {"known": case["known"]}}).fit(data)
                 secs = time.perf_counter() - t0
                 exact, err = score(model.best_, case, data.names)
                 direct, spread = oracle(system, data)

@@ -35,7 +35,7 @@ def main() -> None:
             data = generate(system, points=args.points, trajectories=args.trajectories, noise=noise, seed=args.seed)
             for method in METHODS:
                 t0 = time.perf_counter()
-                model = discover.Discoverer(methods=method, seed=args.seed).fit(data)
+                model = discover.Discoverer(methods=method, random_state=args.seed).fit(data)
                 elapsed = time.perf_counter() - t0
                 r = compare(model.equations_, system.equations()) if model.best_ else {"exact": False, "coef_error": float("nan")}
                 eqs = "; ".join(model.best_.strings().values()) if model.best_ else "none"

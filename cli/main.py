@@ -64,10 +64,28 @@ def _read_config(path: Optional[Path]) -> dict:
 
             raise ConfigError(f"Unknown setting '{key}' in '{path}'{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.")
     out_cfg = {k: v for k, v in section.items() if k in allowed}
-    for table in ("node", "pinn", "known", "params", "delay"):  # [node], [pinn]: settings; [known], [params]: the model
-        if isinstance(cfg.get(table), dict):
-            out_cfg[table] = cfg[table]
+    # Every other table holds the settings of the plug-in of its name ([sindy], [node], [pinn],
+    # [delay], ...); the pipeline refuses a table no method of the run uses. [known] and [params]
+    # are the hidden-term PINN's model, as --known and --param.
+    tables = {k: dict(v) for k, v in cfg.items() if isinstance(v, dict) and k != "run"}
+    for key in ("known", "params"):
+        if key in tables:
+            tables.setdefault("pinn", {})[key] = tables.pop(key)
+    out_cfg["tables"] = tables
     return out_cfg
+
+
+def _tables(cfg: dict, sr_engine, known, param) -> dict:
+    """Plug-in settings tables: the config's, with the options given on the command line on top."""
+    tables = {k: dict(v) for k, v in cfg.get("tables", {}).items()}
+    engine = sr_engine or cfg.get("sr_engine")
+    if engine:
+        tables.setdefault("sr", {})["engine"] = engine
+    if known:
+        tables.setdefault("pinn", {})["known"] = list(known)
+    if param:
+        tables.setdefault("pinn", {})["params"] = list(param)
+    return tables
 
 
 @app.command()
@@ -93,7 +111,6 @@ def run(
             "states": states or cfg.get("states"),
             "seed": seed if seed is not None else int(cfg.get("seed", 0)),
             "device": device or cfg.get("device", "auto"),
-            "sr_engine": sr_engine or cfg.get("sr_engine", "operon"),
         }
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
         from discover.api import run as run_pipeline
@@ -101,25 +118,23 @@ def run(
 
         model = run_pipeline(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
-            seed=settings["seed"], device=settings["device"], sr_engine=settings["sr_engine"],
-            progress=RichProgress(err), node=cfg.get("node"), pinn=cfg.get("pinn"),
-            known=known or cfg.get("known"), params=param or cfg.get("params"), delay=cfg.get("delay"),
-            command="discover " + " ".join(sys.argv[1:]), config=cfg,
+            seed=settings["seed"], device=settings["device"], progress=RichProgress(err),
+            command="discover " + " ".join(sys.argv[1:]), config=cfg, **_tables(cfg, sr_engine, known, param),
         )
         _print_summary(model, target)
 
 
 def _print_summary(model, target: Path) -> None:
     res = model.result_
-    if res.delay:
-        d = res.delay
-        out.print(f"\n[bold]Delay embedding[/bold]: {d['delays']} delays, {d['spacing']} sample(s) apart, rank {d['rank']}.")
-        if "havok" in d:
-            out.print(f"HAVOK: {len(d['havok'].B_)} linear equations forced by v{d['rank']} (havok.json).")
-        for r in d["rows"]:
+    d = res.delay
+    if d is not None:
+        out.print(f"\n[bold]Delay embedding[/bold]: {d.delays} delays, {d.spacing} sample(s) apart, rank {d.rank}.")
+        for name, description in d.models.items():
+            out.print(f"{escape(name)}: {len(description.get('equations', []))} equations ({escape(name)}.json).")
+        for r in d.rows:
             errs = ", ".join(f"{e:.3f}" for e in r["rmse"])
-            out.print(f"  {r['method']}: forecast RMSE/std {errs}", highlight=False)
-    if res.best is None and res.delay and not res.candidates:
+            out.print(f"  {escape(r['method'])}: forecast RMSE/std {errs}", highlight=False)
+    if res.best is None and d is not None and not res.candidates:
         pass
     elif res.best is None:
         out.print("[bold red]No candidate survived selection[/bold red]: every one failed on held-out data.")
@@ -197,7 +212,7 @@ def bench(
     """Score methods against known equations on generated data, beside PySINDy's defaults."""
     with _user_errors():
         from discover.bench import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
-        from discover.methods import parse_methods
+        from discover.plan import build_plan
         from discover.systems import SYSTEMS, get_system
         from cli.progress import RichProgress
 
@@ -206,7 +221,7 @@ def bench(
             get_system(n)
         method_list = parse_list(methods, "methods")
         for m in method_list:
-            parse_methods(m)
+            build_plan(m)
         cfg = BenchConfig(tuple(get_system(n).name for n in names), parse_noises(noise), method_list,
                           trajectories, points, seed)
         rows = run_benchmark(cfg, progress=RichProgress(err))
@@ -239,7 +254,7 @@ def prose_train(
         from dataclasses import replace
 
         from discover.prose.train import TrainConfig, train
-        from discover.surrogates import resolve_device
+        from discover.device import resolve_device
         from cli.progress import RichProgress
 
         resolve_device(device)
@@ -259,7 +274,7 @@ def prose_eval(
 ):
     """Exact-structure and R² > 0.9 rates on held-out generated systems and the reference systems."""
     with _user_errors():
-        from discover.prose.evaluate import evaluate_generated, evaluate_reference, markdown
+        from discover.bench_prose import evaluate_generated, evaluate_reference, markdown
         from cli.progress import RichProgress
 
         progress = RichProgress(err)

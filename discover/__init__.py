@@ -6,7 +6,7 @@ Examples
 --------
 >>> import discover
 >>> data = discover.load_csv("examples/lorenz.csv")            # doctest: +SKIP
->>> model = discover.Discoverer(seed=0).fit(data)              # doctest: +SKIP
+>>> model = discover.Discoverer(random_state=0).fit(data)              # doctest: +SKIP
 >>> model.write_report("runs/lorenz")                          # doctest: +SKIP
 """
 

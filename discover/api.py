@@ -6,41 +6,40 @@ from pathlib import Path
 from typing import Sequence
 
 from discover.data.csv import file_hash, load_csv
-from discover.distillers.symbolic_regression import SRConfig
 from discover.pipeline import Discoverer
 
 
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
-        states=None, seed: int = 0, device: str = "auto", sr_engine: str = "operon", progress=None, command: str = "",
-        config: dict | None = None, node: dict | None = None, known=None, params=None,
-        pinn: dict | None = None, delay: dict | None = None) -> Discoverer:
+        states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
+        config: dict | None = None, **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
-    ``node`` holds neural ODE settings (fields of :class:`~discover.surrogates.NodeConfig`,
-    e.g. ``{"solver": "dopri5", "regularise": 0.01}``); ``pinn`` those of
-    :class:`~discover.surrogates.PinnConfig`. ``known`` (``{"x": "a*x"}`` or ``["x: a*x"]``) and
-    ``params`` (``{"a": 1.3}`` or ``["a=1.3"]``) state the known part for ``methods="pinn"``.
-    ``delay`` (``{"delays": 32, "spacing": 1, "rank": 15}``) sets the delay embedding of
-    ``havok`` and ``hankel``; what is left out is chosen from the data.
+    Parameters
+    ----------
+    paths : path or list of paths
+        CSV files (the input contract of the README).
+    out : path
+        The run folder to write.
+    methods, seed, device, progress
+        As :class:`~discover.pipeline.Discoverer` (``seed`` is its ``random_state``).
+    time, states
+        The time column and the state columns (default: found as the README says).
+    command, config : recorded in ``run.json``.
+    **settings
+        A table of settings per plug-in, by its registered name, as in the config file:
+        ``sindy={"degrees": [1, 2]}``, ``sr={"engine": "operon"}``, ``node={"solver": "dopri5"}``,
+        ``pinn={"known": {"x": "a*x"}, "params": {"a": 1.3}}``, ``delay={"rank": 15}``.
 
-    Returns the fitted :class:`~discover.pipeline.Discoverer`.
+    Returns
+    -------
+    Discoverer
+        Fitted.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    from discover.distillers.sr_engines import check_engine
-    from discover.methods import parse_methods
-
-    wants_sr = any(r.distiller == "sr" for r in parse_methods(methods))
-    # An engine the user named must be usable; the default is only checked when SR runs.
-    check_engine(sr_engine, required=wants_sr or sr_engine != "operon")
-    node_cfg = node_config(node)
-    from discover.surrogates import PinnConfig
-
-    pinn_cfg = settings_table(pinn, PinnConfig, "pinn", "hidden-term PINN")
     data = load_csv(paths, time=time, states=states)
-    model = Discoverer(methods=methods, seed=seed, device=device, sr=SRConfig(engine=sr_engine), node=node_cfg,
-                       known=known, params=params, pinn=pinn_cfg, delay=delay_settings(delay),
-                       progress=progress).fit(data)
+    model = Discoverer(methods=methods, random_state=seed, device=device,
+                       settings={k: v for k, v in settings.items() if v is not None}, progress=progress).fit(data)
     provenance = {
         "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
         "command": command,
@@ -48,46 +47,3 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     }
     model.write_report(out, provenance=provenance)
     return model
-
-
-def node_config(settings: dict | None):
-    """A NodeConfig from a ``[node]`` table; an unknown key is a clear error."""
-    from discover.surrogates import NodeConfig
-
-    return settings_table(settings, NodeConfig, "node", "neural ODE")
-
-
-def settings_table(settings: dict | None, cls, table: str, what: str):
-    """A settings dataclass from a TOML table; an unknown key or a wrong type is a clear error."""
-    if not settings:
-        return None
-    from dataclasses import fields
-
-    from discover.errors import ConfigError, did_you_mean
-
-    known = {f.name: f for f in fields(cls)}
-    for key, value in settings.items():
-        if key not in known:
-            raise ConfigError(f"Unknown {what} setting '{key}' in the [{table}] table{did_you_mean(key, known)}; "
-                              f"allowed: {', '.join(sorted(known))}.")
-        default = known[key].default
-        if isinstance(default, (int, float)) and not isinstance(default, bool) and \
-                (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise ConfigError(f"Setting '{key}' in the [{table}] table must be a number, not {value!r}.")
-    return cls(**settings)
-
-
-def delay_settings(settings: dict | None) -> dict | None:
-    """The ``[delay]`` table: delays, spacing and rank, positive integers; anything else is refused."""
-    if not settings:
-        return None
-    from discover.errors import ConfigError, did_you_mean
-
-    allowed = ("delays", "spacing", "rank")
-    for key, value in settings.items():
-        if key not in allowed:
-            raise ConfigError(f"Unknown delay setting '{key}' in the [delay] table{did_you_mean(key, allowed)}; "
-                              f"allowed: {', '.join(allowed)}.")
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"Setting '{key}' in the [delay] table must be a positive whole number, not {value!r}.")
-    return dict(settings)

@@ -21,6 +21,7 @@ from discover.integrate import integrate
 from discover.progress import NullProgress
 from discover.structure import compare
 from discover.systems import SYSTEMS, System, generate, get_system
+from discover.metrics import r2
 
 BASELINE = "pysindy-default"
 
@@ -74,9 +75,7 @@ def simulated_r2(found: dict, truth: dict, system: System, x0: np.ndarray, t: np
         return float("nan")
     if not sim.ok:
         return float("-inf")  # the found model blew up where the true one did not
-    y, p = ref.x[0], sim.x[0]
-    tot = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
-    return float(np.mean(1 - ((p - y) ** 2).sum(axis=0) / np.where(tot > 0, tot, 1.0)))
+    return r2(ref.x[0], sim.x[0])
 
 
 def score_case(found: dict | None, system: System, clean, new_x0: np.ndarray) -> dict:
@@ -124,7 +123,7 @@ def run_benchmark(config: BenchConfig, progress=None) -> list[dict]:
                         if method == BASELINE:
                             found = pysindy_default(data)
                         else:
-                            model = Discoverer(methods=method, seed=config.seed).fit(data)
+                            model = Discoverer(methods=method, random_state=config.seed).fit(data)
                             found = model.equations_ or None
                     elapsed = time.perf_counter() - t0
                     row = {"system": system.name, "noise": noise, "method": method}

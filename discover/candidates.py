@@ -69,17 +69,6 @@ class Candidate:
     def latex(self) -> dict[str, str]:
         return {v: sp.latex(e) for v, e in self.equations.items()}
 
-    def to_dict(self) -> dict:
-        return {
-            "method": self.method,
-            "equations": self.strings(),
-            "latex": self.latex(),
-            "complexity": self.complexity,
-            "scores": self.scores,
-            "settings": self.settings,
-            "term_confidence": self.term_confidence,
-        }
-
     @classmethod
     def from_dict(cls, d: dict, names) -> "Candidate":
         local = {n: sp.Symbol(n) for n in names}
@@ -87,3 +76,15 @@ class Candidate:
         # equations.json writes a score that is NaN or infinite as null; in memory it is NaN again
         scores = {k: float("nan") if v is None else v for k, v in d.get("scores", {}).items()}
         return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), scores)
+
+
+def merge_duplicates(candidates: list[Candidate]) -> list[Candidate]:
+    """Merge candidates with identical formulas, keeping the first and noting the others' routes."""
+    seen: dict[tuple, Candidate] = {}
+    for c in candidates:
+        k = c.key()
+        if k in seen:
+            seen[k].settings.setdefault("also_found_by", []).append(c.method)
+        else:
+            seen[k] = c
+    return list(seen.values())

@@ -1,67 +1,74 @@
 """The estimator that runs the whole flow: data -> surrogates -> distillers -> selection.
 
 :class:`Discoverer` follows scikit-learn's conventions: settings in the constructor,
-``fit(data)`` returns ``self``, learned results end with an underscore.
+``fit(data)`` returns ``self``, learned results end with an underscore. ``fit`` prepares the
+data once (:func:`~discover.data.prepared.prepare`), walks the run plan
+(:func:`~discover.plan.build_plan`) stage by stage, judges every new candidate on held-out
+data, and selects once more after each stage. It knows no plug-in by name: plug-ins are found
+in their registries and read their settings from the table of their own name.
 """
 
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
+from sklearn.base import BaseEstimator
 
-from discover.candidates import Candidate
-from discover.data.dataset import Dataset, Trajectory
-from discover.data.derivatives import estimate_derivatives, weak_form
-from discover.distillers import Samples, get_distiller
-from discover.distillers.sindy import SindyConfig
-from discover.distillers.symbolic_regression import SRConfig
-from discover.distillers.refit import refit_on_data
-from discover.distillers.sr_engines import check_engine, engine_usable
-from discover.errors import ConfigError, NotFittedError
-from discover.integrate import integrate
-from discover.methods import Route, delay_methods, is_auto, library_extras, needs_search, parse_methods
+from discover.candidates import Candidate, merge_duplicates
+from discover.data.dataset import Dataset
+from discover.data.prepared import Prepared, prepare
+from discover.data.samples import Samples
+from discover.errors import ConfigError, NotFittedError, UnavailableError
+from discover.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_extras
 from discover.progress import NullProgress
 from discover.result import RunResult
-from discover.selection import Validation, decorrelation_time, score, select, split
-from discover.selection.crossval import blocked_cv_error
-from discover.surrogates import get_surrogate, resolve_device
-
-HORIZON_DECORRELATIONS = 3.0
 
 
-class Discoverer:
+@dataclass
+class _Run:
+    """What a fit accumulates while it walks the plan."""
+
+    prepared: Prepared
+    validation: object
+    progress: object
+    candidates: list = field(default_factory=list)
+    selection: object = None
+    fitted: dict = field(default_factory=dict)
+    surrogate_facts: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)
+    fronts: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    stages: list = field(default_factory=list)
+    by_stage: dict = field(default_factory=dict)
+    reasons: list = field(default_factory=list)
+
+    @contextmanager
+    def timed(self, name):
+        t0 = time.perf_counter()
+        yield
+        self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
+
+
+class Discoverer(BaseEstimator):
     """Find governing equations dx/dt = f(x) in trajectory data.
 
     Parameters
     ----------
-    methods : str, default "auto"
-        Routes such as ``"sindy"`` or ``"node+sindy"`` (comma-separated); ``"auto"``
-        picks the default.
-    seed : int, default 0
+    methods : str or list of str, default "auto"
+        Routes such as ``"sindy"`` or ``"node+sindy"`` and delay models (``"havok"``),
+        comma-separated; ``"auto"`` is SINDy, escalating to symbolic regression when needed.
+    random_state : int, default 0
         Seeds every random step; the same data, settings and seed give the same result.
     device : {"auto", "cpu", "cuda"}, default "auto"
-        Where neural surrogates train.
-    sindy : SindyConfig, optional
-        Search settings of the SINDy distiller.
-    sr : SRConfig, optional
-        Search settings of the symbolic regression distiller (engine, operators, budget).
-    node : NodeConfig, optional
-        Settings of the neural ODE surrogate (network, shooting windows, solver, regulariser).
-    known : dict or list of str, optional
-        The known part of the model for the hidden-term PINN: ``{"x": "a*x"}`` or
-        ``["x: a*x"]``; symbols that are not state variables are parameters.
-    params : dict or list of str, optional
-        Fixed values of parameters of the known part (``{"a": 1.3}`` or ``["a=1.3"]``);
-        the others are learned.
-    pinn : PinnConfig, optional
-        Settings of the hidden-term PINN.
-    delay : dict, optional
-        Delay-embedding settings for ``havok`` and ``hankel``: ``delays``, ``spacing``
-        (samples), ``rank``; each is chosen from the data when left out.
+        Where networks train.
+    settings : dict, optional
+        Settings per plug-in, keyed by its registered name: ``{"sindy": {"degrees": [1, 2]},
+        "pinn": {"known": {"x": "a*x"}}, "delay": {"rank": 5}}``; a value may also be the
+        plug-in's settings dataclass.
     progress : Progress, optional
         Receives progress of long steps (the CLI passes a rich one).
 
@@ -69,240 +76,239 @@ class Discoverer:
     ----------
     equations_ : dict of str to sympy.Expr
         The selected right-hand sides.
-    best_ : Candidate
+    best_ : Candidate or None
     candidates_ : list of Candidate
         Every candidate with its held-out scores, best first.
     confidence_ : str
         ``"high"``, ``"medium"`` or ``"low"``.
     result_ : RunResult
-        Everything the report needs.
+        Everything the report needs, as plain data.
+    surrogates_ : dict of str to BaseSurrogate
+        The fitted surrogates, by name (saved into the run folder).
 
     Examples
     --------
     >>> import discover
     >>> data = discover.load_csv("examples/lorenz.csv")            # doctest: +SKIP
-    >>> model = discover.Discoverer(seed=0).fit(data)              # doctest: +SKIP
+    >>> model = discover.Discoverer(random_state=0).fit(data)      # doctest: +SKIP
     >>> model.equations_["x"]                                      # doctest: +SKIP
     -10.0*x + 10.0*y
     """
 
-    def __init__(self, methods="auto", seed: int = 0, device: str = "auto", sindy: SindyConfig | None = None,
-                 sr: SRConfig | None = None, node=None, known=None, params=None, pinn=None, delay=None,
+    def __init__(self, methods="auto", random_state: int = 0, device: str = "auto", settings: dict | None = None,
                  progress=None):
         self.methods = methods
-        self.seed = seed
+        self.random_state = random_state
         self.device = device
-        self.sindy = sindy
-        self.sr = sr
-        self.node = node
-        self.known = known
-        self.params = params
-        self.pinn = pinn
-        self.delay = delay
+        self.settings = settings
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: Dataset) -> "Discoverer":
-        routes = parse_methods(self.methods)
-        delayed = delay_methods(self.methods)
-        auto = is_auto(self.methods)
-        if any(r.distiller == "sr" for r in routes) or auto:
-            check_engine((self.sr or SRConfig()).engine, required=not auto)
-        if (self.known or self.params) and not any(r.surrogate == "pinn" for r in routes):
-            raise ConfigError("`--known` and `--param` state the known part for the hidden-term PINN; "
-                              "add `--methods pinn` to use them.")
-        self._known_part = None
-        if any(r.surrogate == "pinn" for r in routes):
-            from discover.surrogates.known import parse_known
+        """Walk the run plan on ``data`` and select one candidate."""
+        plan = build_plan(self.methods)
+        data.validate()
+        tables = self._check_settings(plan, data)
+        run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
+        with run.timed("split_and_derivatives"):
+            from discover.selection import Validation
 
-            self._known_part = parse_known(self.known, data.names, self.params, data.time_name)
-        progress = self.progress or NullProgress()
-        timings: dict[str, float] = {}
+            run.prepared = prepare(data)
+            run.validation = Validation.from_prepared(run.prepared)
+        for stage in plan.stages:
+            self._walk(stage, run, tables)
+        delay = self._delay(plan, run, tables) if plan.delay else None
+        self._finish(plan, run, delay)
+        return self
 
-        @contextmanager
-        def timed(name):
+    def _check_settings(self, plan: Plan, data: Dataset) -> dict:
+        """The settings tables, each named after a plug-in this run uses (or ``delay``), checked
+        against the data before anything is fitted."""
+        from discover.distillers import REGISTRY as DISTILLERS
+        from discover.surrogates import REGISTRY as SURROGATES
+
+        tables = dict(self.settings or {})
+        used = {r.distiller for r in plan.routes} | {r.surrogate for r in plan.routes if r.surrogate}
+        used |= {"delay"} if plan.delay else set()
+        for name in tables:
+            if name not in used:
+                raise ConfigError(f"Settings were given for `{name}` (its [{name}] table or options), which this "
+                                  f"run does not use; add `--methods {name}` or leave them out.")
+        for stage in plan.stages:
+            for r in stage.routes:
+                if stage.when and r.distiller not in tables:
+                    continue  # a conditional stage whose method cannot run is skipped, and run.json says so
+                why = DISTILLERS[r.distiller].unavailable(tables.get(r.distiller))
+                if why:
+                    raise UnavailableError(f"`{r.label}` cannot run here: {why}.")
+        for r in plan.routes:
+            DISTILLERS[r.distiller].check_settings(tables.get(r.distiller), data)
+            if r.surrogate:
+                SURROGATES[r.surrogate].check_settings(tables.get(r.surrogate), data)
+        if plan.delay:
+            from discover.delay import DelaySettings
+            from discover.registry import settings_from
+
+            settings_from(DelaySettings, tables.get("delay"), "delay")
+        return tables
+
+    def _walk(self, stage: Stage, run: _Run, tables: dict) -> None:
+        """Run one stage if its condition holds, then judge its new candidates and select again."""
+        from discover.distillers import REGISTRY as DISTILLERS
+
+        entry = stage.describe()
+        why = None
+        if stage.when:
+            why = CONDITIONS[stage.when](run.selection, run.prepared.noise, run.facts)
+            if why is None:
+                run.stages.append({**entry, "ran": False, "why": "its condition did not hold"})
+                return
+        missing = [DISTILLERS[r.distiller].unavailable(tables.get(r.distiller)) for r in stage.routes]
+        if stage.when and any(missing):
+            run.stages.append({**entry, "ran": False, "why": next(m for m in missing if m)})
+            return
+        samples = self._stage_samples(stage, run)
+        found = []
+        for route in stage.routes:
+            with run.timed(route.label), run.progress.task(f"{route.label}: distilling") as task:
+                found += self._route(route, samples, run, tables)
+                task.advance()
+        run.by_stage[stage.name] = found
+        new = [c for c in merge_duplicates(run.candidates + found) if c not in run.candidates]
+        self._judge_and_select(new, run)
+        run.stages.append({**entry, "ran": True, **({"why": why} if why else {})})
+        if why:
+            run.reasons.append(f"{stage.note or stage.name + ' ran'} because {why}")
+
+    def _stage_samples(self, stage: Stage, run: _Run) -> Samples:
+        """The prepared samples, with a guess or library terms when the stage reads them."""
+        from dataclasses import replace
+
+        samples = run.prepared.samples()
+        if stage.guess_from:
+            from discover.selection import select
+
+            own = [c for c in run.candidates if c.method == stage.guess_from]
+            guess = select(own, run.prepared.in_sample, noise=run.prepared.noise).best if own else None
+            samples = replace(samples, guess=guess)
+        if stage.library_from:
+            offered = library_extras(run.by_stage.get(stage.library_from, []))
+            samples = replace(samples, library_terms=offered, library_source=f"terms found by {stage.library_from}")
+        return samples
+
+    def _route(self, route: Route, samples: Samples, run: _Run, tables: dict) -> list[Candidate]:
+        """Candidates of one route: fit its surrogate (once per run) and distill."""
+        from dataclasses import replace
+
+        from discover.distillers import get_distiller
+
+        surrogate = self._surrogate(route.surrogate, run, tables) if route.surrogate else None
+        if surrogate is not None:
+            samples = surrogate.distillation_samples(run.prepared)
+            samples = replace(samples, library_terms=surrogate.library_terms())
+        distiller = get_distiller(route.distiller)(tables.get(route.distiller), self.random_state, self.device)
+        found = distiller.fit(samples).candidates_
+        if distiller.facts_:
+            run.facts[route.label] = distiller.facts_
+        for var, front in distiller.fronts_.items():
+            run.fronts[f"{route.label}: d{var}/d{run.prepared.data.time_name}"] = [
+                {"complexity": e["complexity"], "mse": e["mse"], "expr": sp.sstr(e["expr"])} for e in front]
+        if surrogate is not None:
+            found = self._post_process(surrogate, found, run)
+        for c in found:
+            c.method = route.label
+        return found
+
+    def _surrogate(self, name: str, run: _Run, tables: dict):
+        from discover.surrogates import get_surrogate
+
+        if name not in run.fitted:
             t0 = time.perf_counter()
-            yield
-            timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
+            model = get_surrogate(name)(tables.get(name), self.random_state, self.device, run.progress)
+            run.fitted[name] = model.fit(run.prepared)
+            run.surrogate_facts[name] = _surrogate_facts(model, run.prepared, time.perf_counter() - t0)
+        return run.fitted[name]
 
-        with timed("split_and_derivatives"):
-            sp_ = split(data)
-            der = estimate_derivatives(sp_.train)
-            wf = weak_form(sp_.train, der.half_widths)
-            val_der = estimate_derivatives(Dataset(sp_.validation, data.names, data.time_name))
-            val_smooth = [Trajectory(s.t, x, s.label) for s, x in zip(sp_.validation, val_der.smoothed)]
-            train_smooth = [Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed)]
-        X, Y = der.stacked()
-        runs = tuple((tr.t, xs, d) for tr, xs, d in zip(sp_.train.trajectories, der.smoothed, der.derivatives))
-        samples = Samples(X, Y, data.names, weak=wf, raw_states=sp_.train.stacked()[1], trajectories=runs)
-        variance = data.stacked()[1].var(axis=0)
-        noise_var = np.mean((sp_.train.stacked()[1] - X) ** 2, axis=0)
-        noise = float(np.mean(noise_var / np.where(variance > 0, variance, 1.0)))
-        horizon = HORIZON_DECORRELATIONS * decorrelation_time(sp_.train.trajectories, data.n_states)
-        horizon = min(horizon, max(s.duration for s in val_smooth))
-        validation = Validation.build(val_smooth, sp_.validation, horizon, variance)
+    @staticmethod
+    def _post_process(surrogate, found: list[Candidate], run: _Run) -> list[Candidate]:
+        """The surrogate's own post-processing, weak-form refits, and the likelihood screen."""
+        from discover.distillers.refit import refit_on_data
+        from discover.selection.likelihood import drop_rejected
 
-        fronts: dict = {}
-        facts: dict = {}
-        fitted: dict = {}
-        surrogate_facts: dict = {}
+        with run.progress.task(f"{surrogate.name}: post-processing candidates"):
+            found = surrogate.post_process(found, run.prepared)
+        samples = run.prepared.samples()
+        if surrogate.refit_on_data and samples.weak is not None:
+            refits = (refit_on_data(c, samples.weak, samples.raw_states, samples.names) for c in found)
+            found = found + [c for c in refits if c is not None]
+        return drop_rejected(found)
 
-        def run_routes(todo, guess=None):
-            found_all = []
-            for route in todo:
-                with timed(route.label), progress.task(f"{route.label}: distilling") as task:
-                    route_samples = replace(samples, guess=guess)
-                    if route.surrogate:
-                        surrogate = fitted.get(route.surrogate)
-                        if surrogate is None:
-                            t_fit = time.perf_counter()
-                            surrogate = self._make_surrogate(route.surrogate, progress)
-                            surrogate.fit(sp_.train, seed=self.seed)
-                            fitted[route.surrogate] = surrogate
-                            surrogate_facts[route.surrogate] = _surrogate_facts(
-                                surrogate, val_smooth, time.perf_counter() - t_fit)
-                        if hasattr(surrogate, "distillation_samples"):
-                            route_samples = Samples(*surrogate.distillation_samples(X), data.names)
-                        else:
-                            route_samples = Samples(X, surrogate.vector_field(X), data.names)
-                    extra_terms = getattr(fitted.get(route.surrogate), "library_terms", lambda: ())()
-                    distiller = self._make_distiller(route.distiller, extra_terms=extra_terms)
-                    found = distiller.fit(route_samples, seed=self.seed).candidates_
-                    if route.surrogate and hasattr(fitted[route.surrogate], "assemble"):
-                        with progress.task(f"{route.label}: joining known and hidden terms"):
-                            found = fitted[route.surrogate].assemble(found, sp_.train)
-                    elif route.surrogate and samples.weak is not None:
-                        refits = (refit_on_data(c, samples.weak, samples.raw_states, data.names) for c in found)
-                        found = found + [c for c in refits if c is not None]
-                    if hasattr(distiller, "facts_"):
-                        facts[route.label] = distiller.facts_
-                    for var, front in getattr(distiller, "fronts_", {}).items():
-                        fronts[f"{route.label}: d{var}/d{data.time_name}"] = [
-                            {"complexity": e["complexity"], "mse": e["mse"], "expr": sp.sstr(e["expr"])} for e in front
-                        ]
-                    for c in found:
-                        c.method = route.label
-                    found_all += found
-                    task.advance()
-            return found_all
+    @staticmethod
+    def _judge_and_select(new: list[Candidate], run: _Run) -> None:
+        from discover.selection import select
+        from discover.selection.judge import judge
 
-        def judge(cands):
-            with timed("selection"), progress.task("scoring candidates on held-out data", total=len(cands)) as task:
-                for c in cands:
-                    c.scores = score(c, validation, data.names)
-                    if sp_.in_sample and not c.scores["failed"]:
-                        cv = blocked_cv_error(c, train_smooth, sp_.train.trajectories, der.derivatives, data.names,
-                                              validation.variance)
-                        c.scores["in_sample_short_r2"] = c.scores["short_r2"]
-                        c.scores["short_r2"] = 1.0 - cv
-                        c.scores["cross_validated"] = True
-                    task.advance()
+        with run.timed("selection"):
+            judge(new, run.prepared, run.validation, run.progress)
+        run.candidates += new
+        run.selection = select(run.candidates, run.prepared.in_sample, noise=run.prepared.noise)
 
-        delay_facts = {}
-        if delayed:
-            from discover.delay.compare import run as run_delay
+    # ------------------------------------------------------------------ delay models
+    def _delay(self, plan: Plan, run: _Run, tables: dict):
+        """The delay models, compared with equation baselines fitted on the same training runs."""
+        from discover.delay import DelaySettings
+        from discover.delay.compare import run as compare
+        from discover.device import resolve_device
+        from discover.registry import settings_from
 
-            with timed("delay models"):
-                delay_facts = run_delay(list(sp_.train.trajectories), list(sp_.validation), data.names, delayed,
-                                        seed=self.seed, device=resolve_device(self.device), progress=progress,
-                                        **(self.delay or {}))
+        settings = settings_from(DelaySettings, tables.get("delay"), "delay")
+        with run.timed("delay models"):
+            return compare(list(run.prepared.train.trajectories), list(run.prepared.validation), plan.delay,
+                           settings, lambda spacing: _baselines(run, spacing, self.random_state, self.device),
+                           self.random_state, resolve_device(self.device), run.progress)
 
-        # A distiller that reads a guess (PROSE) runs after the others, given SINDy's pick.
-        readers = [r for r in routes if r.distiller == "prose"]
-        candidates = _dedupe(run_routes([r for r in routes if r not in readers]))
-        judge(candidates)
-        if readers:
-            sindy = [c for c in candidates if c.method == "sindy"]
-            guess = select(sindy, sp_.in_sample, noise=noise).best if sindy else None
-            extra = [c for c in _dedupe(candidates + run_routes(readers, guess)) if c not in candidates]
-            judge(extra)
-            candidates += extra
-        chosen = select(candidates, sp_.in_sample, noise=noise)
-        escalated = None
-        if auto and not any(r.distiller == "sr" for r in routes):
-            escalated = needs_search(chosen, noise, max((self.sindy or SindyConfig()).degrees))
-            if escalated and engine_usable((self.sr or SRConfig()).engine):
-                extra = run_routes([Route("sr")])
-                offered = library_extras(extra)
-                if offered:
-                    with timed("sindy+sr-terms"):
-                        sindy = self._make_distiller("sindy", extra_terms=offered)
-                        more = sindy.fit(samples, seed=self.seed).candidates_
-                        for c in more:
-                            c.method = "sindy"
-                            c.settings["library"] = c.settings["library"].replace("extra terms", "terms found by sr")
-                        extra += more
-                extra = [c for c in _dedupe(candidates + extra) if c not in candidates]
-                judge(extra)
-                candidates += extra
-                chosen = select(candidates, sp_.in_sample, noise=noise)
+    # ------------------------------------------------------------------ results
+    def _finish(self, plan: Plan, run: _Run, delay) -> None:
+        from discover.selection import select
 
+        chosen = run.selection or select([], run.prepared.in_sample)
+        prepared = run.prepared
+        reasons = list(chosen.reasons) if plan.stages else []
         self.best_ = chosen.best
         self.candidates_ = chosen.ranked
         self.equations_ = dict(chosen.best.equations) if chosen.best else {}
         self.confidence_ = chosen.confidence
-        self.names_ = data.names
+        self.names_ = prepared.names
+        self.surrogates_ = run.fitted
+        self.plan_ = plan
         self.result_ = RunResult(
-            names=data.names,
-            time_name=data.time_name,
-            candidates=chosen.ranked,
-            best=chosen.best,
-            confidence=chosen.confidence,
-            reasons=(chosen.reasons if routes else ["only time-delay methods were asked for: they model the measured "
-                                                     "signals, not equations in the CSV's variables"])
-            + ([f"symbolic regression was called because {escalated}"] if escalated else []),
-            agreement=chosen.agreement,
-            rule=chosen.rule,
-            train=list(sp_.train.trajectories),
-            train_smoothed=train_smooth,
-            train_derivatives=list(der.derivatives),
-            validation=list(sp_.validation),
-            validation_smoothed=val_smooth,
-            split=sp_.description,
-            in_sample=sp_.in_sample,
-            settings={
-                "methods": sorted({c.method for c in candidates}),
-                "requested_methods": self.methods if isinstance(self.methods, str) else ",".join(self.methods),
-                "seed": self.seed,
-                "device": self.device,
-                "sr_engine": (self.sr or SRConfig()).engine,
-                "smoothing_half_widths": der.half_widths.tolist(),
-                "validation_horizon": horizon,
-                "noise_estimate": noise,
-                "selection_rule": chosen.rule,
-                **({"distiller_facts": facts} if facts else {}),
-            },
-            timings=timings,
-            fronts=fronts,
-            warnings=[f"Dropped {data.dropped_rows} rows with missing values."] if data.dropped_rows else [],
-            surrogates=surrogate_facts,
-            models=fitted,
-            delay=delay_facts,
+            names=prepared.names, time_name=prepared.data.time_name, candidates=chosen.ranked, best=chosen.best,
+            confidence=chosen.confidence, reasons=reasons + run.reasons,
+            agreement=chosen.agreement, rule=chosen.rule, train=list(prepared.train.trajectories),
+            train_smoothed=list(prepared.train_smoothed), train_derivatives=list(prepared.derivatives),
+            validation=list(prepared.validation), validation_smoothed=list(prepared.validation_smoothed),
+            split=prepared.split, in_sample=prepared.in_sample,
+            settings=self._settings_record(plan, run), timings=run.timings, fronts=run.fronts,
+            warnings=[f"Dropped {prepared.data.dropped_rows} rows with missing values."]
+            if prepared.data.dropped_rows else [],
+            surrogates=run.surrogate_facts, delay=delay,
         )
-        self.surrogates_ = fitted
-        return self
 
-    def _make_surrogate(self, name: str, progress):
-        cls = get_surrogate(name)
-        device = resolve_device(self.device)
-        if name == "node":
-            return cls(device=device, config=self.node, progress=progress)
-        if name == "pinn":
-            return cls(known=self._known_part, config=self.pinn, device=device, progress=progress)
-        return cls(device=device)
-
-    def _make_distiller(self, name: str, extra_terms=()):
-        cls = get_distiller(name)
-        if name == "sindy":
-            cfg = self.sindy or SindyConfig()
-            return cls(replace(cfg, extra_terms=tuple(extra_terms)) if extra_terms else cfg)
-        if name == "sr":
-            return cls(self.sr)
-        if name == "prose":
-            from discover.distillers.prose import ProseConfig
-
-            return cls(ProseConfig(device=resolve_device(self.device)))
-        return cls()
+    def _settings_record(self, plan: Plan, run: _Run) -> dict:
+        tables = {k: v if isinstance(v, dict) else _plain(v) for k, v in (self.settings or {}).items()}
+        return {
+            "methods": sorted({c.method for c in run.candidates}),
+            "requested_methods": self.methods if isinstance(self.methods, str) else ",".join(self.methods),
+            "seed": self.random_state,
+            "device": self.device,
+            "plan": run.stages + ([{"stage": "delay", "models": list(plan.delay), "ran": True}] if plan.delay else []),
+            "tables": tables,
+            "smoothing_half_widths": run.prepared.half_widths.tolist(),
+            "validation_horizon": run.prepared.horizon,
+            "noise_estimate": run.prepared.noise,
+            "selection_rule": (run.selection.rule if run.selection else ""),
+            **({"distiller_facts": run.facts} if run.facts else {}),
+        }
 
     # ------------------------------------------------------------------ use after fitting
     def _check(self):
@@ -321,6 +327,8 @@ class Discoverer:
 
     def simulate(self, t: np.ndarray, x0: np.ndarray) -> np.ndarray:
         """Integrate the selected equations from ``x0`` at times ``t``; shape (len(t), n_states)."""
+        from discover.integrate import integrate
+
         self._check()
         sol = integrate([self.equations_[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
                         np.atleast_2d(x0), [np.asarray(t, dtype=float)])
@@ -328,51 +336,81 @@ class Discoverer:
 
     def score(self, data: Dataset) -> float:
         """Mean R² of the selected equations simulated from each run's first state."""
+        from discover.metrics import r2
+
         self._check()
-        r2 = []
-        for tr in data.trajectories:
-            sim = self.simulate(tr.t, tr.x[0])
-            tot = ((tr.x - tr.x.mean(axis=0)) ** 2).sum(axis=0)
-            r2.append(np.mean(1 - ((sim - tr.x) ** 2).sum(axis=0) / np.where(tot > 0, tot, 1)))
-        return float(np.mean(r2))
+        return float(np.mean([r2(tr.x, self.simulate(tr.t, tr.x[0])) for tr in data.trajectories]))
 
     def write_report(self, out_dir, provenance: dict | None = None) -> str:
-        """Write the run folder (report.md, report.html, equations.json, figures, run.json)."""
+        """Write the run folder (report.md, report.html, equations.json, figures, run.json, models)."""
         from discover.report import write_run
 
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
         if provenance:
             self.result_.provenance.update(provenance)
-        return write_run(self.result_, out_dir)
+        return write_run(self.result_, out_dir, models=self.surrogates_)
 
 
-def _surrogate_facts(surrogate, segments, seconds: float) -> dict:
-    """Forecasts of the held-out segments and what they cost, for the report."""
-    facts = {"seconds": round(seconds, 2), "epochs": getattr(surrogate, "epochs_", None),
-             "validation_loss": getattr(surrogate, "validation_loss_", None), "forecasts": []}
+def _plain(settings) -> dict:
+    from dataclasses import asdict, is_dataclass
+
+    return asdict(settings) if is_dataclass(settings) else {"value": str(settings)}
+
+
+def _surrogate_facts(surrogate, prepared: Prepared, seconds: float) -> dict:
+    """Forecasts of the held-out segments, what they cost, and the surrogate's own facts."""
+    facts = {"seconds": round(seconds, 2), "forecasts": []}
     nfe = []
-    for seg in segments:
-        if hasattr(surrogate, "forecast"):
-            x, n = surrogate.forecast(seg.t, seg.x[0])
-            nfe.append(n)
-        else:
-            x = surrogate.predict(seg.t, seg.x[0])
+    for seg in prepared.validation_smoothed:
+        x, n = surrogate.forecast(seg.t, seg.x[0])
         facts["forecasts"].append(x)
+        if n is not None:
+            nfe.append(n)
     if nfe:
         facts["nfe_per_forecast"] = float(np.mean(nfe))
-    if hasattr(surrogate, "facts"):
-        facts.update(surrogate.facts())
-    return facts
+    return {"epochs": None, "validation_loss": None, **facts, **surrogate.facts()}
 
 
-def _dedupe(candidates: list[Candidate]) -> list[Candidate]:
-    """Merge candidates with identical formulas, keeping the first and noting the others' routes."""
-    seen: dict[tuple, Candidate] = {}
-    for c in candidates:
-        k = c.key()
-        if k in seen:
-            seen[k].settings.setdefault("also_found_by", []).append(c.method)
-        else:
-            seen[k] = c
-    return list(seen.values())
+# Equation models of the measured variables the delay models are compared with: the route
+# and its settings (a small neural ODE; SINDy with its defaults), run on the same training data.
+DELAY_BASELINES = (("neural ODE", Route("sindy", "node"), {"node": {"epochs": 40, "max_windows": 1500, "patience": 10}}),
+                   ("SINDy", Route("sindy"), {}))
+
+
+def _baselines(run: _Run, spacing: int, random_state: int, device: str) -> list:
+    """Forecast rows of :data:`DELAY_BASELINES`; a baseline that cannot fit is a row that says so."""
+    from discover.delay.compare import ode_row
+
+    note = "" if len(run.prepared.names) > 1 else "an ODE in the measured variable alone"
+    rows = []
+    for label, route, tables in DELAY_BASELINES:
+        t0 = time.perf_counter()
+        try:
+            simulate, size = _baseline_model(route, tables, run, random_state, device)
+            rows.append(ode_row(label, simulate, spacing, size, round(time.perf_counter() - t0, 2), note))
+        except Exception as exc:  # a baseline that cannot fit this data is a row, not a failed run
+            rows.append(ode_row(label, lambda *a: None, spacing, note=f"failed: {exc}"))
+    return rows
+
+
+def _baseline_model(route: Route, tables: dict, run: _Run, random_state: int, device: str):
+    """``(simulate(t, x0), size)`` of one baseline: a surrogate's forecast, or the selected equations."""
+    from discover.distillers import get_distiller
+    from discover.integrate import integrate
+    from discover.selection import select
+    from discover.selection.judge import judge
+    from discover.surrogates import get_surrogate
+
+    if route.surrogate:
+        model = get_surrogate(route.surrogate)(tables.get(route.surrogate), random_state, device).fit(run.prepared)
+        return (lambda t, x0: model.forecast(t, x0)[0]), model.facts().get("network_parameters")
+    found = get_distiller(route.distiller)(tables.get(route.distiller), random_state, device).fit(
+        run.prepared.samples()).candidates_
+    judge(found, run.prepared, run.validation)
+    best = select(found, run.prepared.in_sample, noise=run.prepared.noise).best
+    if best is None:
+        return (lambda t, x0: None), None
+    names = run.prepared.names
+    exprs, syms = [best.equations[n] for n in names], [sp.Symbol(n) for n in names]
+    return (lambda t, x0: integrate(exprs, syms, np.atleast_2d(x0), [t]).x[0]), best.complexity

@@ -29,7 +29,12 @@ class RunResult:
     warnings : messages about the input the user should read
     surrogates : per surrogate route, facts (epochs, losses, function evaluations per
     forecast) and ``forecasts``: its forecast of each held-out segment from the segment's
-    first state; ``models``: the fitted surrogates, saved into the run folder
+    first state (arrays, and plain facts such as the PINN's fitted ``curves``)
+    delay : DelayResult or None
+        The delay models' comparison, as plain data.
+
+    Everything here is plain data (arrays, sympy expressions, numbers, strings): the run
+    folder stores all of it, so ``discover report DIR`` draws the same report again.
     """
 
     names: tuple[str, ...]
@@ -53,6 +58,4 @@ class RunResult:
     fronts: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     surrogates: dict = field(default_factory=dict)
-    models: dict = field(default_factory=dict)
-    delay: dict = field(default_factory=dict)
-    saved_figures: str | None = None  # figures folder of the run being re-rendered (models not reloaded)
+    delay: object = None

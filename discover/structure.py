@@ -67,7 +67,7 @@ def system_complexity(equations: Mapping[str, sp.Expr]) -> int:
     return int(sum(complexity(e) for e in equations.values()))
 
 
-def _degree(term) -> int:
+def degree(term) -> int:
     if term.is_number or not term.is_polynomial():
         return 0
     return sp.Poly(term).total_degree()
@@ -76,7 +76,7 @@ def _degree(term) -> int:
 def leading_coefficient(expr) -> float:
     """Coefficient of the highest-degree term of ``expr`` (ties broken by sympy's canonical order)."""
     coeffs = terms(expr)
-    ranked = sorted(coeffs.items(), key=lambda kv: (-_degree(kv[0]), sp.default_sort_key(kv[0])))
+    ranked = sorted(coeffs.items(), key=lambda kv: (-degree(kv[0]), sp.default_sort_key(kv[0])))
     return float(ranked[0][1]) if ranked else 0.0
 
 

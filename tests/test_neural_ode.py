@@ -30,7 +30,7 @@ def test_solvers_agree_with_the_exact_solution_on_uneven_windows():
 
 def test_lotka_volterra_at_5_percent_noise_is_recovered_through_the_neural_ode(write_system):
     path, system = write_system("lotka_volterra", noise=0.05, points=300, trajectories=3, seed=2)
-    model = Discoverer(methods="node", seed=0).fit(load_csv(path))
+    model = Discoverer(methods="node", random_state=0).fit(load_csv(path))
     result = compare(model.equations_, system.equations())
     assert model.best_.method == "node+sindy"
     assert result["exact"]

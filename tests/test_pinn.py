@@ -55,7 +55,7 @@ def lotka_volterra_fit():
 
     data = generate(get_system("lotka_volterra"), points=30, noise=0.01, seed=1, t_end=3.0,
                     initial_states=np.array([[0.44, 4.63]]))
-    return discover.Discoverer(methods="pinn+sindy", known=["x: a*x", "y: -d*y"], seed=0).fit(data)
+    return discover.Discoverer(methods="pinn+sindy", random_state=0, settings={"pinn": {"known": ["x: a*x", "y: -d*y"]}}).fit(data)
 
 
 def test_pinn_recovers_hidden_lotka_volterra_terms(lotka_volterra_fit):
@@ -108,5 +108,5 @@ def test_known_without_pinn_is_refused():
     import discover
 
     data = generate(get_system("lotka_volterra"), points=30, seed=1, t_end=3.0)
-    with pytest.raises(ConfigError, match="methods pinn"):
-        discover.Discoverer(methods="sindy", known=["x: a*x"]).fit(data)
+    with pytest.raises(ConfigError, match="`pinn`, which this run does not use"):
+        discover.Discoverer(methods="sindy", settings={"pinn": {"known": ["x: a*x"]}}).fit(data)

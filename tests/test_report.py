@@ -107,7 +107,7 @@ def test_api_simulate_and_score(lv_run):
 
     path, _ = lv_run
     data = discover.load_csv(path)
-    model = discover.Discoverer(seed=3).fit(data)
+    model = discover.Discoverer(random_state=3).fit(data)
     tr = data.trajectories[0]
     sim = model.simulate(tr.t, tr.x[0])
     assert sim.shape == tr.x.shape

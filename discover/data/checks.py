@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from discover.errors import DataError
-from discover.data.dataset import MIN_POINTS, Trajectory
+
+MIN_POINTS = 10
 
 
-def check_trajectory(traj: Trajectory, names, where: str) -> None:
+def check_trajectory(traj, names, where: str) -> None:
     """Raise :class:`DataError` unless ``traj`` can be fitted.
 
     ``where`` names the file or run in the message.

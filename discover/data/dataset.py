@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from discover.data.checks import MIN_POINTS, check_not_constant, check_trajectory
 from discover.errors import DataError
 
-MIN_POINTS = 10
+__all__ = ["MIN_POINTS", "Dataset", "Trajectory"]
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,6 @@ class Dataset:
 
         ``t`` and ``x`` may be single arrays (one trajectory) or lists of arrays.
         """
-        from discover.data.checks import check_not_constant, check_trajectory
-
         if isinstance(t, np.ndarray) and t.ndim == 1 and not isinstance(x, (list, tuple)):
             t, x = [t], [x]
         trajs = []
@@ -112,11 +111,17 @@ class Dataset:
             trajs.append(traj)
         d = trajs[0].x.shape[1]
         names = tuple(names) if names is not None else tuple(f"x{i}" for i in range(d))
-        ds = cls(tuple(trajs), names, time_name=time_name)
-        for traj in ds.trajectories:
-            check_trajectory(traj, names, where=f"trajectory '{traj.label}'")
-        check_not_constant(ds.stacked()[1], names, "the data")
-        return ds
+        return cls(tuple(trajs), names, time_name=time_name).validate()
+
+    def validate(self) -> "Dataset":
+        """Check every run as the CSV reader does (enough points, finite, time increasing, no
+        constant column); return ``self`` or raise :class:`DataError` naming the problem."""
+        for traj in self.trajectories:
+            check_trajectory(traj, self.names, where=f"trajectory '{traj.label}'")
+        if len(set(self.names)) != len(self.names):
+            raise DataError(f"State names must differ from each other; got {', '.join(self.names)}.")
+        check_not_constant(self.stacked()[1], self.names, "the data")
+        return self
 
     @property
     def n_states(self) -> int:

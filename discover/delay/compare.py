@@ -1,19 +1,18 @@
 """Forecasts from delay measurements, compared on the same held-out data and horizons.
 
-Rows: HAVOK (unforced, a true forecast; and driven by the measured forcing, which needs the
-future and is a reconstruction), the StNN, a dense MLP of similar parameter count, the neural
-ODE and SINDy on the measured variables as they are, and "no change" as the floor. Errors are
-RMSEs in units of each signal's standard deviation, averaged over evenly spread starts.
+Rows: "no change" as the floor, every requested delay model (HAVOK unforced, a true forecast,
+and driven by the measured forcing, which needs the future and is a reconstruction; the StNN
+and a dense MLP of similar parameter count), and the baselines the caller passes in (an ODE
+fitted to the measured variables as they are). Errors are RMSEs in units of each signal's
+standard deviation, averaged over evenly spread starts.
 """
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from discover.data.dataset import Dataset, Trajectory
-from discover.delay.forecast import DelayForecaster, ForecasterConfig
+from discover.data.dataset import Trajectory
+from discover.delay.base import DelayContext, DelayResult, DelaySettings, Row, get_delay_model
 from discover.delay.havok import Havok
 
 HORIZONS = (1, 10, 50)  # in delay steps
@@ -41,121 +40,64 @@ def evaluate(forecast, segments, q, s, horizons, scale) -> dict:
     return {h: float(np.sqrt(np.mean(np.square(v)))) if v else float("nan") for h, v in errs.items()}
 
 
-def run(train: list[Trajectory], validation: list[Trajectory], names, methods=("havok", "hankel"), seed: int = 0,
-        device: str = "cpu", progress=None, delays=None, spacing=None, rank=None, baselines: bool = True,
-        config: ForecasterConfig | None = None) -> dict:
-    """Fit the delay models on ``train``, forecast ``validation``; everything the report shows."""
+def ode_row(name: str, simulate, spacing: int, parameters=None, seconds=None, note: str = "") -> Row:
+    """A row for a model of dx/dt in the measured variables: ``simulate(t, x0) -> states or None``."""
+    def f(seg, i, steps):
+        t = seg.t[i: i + steps * spacing + 1: spacing]
+        x = simulate(t, seg.x[i])
+        return None if x is None or len(x) < steps + 1 else x[1:]
+    return Row(name, f, parameters, seconds, None, note)
+
+
+def run(train: list[Trajectory], validation: list[Trajectory], methods=("havok", "hankel"),
+        settings: DelaySettings | None = None, baselines=(), random_state: int = 0, device: str = "cpu",
+        progress=None) -> DelayResult:
+    """Fit the delay models on ``train``, forecast ``validation``; everything the report shows.
+
+    ``baselines`` is a callable ``(spacing) -> list of Row`` (models fitted elsewhere), called
+    once the embedding's spacing is known.
+    """
+    settings = settings or DelaySettings()
     longest = max(train, key=len)
-    havok = Havok(delays, spacing, rank).fit(longest.x, longest.t)
+    havok = Havok(settings.delays, settings.spacing, settings.rank).fit(longest.x, longest.t)
     emb = havok.embedding_
-    q, s, dt = emb.delays, emb.spacing, emb.dt
+    q, s = emb.delays, emb.spacing
     scale = np.concatenate([t.x for t in train]).std(axis=0)
     scale = np.where(scale > 0, scale, 1.0)
     room = max(len(v) for v in validation) - (q - 1) * s - 1
     horizons = tuple(h for h in HORIZONS if h * s <= room) or (1,)
-    out = {"delays": q, "spacing": s, "dt": dt, "rank": emb.rank, "window": emb.window,
-           "horizons": [h * s * dt for h in horizons], "rows": [], "havok": havok}
-    rows = out["rows"]
-    fns = {}
-
-    def row(name, forecast, params=None, seconds=None, ops=None, note=""):
-        fns[name] = forecast
-        rmse = evaluate(forecast, validation, q, s, horizons, scale)
-        rows.append({"method": name, "parameters": params, "seconds": seconds, "operations": ops,
-                     "rmse": [rmse[h] for h in horizons], "note": note})
-
-    def havok_forecast(forced):
-        def f(seg, i, steps):
-            if len(seg) < (q - 1) * s + 1 + 4:
-                return None
-            v = emb.coordinates(seg.x) * havok.unit_
-            c = i - (q - 1) * s
-            n = steps * s + 1
-            forcing = v[c: c + n, -1] if forced else np.zeros(n)
-            if len(forcing) < n:
-                return None
-            sim = havok.simulate(v[c, :-1], forcing, dt)
-            full = np.column_stack([sim, forcing])[s::s][:steps]
-            return havok.reconstruct(full)
-        return f
-
-    t0 = time.perf_counter()
-    row("no change", lambda seg, i, steps: np.repeat(seg.x[i][None], steps, axis=0), 0, 0.0, 0)
-    if "havok" in methods:
-        row("HAVOK (unforced forecast)", havok_forecast(False), havok.parameters,
-            round(time.perf_counter() - t0, 2), (emb.rank - 1) ** 2 + emb.rank - 1)
-        row("HAVOK (driven by the measured forcing)", havok_forecast(True), havok.parameters, None, None,
-            "reconstruction: uses the future forcing")
-    runs = [t.x for t in train if len(t) > (q - 1) * s + 5 * s]
-    if "hankel" in methods:
-        stnn = DelayForecaster("stnn", q, s, config, device=device).fit(runs, seed, progress)
-        out["stnn"] = stnn
-        row("StNN (Hankel layers)", lambda seg, i, steps: stnn.forecast(seg.x, i, steps), stnn.parameters_,
-            round(stnn.seconds_, 2), stnn.operations_)
-        if baselines:
-            mlp = DelayForecaster("mlp", q, s, config, budget=stnn.parameters_, device=device).fit(runs, seed, progress)
-            row("dense MLP, same input", lambda seg, i, steps: mlp.forecast(seg.x, i, steps), mlp.parameters_,
-                round(mlp.seconds_, 2), mlp.operations_)
-    if baselines:
-        _equation_rows(train, names, seed, device, progress, row, s)
-    out["example"] = _example(validation[0], q, s, max(horizons), fns)
-    return out
+    result = DelayResult(q, s, emb.dt, emb.rank, emb.window, [h * s * emb.dt for h in horizons])
+    rows = [Row("no change", lambda seg, i, steps: np.repeat(seg.x[i][None], steps, axis=0), 0, 0.0, 0, shown=False)]
+    context = DelayContext(tuple(t.x for t in train), havok, random_state, device, progress)
+    for name in methods:
+        model = get_delay_model(name)(random_state, device, progress).fit(context)
+        rows += model.rows_
+        if model.describe() is not None:
+            result.models[name] = model.describe()
+        result.arrays.update(model.arrays())
+    rows += list(baselines(s)) if callable(baselines) else list(baselines)
+    for r in rows:
+        rmse = evaluate(r.forecast, validation, q, s, horizons, scale)
+        result.rows.append({"method": r.method, "parameters": r.parameters, "seconds": r.seconds,
+                            "operations": r.operations, "rmse": [rmse[h] for h in horizons], "note": r.note})
+    result.arrays.update(_example(validation[0], q, s, max(horizons), [r for r in rows if r.shown]))
+    return result
 
 
-def _example(seg, q, s, steps, fns) -> dict | None:
+def _example(seg, q, s, steps, rows) -> dict:
     """Each model's forecast from the first usable start of a held-out segment (for the figure)."""
     starts = _usable(seg, q, s, steps)
     if not len(starts):
-        return None
+        return {}
     i = int(starts[0])
     idx = i + s * np.arange(1, steps + 1)
-    shown = {}
-    for name, f in fns.items():
-        if name in ("no change", "HAVOK (driven by the measured forcing)"):
-            continue
+    out = {"example/t": seg.t[idx], "example/truth": seg.x[idx], "example/t_history": seg.t[: i + 1],
+           "example/history": seg.x[: i + 1]}
+    for r in rows:
         try:
-            pred = f(seg, i, steps)
+            pred = r.forecast(seg, i, steps)
         except Exception:  # a failed baseline is simply not drawn
             pred = None
         if pred is not None:
-            shown[name] = np.asarray(pred)
-    return {"t": seg.t[idx], "truth": seg.x[idx], "t_history": seg.t[: i + 1], "history": seg.x[: i + 1],
-            "forecasts": shown}
-
-
-def summary(facts: dict) -> dict:
-    """The delay facts as plain JSON (for run.json)."""
-    return {k: v for k, v in facts.items() if k not in ("havok", "stnn", "example", "saved")}
-
-
-def _equation_rows(train, names, seed, device, progress, row, s):
-    """The neural ODE and SINDy on the measured variables themselves (no delays)."""
-    from discover.pipeline import Discoverer
-    from discover.surrogates import NeuralODE, NodeConfig
-
-    data = Dataset(tuple(train), tuple(names), "t")
-    note = "" if len(names) > 1 else "an ODE in the measured variable alone"
-
-    def ode_forecast(sim):
-        def f(seg, i, steps):
-            t = seg.t[i: i + steps * s + 1: s]
-            x = sim(t, seg.x[i])
-            return None if x is None or len(x) < steps + 1 else x[1:]
-        return f
-
-    t0 = time.perf_counter()
-    try:
-        node = NeuralODE(device=device, config=NodeConfig(epochs=40, max_windows=1500, patience=10), progress=progress).fit(data, seed)
-        row("neural ODE", ode_forecast(lambda t, x0: node.forecast(t, x0)[0]),
-            sum(p.numel() for p in node.field_.parameters()), round(time.perf_counter() - t0, 2), None, note)
-    except Exception as exc:  # a baseline that cannot fit this data is a row, not a failed run
-        row("neural ODE", lambda *a: None, None, None, None, f"failed: {exc}")
-    t0 = time.perf_counter()
-    try:
-        model = Discoverer(methods="sindy", seed=seed).fit(data)
-        eqs = model.equations_
-        secs = round(time.perf_counter() - t0, 2)
-        row("SINDy", ode_forecast(lambda t, x0: model.simulate(t, x0) if eqs else None),
-            model.best_.complexity if model.best_ else None, secs, None, note)
-    except Exception as exc:
-        row("SINDy", lambda *a: None, None, None, None, f"failed: {exc}")
+            out[f"example/forecast/{r.method}"] = np.asarray(pred)
+    return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from discover.data.timescales import decorrelation_lag as _lag
 from discover.errors import ConfigError
 
 WINDOW_SHARE = 0.5  # the delay window spans half the decorrelation time
@@ -26,16 +27,8 @@ DEFAULT_DELAYS = 32
 
 
 def decorrelation_lag(x: np.ndarray) -> int:
-    """Samples until the autocorrelation of ``x`` first drops below 1/e (at least 1)."""
-    from scipy import signal
-
-    x = np.asarray(x, dtype=float) - np.mean(x)
-    if not np.any(x):
-        return 1
-    ac = signal.correlate(x, x, mode="full", method="fft")[len(x) - 1:]
-    ac = ac / ac[0]
-    below = np.flatnonzero(ac < np.exp(-1))
-    return int(below[0]) if below.size else len(x) // 4
+    """Samples until the autocorrelation of ``x`` first drops below 1/e (a quarter of the run if never)."""
+    return _lag(x, otherwise=len(x) // 4)
 
 
 def optimal_rank(s: np.ndarray, shape: tuple[int, int], low: int = 2, high: int | None = None) -> int:

@@ -8,8 +8,11 @@ just before the lobe switches. The model is linear, so it reads as equations.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
+from discover.delay.base import BaseDelayModel, DelayContext, Row, register
 from discover.delay.embedding import embed
 
 
@@ -39,6 +42,7 @@ class Havok:
         self.delays, self.spacing, self.rank = delays, spacing, rank
 
     def fit(self, x: np.ndarray, t: np.ndarray) -> "Havok":
+        t0 = time.perf_counter()
         emb = embed(x, t, self.delays, self.spacing, self.rank)
         v = emb.V * np.sqrt(emb.V.shape[0])  # unit-RMS coordinates: coefficients of order one
         self.unit_ = np.sqrt(emb.V.shape[0])
@@ -49,6 +53,7 @@ class Havok:
         resid = dv[:, :-1] - X @ coef
         self.fit_r2_ = float(1 - np.sum(resid**2) / np.sum((dv[:, :-1] - dv[:, :-1].mean(0)) ** 2))
         self.embedding_, self.v_, self.t_ = emb, v, np.asarray(t, dtype=float)[: len(v)]
+        self.seconds_ = time.perf_counter() - t0
         return self
 
     @property
@@ -110,3 +115,51 @@ class Havok:
         }
 
 
+
+
+@register
+class HavokModel(BaseDelayModel):
+    """The ``havok`` delay model: HAVOK's unforced forecast, and its reconstruction driven by the measured forcing."""
+
+    name = "havok"
+
+    def fit(self, context: DelayContext) -> "HavokModel":
+        h = self.havok_ = context.havok
+        emb = h.embedding_
+        q, s, dt = emb.delays, emb.spacing, emb.dt
+
+        def forecast(forced: bool):
+            def f(seg, i, steps):
+                if len(seg) < (q - 1) * s + 1 + 4:
+                    return None
+                v = emb.coordinates(seg.x) * h.unit_
+                c = i - (q - 1) * s
+                n = steps * s + 1
+                forcing = v[c: c + n, -1] if forced else np.zeros(n)
+                if len(forcing) < n:
+                    return None
+                sim = h.simulate(v[c, :-1], forcing, dt)
+                return h.reconstruct(np.column_stack([sim, forcing])[s::s][:steps])
+            return f
+
+        self.rows_ = [
+            Row("HAVOK (unforced forecast)", forecast(False), h.parameters, round(h.seconds_, 2),
+                (emb.rank - 1) ** 2 + emb.rank - 1),
+            Row("HAVOK (driven by the measured forcing)", forecast(True), h.parameters, None, None,
+                "reconstruction: uses the future forcing", shown=False),
+        ]
+        return self
+
+    def describe(self) -> dict:
+        return self.havok_.to_dict()
+
+    def arrays(self) -> dict:
+        """The first stretch of the training run: times, coordinates, measured and driven reconstruction."""
+        h = self.havok_
+        n = min(len(h.v_), 4000)
+        v = h.v_[:n]
+        sim = h.simulate(v[0, :-1], v[:, -1], h.embedding_.dt)
+        return {"havok/t": h.t_[:n] + h.embedding_.window,  # a window's coordinates belong to its last sample
+                "havok/v": v, "havok/measured": h.reconstruct(v),
+                "havok/driven": h.reconstruct(np.column_stack([sim, v[:, -1]])),
+                "havok/forcing_std": np.array(np.std(h.v_[:, -1]))}

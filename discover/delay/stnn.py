@@ -30,6 +30,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from discover.mlp import tanh_mlp
+
 
 def _bit_reverse(n: int) -> torch.Tensor:
     bits = int(math.log2(n))
@@ -131,12 +133,7 @@ class DelayMLP(nn.Module):
 
     def __init__(self, m: int, k: int, width: int, depth: int = 2):
         super().__init__()
-        layers, d = [], m
-        for _ in range(depth):
-            layers += [nn.Linear(d, width), nn.Tanh()]
-            d = width
-        layers.append(nn.Linear(d, k))
-        self.net = nn.Sequential(*layers)
+        self.net = tanh_mlp(m, k, width, depth)
         self.k = k
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:

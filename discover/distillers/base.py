@@ -1,68 +1,75 @@
 """The distiller contract: (states, derivatives) samples in, symbolic candidates out.
 
-A distiller is one file holding one final subclass of :class:`BaseDistiller` that fills in
-:meth:`BaseDistiller._distill`, registered by name with :func:`register`. The base class
-checks the inputs; the hook only does the science.
+A distiller is one file holding one final subclass of :class:`BaseDistiller`, registered by
+name with :func:`register`. It declares ``name`` and ``Settings`` (a frozen dataclass read
+from the config's ``[name]`` table) and fills in :meth:`BaseDistiller._distill`. The base
+class checks the inputs and owns the workflow; the hook only does the science. Optional
+results (``facts_`` for the report, ``fronts_``: per variable, a Pareto front of the search)
+default to empty.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import Sequence
+from typing import ClassVar, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from discover.candidates import Candidate
-from discover.data.derivatives import WeakForm
+from discover.data.samples import Samples
 from discover.errors import ConfigError, NotFittedError
-from discover.registry import Registry
+from discover.registry import NoSettings, Registry, settings_from
 
 REGISTRY = Registry("distiller")
 register = REGISTRY.register
 get_distiller = REGISTRY.get_class
 
 
-@dataclass(frozen=True)
-class Samples:
-    """What a distiller reads.
+class BaseDistiller(BaseEstimator, ABC):
+    """Turns samples of a vector field into a list of :class:`Candidate` systems.
+
+    Parameters
+    ----------
+    settings : Settings, dict or None
+        The plug-in's settings (a dict is read like its config table).
+    random_state : int
+        Seeds every random step (bootstrap, search).
+    device : {"auto", "cpu", "cuda"}
+        Where a distiller with a network runs.
 
     Attributes
     ----------
-    states : ndarray of shape (n_samples, n_states)
-    derivatives : ndarray of shape (n_samples, n_states)
-        Estimated (or surrogate) dx/dt at ``states``.
-    names : tuple of str
-    weak : WeakForm, optional
-        Integral form of the measured trajectories, for distillers that support it.
-    raw_states : ndarray of shape (n_samples_raw, n_states), optional
-        The measured states the weak form integrates (rows match ``weak.W``'s columns).
-    trajectories : tuple of (t, x, dxdt), optional
-        The runs themselves (smoothed states and their derivatives), for distillers that
-        read trajectories rather than samples (the PROSE model).
-    guess : Candidate, optional
-        Another distiller's pick, for distillers that can correct a guess.
+    candidates_ : list of Candidate
+    facts_ : dict
+        What the search did, for the report (empty by default).
+    fronts_ : dict of str to list of dict
+        Per variable, the searched Pareto front (``complexity``, ``mse``, ``expr``); empty by default.
     """
 
-    states: np.ndarray
-    derivatives: np.ndarray
-    names: tuple[str, ...]
-    weak: WeakForm | None = None
-    raw_states: np.ndarray | None = None
-    trajectories: tuple | None = None
-    guess: Candidate | None = None
+    name: ClassVar[str] = ""
+    Settings: ClassVar[type] = NoSettings
+    #: The method whose selected candidate this distiller reads as ``Samples.guess`` (run after it).
+    guess_from: ClassVar[str | None] = None
 
+    def __init__(self, settings=None, random_state: int = 0, device: str = "auto"):
+        self.settings = settings
+        self.random_state = random_state
+        self.device = device
 
-class BaseDistiller(ABC):
-    """Turns samples of a vector field into a list of :class:`Candidate` systems.
+    @classmethod
+    def check_settings(cls, settings, data) -> None:
+        """Refuse ``settings`` that cannot work on ``data`` (a Dataset) before anything is fitted."""
+        settings_from(cls.Settings, settings, cls.name)
 
-    Subclasses set ``name`` and implement :meth:`_distill`. After :meth:`fit`, the
-    candidates are in ``candidates_``.
-    """
+    @classmethod
+    def unavailable(cls, settings) -> str | None:
+        """Why this distiller cannot run here with ``settings`` (None when it can)."""
+        return None
 
-    name: str = ""
-
-    def fit(self, samples: Samples, seed: int = 0) -> "BaseDistiller":
+    def fit(self, samples: Samples) -> "BaseDistiller":
+        """Distill ``samples``; the candidates go to ``candidates_``."""
+        self.settings_ = settings_from(self.Settings, self.settings, self.name)
         X = np.asarray(samples.states, dtype=float)
         Y = np.asarray(samples.derivatives, dtype=float)
         if X.ndim != 2 or X.shape != Y.shape:
@@ -74,12 +81,13 @@ class BaseDistiller(ABC):
             raise ConfigError(f"`{self.name}` got {X.shape[1]} state columns but {len(samples.names)} names.")
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
             raise ConfigError(f"`{self.name}` got NaN or infinite samples; check the derivative estimate.")
-        self.candidates_ = list(self._distill(samples, np.random.default_rng(seed)))
+        self.facts_, self.fronts_ = {}, {}
+        self.candidates_ = list(self._distill(samples, np.random.default_rng(self.random_state)))
         return self
 
-    def distill(self, states, derivatives, names: Sequence[str], seed: int = 0, **context) -> list[Candidate]:
+    def distill(self, states, derivatives, names: Sequence[str], **context) -> list[Candidate]:
         """Fit and return the candidates (the functional form of :meth:`fit`)."""
-        return self.fit(Samples(np.asarray(states), np.asarray(derivatives), tuple(names), **context), seed).candidates_
+        return self.fit(Samples(np.asarray(states), np.asarray(derivatives), tuple(names), **context)).candidates_
 
     @property
     def candidates(self) -> list[Candidate]:
@@ -89,4 +97,4 @@ class BaseDistiller(ABC):
 
     @abstractmethod
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
-        """Return candidate systems for the samples."""
+        """Return candidate systems for the samples (settings are in ``self.settings_``)."""

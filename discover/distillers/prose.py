@@ -17,19 +17,20 @@ import numpy as np
 import sympy as sp
 
 from discover.candidates import Candidate, tidy
-from discover.distillers.base import BaseDistiller, Samples, register
+from discover.data.samples import Samples
+from discover.distillers.base import BaseDistiller, register
 from discover.distillers.clean import _mse, prune_terms, refit_terms
 from discover.errors import ConfigError
+from discover.device import resolve_device
 from discover.structure import terms
 
 
 @dataclass(frozen=True)
 class ProseConfig:
-    """Settings of the PROSE distiller: beam width, weights file (None: shipped), device."""
+    """Settings of the PROSE distiller: beam width and weights file (None: the shipped one)."""
 
     beam: int = 8
     weights: str | None = None
-    device: str = "cpu"
 
 
 def refit_constants(expr, symbols, X, y):
@@ -71,9 +72,8 @@ class Prose(BaseDistiller):
     """Structures proposed by the shipped PROSE transformer, refitted on the data."""
 
     name = "prose"
-
-    def __init__(self, config: ProseConfig | None = None):
-        self.config = config or ProseConfig()
+    Settings = ProseConfig
+    guess_from = "sindy"
 
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
         from discover.prose.propose import propose
@@ -84,8 +84,8 @@ class Prose(BaseDistiller):
         names = list(samples.names)
         symbols = [sp.Symbol(n) for n in names]
         guess = [samples.guess.equations[n] for n in names] if samples.guess is not None else None
-        self.proposals_, self.facts_ = propose(samples.trajectories, names, guess, self.config.beam,
-                                         self.config.weights, self.config.device)
+        self.proposals_, self.facts_ = propose(samples.trajectories, names, guess, self.settings_.beam,
+                                               self.settings_.weights, resolve_device(self.device))
         X, Y = samples.states, samples.derivatives
         out, seen = [], set()
         for p in self.proposals_:

@@ -18,7 +18,8 @@ import numpy as np
 import sympy as sp
 
 from discover.candidates import Candidate, tidy
-from discover.distillers.base import BaseDistiller, Samples, register
+from discover.data.samples import Samples
+from discover.distillers.base import BaseDistiller, register
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class _Library:
         self.extra = []
         local = dict(zip(names, symbols))
         for text in extra:
-            expr = sp.sympify(text, locals=local)
+            expr = text if isinstance(text, sp.Basic) else sp.sympify(text, locals=local)
             fn = sp.lambdify(symbols, expr, "numpy")
             with np.errstate(all="ignore"):
                 col = np.broadcast_to(np.asarray(fn(*X.T), dtype=float), (X.shape[0],))
@@ -94,6 +95,13 @@ class _Library:
         with np.errstate(all="ignore"):
             cols += [np.broadcast_to(np.asarray(f(*X.T), dtype=float), (X.shape[0],))[:, None] for f in self.extra]
         return np.hstack(cols)
+
+
+def _extras_note(cfg: SindyConfig, samples: Samples) -> str:
+    """How the report names the library's extra functions."""
+    if samples.library_terms:
+        return f" + {samples.library_source or 'extra terms'}"
+    return " + extra terms" if cfg.extra_terms else ""
 
 
 def _compress(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -195,14 +203,12 @@ class SINDy(BaseDistiller):
     """
 
     name = "sindy"
-
-    def __init__(self, config: SindyConfig | None = None):
-        self.config = config
+    Settings = SindyConfig
 
     def _problems(self, samples: Samples, lib: "_Library", rows: np.ndarray):
         """Regression problems (A, b) for each form."""
         out = {}
-        cfg = self.config or SindyConfig()
+        cfg = self.settings_
         if "strong" in cfg.forms:
             out["strong"] = (lib(samples.states[rows]), samples.derivatives[rows])
         if "weak" in cfg.forms and samples.weak is not None and samples.raw_states is not None:
@@ -212,7 +218,7 @@ class SINDy(BaseDistiller):
         return out
 
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
-        cfg = self.config or SindyConfig()
+        cfg = self.settings_
         n, d = samples.states.shape
         rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
         symbols = [sp.Symbol(v) for v in samples.names]
@@ -223,7 +229,7 @@ class SINDy(BaseDistiller):
         for degree in cfg.degrees:
             if comb(d + degree, degree) > cfg.max_features:
                 continue
-            lib = _Library(degree, samples.names, cfg.extra_terms, samples.states)
+            lib = _Library(degree, samples.names, tuple(cfg.extra_terms) + tuple(samples.library_terms), samples.states)
             problems = self._problems(samples, lib, rows)
             terms = lib.terms
             Theta_e = lib(Xe)
@@ -261,6 +267,7 @@ class SINDy(BaseDistiller):
                         "ridge": cfg.ridge,
                     }
         front = self._pareto(list(found.values()), cfg.max_candidates)
+        self.facts_ = {"highest_degree": max(cfg.degrees)}
         candidates = []
         for entry in front:
             eqs = {
@@ -269,7 +276,7 @@ class SINDy(BaseDistiller):
             }
             conf = self._bootstrap(entry, samples.names, rng, cfg.bootstrap)
             settings = {
-                "library": f"polynomial degree {entry['degree']}" + (" + extra terms" if cfg.extra_terms else ""),
+                "library": f"polynomial degree {entry['degree']}" + _extras_note(cfg, samples),
                 "threshold": round(entry["threshold"], 5),
                 "form": entry["form"],
                 "train_error": entry["error"],

@@ -17,9 +17,11 @@ import numpy as np
 import sympy as sp
 
 from discover.candidates import Candidate, tidy
-from discover.distillers.base import BaseDistiller, Samples, register
+from discover.data.samples import Samples
+from discover.distillers.base import BaseDistiller, register
 from discover.distillers.clean import _mse, clean
-from discover.distillers.sr_engines import EngineSettings, get_engine
+from discover.distillers.sr_engines import EngineSettings, check_engine, engine_usable, get_engine
+from discover.registry import settings_from
 from discover.structure import complexity
 
 
@@ -79,7 +81,10 @@ class SymbolicRegression(BaseDistiller):
 
     Parameters
     ----------
-    config : SRConfig, optional
+    settings : SRConfig or dict, optional
+    random_state : int
+    device : str
+        Unused (the engines run on the CPU).
 
     Attributes
     ----------
@@ -89,12 +94,16 @@ class SymbolicRegression(BaseDistiller):
     """
 
     name = "sr"
+    Settings = SRConfig
 
-    def __init__(self, config: SRConfig | None = None):
-        self.config = config
+    @classmethod
+    def unavailable(cls, settings) -> str | None:
+        engine = settings_from(SRConfig, settings, cls.name).engine
+        check_engine(engine, required=False)
+        return None if engine_usable(engine) else f"the symbolic regression engine '{engine}' is not usable here"
 
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
-        cfg = self.config or SRConfig()
+        cfg = self.settings_
         engine = get_engine(cfg.engine)
         n = samples.states.shape[0]
         rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
@@ -135,6 +144,6 @@ class SymbolicRegression(BaseDistiller):
             key = tuple(sp.srepr(eqs[n]) for n in names)
             if key not in seen:
                 seen.add(key)
-                out.append(Candidate(eqs, self.name, {"engine": (self.config or SRConfig()).engine,
+                out.append(Candidate(eqs, self.name, {"engine": self.settings_.engine,
                                                       "tolerance": tol}))
         return out

@@ -13,7 +13,8 @@ Modules, one idea each:
 - :mod:`~discover.prose.train`: the seeded, resumable training schedule.
 - :mod:`~discover.prose.checkpoint`: the shipped weights and their provenance.
 - :mod:`~discover.prose.propose`: from a user's trajectories to candidate systems.
-- :mod:`~discover.prose.evaluate`: structure-recovery rates on generated and reference data.
+- :mod:`discover.bench_prose` (beside the benchmark, since it runs the distillers): structure-recovery
+  rates on generated and reference data.
 
 This package imports neither pysindy nor pyoperon, so training runs on a bare PyTorch machine.
 """

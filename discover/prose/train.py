@@ -194,7 +194,7 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
     On resume the settings come from the checkpoint; ``overrides`` (draws, batch, steps, lr) change
     them from this segment on, and the segment records what it used.
     """
-    from discover.surrogates.base import resolve_device
+    from discover.device import resolve_device
 
     dev = torch.device(resolve_device(device))
     torch.manual_seed(cfg.seed)

@@ -74,24 +74,15 @@ def _spread(value: float, se: float | None) -> str:
 def delay_models(result: RunResult) -> dict | None:
     """The delay embedding, HAVOK's equations and the forecast comparison."""
     d = result.delay
-    if not d:
+    if d is None:
         return None
-    h = d.get("havok")
     rows = [{"method": r["method"], "parameters": "—" if r["parameters"] is None else r["parameters"],
              "seconds": _fmt(r["seconds"], 2), "operations": "—" if r["operations"] is None else r["operations"],
-             "rmse": [_fmt(e, 3) for e in r["rmse"]], "note": r["note"]} for r in d["rows"]]
-    return {"delays": d["delays"], "spacing": d["spacing"], "rank": d["rank"], "window": _fmt(d["window"], 4),
-            "dt": _fmt(d["dt"], 5), "horizons": [_fmt(x, 3) for x in d["horizons"]], "rows": rows,
-            "havok": _havok(h, d.get("saved", {}).get("havok"), d["rank"])}
-
-
-def _havok(model, saved: dict | None, rank: int) -> dict | None:
-    """HAVOK's equations from the fitted model, or from ``havok.json`` when a run is re-rendered."""
-    if model is not None:
-        return {"equations": model.equations(), "r2": _fmt(model.fit_r2_, 4), "forcing": f"v{rank}"}
-    if saved:
-        return {"equations": saved["equations"], "r2": _fmt(saved["regression_r2"], 4), "forcing": saved["forcing"]}
-    return None
+             "rmse": [_fmt(e, 3) for e in r["rmse"]], "note": r["note"]} for r in d.rows]
+    h = d.models.get("havok")
+    havok = {"equations": h["equations"], "r2": _fmt(h["regression_r2"], 4), "forcing": h["forcing"]} if h else None
+    return {"delays": d.delays, "spacing": d.spacing, "rank": d.rank, "window": _fmt(d.window, 4),
+            "dt": _fmt(d.dt, 5), "horizons": [_fmt(x, 3) for x in d.horizons], "rows": rows, "havok": havok}
 
 
 def build(result: RunResult, figures: dict[str, str]) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -61,9 +60,7 @@ def trajectories(result: RunResult, path: Path) -> None:
     axes[0, 0].set_title("Held-out data (dots) and the selected equations simulated (lines)"
                          if not result.in_sample else "Data (dots) and the selected equations simulated (lines, in-sample)")
     axes[0, 0].legend(fontsize=7, loc="upper right", ncol=2)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path)
 
 
 def derivative_fit(result: RunResult, path: Path) -> None:
@@ -85,9 +82,7 @@ def derivative_fit(result: RunResult, path: Path) -> None:
     axes[-1, 0].set_xlabel(result.time_name)
     axes[0, 0].set_title(f"Derivative fit on training run '{tr.label}'")
     axes[0, 0].legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path)
 
 
 def term_confidence(result: RunResult, path: Path) -> bool:
@@ -115,10 +110,7 @@ def term_confidence(result: RunResult, path: Path) -> bool:
     ax.set_xlabel("inclusion probability over bootstrap refits")
     ax.axvline(0.9, color="#999999", lw=0.8, ls="--")
     ax.set_title("How often each term is kept when the data are resampled")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return _save(fig, path)
 
 
 def pareto(result: RunResult, path: Path) -> None:
@@ -140,9 +132,7 @@ def pareto(result: RunResult, path: Path) -> None:
     ax.set_ylabel("held-out error (1 - R²)")
     ax.set_title("Candidates: accuracy against complexity")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    _save(fig, path)
 
 
 def search_fronts(result: RunResult, path: Path) -> bool:
@@ -168,10 +158,7 @@ def search_fronts(result: RunResult, path: Path) -> bool:
         ax.set_xlabel("complexity")
     axes[0, 0].set_ylabel("mean squared error")
     fig.suptitle("Symbolic regression: Pareto front per equation (star: in the selected model)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return _save(fig, path)
 
 
 def forecasts(result: RunResult, path: Path) -> bool:
@@ -204,17 +191,22 @@ def forecasts(result: RunResult, path: Path) -> bool:
     axes[-1, 0].set_xlabel(result.time_name)
     axes[0, 0].set_title("Surrogate forecast and distilled equations from the first held-out state")
     axes[0, 0].legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return _save(fig, path)
+
+
+def _curves(result: RunResult) -> list[dict] | None:
+    """Fitted curves a surrogate left in its facts (t, states u, hidden term G, known part F)."""
+    for info in result.surrogates.values():
+        if info.get("curves"):
+            return info["curves"]
+    return None
 
 
 def hidden_term(result: RunResult, path: Path) -> bool:
     """The hidden-term network along the fitted runs beside the distilled hidden formula."""
-    pinn = result.models.get("pinn")
+    curves = _curves(result)
     pinned = [c for c in result.candidates if "hidden" in c.settings]
-    if pinn is None or not pinned or not getattr(pinn, "curves_", None):
+    if not curves or not pinned:
         return False
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     syms = _symbols(result)
@@ -228,7 +220,7 @@ def hidden_term(result: RunResult, path: Path) -> bool:
     local = {s.name: s for s in syms}
     fitted_known = compile_rhs([sp.sympify(c.settings.get("known_fitted", {}).get(n, "0"), locals=local)
                                 for n in result.names], syms)
-    for k, curve in enumerate(pinn.curves_):
+    for k, curve in enumerate(curves):
         shifted = f(curve["u"].T).T + fitted_known(curve["u"].T).T - curve["F"]
         for j, name in enumerate(result.names):
             ax = axes[j, 0]
@@ -240,21 +232,15 @@ def hidden_term(result: RunResult, path: Path) -> bool:
     axes[-1, 0].set_xlabel(result.time_name)
     axes[0, 0].set_title("Hidden term along the fitted trajectories")
     axes[0, 0].legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return True
+    return _save(fig, path)
 
 
 def _havok_span(result: RunResult):
-    """The fitted HAVOK model, and the first stretch of its training run: times, coordinates, signal."""
-    d = result.delay
-    if not d or "havok" not in d:
+    """HAVOK's stretch of its training run: times, coordinates, measured signal, driven reconstruction."""
+    a = result.delay.arrays if result.delay is not None else {}
+    if "havok/v" not in a:
         return None
-    h = d["havok"]
-    n = min(len(h.v_), 4000)
-    t = h.t_[:n] + h.embedding_.window  # a window's coordinates belong to its last sample
-    return h, t, h.v_[:n], h.reconstruct(h.v_[:n])
+    return a["havok/t"], a["havok/v"], a["havok/measured"], a["havok/driven"], float(a["havok/forcing_std"])
 
 
 def _save(fig, path: Path) -> bool:
@@ -269,9 +255,9 @@ def havok_forcing(result: RunResult, path: Path) -> bool:
     span = _havok_span(result)
     if span is None:
         return False
-    h, t, v, x = span
+    t, v, x, _, spread = span
     f = v[:, -1]
-    burst = np.abs(f) > 2.0 * np.std(h.v_[:, -1])
+    burst = np.abs(f) > 2.0 * spread
     plt = _plt()
     fig, axes = plt.subplots(2, 1, figsize=(8, 4.2), sharex=True)
     for ax in axes:
@@ -279,7 +265,7 @@ def havok_forcing(result: RunResult, path: Path) -> bool:
     axes[0].plot(t, x[:, 0], color="0.3", lw=0.9)
     axes[0].set_ylabel(f"{result.names[0]} (measured)")
     axes[1].plot(t, f, color=COLORS[1], lw=0.9)
-    axes[1].set_ylabel(f"forcing v{h.embedding_.rank}")
+    axes[1].set_ylabel(f"forcing v{result.delay.rank}")
     axes[1].set_xlabel(result.time_name)
     axes[0].set_title("HAVOK forcing (shaded where |v_r| > 2 standard deviations)")
     return _save(fig, path)
@@ -290,9 +276,7 @@ def havok_reconstruction(result: RunResult, path: Path) -> bool:
     span = _havok_span(result)
     if span is None:
         return False
-    h, t, v, meas = span
-    sim = h.simulate(v[0, :-1], v[:, -1], h.embedding_.dt)
-    rec = h.reconstruct(np.column_stack([sim, v[:, -1]]))
+    t, v, meas, rec, _ = span
     plt = _plt()
     k = rec.shape[1]
     fig, axes = plt.subplots(k, 1, figsize=(8, 1.9 * k + 0.8), squeeze=False)
@@ -308,10 +292,11 @@ def havok_reconstruction(result: RunResult, path: Path) -> bool:
 
 def delay_forecasts(result: RunResult, path: Path) -> bool:
     """Forecasts of the first held-out segment by each delay model, over the longest horizon."""
-    d = result.delay
-    if not d or not d.get("example"):
+    a = result.delay.arrays if result.delay is not None else {}
+    if "example/t" not in a:
         return False
-    ex = d["example"]
+    ex = {k: a[f"example/{k}"] for k in ("t", "truth", "t_history", "history")}
+    ex["forecasts"] = {k.split("/", 2)[2]: v for k, v in a.items() if k.startswith("example/forecast/")}
     plt = _plt()
     k = ex["truth"].shape[1]
     fig, axes = plt.subplots(k, 1, figsize=(8, 1.9 * k + 0.8), squeeze=False)
@@ -331,16 +316,6 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
     return _save(fig, path)
 
 
-def _keep(result: RunResult, path: Path) -> bool:
-    """Copy a figure from the run folder being re-rendered, for figures drawn from models that
-    are not reloaded (the hidden-term network, the delay models)."""
-    src = result.saved_figures
-    if not src or not (Path(src) / path.name).exists():
-        return False
-    shutil.copy2(Path(src) / path.name, path)
-    return True
-
-
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     """Write every figure into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -349,7 +324,7 @@ def write_all(result: RunResult, folder: Path) -> dict[str, str]:
     out["trajectories"] = "trajectories.png"
     if forecasts(result, folder / "forecasts.png"):
         out["forecasts"] = "forecasts.png"
-    if hidden_term(result, folder / "hidden.png") or _keep(result, folder / "hidden.png"):
+    if hidden_term(result, folder / "hidden.png"):
         out["hidden"] = "hidden.png"
     if result.best is not None:
         derivative_fit(result, folder / "derivatives.png")
@@ -358,7 +333,7 @@ def write_all(result: RunResult, folder: Path) -> dict[str, str]:
         out["confidence"] = "confidence.png"
     for key, draw in (("havok_forcing", havok_forcing), ("havok_reconstruction", havok_reconstruction),
                       ("delay_forecasts", delay_forecasts)):
-        if draw(result, folder / f"{key}.png") or _keep(result, folder / f"{key}.png"):
+        if draw(result, folder / f"{key}.png"):
             out[key] = f"{key}.png"
     if not result.candidates:
         return out

@@ -21,10 +21,12 @@ import numpy as np
 
 from discover.candidates import Candidate
 from discover.data.dataset import Trajectory
+from discover.delay.base import DelayResult
 from discover.errors import DataError
 from discover.report import context, equations_json, figures
 from discover.result import RunResult
 
+ARRAY_FACTS = ("forecasts", "curves")  # surrogate facts that go to data.npz, not run.json
 PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
             "matplotlib", "jinja2")
 
@@ -78,6 +80,11 @@ def _save_data(result: RunResult, path: Path) -> None:
     for label, info in result.surrogates.items():
         for i, f in enumerate(info.get("forecasts", [])):
             arrays[f"forecasts/{label}/{i}"] = f
+        for i, curve in enumerate(info.get("curves") or []):
+            for key, value in curve.items():
+                arrays[f"curves/{label}/{i}/{key}"] = value
+    if result.delay is not None:
+        arrays.update({f"delay/{k}": v for k, v in result.delay.arrays.items()})
     np.savez_compressed(path, **arrays)
 
 
@@ -93,19 +100,17 @@ def _run_json(result: RunResult) -> dict:
                       "rule": result.rule},
         "warnings": result.warnings,
         "fronts": result.fronts,
-        "surrogates": {k: {a: b for a, b in v.items() if a != "forecasts"} for k, v in result.surrogates.items()},
-        **({"delay": _delay_summary(result.delay)} if result.delay else {}),
+        "surrogates": {k: {a: b for a, b in v.items() if a not in ARRAY_FACTS} for k, v in result.surrogates.items()},
+        **({"delay": result.delay.summary()} if result.delay is not None else {}),
     }
 
 
-def _delay_summary(facts: dict) -> dict:
-    from discover.delay.compare import summary
+def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None) -> str:
+    """Write the complete run folder at ``out_dir`` (replacing an older one only on success).
 
-    return summary(facts)
-
-
-def write_run(result: RunResult, out_dir: str | Path) -> str:
-    """Write the complete run folder at ``out_dir`` (replacing an older one only on success)."""
+    ``models`` are fitted surrogates, each saved as ``models/<name>.pt``; without them (a run
+    rendered again) the folder keeps the models it holds.
+    """
     out = Path(out_dir)
     out.parent.mkdir(parents=True, exist_ok=True)
     result.provenance.setdefault("versions", versions())
@@ -113,17 +118,14 @@ def write_run(result: RunResult, out_dir: str | Path) -> str:
     try:
         render(result, tmp)
         _save_data(result, tmp / "data.npz")
-        if result.models:
+        if models:
             (tmp / "models").mkdir()
-            for label, model in result.models.items():
+            for label, model in models.items():
                 model.save(tmp / "models" / f"{label}.pt")
         elif out.exists() and (out / "models").exists():  # re-rendering keeps the saved models
             shutil.copytree(out / "models", tmp / "models")
-        if result.delay and "havok" in result.delay:
-            (tmp / "havok.json").write_text(json.dumps(result.delay["havok"].to_dict(), indent=2) + "\n",
-                                            encoding="utf-8")
-        elif out.exists() and (out / "havok.json").exists():  # re-rendering keeps the HAVOK model
-            shutil.copy2(out / "havok.json", tmp / "havok.json")
+        for name, description in (result.delay.models.items() if result.delay is not None else ()):
+            (tmp / f"{name}.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
         if out.exists():
             old = out.with_name(f".{out.name}.old")
@@ -173,9 +175,14 @@ def load_run(run_dir: str | Path) -> RunResult:
         while f"forecasts/{label}/{i}" in data:
             info["forecasts"].append(data[f"forecasts/{label}/{i}"])
             i += 1
-    delay = dict(run.get("delay") or {})
-    if delay and (d / "havok.json").exists():  # the delay models are not reloaded: reuse havok.json
-        delay["saved"] = {"havok": json.loads((d / "havok.json").read_text())}
+        curves, i = [], 0
+        while f"curves/{label}/{i}/t" in data:
+            prefix = f"curves/{label}/{i}/"
+            curves.append({k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)})
+            i += 1
+        if curves:
+            info["curves"] = curves
+    delay = _load_delay(d, run.get("delay"), data)
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
         reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
@@ -183,8 +190,20 @@ def load_run(run_dir: str | Path) -> RunResult:
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
-        surrogates=surrogates, delay=delay, saved_figures=str(d / "figures"),
+        surrogates=surrogates, delay=delay,
     )
+
+
+def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
+    """The delay comparison from run.json, its models' JSON files and the arrays in data.npz."""
+    if not summary:
+        return None
+    from discover.delay.base import REGISTRY
+
+    models = {name: json.loads((d / f"{name}.json").read_text(encoding="utf-8"))
+              for name in REGISTRY if (d / f"{name}.json").exists()}
+    arrays = {k[len("delay/"):]: data[k] for k in data.files if k.startswith("delay/")}
+    return DelayResult(**summary, models=models, arrays=arrays)
 
 
 def rerender(run_dir: str | Path) -> str:

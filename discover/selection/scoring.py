@@ -20,36 +20,17 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
-from scipy import signal
 
 from discover.candidates import Candidate
 from discover.data.dataset import Trajectory
 from discover.integrate import integrate
+from discover.metrics import r2
 
 VPT_THRESHOLD = 0.5
 MAX_WINDOWS = 200
 LONG_HORIZONS = 100
 MAX_POINTS_PER_WINDOW = 100
 MAX_POINTS_PER_SEGMENT = 2000
-
-
-def decorrelation_time(trajectories, names_count: int) -> float:
-    """Mean lag at which the autocorrelation of the states first drops below 1/e."""
-    times = []
-    for tr in trajectories:
-        if len(tr) < 8:
-            continue
-        dt = np.median(np.diff(tr.t))
-        for j in range(names_count):
-            x = tr.x[:, j] - tr.x[:, j].mean()
-            if not np.any(x):
-                continue
-            # FFT autocorrelation: np.correlate is O(n^2) and took minutes on a million rows.
-            ac = signal.correlate(x, x, mode="full", method="fft")[len(x) - 1 :]
-            ac = ac / ac[0]
-            below = np.flatnonzero(ac < np.exp(-1))
-            times.append((below[0] if below.size else len(x)) * dt)
-    return float(np.median(times)) if times else float("inf")
 
 
 @dataclass(frozen=True)
@@ -62,6 +43,11 @@ class Validation:
     horizon: float
     starts: tuple[np.ndarray, ...]
     bound: float
+
+    @classmethod
+    def from_prepared(cls, prepared) -> "Validation":
+        """The held-out segments of :class:`~discover.data.prepared.Prepared` data, ready to score on."""
+        return cls.build(prepared.validation_smoothed, prepared.validation, prepared.horizon, prepared.variance)
 
     @classmethod
     def build(cls, segments, measured, horizon_time: float, variance: np.ndarray) -> "Validation":
@@ -155,9 +141,7 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
                 "valid_fraction": 0.0, "message": f"whole-segment simulation failed: {long.message}", **blown}
     r2s, vts, fracs = [], [], []
     for seg, sim in zip((Trajectory(m.t[p], m.x[p], m.label) for m, p in zip(validation.measured, picks)), long.x):
-        resid = ((sim - seg.x) ** 2).sum(axis=0)
-        tot = ((seg.x - seg.x.mean(axis=0)) ** 2).sum(axis=0)
-        r2s.append(np.mean(1 - resid / np.where(tot > 0, tot, 1.0)))
+        r2s.append(r2(seg.x, sim))
         nerr = np.sqrt((((sim - seg.x) ** 2) / validation.variance).mean(axis=1))
         bad = np.flatnonzero(nerr > VPT_THRESHOLD)
         vt = (seg.t[bad[0]] - seg.t[0]) if bad.size else seg.duration

@@ -33,7 +33,6 @@ from discover.structure import terms
 
 
 MAX_REFINED = 10  # constants beyond this: skip the output-error refit (slow, and such models lose anyway)
-BIC_MARGIN = 10.0
 RSS_FLOOR = 1e-6  # (0.1% of a standard deviation)^2  # "very strong" evidence against a model (Kass and Raftery, 1995)
 
 
@@ -197,7 +196,7 @@ def standard_errors(resid, z: np.ndarray, rss: float, n_obs: int) -> np.ndarray 
 
 def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candidate]:
     """Each hidden-term candidate becomes a full-model candidate (known + hidden, refitted)."""
-    known = pinn.known
+    known = pinn.known_
     out = []
     for c in candidates:
         done = assemble(known, c.equations, pinn.parameters_, pinn.curves_, data)
@@ -209,9 +208,4 @@ def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candi
                     "pinn_parameters": dict(pinn.parameters_), "hidden_constants": fit["constants"],
                     "standard_errors": fit["errors"]}
         out.append(Candidate(equations, c.method, settings, dict(c.term_confidence)))
-    # Sparse data make held-out scores weak judges; the measurements' likelihood is not. Models
-    # the data reject outright (BIC beyond the best by BIC_MARGIN) do not go on to selection.
-    if out:
-        best = min(c.settings["bic"] for c in out)
-        out = [c for c in out if c.settings["bic"] <= best + BIC_MARGIN]
     return out

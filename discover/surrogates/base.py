@@ -1,53 +1,77 @@
 """The surrogate contract: a trained differentiable model of the data.
 
 A surrogate is one file holding one final subclass of :class:`BaseSurrogate`, registered by
-name with :func:`register`. Its job is small: ``fit(dataset)``, ``vector_field(states)`` (a
-denoised estimate of dx/dt where the data lie) and ``predict(times, initial_state)``.
-Surrogates run on CUDA when present and on the CPU otherwise (``device="auto"``).
-Surrogates know nothing of distillers.
+name with :func:`register`. It declares ``name``, ``Settings`` (a frozen dataclass read from
+the config's ``[name]`` table) and implements four hooks: :meth:`_fit` on the prepared data,
+:meth:`_vector_field`, :meth:`_predict`, and :meth:`save` / :meth:`load`. Everything else the
+pipeline may ask has a default here: the samples distillers read, extra library terms,
+post-processing of distilled candidates, forecasts with their cost, and facts for the report.
+Surrogates run on CUDA when present and on the CPU otherwise (``device="auto"``). They know
+nothing of distillers, selection or the report.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
-from discover.data.dataset import Dataset
-from discover.errors import ConfigError, NotFittedError
-from discover.registry import Registry
+from discover.data.prepared import Prepared
+from discover.data.samples import Samples
+from discover.device import resolve_device
+from discover.errors import NotFittedError
+from discover.registry import NoSettings, Registry, settings_from
 
 REGISTRY = Registry("surrogate")
 register = REGISTRY.register
 get_surrogate = REGISTRY.get_class
 
 
-def resolve_device(device: str = "auto") -> str:
-    """``"auto"`` becomes ``"cuda"`` when a GPU is visible to torch, else ``"cpu"``."""
-    if device not in ("auto", "cpu", "cuda"):
-        raise ConfigError(f"`--device` must be auto, cpu or cuda, not '{device}'.")
-    if device == "cpu":
-        return "cpu"
-    import torch
-
-    if torch.cuda.is_available():
-        return "cuda"
-    if device == "cuda":
-        raise ConfigError("`--device cuda` was asked for but torch sees no CUDA GPU here; use `--device auto` or `cpu`.")
-    return "cpu"
-
-
-class BaseSurrogate(ABC):
+class BaseSurrogate(BaseEstimator, ABC):
     """A model of the dynamics fitted to trajectories.
 
-    Subclasses set ``name`` and implement :meth:`_fit`, :meth:`_vector_field` and
-    :meth:`_predict`. Public methods check that the model is fitted.
+    Parameters
+    ----------
+    settings : Settings, dict or None
+        The plug-in's settings (a dict is read like its config table).
+    random_state : int
+        Seeds every random step of training.
+    device : {"auto", "cpu", "cuda"}
+    progress : Progress, optional
+        Receives training progress (the CLI passes a rich one).
+
+    Attributes
+    ----------
+    settings_ : Settings
+        The resolved settings.
     """
 
-    name: str = ""
+    name: ClassVar[str] = ""
+    Settings: ClassVar[type] = NoSettings
+    #: Distillers ``--methods name`` expands to (``name+sindy``, ...).
+    default_distillers: ClassVar[tuple[str, ...]] = ("sindy",)
+    #: Distilled candidates also get a twin with coefficients refitted on the data's weak form.
+    refit_on_data: ClassVar[bool] = True
 
-    def fit(self, data: Dataset, seed: int = 0) -> "BaseSurrogate":
-        self._fit(data, seed)
+    def __init__(self, settings=None, random_state: int = 0, device: str = "auto", progress=None):
+        self.settings = settings
+        self.random_state = random_state
+        self.device = device
+        self.progress = progress
+
+    @classmethod
+    def check_settings(cls, settings, data) -> None:
+        """Refuse ``settings`` that cannot work on ``data`` (a Dataset) before anything is fitted."""
+        settings_from(cls.Settings, settings, cls.name)
+
+    # ------------------------------------------------------------------ the workflow
+    def fit(self, prepared: Prepared) -> "BaseSurrogate":
+        """Train on ``prepared.train`` (smoothed states and derivatives are in ``prepared``)."""
+        self.settings_ = settings_from(self.Settings, self.settings, self.name)
+        self.device_ = resolve_device(self.device)
+        self._fit(prepared, int(self.random_state))
         self.fitted_ = True
         return self
 
@@ -65,11 +89,44 @@ class BaseSurrogate(ABC):
         self._check()
         return self._predict(np.asarray(times, dtype=float), np.asarray(initial_state, dtype=float))
 
+    # ------------------------------------------------------------------ hooks with defaults
+    def distillation_samples(self, prepared: Prepared) -> Samples:
+        """What distillers read: the vector field at the smoothed training states."""
+        self._check()
+        X = prepared.samples().states
+        return Samples(X, self.vector_field(X), prepared.names)
+
+    def library_terms(self) -> tuple:
+        """sympy terms a library-based distiller should offer besides its own (none)."""
+        return ()
+
+    def post_process(self, candidates: list, prepared: Prepared) -> list:
+        """Turn distilled candidates into candidates of the full model (unchanged here)."""
+        return candidates
+
+    def forecast(self, times: np.ndarray, initial_state: np.ndarray) -> tuple[np.ndarray, int | None]:
+        """A forecast and the number of vector-field evaluations it took (None if not counted)."""
+        return self.predict(times, initial_state), None
+
+    def facts(self) -> dict:
+        """Plain data about the fit for the report (numbers, strings, arrays)."""
+        return {}
+
+    # ------------------------------------------------------------------ the rest of the contract
     @abstractmethod
-    def _fit(self, data: Dataset, seed: int) -> None: ...
+    def _fit(self, prepared: Prepared, seed: int) -> None: ...
 
     @abstractmethod
     def _vector_field(self, states: np.ndarray) -> np.ndarray: ...
 
     @abstractmethod
     def _predict(self, times: np.ndarray, initial_state: np.ndarray) -> np.ndarray: ...
+
+    @abstractmethod
+    def save(self, path) -> None:
+        """Write the fitted model to ``path`` (read back by :meth:`load`)."""
+
+    @classmethod
+    @abstractmethod
+    def load(cls, path, device: str = "cpu") -> "BaseSurrogate":
+        """Read a model :meth:`save` wrote."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 
 import torch
+
+from discover.mlp import tanh_mlp
 from torch import nn
 
 
@@ -36,13 +38,7 @@ class RunNets(nn.Module):
         return h
 
 
-def mlp(dim_in: int, dim_out: int, width: int, depth: int) -> nn.Sequential:
-    layers, d = [], dim_in
-    for _ in range(depth):
-        layers += [nn.Linear(d, width), nn.Tanh()]
-        d = width
-    layers.append(nn.Linear(d, dim_out))
-    return nn.Sequential(*layers)
+mlp = tanh_mlp
 
 
 def balance_weights(parts: dict, weights: dict, params: list, alpha: float = 0.9) -> dict:

@@ -31,6 +31,9 @@ import torch
 from torch import nn
 
 from discover.data.dataset import Dataset
+from discover.data.prepared import Prepared
+from discover.mlp import tanh_mlp
+from discover.progress import NullProgress
 from discover.errors import ConfigError
 from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.solvers import Counter, dopri5, local_error, rk4
@@ -71,12 +74,7 @@ class NodeConfig:
 class VectorField(nn.Module):
     def __init__(self, dim: int, width: int, depth: int):
         super().__init__()
-        layers, d = [], dim
-        for _ in range(depth):
-            layers += [nn.Linear(d, width), nn.Tanh()]
-            d = width
-        layers.append(nn.Linear(d, dim))
-        self.net = nn.Sequential(*layers)
+        self.net = tanh_mlp(dim, dim, width, depth)
 
     def forward(self, x):
         return self.net(x)
@@ -87,31 +85,25 @@ class NeuralODE(BaseSurrogate):
     """MLP vector field trained by multiple shooting on all trajectories at once."""
 
     name = "node"
-    default_distiller = "sindy"
-
-    def __init__(self, device: str = "cpu", config: NodeConfig | None = None, progress=None):
-        self.device = device
-        self.config = config or NodeConfig()
-        self.progress = progress
-        if self.config.solver not in ("rk4", "dopri5"):
-            raise ConfigError(f"Neural ODE solver must be rk4 or dopri5, not '{self.config.solver}'.")
+    Settings = NodeConfig
 
     # ------------------------------------------------------------------ training
-    def _fit(self, data: Dataset, seed: int) -> None:
-        from discover.data.derivatives import estimate_derivatives
-
-        cfg = self.config
+    def _fit(self, prepared: Prepared, seed: int) -> None:
+        cfg = self.settings_
+        if cfg.solver not in ("rk4", "dopri5"):
+            raise ConfigError(f"Neural ODE solver must be rk4 or dopri5, not '{cfg.solver}'.")
+        data = prepared.train
+        smoothed = [s.x for s in prepared.train_smoothed]
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
-        dev = torch.device(self.device)
-        der = estimate_derivatives(data)
-        X = np.concatenate(der.smoothed)
+        dev = torch.device(self.device_)
+        X = np.concatenate(smoothed)
         self.mean_ = X.mean(axis=0)
         self.scale_ = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
-        dX = np.concatenate(der.derivatives) / self.scale_
+        dX = np.concatenate(prepared.derivatives) / self.scale_
         # time unit: how long the standardised state takes to move by one
         self.tau_ = float(1.0 / max(np.sqrt(np.mean(dX**2)), 1e-12))
-        times, states, init = self._windows(data, der.smoothed, rng)
+        times, states, init = self._windows(data, smoothed, rng)
         n = len(times)
         n_val = max(1, int(round(0.15 * n))) if n >= 7 else 0
         perm = rng.permutation(n)
@@ -125,13 +117,11 @@ class NeuralODE(BaseSurrogate):
         # Penalise the error of one step across a whole window: at the sampling interval the
         # estimate is far below any tolerance and the penalty would do nothing.
         h_reg = torch.as_tensor(np.median(times[:, -1]), dtype=torch.float32, device=dev)
-        self._pretrain(np.concatenate([(x - self.mean_) / self.scale_ for x in der.smoothed]),
+        self._pretrain(np.concatenate([(x - self.mean_) / self.scale_ for x in smoothed]),
                        dX * self.tau_, dev)
         best, best_state, wait = math.inf, None, 0
         self.history_ = []
-        ctx = self.progress.task("neural ODE: training", total=cfg.epochs) if self.progress else None
-        task = ctx.__enter__() if ctx else None
-        try:
+        with (self.progress or NullProgress()).task("neural ODE: training", total=cfg.epochs) as task:
             for epoch in range(cfg.epochs):
                 order = tr[rng.permutation(len(tr))]
                 for i in range(0, len(order), cfg.batch):
@@ -155,13 +145,9 @@ class NeuralODE(BaseSurrogate):
                     best_state = {k: v.detach().clone() for k, v in self.field_.state_dict().items()}
                 else:
                     wait += 1
-                if task:
-                    task.advance()
+                task.advance()
                 if wait >= cfg.patience:
                     break
-        finally:
-            if ctx:
-                ctx.__exit__(None, None, None)
         if best_state is not None:
             self.field_.load_state_dict(best_state)
         self.epochs_ = len(self.history_)
@@ -173,8 +159,8 @@ class NeuralODE(BaseSurrogate):
         milliseconds per step); shooting then corrects the smoother's bias."""
         Zt = torch.as_tensor(Z, dtype=torch.float32, device=dev)
         dZt = torch.as_tensor(dZ, dtype=torch.float32, device=dev)
-        opt = torch.optim.Adam(self.field_.parameters(), lr=self.config.lr)
-        for _ in range(self.config.pretrain):
+        opt = torch.optim.Adam(self.field_.parameters(), lr=self.settings_.lr)
+        for _ in range(self.settings_.pretrain):
             loss = ((self.field_(Zt) - dZt) ** 2).mean()
             opt.zero_grad(set_to_none=True)
             loss.backward()
@@ -182,7 +168,7 @@ class NeuralODE(BaseSurrogate):
 
     def _windows(self, data: Dataset, smoothed, rng):
         """Overlapping windows (stride half a window) of every run, in scaled units."""
-        K = max(2, min(self.config.window, min(len(tr.t) for tr in data.trajectories)))
+        K = max(2, min(self.settings_.window, min(len(tr.t) for tr in data.trajectories)))
         times, states, init = [], [], []
         for tr, xs in zip(data.trajectories, smoothed):
             z = (tr.x - self.mean_) / self.scale_
@@ -192,15 +178,15 @@ class NeuralODE(BaseSurrogate):
                 times.append(t[s: s + K] - t[s])
                 states.append(z[s: s + K])
                 init.append(zs[s])
-        if len(times) > self.config.max_windows:
-            keep = np.sort(rng.choice(len(times), self.config.max_windows, replace=False))
+        if len(times) > self.settings_.max_windows:
+            keep = np.sort(rng.choice(len(times), self.settings_.max_windows, replace=False))
             times, states, init = [times[i] for i in keep], [states[i] for i in keep], [init[i] for i in keep]
         return np.array(times), np.array(states), np.array(init)
 
     def _rollout(self, x0, times):
-        if self.config.solver == "dopri5":
+        if self.settings_.solver == "dopri5":
             return dopri5(self.field_, x0, times, rtol=1e-4, atol=1e-6)
-        return rk4(self.field_, x0, times, self.config.substeps)
+        return rk4(self.field_, x0, times, self.settings_.substeps)
 
     @torch.no_grad()
     def _loss(self, starts, T, Y, idx) -> float:
@@ -236,11 +222,15 @@ class NeuralODE(BaseSurrogate):
             return np.full((len(times), len(initial_state)), np.nan), f.n
         return z.cpu().numpy().astype(float) * self.scale_ + self.mean_, f.n
 
+    def facts(self) -> dict:
+        return {"epochs": self.epochs_, "validation_loss": self.validation_loss_,
+                "network_parameters": int(sum(p.numel() for p in self.field_.parameters()))}
+
     # ------------------------------------------------------------------ persistence
     def save(self, path) -> None:
         """Weights, settings and normalisation in one torch file; :meth:`load` reads it back."""
         self._check()
-        torch.save({"format": "discover.node/1", "config": self.config.to_dict(),
+        torch.save({"format": "discover.node/1", "config": self.settings_.to_dict(),
                     "dim": int(len(self.mean_)), "mean": self.mean_.tolist(), "scale": self.scale_.tolist(),
                     "tau": self.tau_, "epochs": self.epochs_, "validation_loss": self.validation_loss_,
                     "weights": {k: v.cpu() for k, v in self.field_.state_dict().items()}}, path)
@@ -250,10 +240,12 @@ class NeuralODE(BaseSurrogate):
         state = torch.load(path, map_location="cpu", weights_only=True)
         if not isinstance(state, dict) or state.get("format") != "discover.node/1":
             raise ConfigError(f"'{path}' is not a neural ODE saved by discover.")
-        self = cls(device=device, config=NodeConfig(**state["config"]))
+        self = cls(NodeConfig(**state["config"]), device=device)
+        self.settings_ = self.settings
+        self.device_ = device
         self.mean_, self.scale_ = np.array(state["mean"]), np.array(state["scale"])
         self.tau_, self.epochs_, self.validation_loss_ = state["tau"], state["epochs"], state["validation_loss"]
-        self.field_ = VectorField(state["dim"], self.config.width, self.config.depth)
+        self.field_ = VectorField(state["dim"], self.settings_.width, self.settings_.depth)
         self.field_.load_state_dict(state["weights"])
         self.field_.to(device).eval()
         self.fitted_ = True

@@ -30,9 +30,13 @@ import torch
 from torch import nn
 
 from discover.data.dataset import Dataset
+from discover.data.prepared import Prepared
+from discover.data.samples import Samples
+from discover.progress import NullProgress
 from discover.errors import ConfigError
 from discover.surrogates.base import BaseSurrogate, register
-from discover.surrogates.known import KnownPart
+from discover.registry import settings_from
+from discover.surrogates.known import parse_known
 from discover.surrogates.networks import RunNets, balance_weights, mlp
 
 
@@ -49,6 +53,10 @@ class PinnConfig:
     lbfgs_steps : L-BFGS iterations afterwards (0 turns it off).
     balance_every : steps between updates of the loss weights.
     samples : points per run at which G_phi is read for distillation.
+    known : dict of str to str, optional
+        The known part of each equation, ``{"x": "a*x"}`` (``--known``); other symbols are parameters.
+    params : dict of str to float, optional
+        Fixed values of parameters of the known part (``--param``); the others are learned.
     """
 
     width: int = 48
@@ -62,9 +70,11 @@ class PinnConfig:
     balance_every: int = 50
     balance: bool = True
     samples: int = 400
+    known: dict | None = None
+    params: dict | None = None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        return {k: v for k, v in asdict(self).items() if k not in ("known", "params")}
 
 
 @register
@@ -73,14 +83,17 @@ class HiddenTermPINN(BaseSurrogate):
 
     Parameters
     ----------
-    known : KnownPart
-        What the user knows (``--known``/``--param``); an empty one makes G the whole field.
-    config : PinnConfig, optional
+    settings : PinnConfig or dict, optional
+        Its ``known`` and ``params`` state what the user knows (``--known``/``--param``);
+        none makes G the whole field.
+    random_state : int
     device : str
     progress : Progress, optional
 
-    Attributes (after ``fit``)
+    Attributes
     ----------
+    known_ : KnownPart
+        The parsed known part.
     parameters_ : dict of str to float
         The learned parameters of the known part.
     losses_ : dict of str to float
@@ -90,25 +103,24 @@ class HiddenTermPINN(BaseSurrogate):
     """
 
     name = "pinn"
+    Settings = PinnConfig
     default_distillers = ("sindy", "sr")
+    refit_on_data = False  # post_process refits every constant on the measurements itself
 
-    def __init__(self, known: KnownPart | None = None, config: PinnConfig | None = None, device: str = "cpu",
-                 progress=None):
-        self.known = known
-        self.config = config or PinnConfig()
-        self.device = device
-        self.progress = progress
+    @classmethod
+    def check_settings(cls, settings, data) -> None:
+        cfg = settings_from(PinnConfig, settings, cls.name)
+        parse_known(cfg.known, data.names, cfg.params, data.time_name)
 
     # ------------------------------------------------------------------ training
-    def _fit(self, data: Dataset, seed: int) -> None:
-        cfg = self.config
-        known = self.known or KnownPart(tuple(data.names))
-        if tuple(known.names) != tuple(data.names):
-            raise ConfigError("The known part was stated for other state variables than the data's.")
-        self.known = known
+    def _fit(self, prepared: Prepared, seed: int) -> None:
+        cfg = self.settings_
+        data = prepared.train
+        known = parse_known(cfg.known, data.names, cfg.params, data.time_name)
+        self.known_ = known
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
-        dev = torch.device(self.device)
+        dev = torch.device(self.device_)
         trajs = data.trajectories
         n, K = data.n_states, len(trajs)
         allx = np.concatenate([tr.x for tr in trajs])
@@ -136,7 +148,7 @@ class HiddenTermPINN(BaseSurrogate):
 
         self.u_net = RunNets(K, n, cfg.width, cfg.depth).to(dev)
         self.g_net = mlp(n, n, cfg.hidden_width, cfg.hidden_depth).to(dev)
-        p0 = self._initial_parameters(data)
+        p0 = self._initial_parameters(prepared)
         self.p = nn.Parameter(torch.as_tensor(p0, **f32))
         f_known = known.torch()
 
@@ -162,9 +174,7 @@ class HiddenTermPINN(BaseSurrogate):
         opt = torch.optim.Adam(params, lr=cfg.lr)
         sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.1 ** (1.0 / max(cfg.adam_steps, 1)))
         total = cfg.adam_steps + cfg.lbfgs_steps
-        ctx = self.progress.task("pinn: training", total=total) if self.progress else None
-        task = ctx.__enter__() if ctx else None
-        try:
+        with (self.progress or NullProgress()).task("pinn: training", total=total) as task:
             for step in range(cfg.adam_steps):
                 # Collocation points: stratified random times within each run's own span.
                 u = (np.arange(cfg.collocation) + rng.random((K, cfg.collocation))) / cfg.collocation
@@ -177,7 +187,7 @@ class HiddenTermPINN(BaseSurrogate):
                 loss.backward()
                 opt.step()
                 sched.step()
-                if task and step % 20 == 0:
+                if step % 20 == 0:
                     task.advance(20)
             grid = -1.0 + torch.linspace(0, 1, cfg.collocation, **f32).view(1, -1, 1) * (tau_end + 1.0)
             if cfg.lbfgs_steps:
@@ -197,11 +207,7 @@ class HiddenTermPINN(BaseSurrogate):
                     with torch.no_grad():
                         for p, b in zip(params, before):
                             p.copy_(b)
-            if task:
-                task.advance(total)
-        finally:
-            if ctx:
-                ctx.__exit__(None, None, None)
+            task.advance(total)
         final = losses(grid.clone())
         self.losses_ = {k: float(v.detach()) for k, v in final.items()}
         self.weights_ = {k: float(v) for k, v in weights.items()}
@@ -213,17 +219,15 @@ class HiddenTermPINN(BaseSurrogate):
     def _tau(self, t, k):
         return 2.0 * (np.asarray(t, dtype=float) - self.t0_[k]) / self.span_ - 1.0
 
-    def _initial_parameters(self, data: Dataset) -> np.ndarray:
+    def _initial_parameters(self, prepared: Prepared) -> np.ndarray:
         """Learned parameters start where the known part alone best fits smoothed derivatives."""
-        known = self.known
+        known = self.known_
         if not known.learned:
             return np.zeros(0)
         from scipy.optimize import least_squares
 
-        from discover.data.derivatives import estimate_derivatives
-
-        der = estimate_derivatives(data)
-        X, Y = der.stacked()
+        samples = prepared.samples()
+        X, Y = samples.states, samples.derivatives
         f = known.numpy()
         cols = [i for i, v in enumerate(known.names) if v in known.exprs]
         scale = Y[:, cols].std(axis=0) + 1e-12
@@ -253,8 +257,8 @@ class HiddenTermPINN(BaseSurrogate):
         return self._g(np.asarray(states, dtype=float))
 
     def known_term(self, states: np.ndarray) -> np.ndarray:
-        p = np.array([self.parameters_[k] for k in self.known.learned])
-        return self.known.numpy()(np.atleast_2d(states), p)
+        p = np.array([self.parameters_[k] for k in self.known_.learned])
+        return self.known_.numpy()(np.atleast_2d(states), p)
 
     def _vector_field(self, states: np.ndarray) -> np.ndarray:
         return self.known_term(states) + self._g(states)
@@ -274,7 +278,7 @@ class HiddenTermPINN(BaseSurrogate):
         K, n = len(data.trajectories), data.n_states
         out = []
         for k, tr in enumerate(data.trajectories):
-            t = np.linspace(tr.t[0], tr.t[-1], self.config.samples)
+            t = np.linspace(tr.t[0], tr.t[-1], self.settings_.samples)
             tau = torch.as_tensor(self._tau(t, k), dtype=torch.float32, device=dev).view(1, -1, 1)
             tau = tau.repeat(K, 1, 1).requires_grad_(True)
             s = self.u_net(tau)
@@ -284,7 +288,7 @@ class HiddenTermPINN(BaseSurrogate):
             out.append({"t": t, "u": u, "dudt": dudt, "G": self._g(u), "F": self.known_term(u)})
         return out
 
-    def distillation_samples(self, states: np.ndarray):
+    def distillation_samples(self, prepared: Prepared) -> Samples:
         """What distillers read: the hidden term along the fitted trajectories (not at the raw data).
 
         Known terms that are one learned parameter times a function of the states are read
@@ -293,42 +297,42 @@ class HiddenTermPINN(BaseSurrogate):
         """
         U = np.concatenate([c["u"] for c in self.curves_])
         G = np.concatenate([c["G"] for c in self.curves_])
-        linear = self.known.linear_terms()
+        linear = self.known_.linear_terms()
         if linear:
             import sympy as sp
 
-            states = self.known.state_symbols
-            for i, v in enumerate(self.known.names):
+            states = self.known_.state_symbols
+            for i, v in enumerate(self.known_.names):
                 for p, phi in linear.get(v, []):
                     value = self.parameters_[p]
-                    coef = sp.expand(self.known.expr(v)).coeff(phi).subs(sp.Symbol(p, real=True), value)
+                    coef = sp.expand(self.known_.expr(v)).coeff(phi).subs(sp.Symbol(p, real=True), value)
                     fn = sp.lambdify([states], phi, modules="numpy")
                     G[:, i] += float(coef) * np.broadcast_to(np.asarray(fn(list(U.T)), dtype=float), U.shape[:1])
-        return U, G
+        return Samples(U, G, prepared.names)
 
-    def library_terms(self) -> tuple[str, ...]:
+    def library_terms(self) -> tuple:
         """Non-polynomial shapes of the known part, offered to SINDy's library."""
         import sympy as sp
 
         out = []
-        for terms in self.known.linear_terms().values():
+        for terms in self.known_.linear_terms().values():
             for _, phi in terms:
                 plain = phi.xreplace({s: sp.Symbol(s.name) for s in phi.free_symbols})
                 if not plain.is_polynomial():
-                    out.append(sp.sstr(plain))
+                    out.append(plain)
         return tuple(dict.fromkeys(out))
 
-    def assemble(self, candidates, data: Dataset):
+    def post_process(self, candidates: list, prepared: Prepared) -> list:
         """Known part + each distilled hidden term, with all constants refitted together."""
         from discover.surrogates.assemble import assemble_all
 
-        return assemble_all(self, candidates, data)
+        return assemble_all(self, candidates, prepared.train)
 
     def save(self, path) -> None:
         """Networks, known part, parameters and normalisation in one torch file (:meth:`load`)."""
         self._check()
-        k = self.known
-        torch.save({"format": "discover.pinn/1", "config": self.config.to_dict(), "names": list(k.names),
+        k = self.known_
+        torch.save({"format": "discover.pinn/1", "config": self.settings_.to_dict(), "names": list(k.names),
                     "known": {v: str(e) for v, e in k.exprs.items()}, "fixed": dict(k.fixed),
                     "parameters": self.parameters_, "losses": self.losses_, "weights_": self.weights_,
                     "runs": len(self.t0_), "mean": self.mean_.tolist(), "scale": self.scale_.tolist(),
@@ -338,14 +342,13 @@ class HiddenTermPINN(BaseSurrogate):
 
     @classmethod
     def load(cls, path, device: str = "cpu") -> "HiddenTermPINN":
-        from discover.surrogates.known import parse_known
-
         state = torch.load(path, map_location="cpu", weights_only=True)
         if not isinstance(state, dict) or state.get("format") != "discover.pinn/1":
             raise ConfigError(f"'{path}' is not a hidden-term PINN saved by discover.")
-        known = parse_known(state["known"], state["names"], state["fixed"])
-        self = cls(known, PinnConfig(**state["config"]), device=device)
-        cfg, n = self.config, len(state["names"])
+        self = cls(PinnConfig(**state["config"], known=state["known"], params=state["fixed"]), device=device)
+        self.settings_, self.device_ = self.settings, device
+        self.known_ = parse_known(state["known"], state["names"], state["fixed"])
+        cfg, n = self.settings_, len(state["names"])
         self.mean_, self.scale_ = np.array(state["mean"]), np.array(state["scale"])
         self.t0_, self.t1_, self.span_ = np.array(state["t0"]), np.array(state["t1"]), state["span"]
         self.rate_ = self.scale_ * 2.0 / self.span_
@@ -371,4 +374,5 @@ class HiddenTermPINN(BaseSurrogate):
 
     def facts(self) -> dict:
         return {"parameters": self.parameters_, "losses": self.losses_, "loss_weights": self.weights_,
-                "known": self.known.describe(), "fixed": dict(self.known.fixed)}
+                "known": self.known_.describe(), "fixed": dict(self.known_.fixed), "epochs": self.epochs_,
+                "validation_loss": self.validation_loss_, "curves": self.curves_}

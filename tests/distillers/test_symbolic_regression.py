@@ -57,7 +57,7 @@ def test_clean_snaps_and_refits():
 @pytest.mark.parametrize("name", ["pendulum", "michaelis_menten", "logistic"])
 def test_sr_recovers_non_polynomial_structure(write_system, name, noise):
     path, system = write_system(name, noise=noise, points=1000, trajectories=3, seed=0)
-    model = discover.Discoverer(methods="sr", seed=0).fit(discover.load_csv(path))
+    model = discover.Discoverer(methods="sr", random_state=0).fit(discover.load_csv(path))
     result = compare(model.equations_, system.equations())
     assert result["exact"], model.best_.strings()
     assert result["max_coef_error"] < 0.03
@@ -65,7 +65,7 @@ def test_sr_recovers_non_polynomial_structure(write_system, name, noise):
 
 def test_auto_calls_sr_for_a_pendulum(write_system):
     path, system = write_system("pendulum", noise=0.01, points=1000, trajectories=3, seed=0)
-    model = discover.Discoverer(seed=0).fit(discover.load_csv(path))
+    model = discover.Discoverer(random_state=0).fit(discover.load_csv(path))
     assert compare(model.equations_, system.equations())["exact"], model.best_.strings()
     assert any(c.method == "sr" for c in model.candidates_)
     assert any("symbolic regression was called" in r for r in model.result_.reasons)

@@ -1,4 +1,4 @@
-"""How well a PROSE checkpoint recovers equations (the ``discover prose eval`` command).
+"""PROSE evaluation (`discover prose eval`): structure-recovery rates on generated and reference systems.
 
 Two test sets, neither seen in training:
 
@@ -24,6 +24,7 @@ from discover.data.dataset import Dataset, Trajectory
 from discover.data.derivatives import estimate_derivatives
 from discover.integrate import integrate
 from discover.structure import compare
+from discover.metrics import r2
 
 EVAL_SEED = 987_654  # training draws chunks from small seeds; this one is never used there
 
@@ -32,9 +33,7 @@ def _r2(exprs, names, t, x0, clean) -> float:
     sol = integrate(exprs, [sp.Symbol(n) for n in names], x0[None], [t], max_evals=20000)
     if not sol.ok:
         return float("-inf")
-    sim = sol.x[0]
-    tot = ((clean - clean.mean(0)) ** 2).sum(0)
-    return float(np.mean(1 - ((sim - clean) ** 2).sum(0) / np.where(tot > 0, tot, 1)))
+    return r2(clean, sol.x[0])
 
 
 def _samples(t, x, names):

@@ -1,0 +1,188 @@
+"""The run plan: which routes run, in which stages, and when (strategies as data).
+
+``--methods`` names routes: a distiller (``sindy``: derivatives estimated from the data feed
+it) or ``surrogate+distiller`` (``node+sindy``: the surrogate's field feeds it); a surrogate
+alone expands to its declared default distillers; delay models (``havok``, ``hankel``) run
+beside the routes. The plan is a list of :class:`Stage` the pipeline walks in order. A stage
+may run only when a named condition holds (``escalate``), read the pick of an earlier method
+as a guess, or offer the terms an earlier stage found to its libraries. The walked plan,
+with what ran and why, goes into ``run.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from discover.errors import ConfigError, did_you_mean
+from discover.structure import degree, terms
+
+# `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
+# data worse than this (normalised error beyond the noise), or keeps a term in fewer than
+# MIN_STABILITY of its bootstrap refits: signs that the library lacks the right function.
+ESCALATE_ERROR = 1e-3
+MIN_STABILITY = 0.9
+MAX_LIBRARY_TERMS = 12
+
+
+@dataclass(frozen=True)
+class Route:
+    distiller: str
+    surrogate: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.surrogate}+{self.distiller}" if self.surrogate else self.distiller
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One step of a run plan.
+
+    Attributes
+    ----------
+    name : str
+        How ``run.json`` names it.
+    routes : tuple of Route
+    when : str, optional
+        A condition in :data:`CONDITIONS`; the stage runs only when it gives a reason.
+    guess_from : str, optional
+        The method whose selected candidate the routes read as a guess.
+    library_from : str, optional
+        An earlier stage whose non-polynomial terms are offered to the routes' libraries.
+    note : str
+        What the report says when a conditional stage ran ("<note> because <reason>").
+    """
+
+    name: str
+    routes: tuple[Route, ...]
+    when: str | None = None
+    guess_from: str | None = None
+    library_from: str | None = None
+    note: str = ""
+
+    def describe(self) -> dict:
+        return {"stage": self.name, "routes": [r.label for r in self.routes],
+                **{k: v for k, v in (("when", self.when), ("guess_from", self.guess_from),
+                                     ("library_from", self.library_from)) if v}}
+
+
+@dataclass(frozen=True)
+class Plan:
+    stages: tuple[Stage, ...]
+    delay: tuple[str, ...] = ()
+
+    @property
+    def routes(self) -> tuple[Route, ...]:
+        return tuple(r for s in self.stages for r in s.routes)
+
+
+# What `auto` means: SINDy; then, if its pick looks wrong, symbolic regression, and SINDy
+# again with the functions symbolic regression found added to its library.
+AUTO = (
+    Stage("distil", (Route("sindy"),)),
+    Stage("search", (Route("sr"),), when="escalate", note="symbolic regression was called"),
+    Stage("library", (Route("sindy"),), when="escalate", library_from="search"),
+)
+
+
+def _registries():
+    from discover.delay import REGISTRY as DELAY
+    from discover.distillers import REGISTRY as DISTILLERS
+    from discover.surrogates import REGISTRY as SURROGATES
+
+    return DISTILLERS, SURROGATES, DELAY
+
+
+def _items(spec) -> list[str]:
+    if spec is None:
+        return ["auto"]
+    if not isinstance(spec, (str, list, tuple)):
+        raise ConfigError(f"`methods` must be text such as 'sindy,sr' or a list of names, not {spec!r}.")
+    items = spec.split(",") if isinstance(spec, str) else [str(i) for i in spec]
+    items = [i.strip().lower() for i in items if i.strip()]
+    if not items:
+        raise ConfigError("`--methods` is empty; give auto or a comma-separated list such as sindy.")
+    return items
+
+
+def _routes(item: str, distillers, surrogates, known) -> list[Route]:
+    parts = item.split("+")
+    if len(parts) > 2:
+        raise ConfigError(f"Method '{item}' has more than one '+'; write surrogate+distiller, e.g. node+sindy.")
+    for p in parts:
+        if p not in distillers and p not in surrogates:
+            raise ConfigError(f"Unknown method '{p}'{did_you_mean(p, known)}; available: {', '.join(known)}.")
+    if len(parts) == 1:
+        name = parts[0]
+        if name in distillers:
+            return [Route(name)]
+        return [Route(d, name) for d in surrogates[name].default_distillers]
+    s, d = parts
+    if s not in surrogates or d not in distillers:
+        raise ConfigError(f"Method '{item}' must be surrogate+distiller (e.g. node+sindy).")
+    return [Route(d, s)]
+
+
+def build_plan(spec) -> Plan:
+    """Turn ``"auto"``, ``"sindy"``, ``"node+sindy,prose"`` or ``"havok"`` into a :class:`Plan`."""
+    distillers, surrogates, delay_models = _registries()
+    known = sorted(set(distillers) | set(surrogates) | {"auto"} | set(delay_models))
+    items = _items(spec)
+    delay = tuple(dict.fromkeys(i for i in items if i in delay_models))
+    routes: list[Route] = []
+    for item in (i for i in items if i not in delay_models and i != "auto"):
+        routes += _routes(item, distillers, surrogates, known)
+    routes = list(dict.fromkeys(routes))
+    first = [r for r in routes if distillers[r.distiller].guess_from is None]
+    guided = [r for r in routes if r not in first]
+    stages: list[Stage] = []
+    if "auto" in items:
+        stages.append(Stage("distil", tuple(dict.fromkeys([*AUTO[0].routes, *first]))))
+        # a method the user asked for already runs; escalating to it again would change nothing
+        stages += [s for s in AUTO[1:] if not set(s.routes) & set(first) or s.library_from]
+        if not any(s.name == "search" for s in stages):
+            stages = [s for s in stages if not s.library_from]
+    elif first:
+        stages.append(Stage("distil", tuple(first)))
+    for r in guided:
+        stages.append(Stage(f"guided {r.label}", (r,), guess_from=distillers[r.distiller].guess_from))
+    return Plan(tuple(stages), delay)
+
+
+# ---------------------------------------------------------------------------- conditions
+def needs_search(selection, noise: float, facts: dict | None = None) -> str | None:
+    """Why ``auto`` should call symbolic regression after SINDy, or None.
+
+    Three signs that the polynomial library may lack the right function: the pick predicts
+    held-out data poorly; one of its terms is unstable under resampling; or it leans on the
+    highest degree tried (a truncated Taylor series of a sine or a rational function looks
+    like that; genuine cubic systems such as Duffing's pay a search to have it confirmed).
+    ``facts`` are the distillers' facts so far (SINDy's name its highest library degree).
+    """
+    best = selection.best
+    if best is None:
+        return "every SINDy candidate failed on held-out data"
+    err = 1.0 - best.scores.get("short_r2", float("-inf")) - noise
+    if err > ESCALATE_ERROR:
+        return f"SINDy's best candidate leaves {err:.2%} of the variance unexplained on held-out data"
+    probs = [best.term_confidence.get(v, {}).get(str(t), 1.0) for v, e in best.equations.items() for t in terms(e, 1e-12)]
+    if probs and min(probs) < MIN_STABILITY:
+        return f"a term of SINDy's best candidate survives only {min(probs):.0%} of bootstrap refits"
+    top = max((f.get("highest_degree", 0) for f in (facts or {}).values()), default=0) or 3
+    if any(degree(t) >= top for e in best.equations.values() for t in terms(e, 1e-12)):
+        return f"SINDy's best candidate uses terms of degree {top}, the highest in its library"
+    return None
+
+
+CONDITIONS = {"escalate": needs_search}
+
+
+def library_extras(candidates) -> tuple:
+    """Non-polynomial terms (sympy expressions) found by a search, to offer a library."""
+    out = []
+    for c in candidates:
+        for e in c.equations.values():
+            for t in terms(e, 1e-12):
+                if t != 1 and not t.is_polynomial() and t not in out:
+                    out.append(t)
+    return tuple(out[:MAX_LIBRARY_TERMS])

@@ -1,0 +1,27 @@
+"""Scoring a batch of candidates the one way selection judges them.
+
+Each candidate is simulated on the held-out data (:func:`~discover.selection.scoring.score`);
+when nothing could be held out, its short-horizon score is replaced by a blocked
+cross-validation of its structure on the training runs.
+"""
+
+from __future__ import annotations
+
+from discover.progress import NullProgress
+from discover.selection.crossval import blocked_cv_error
+from discover.selection.scoring import Validation, score
+
+
+def judge(candidates: list, prepared, validation: Validation, progress=None) -> None:
+    """Fill ``scores`` of every candidate in place."""
+    names = prepared.names
+    with (progress or NullProgress()).task("scoring candidates on held-out data", total=len(candidates)) as task:
+        for c in candidates:
+            c.scores = score(c, validation, names)
+            if prepared.in_sample and not c.scores["failed"]:
+                cv = blocked_cv_error(c, list(prepared.train_smoothed), list(prepared.train.trajectories),
+                                      list(prepared.derivatives), names, validation.variance)
+                c.scores["in_sample_short_r2"] = c.scores["short_r2"]
+                c.scores["short_r2"] = 1.0 - cv
+                c.scores["cross_validated"] = True
+            task.advance()

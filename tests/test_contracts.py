@@ -1,0 +1,172 @@
+"""Contract tests over every registered plug-in, and the house's shape (estimators, layers, plug-ins).
+
+The same checks run on every distiller and surrogate found in the registries: a new plug-in
+gets them for free. The toy distiller at the bottom is registered from this file alone and runs
+end to end through ``discover run`` with its own ``[toy]`` config table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+import sympy as sp
+from sklearn.base import clone
+
+import discover
+from discover.candidates import Candidate
+from discover.data.prepared import prepare
+from discover.distillers import REGISTRY as DISTILLERS
+from discover.distillers import BaseDistiller, register
+from discover.errors import ConfigError, NotFittedError
+from discover.surrogates import REGISTRY as SURROGATES
+from discover.systems import generate, get_system
+
+# Small settings so every surrogate trains in a second or two; read like a config table.
+QUICK = {
+    "node": {"epochs": 3, "pretrain": 10, "max_windows": 200, "width": 8, "depth": 1},
+    "pinn": {"adam_steps": 20, "lbfgs_steps": 0, "width": 8, "hidden_width": 8, "samples": 40, "collocation": 32},
+}
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare(generate(get_system("lotka_volterra"), points=120, trajectories=3, seed=1))
+
+
+def _table(cls) -> dict:
+    """A config table that sets every field of the plug-in's settings to its default value."""
+    out = {}
+    for f in dataclasses.fields(cls.Settings):
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+        if default is not None:
+            out[f.name] = list(default) if isinstance(default, tuple) else default
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(DISTILLERS))
+def test_distiller_contract(name):
+    cls = DISTILLERS[name]
+    d = cls()
+    with pytest.raises(NotFittedError):
+        d.candidates
+    assert clone(d).get_params() == d.get_params()
+    assert cls.Settings is not None and dataclasses.is_dataclass(cls.Settings)
+    from discover.registry import settings_from
+
+    assert settings_from(cls.Settings, _table(cls), name) == cls.Settings()
+    with pytest.raises(ConfigError, match=rf"\[{name}\] table"):
+        settings_from(cls.Settings, {"no_such_setting": 1}, name)
+
+
+def test_sindy_fit_returns_self(prepared):
+    d = DISTILLERS["sindy"]({"bootstrap": 2})
+    assert d.fit(prepared.samples()) is d and d.candidates_
+
+
+@pytest.mark.parametrize("name", sorted(SURROGATES))
+def test_surrogate_contract(name, prepared, tmp_path):
+    cls = SURROGATES[name]
+    s = cls(QUICK.get(name), random_state=0, device="cpu")
+    with pytest.raises(NotFittedError):
+        s.vector_field(np.zeros((1, 2)))
+    assert clone(s).get_params()["settings"] == QUICK.get(name)
+    assert s.fit(prepared) is s
+    assert s.get_params()["settings"] == QUICK.get(name)  # fit never rewrites a parameter
+    X = prepared.samples().states[:5]
+    s.save(tmp_path / "model.pt")
+    back = cls.load(tmp_path / "model.pt")
+    np.testing.assert_allclose(back.vector_field(X), s.vector_field(X), rtol=1e-5, atol=1e-8)
+    samples = s.distillation_samples(prepared)
+    assert samples.states.shape == samples.derivatives.shape
+    from discover.registry import settings_from
+
+    assert settings_from(cls.Settings, _table(cls), name) == cls.Settings()
+
+
+def test_discoverer_is_a_scikit_learn_estimator():
+    model = discover.Discoverer(methods="sindy", random_state=3, settings={"sindy": {"bootstrap": 4}})
+    twin = clone(model)
+    assert twin.get_params() == model.get_params()
+    twin.set_params(random_state=5)
+    assert twin.random_state == 5 and model.random_state == 3
+    from sklearn.utils.validation import check_is_fitted
+    from sklearn.exceptions import NotFittedError as SkNotFitted
+
+    with pytest.raises(SkNotFitted):
+        check_is_fitted(model)
+
+
+def test_no_import_circle_in_the_package():
+    import grimp
+
+    graph = grimp.build_graph("discover")
+    edges = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+    state: dict[str, int] = {}
+
+    def visit(m, path):
+        state[m] = 1
+        for n in edges.get(m, ()):
+            if state.get(n) == 1:
+                raise AssertionError("import circle: " + " -> ".join(path + [m, n]))
+            if n not in state:
+                visit(n, path + [m])
+        state[m] = 2
+
+    for m in sorted(edges):
+        if m not in state:
+            visit(m, [])
+
+
+# ---------------------------------------------------------------------------- a toy plug-in
+@dataclass(frozen=True)
+class ToySettings:
+    """Least squares of dx/dt on the states, coefficients below ``cutoff`` dropped."""
+
+    cutoff: float = 0.0
+
+
+@pytest.fixture
+def toy():
+    @register
+    class Toy(BaseDistiller):
+        name = "toy"
+        Settings = ToySettings
+
+        def _distill(self, samples, rng):
+            X = np.column_stack([samples.states, np.ones(len(samples.states))])
+            coef, *_ = np.linalg.lstsq(X, samples.derivatives, rcond=None)
+            syms = [sp.Symbol(n) for n in samples.names] + [sp.Integer(1)]
+            eqs = {v: sum((sp.Float(round(float(c), 4)) * s for c, s in zip(coef[:, i], syms)
+                           if abs(c) > self.settings_.cutoff), sp.Integer(0))
+                   for i, v in enumerate(samples.names)}
+            self.facts_ = {"cutoff": self.settings_.cutoff}
+            return [Candidate(eqs, self.name, {"cutoff": self.settings_.cutoff})]
+
+    yield Toy
+    del DISTILLERS["toy"]
+
+
+def test_a_toy_distiller_runs_end_to_end_from_its_own_table(toy, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    t = np.linspace(0, 4, 200)
+    rows = "\n".join(f"{a},{np.exp(-0.5 * a)},{2 * np.exp(-1.5 * a)}" for a in t)
+    (tmp_path / "decay.csv").write_text("t,x,y\n" + rows + "\n")
+    (tmp_path / "toy.toml").write_text("[run]\nmethods = \"toy\"\n\n[toy]\ncutoff = 0.05\n")
+    r = CliRunner().invoke(app, ["run", str(tmp_path / "decay.csv"), "--config", str(tmp_path / "toy.toml"),
+                                 "--out", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    eq = json.loads((tmp_path / "out" / "equations.json").read_text())
+    assert eq["best"]["method"] == "toy"
+    x = sp.sympify(eq["best"]["equations"]["x"], locals={"x": sp.Symbol("x"), "y": sp.Symbol("y")})
+    assert abs(float(x.coeff(sp.Symbol("x"))) + 0.5) < 0.02 and sp.Symbol("y") not in x.free_symbols
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    assert run["settings"]["tables"] == {"toy": {"cutoff": 0.05}}
+    assert run["settings"]["plan"][0]["routes"] == ["toy"]
