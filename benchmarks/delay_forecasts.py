@@ -13,8 +13,8 @@ from __future__ import annotations
 import argparse
 
 from discover.data.dataset import Dataset
-from discover.delay.compare import run
 from discover.data.split import split
+from discover.delay.compare import run
 from discover.systems import generate, get_system
 
 CASES = (("lotka_volterra", None, 40.0), ("lorenz", ("x",), 50.0))

@@ -113,8 +113,8 @@ def run(
             "device": device or cfg.get("device", "auto"),
         }
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
-        from discover.api import run as run_pipeline
         from cli.progress import RichProgress
+        from discover.api import run as run_pipeline
 
         model = run_pipeline(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
@@ -162,7 +162,8 @@ def generate(
 ):
     """Write a CSV of trajectories simulated from a reference system."""
     with _user_errors():
-        from discover.systems import generate as gen, get_system, to_frame
+        from discover.systems import generate as gen
+        from discover.systems import get_system, to_frame
 
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
                    t_end=t_end, uneven=uneven)
@@ -211,10 +212,10 @@ def bench(
 ):
     """Score methods against known equations on generated data, beside PySINDy's defaults."""
     with _user_errors():
+        from cli.progress import RichProgress
         from discover.bench import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
         from discover.plan import build_plan
         from discover.systems import SYSTEMS, get_system
-        from cli.progress import RichProgress
 
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
@@ -253,9 +254,9 @@ def prose_train(
     with _user_errors():
         from dataclasses import replace
 
-        from discover.prose.train import TrainConfig, train
-        from discover.device import resolve_device
         from cli.progress import RichProgress
+        from discover.device import resolve_device
+        from discover.prose.train import TrainConfig, train
 
         resolve_device(device)
         overrides = {k: v for k, v in {"draws": draws, "batch": batch, "steps": steps, "lr": lr}.items() if v}
@@ -274,8 +275,8 @@ def prose_eval(
 ):
     """Exact-structure and R² > 0.9 rates on held-out generated systems and the reference systems."""
     with _user_errors():
-        from discover.bench_prose import evaluate_generated, evaluate_reference, markdown
         from cli.progress import RichProgress
+        from discover.bench_prose import evaluate_generated, evaluate_reference, markdown
 
         progress = RichProgress(err)
         gen = evaluate_generated(systems, noise, beam, weights, progress, with_guess=guess) if systems > 0 else None

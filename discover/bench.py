@@ -18,10 +18,10 @@ import sympy as sp
 
 from discover.errors import ConfigError
 from discover.integrate import integrate
+from discover.metrics import r2
 from discover.progress import NullProgress
 from discover.structure import compare
 from discover.systems import SYSTEMS, System, generate, get_system
-from discover.metrics import r2
 
 BASELINE = "pysindy-default"
 

@@ -23,8 +23,9 @@ import sympy as sp
 from discover.data.dataset import Dataset, Trajectory
 from discover.data.derivatives import estimate_derivatives
 from discover.integrate import integrate
-from discover.structure import compare
 from discover.metrics import r2
+from discover.progress import NullProgress
+from discover.structure import compare
 
 EVAL_SEED = 987_654  # training draws chunks from small seeds; this one is never used there
 
@@ -77,49 +78,46 @@ def evaluate_generated(n: int = 50, noise: float = 0.01, beam: int = 8, weights=
         chunk += 1
     rng = np.random.default_rng(EVAL_SEED)
     rows = []
-    ctx = progress.task("PROSE on generated systems", total=n) if progress else None
-    task = ctx.__enter__() if ctx else None
-    for ex in examples[:n]:
-        names = [f"x{i}" for i in range(ex.dim)]
-        truth = dict(zip(names, to_sympy(ex.system, names)))
-        idx = np.sort(rng.choice(len(ex.traj), 120, replace=False))
-        t = idx / (len(ex.traj) - 1)
-        clean = ex.traj[idx, : ex.dim]
-        x = clean + noise * rng.standard_normal(clean.shape)
-        X, Y = _samples(t, x, names)
-        samples = Samples(X, Y, tuple(names), trajectories=((t, X, Y),))
-        t0 = time.perf_counter()
-        prose = Prose(ProseConfig(beam=beam, weights=weights)).fit(samples)
-        seconds = time.perf_counter() - t0
-        props = getattr(prose, "proposals_", [])
-        shapes = []
-        for p in props:
-            try:
-                shapes.append(from_sympy(p.equations, names).shapes() == ex.system.shapes())
-            except ValueError:
-                shapes.append(False)
-        row = {"dim": ex.dim, "top1": bool(shapes and shapes[0]), "any": any(shapes),
-               "refit_any": any(compare(c.equations, truth)["exact"] for c in prose.candidates_),
-               "seconds": seconds, "model_seconds": prose.facts_["seconds"],
-               "r2_decoded": float("-inf"), "r2_refitted": float("-inf")}
-        if props:
-            top = props[0].equations
-            row["r2_decoded"] = _r2(top, names, t, clean[0], clean)
-            row["r2_refitted"] = _r2(_refitted(top, names, X, Y), names, t, clean[0], clean)
-        if with_sindy:
+    with (progress or NullProgress()).task("PROSE on generated systems", total=n) as task:
+        for ex in examples[:n]:
+            names = [f"x{i}" for i in range(ex.dim)]
+            truth = dict(zip(names, to_sympy(ex.system, names)))
+            idx = np.sort(rng.choice(len(ex.traj), 120, replace=False))
+            t = idx / (len(ex.traj) - 1)
+            clean = ex.traj[idx, : ex.dim]
+            x = clean + noise * rng.standard_normal(clean.shape)
+            X, Y = _samples(t, x, names)
+            samples = Samples(X, Y, tuple(names), trajectories=((t, X, Y),))
             t0 = time.perf_counter()
-            sindy = SINDy().fit(samples).candidates_
-            row["sindy_seconds"] = time.perf_counter() - t0
-            row["sindy_any"] = any(compare(c.equations, truth)["exact"] for c in sindy)
-            pick = _sindy_pick(sindy, names, X, Y) if with_guess else None
-            if pick is not None:
-                guided = Prose(ProseConfig(beam=beam, weights=weights)).fit(replace(samples, guess=pick))
-                row["guided_any"] = any(compare(c.equations, truth)["exact"] for c in guided.candidates_)
-                row["pick_exact"] = compare(pick.equations, truth)["exact"]
-        rows.append(row)
-        task and task.advance()
-    if ctx:
-        ctx.__exit__(None, None, None)
+            prose = Prose(ProseConfig(beam=beam, weights=weights)).fit(samples)
+            seconds = time.perf_counter() - t0
+            props = getattr(prose, "proposals_", [])
+            shapes = []
+            for p in props:
+                try:
+                    shapes.append(from_sympy(p.equations, names).shapes() == ex.system.shapes())
+                except ValueError:
+                    shapes.append(False)
+            row = {"dim": ex.dim, "top1": bool(shapes and shapes[0]), "any": any(shapes),
+                   "refit_any": any(compare(c.equations, truth)["exact"] for c in prose.candidates_),
+                   "seconds": seconds, "model_seconds": prose.facts_["seconds"],
+                   "r2_decoded": float("-inf"), "r2_refitted": float("-inf")}
+            if props:
+                top = props[0].equations
+                row["r2_decoded"] = _r2(top, names, t, clean[0], clean)
+                row["r2_refitted"] = _r2(_refitted(top, names, X, Y), names, t, clean[0], clean)
+            if with_sindy:
+                t0 = time.perf_counter()
+                sindy = SINDy().fit(samples).candidates_
+                row["sindy_seconds"] = time.perf_counter() - t0
+                row["sindy_any"] = any(compare(c.equations, truth)["exact"] for c in sindy)
+                pick = _sindy_pick(sindy, names, X, Y) if with_guess else None
+                if pick is not None:
+                    guided = Prose(ProseConfig(beam=beam, weights=weights)).fit(replace(samples, guess=pick))
+                    row["guided_any"] = any(compare(c.equations, truth)["exact"] for c in guided.candidates_)
+                    row["pick_exact"] = compare(pick.equations, truth)["exact"]
+            rows.append(row)
+            task.advance()
     return _summary(rows)
 
 
@@ -131,36 +129,33 @@ def evaluate_reference(noise: float = 0.01, beam: int = 8, weights=None, with_sr
     from discover.systems.synthetic import generate
 
     rows = {}
-    ctx = progress.task("PROSE on reference systems", total=len(SYSTEMS)) if progress else None
-    task = ctx.__enter__() if ctx else None
-    for name, system in SYSTEMS.items():
-        data = generate(system, points=points, noise=noise, seed=1)
-        clean = generate(system, points=points, noise=0.0, seed=1).trajectories[0].x
-        tr = data.trajectories[0]
-        X, Y = _samples(tr.t, tr.x, system.variables)
-        samples = Samples(X, Y, system.variables, trajectories=((tr.t, X, Y),))
-        truth = system.equations()
-        t0 = time.perf_counter()
-        prose = Prose(ProseConfig(beam=beam, weights=weights)).fit(samples)
-        cands = prose.candidates_
-        seconds = time.perf_counter() - t0
-        found = [compare(c.equations, truth)["exact"] for c in cands]
-        r2 = [_r2([c.equations[v] for v in system.variables], system.variables, tr.t, clean[0], clean) for c in cands[:4]]
-        row = {"top1": bool(found and found[0]), "any": any(found), "best_r2": max(r2, default=float("-inf")),
-               "seconds": seconds, "model_seconds": prose.facts_["seconds"], "candidates": len(cands)}
-        sindy = SINDy().fit(samples).candidates_
-        row["sindy_any"] = any(compare(c.equations, truth)["exact"] for c in sindy)
-        if with_sr:
-            from discover.distillers.symbolic_regression import SymbolicRegression
-
+    with (progress or NullProgress()).task("PROSE on reference systems", total=len(SYSTEMS)) as task:
+        for name, system in SYSTEMS.items():
+            data = generate(system, points=points, noise=noise, seed=1)
+            clean = generate(system, points=points, noise=0.0, seed=1).trajectories[0].x
+            tr = data.trajectories[0]
+            X, Y = _samples(tr.t, tr.x, system.variables)
+            samples = Samples(X, Y, system.variables, trajectories=((tr.t, X, Y),))
+            truth = system.equations()
             t0 = time.perf_counter()
-            sr = SymbolicRegression().fit(samples).candidates_
-            row["sr_seconds"] = time.perf_counter() - t0
-            row["sr_any"] = any(compare(c.equations, truth)["exact"] for c in sr)
-        rows[name] = row
-        task and task.advance()
-    if ctx:
-        ctx.__exit__(None, None, None)
+            prose = Prose(ProseConfig(beam=beam, weights=weights)).fit(samples)
+            cands = prose.candidates_
+            seconds = time.perf_counter() - t0
+            found = [compare(c.equations, truth)["exact"] for c in cands]
+            r2 = [_r2([c.equations[v] for v in system.variables], system.variables, tr.t, clean[0], clean) for c in cands[:4]]
+            row = {"top1": bool(found and found[0]), "any": any(found), "best_r2": max(r2, default=float("-inf")),
+                   "seconds": seconds, "model_seconds": prose.facts_["seconds"], "candidates": len(cands)}
+            sindy = SINDy().fit(samples).candidates_
+            row["sindy_any"] = any(compare(c.equations, truth)["exact"] for c in sindy)
+            if with_sr:
+                from discover.distillers.symbolic_regression import SymbolicRegression
+
+                t0 = time.perf_counter()
+                sr = SymbolicRegression().fit(samples).candidates_
+                row["sr_seconds"] = time.perf_counter() - t0
+                row["sr_any"] = any(compare(c.equations, truth)["exact"] for c in sr)
+            rows[name] = row
+            task.advance()
     return rows
 
 

@@ -17,8 +17,28 @@ import sympy as sp
 from scipy.integrate import solve_ivp
 
 
-class _Abort(Exception):
-    pass
+class SolveAborted(Exception):
+    """Raised inside a right-hand side to stop a solve that has run too long or blown up."""
+
+
+def limited(fun, max_evals: int, bound: float | None = None, finite: bool = False):
+    """``fun(t, y)`` that raises :class:`SolveAborted` after ``max_evals`` calls, when ``|y|``
+    exceeds ``bound``, or (``finite``) when its result is not finite: scipy's solvers have no
+    evaluation budget, and a model that blows up would otherwise run until it overflows."""
+    calls = [0]
+
+    def wrapped(t, y):
+        calls[0] += 1
+        if calls[0] > max_evals:
+            raise SolveAborted("too many steps (the model is stiff or unstable here)")
+        if bound is not None and np.max(np.abs(y)) > bound:
+            raise SolveAborted("the solution blew up")
+        dy = fun(t, y)
+        if finite and not np.all(np.isfinite(dy)):
+            raise SolveAborted("the right-hand side became non-finite")
+        return dy
+
+    return wrapped
 
 
 @dataclass(frozen=True)
@@ -97,13 +117,9 @@ def integrate(
     rel = [np.asarray(ti, dtype=float) - float(ti[0]) for ti in times]
     horizon = max(float(r[-1]) for r in rel)
     f = compile_rhs(exprs, symbols)
-    calls = [0]
     dead = np.zeros(n_runs, dtype=bool)
 
-    def rhs(_t, y):
-        calls[0] += 1
-        if calls[0] > max_evals:
-            raise _Abort("too many steps (the model is stiff or unstable here)")
+    def field(_t, y):
         X = y.reshape(n_runs, d).T
         with np.errstate(all="ignore"):
             dy = f(X).T
@@ -113,15 +129,17 @@ def integrate(
                 gone |= np.max(np.abs(X.T), axis=1) > bound
             dead[gone] = True
             if dead.all():
-                raise _Abort("the solution blew up")
+                raise SolveAborted("the solution blew up")
             dy[dead] = 0.0  # frozen: a run that blew up no longer steers the step size
             return dy.reshape(-1)
         dy = dy.reshape(-1)
         if not np.all(np.isfinite(dy)):
-            raise _Abort("the right-hand side became non-finite")
+            raise SolveAborted("the right-hand side became non-finite")
         if bound is not None and np.max(np.abs(y)) > bound:
-            raise _Abort("the solution blew up")
+            raise SolveAborted("the solution blew up")
         return dy
+
+    rhs = limited(field, max_evals)
 
     nan = [np.full((len(r), d), np.nan) for r in rel]
     if horizon <= 0:
@@ -133,7 +151,7 @@ def integrate(
         method, max_evals = "LSODA", max_evals // 2
     try:
         sol = solve_ivp(rhs, (0.0, horizon), x0.reshape(-1), method=method, dense_output=True, rtol=rtol, atol=atol)
-    except _Abort as exc:
+    except SolveAborted as exc:
         return Solution(nan, False, str(exc))
     except (ValueError, ZeroDivisionError, OverflowError, FloatingPointError) as exc:
         return Solution(nan, False, f"the solver failed ({exc})")

@@ -44,6 +44,7 @@ class _Run:
     timings: dict = field(default_factory=dict)
     stages: list = field(default_factory=list)
     by_stage: dict = field(default_factory=dict)
+    verdicts: dict = field(default_factory=dict)
     reasons: list = field(default_factory=list)
 
     @contextmanager
@@ -159,7 +160,11 @@ class Discoverer(BaseEstimator):
         entry = stage.describe()
         why = None
         if stage.when:
-            why = CONDITIONS[stage.when](run.selection, run.prepared.noise, run.facts)
+            # a condition is judged once, on the first stage that asks: later stages of the same
+            # strategy (SINDy with the terms symbolic regression found) follow the same verdict
+            if stage.when not in run.verdicts:
+                run.verdicts[stage.when] = CONDITIONS[stage.when](run.selection, run.prepared.noise, run.facts)
+            why = run.verdicts[stage.when]
             if why is None:
                 run.stages.append({**entry, "ran": False, "why": "its condition did not hold"})
                 return
@@ -168,17 +173,21 @@ class Discoverer(BaseEstimator):
             run.stages.append({**entry, "ran": False, "why": next(m for m in missing if m)})
             return
         samples = self._stage_samples(stage, run)
+        if stage.library_from and not samples.library_terms:
+            run.stages.append({**entry, "ran": False, "why": f"{stage.library_from} found no term to offer"})
+            return
         found = []
         for route in stage.routes:
-            with run.timed(route.label), run.progress.task(f"{route.label}: distilling") as task:
+            clock = route.label if not (stage.when or stage.guess_from) else f"{route.label} ({stage.name})"
+            with run.timed(clock), run.progress.task(f"{route.label}: distilling") as task:
                 found += self._route(route, samples, run, tables)
                 task.advance()
-        run.by_stage[stage.name] = found
+        run.by_stage[stage.name] = (stage.routes, found)
         new = [c for c in merge_duplicates(run.candidates + found) if c not in run.candidates]
         self._judge_and_select(new, run)
         run.stages.append({**entry, "ran": True, **({"why": why} if why else {})})
-        if why:
-            run.reasons.append(f"{stage.note or stage.name + ' ran'} because {why}")
+        if why and stage.note:
+            run.reasons.append(f"{stage.note} because {why}")
 
     def _stage_samples(self, stage: Stage, run: _Run) -> Samples:
         """The prepared samples, with a guess or library terms when the stage reads them."""
@@ -192,8 +201,9 @@ class Discoverer(BaseEstimator):
             guess = select(own, run.prepared.in_sample, noise=run.prepared.noise).best if own else None
             samples = replace(samples, guess=guess)
         if stage.library_from:
-            offered = library_extras(run.by_stage.get(stage.library_from, []))
-            samples = replace(samples, library_terms=offered, library_source=f"terms found by {stage.library_from}")
+            routes, found = run.by_stage.get(stage.library_from, ((), []))
+            samples = replace(samples, library_terms=library_extras(found),
+                              library_source="terms found by " + ", ".join(r.label for r in routes))
         return samples
 
     def _route(self, route: Route, samples: Samples, run: _Run, tables: dict) -> list[Candidate]:

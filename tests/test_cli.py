@@ -1,7 +1,7 @@
 from typer.testing import CliRunner
 
-from cli.main import app
 import discover
+from cli.main import app
 
 runner = CliRunner()
 

@@ -92,8 +92,8 @@ def test_discoverer_is_a_scikit_learn_estimator():
     assert twin.get_params() == model.get_params()
     twin.set_params(random_state=5)
     assert twin.random_state == 5 and model.random_state == 3
-    from sklearn.utils.validation import check_is_fitted
     from sklearn.exceptions import NotFittedError as SkNotFitted
+    from sklearn.utils.validation import check_is_fitted
 
     with pytest.raises(SkNotFitted):
         check_is_fitted(model)

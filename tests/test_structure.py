@@ -2,9 +2,9 @@ import numpy as np
 import sympy as sp
 
 from discover.candidates import Candidate
+from discover.data import Trajectory
 from discover.integrate import integrate
 from discover.selection import Validation, score
-from discover.data import Trajectory
 from discover.structure import compare
 from discover.systems import get_system
 

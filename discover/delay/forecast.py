@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from discover.delay.stnn import DelayMLP, StNN, mlp_width_for, parameters
+from discover.progress import NullProgress
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,7 @@ class DelayForecaster:
         opt = torch.optim.Adam(self.model_.parameters(), lr=cfg.lr)
         best, best_state, wait = np.inf, None, 0
         t0 = time.perf_counter()
-        ctx = progress.task(f"{self.kind}: training", total=cfg.epochs) if progress else None
-        task = ctx.__enter__() if ctx else None
-        try:
+        with (progress or NullProgress()).task(f"{self.kind}: training", total=cfg.epochs) as task:
             for epoch in range(cfg.epochs):
                 perm = tr[rng.permutation(len(tr))]
                 for b in range(0, len(perm), cfg.batch):
@@ -91,8 +90,7 @@ class DelayForecaster:
                     opt.step()
                 with torch.no_grad():
                     v = float(self._unrolled_loss(Zt[val], Yt[val], k))
-                if task:
-                    task.advance()
+                task.advance()
                 if v < best * (1 - 1e-4):
                     best, wait = v, 0
                     best_state = {a: b_.detach().clone() for a, b_ in self.model_.state_dict().items()}
@@ -100,9 +98,6 @@ class DelayForecaster:
                     wait += 1
                     if wait >= cfg.patience:
                         break
-        finally:
-            if ctx:
-                ctx.__exit__(None, None, None)
         if best_state is not None:
             self.model_.load_state_dict(best_state)
         self.epochs_, self.validation_loss_ = epoch + 1, best

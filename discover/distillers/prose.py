@@ -18,10 +18,10 @@ import sympy as sp
 
 from discover.candidates import Candidate, tidy
 from discover.data.samples import Samples
+from discover.device import resolve_device
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.clean import _mse, prune_terms, refit_terms
 from discover.errors import ConfigError
-from discover.device import resolve_device
 from discover.structure import terms
 
 

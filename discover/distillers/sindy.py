@@ -11,7 +11,7 @@ each term an inclusion probability (ensemble SINDy, Fasel et al., Proc. R. Soc. 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from math import comb
 
 import numpy as np
@@ -221,7 +221,7 @@ class SINDy(BaseDistiller):
         cfg = self.settings_
         n, d = samples.states.shape
         rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
-        symbols = [sp.Symbol(v) for v in samples.names]
+        [sp.Symbol(v) for v in samples.names]
         # Yardstick shared by every candidate: fit to the (strong-form) derivative estimate.
         Xe, Ye = samples.states[rows], samples.derivatives[rows]
         y_scale = _rms(Ye)

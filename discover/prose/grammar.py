@@ -296,7 +296,6 @@ def from_sympy(exprs: Sequence, names: Sequence[str]) -> System:
 
 
 def _function(f, index) -> tuple[str, int, float]:
-    import sympy as sp
 
     if f.is_Pow:  # 1/(k + x)
         consts = [a for a in f.base.args if a.is_number]

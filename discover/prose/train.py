@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from discover.progress import NullProgress
 from discover.prose import checkpoint
 from discover.prose.generator import GRID, GeneratorConfig, corrupt, sample_system, solve_examples
 from discover.prose.grammar import INDEX, MAX_DIM, NONE, PAD, ids, system_tokens
@@ -97,22 +98,17 @@ def build_pool(cfg: TrainConfig, round_: int, device, progress=None, workers: in
             targets.append(t_ids + [INDEX[PAD]] * (L - len(t_ids)))
             guesses.append(g_ids + [INDEX[PAD]] * (L - len(g_ids)))
 
-    ctx = progress.task("building the training pool", total=len(jobs)) if progress else None
-    task = ctx.__enter__() if ctx else None
-    try:
+    with (progress or NullProgress()).task("building the training pool", total=len(jobs)) as task:
         if workers > 1:
             # spawn, not fork: the parent may already hold a CUDA context
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as ex:
                 for drawn in ex.map(_draw, jobs):
                     handle(drawn)
-                    task and task.advance()
+                    task.advance()
         else:
             for job in jobs:
                 handle(_draw(job))
-                task and task.advance()
-    finally:
-        if ctx:
-            ctx.__exit__(None, None, None)
+                task.advance()
     as_t = lambda a, dt: torch.as_tensor(np.asarray(a), dtype=dt, device=device)  # noqa: E731
     return Pool(as_t(trajs, torch.float32), as_t(derivs, torch.float32), as_t(dims, torch.long),
                 as_t(targets, torch.long), as_t(guesses, torch.long))
@@ -221,10 +217,8 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
     last = max_steps if max_steps is not None else cfg.steps
     t_train = time.perf_counter()
     amp = dict(device_type="cuda", dtype=torch.bfloat16) if dev.type == "cuda" else dict(device_type="cpu", enabled=False)
-    ctx = progress.task("training the PROSE model", total=last - step) if progress else None
-    task = ctx.__enter__() if ctx else None
     ema_ce = ema_mse = None
-    try:
+    with (progress or NullProgress()).task("training the PROSE model", total=last - step) as task:
         while step < last:
             if max_minutes is not None and time.perf_counter() - t_train > 60 * max_minutes:
                 break
@@ -241,14 +235,10 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
             step += 1
             ema_ce = ce.item() if ema_ce is None else 0.98 * ema_ce + 0.02 * ce.item()
             ema_mse = mse.item() if ema_mse is None else 0.98 * ema_mse + 0.02 * mse.item()
-            if task:
-                task.advance()
+            task.advance()
             if step % 500 == 0:
                 log(f"step {step}: token loss {ema_ce:.3f}, state loss {ema_mse:.4f}, "
                     f"{(step - start) / (time.perf_counter() - t_train):.1f} steps/s")
-    finally:
-        if ctx:
-            ctx.__exit__(None, None, None)
     segments.append({"round": round_, "from": start, "to": step, "pool": len(pool), "device": str(dev),
                      "batch": cfg.batch, "draws": cfg.draws, "schedule_steps": cfg.steps, "lr": cfg.lr,
                      "seconds": round(time.perf_counter() - t0, 1)})

@@ -29,15 +29,11 @@ from scipy.optimize import least_squares
 
 from discover.candidates import Candidate, tidy
 from discover.data.dataset import Dataset
+from discover.integrate import SolveAborted, limited
 from discover.structure import terms
-
 
 MAX_REFINED = 10  # constants beyond this: skip the output-error refit (slow, and such models lose anyway)
 RSS_FLOOR = 1e-6  # (0.1% of a standard deviation)^2  # "very strong" evidence against a model (Kass and Raftery, 1995)
-
-
-class _Abort(Exception):
-    pass
 
 
 def _real(expr, names):
@@ -115,21 +111,14 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
 
 
 def _simulate(field, th, t, x0, max_evals: int = 5000):
-    calls = [0]
-
     def rhs(_t, y):
-        calls[0] += 1
-        if calls[0] > max_evals:
-            raise _Abort()
         with np.errstate(all="ignore"):
-            dy = field(y[None], th)[0]
-        if not np.all(np.isfinite(dy)) or np.max(np.abs(y)) > 1e8:
-            raise _Abort()
-        return dy
+            return field(y[None], th)[0]
 
     try:
-        sol = solve_ivp(rhs, (t[0], t[-1]), x0, t_eval=t, rtol=1e-6, atol=1e-9)
-    except _Abort:
+        sol = solve_ivp(limited(rhs, max_evals, bound=1e8, finite=True), (t[0], t[-1]), x0, t_eval=t,
+                        rtol=1e-6, atol=1e-9)
+    except SolveAborted:
         return None
     return sol.y.T if sol.status == 0 and sol.y.shape[1] == len(t) else None
 

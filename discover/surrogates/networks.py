@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 
 import torch
+from torch import nn
 
 from discover.mlp import tanh_mlp
-from torch import nn
 
 
 class RunNets(nn.Module):

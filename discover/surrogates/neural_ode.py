@@ -32,9 +32,9 @@ from torch import nn
 
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared
+from discover.errors import ConfigError
 from discover.mlp import tanh_mlp
 from discover.progress import NullProgress
-from discover.errors import ConfigError
 from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.solvers import Counter, dopri5, local_error, rk4
 

@@ -32,10 +32,10 @@ from torch import nn
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared
 from discover.data.samples import Samples
-from discover.progress import NullProgress
 from discover.errors import ConfigError
-from discover.surrogates.base import BaseSurrogate, register
+from discover.progress import NullProgress
 from discover.registry import settings_from
+from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.known import parse_known
 from discover.surrogates.networks import RunNets, balance_weights, mlp
 

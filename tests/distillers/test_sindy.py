@@ -5,7 +5,7 @@ import pysindy as ps
 import pytest
 import sympy as sp
 
-from discover.distillers import REGISTRY, SINDy, Samples
+from discover.distillers import REGISTRY, Samples, SINDy
 from discover.distillers.sindy import _stlsq
 from discover.errors import NotFittedError
 

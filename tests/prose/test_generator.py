@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from discover.prose.generator import make_examples, is_reference
+from discover.prose.generator import is_reference, make_examples
 from discover.prose.grammar import from_sympy, system_tokens
 from discover.systems import SYSTEMS
 

@@ -3,12 +3,12 @@
 import pytest
 import torch
 
+from discover.data.derivatives import estimate_derivatives
 from discover.distillers import Samples
 from discover.distillers.prose import Prose
 from discover.prose import checkpoint
-from discover.prose.train import TrainConfig, train
 from discover.prose.model import ModelConfig
-from discover.data.derivatives import estimate_derivatives
+from discover.prose.train import TrainConfig, train
 from discover.structure import compare
 from discover.systems import generate, get_system
 
