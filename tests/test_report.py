@@ -75,11 +75,29 @@ def test_run_json_provenance(lv_run):
 def test_report_renders_again(lv_run):
     _, out = lv_run
     before = (out / "equations.json").read_text()
+    md = (out / "report.md").read_text()
     (out / "report.md").unlink()
     r = runner.invoke(app, ["report", str(out)])
     assert r.exit_code == 0, r.output
-    assert (out / "report.md").exists()
+    assert (out / "report.md").read_text() == md  # drawn from what the folder stores, byte for byte
     assert (out / "equations.json").read_text() == before
+
+
+REPORTS = __import__("pathlib").Path(__file__).parents[1] / "reports"
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in REPORTS.iterdir() if (p / "run.json").exists()))
+def test_committed_reports_render_again_byte_for_byte(name, tmp_path):
+    import shutil
+
+    out = tmp_path / name
+    shutil.copytree(REPORTS / name, out)
+    before = (out / "report.md").read_text()
+    figures = sorted(p.name for p in (out / "figures").iterdir())
+    r = runner.invoke(app, ["report", str(out)])
+    assert r.exit_code == 0, r.output
+    assert (out / "report.md").read_text() == before
+    assert sorted(p.name for p in (out / "figures").iterdir()) == figures
 
 
 def test_report_renders_a_run_whose_scores_hold_nulls(tmp_path):
