@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from discover import printing
 from discover.result import RunResult
 from discover.structure import terms
 
@@ -43,8 +44,9 @@ def hidden_terms(result: RunResult) -> dict | None:
         return None
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     st = c.settings
-    rows = [{"var": v, "known": st.get("known_fitted", {}).get(v, "0"), "hidden": st["hidden"].get(v, "0"),
-             "full": sp.sstr(c.equations[v])} for v in result.names]
+    rows = [{"var": v, "lhs": printing.derivative_text(v, result.time_name),
+             "known": st.get("known_fitted", {}).get(v, "0"), "hidden": st["hidden"].get(v, "0"),
+             "full": printing.text(c.equations[v])} for v in result.names]
     se, pinn = st.get("standard_errors", {}), st.get("pinn_parameters", {})
     fitted = [(k, k, v, f"{pinn.get(k, float('nan')):.4g}", "learned") for k, v in st.get("parameters", {}).items()]
     fitted += [(f"coefficient of {k}", k, v, "—", "hidden term") for k, v in st.get("hidden_constants", {}).items()]
@@ -97,18 +99,20 @@ def _havok(model, saved: dict | None, rank: int) -> dict | None:
 def build(result: RunResult, figures: dict[str, str]) -> dict:
     best = result.best
     eqs = []
+    t = result.time_name
     if best is not None:
         for v in result.names:
             e = best.equations[v]
             eqs.append({
                 "var": v,
-                "text": sp.sstr(e),
-                "latex": sp.latex(e),
-                "mathml": '<math display="block">' + sp.mathml(sp.Eq(sp.Derivative(sp.Function(v)(sp.Symbol(result.time_name)),
-                                                        sp.Symbol(result.time_name)), e), printer="presentation") + "</math>",
-                "terms": [
-                    {"term": sp.sstr(t), "coef": c, "prob": best.term_confidence.get(v, {}).get(sp.sstr(t))}
-                    for t, c in terms(e, 1e-12).items()
+                "lhs_text": printing.derivative_text(v, t),
+                "text": printing.text(e),
+                "lhs_latex": printing.derivative_latex(v, t),
+                "latex": printing.latex(e),
+                "mathml": printing.equation_mathml(v, t, e),
+                "terms": [  # term_confidence is keyed by sympy's own string of the term
+                    {"term": printing.text(term), "coef": c, "prob": best.term_confidence.get(v, {}).get(sp.sstr(term))}
+                    for term, c in terms(e, 1e-12).items()
                 ],
             })
     rows = []
@@ -124,7 +128,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
             "short_r2": "failed" if s.get("failed") else _fmt(s.get("short_r2")),
             "validation_r2": "failed" if s.get("failed") else _fmt(s.get("validation_r2")),
             "valid_time": "—" if s.get("failed") else _fmt(s.get("valid_time"), 2),
-            "equations": "; ".join(f"d{v}/dt = {sp.sstr(e)}" for v, e in c.equations.items()),
+            "equations": "; ".join(f"{printing.derivative_text(v, t)} = {printing.text(e)}" for v, e in c.equations.items()),
             "note": s.get("message", ""),
         })
     scores = best.scores if best is not None else {}
@@ -135,6 +139,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "time": result.time_name,
         "best": best,
         "equations": eqs,
+        "equation_lines": [f"{e['lhs_text']} = {e['text']}" for e in eqs],
         "confidence": result.confidence,
         "confidence_text": CONFIDENCE_WORDS[result.confidence],
         "reasons": result.reasons,

@@ -22,7 +22,7 @@ import numpy as np
 from discover.candidates import Candidate
 from discover.data.dataset import Trajectory
 from discover.errors import DataError
-from discover.report import context, equations_json, figures
+from discover.report import context, equations_json, figures, markup
 from discover.result import RunResult
 
 PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
@@ -39,30 +39,16 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _env():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("discover.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=False,
-        lstrip_blocks=False,
-        keep_trailing_newline=True,
-    )
-
-
 def render(result: RunResult, folder: Path) -> None:
     """Write figures, report.md, report.html and equations.json into ``folder``."""
     figs = figures.write_all(result, folder / "figures")
     ctx = context.build(result, figs)
-    env = _env()
-    (folder / "report.md").write_text(env.get_template("report.md.j2").render(**ctx), encoding="utf-8")
+    (folder / "report.md").write_text(markup.render_markdown(ctx), encoding="utf-8")
     images = {
         k: "data:image/png;base64," + base64.b64encode((folder / "figures" / v).read_bytes()).decode()
         for k, v in figs.items()
     }
-    (folder / "report.html").write_text(env.get_template("report.html.j2").render(images=images, **ctx),
-                                        encoding="utf-8")
+    (folder / "report.html").write_text(markup.render_html(ctx, images), encoding="utf-8")
     (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
                                            encoding="utf-8")
 
