@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from discover import printing
 from discover.structure import system_complexity
 
 
@@ -67,7 +68,8 @@ class Candidate:
         return {v: sp.sstr(e) for v, e in self.equations.items()}
 
     def latex(self) -> dict[str, str]:
-        return {v: sp.latex(e) for v, e in self.equations.items()}
+        """LaTeX of each right-hand side, every name written as an escaped label (:func:`discover.printing.latex`)."""
+        return {v: printing.latex(e) for v, e in self.equations.items()}
 
     def to_dict(self) -> dict:
         return {
