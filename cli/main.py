@@ -118,20 +118,23 @@ def _print_summary(model, target: Path) -> None:
             out.print(f"HAVOK: {len(d['havok'].B_)} linear equations forced by v{d['rank']} (havok.json).")
         for r in d["rows"]:
             errs = ", ".join(f"{e:.3f}" for e in r["rmse"])
-            out.print(f"  {r['method']}: forecast RMSE/std {errs}", highlight=False)
+            out.print(f"  {escape(r['method'])}: forecast RMSE/std {errs}", highlight=False)
     if res.best is None and res.delay and not res.candidates:
         pass
     elif res.best is None:
         out.print("[bold red]No candidate survived selection[/bold red]: every one failed on held-out data.")
     else:
-        out.print(f"\n[bold]Equations[/bold] ({res.best.method}, complexity {res.best.complexity}):")
+        from discover.printing import derivative_text, text
+
+        out.print(f"\n[bold]Equations[/bold] ({escape(res.best.method)}, complexity {res.best.complexity}):")
         for v in res.names:
-            out.print(f"  d{v}/d{res.time_name} = {res.best.strings()[v]}", highlight=False)
+            line = f"{derivative_text(v, res.time_name)} = {text(res.best.equations[v])}"
+            out.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
         colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
         r2 = res.best.scores.get("short_r2")
         how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
         out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2:.3f})")
-    out.print(f"Report: {target / 'report.html'}")
+    out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -153,7 +156,7 @@ def generate(
                    t_end=t_end, uneven=uneven)
         output.parent.mkdir(parents=True, exist_ok=True)
         to_frame(data).to_csv(output, index=False, float_format="%.10g")
-        out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {system} to {output}")
+        out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {escape(system)} to {escape(str(output))}")
 
 
 @app.command()
@@ -181,7 +184,7 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by
         from discover.report import rerender
 
         rerender(run_dir)
-        out.print(f"Report: {run_dir / 'report.html'}")
+        out.print(f"Report: {escape(str(run_dir / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -213,7 +216,7 @@ def bench(
         write_results(rows, out)
         out_text = markdown_table(rows)
         typer.echo(out_text)
-        err.print(f"Wrote {out / 'bench.md'}, bench.csv and bench.json")
+        err.print(f"Wrote {escape(str(out / 'bench.md'))}, bench.csv and bench.json")
 
 
 prose_app = typer.Typer(help="Train and evaluate the PROSE transformer (the `prose` distiller's model).",
@@ -245,7 +248,7 @@ def prose_train(
         resolve_device(device)
         overrides = {k: v for k, v in {"draws": draws, "batch": batch, "steps": steps, "lr": lr}.items() if v}
         train(out_file, replace(TrainConfig(seed=seed), **overrides), resume, device, minutes, max_steps,
-              progress=RichProgress(err), log=lambda m: err.print(m, highlight=False), overrides=overrides)
+              progress=RichProgress(err), log=lambda m: err.print(escape(m), highlight=False), overrides=overrides)
 
 
 @prose_app.command("eval")
