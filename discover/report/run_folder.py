@@ -142,7 +142,8 @@ def write_run(result: RunResult, out_dir: str | Path, force: bool = False) -> st
             shutil.copy2(source / "havok.json", tmp / "havok.json")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
 
-    return str(replace_folder(out, build, force=force))
+    replace_folder(out, build, force=force)
+    return str(out)
 
 
 def load_run(run_dir: str | Path) -> RunResult:
