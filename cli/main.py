@@ -83,6 +83,7 @@ def run(
     sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (embedded, default) or pysr (needs Julia).")] = None,
     known: Annotated[Optional[list[str]], typer.Option("--known", help="Known part of one equation for --methods pinn, e.g. 'x: a*x' (repeat per variable); other symbols are parameters.")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", help="Fix a parameter of the known part, e.g. a=1.3 (repeatable); the others are learned.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not a run folder of discover: its content is first moved aside to DIR.old-<date-time>, never deleted.")] = False,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json."""
     with _user_errors():
@@ -96,6 +97,9 @@ def run(
             "sr_engine": sr_engine or cfg.get("sr_engine", "operon"),
         }
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
+        from discover.rundir import check_out
+
+        check_out(target, force=force)
         from discover.api import run as run_pipeline
         from cli.progress import RichProgress
 
@@ -104,7 +108,7 @@ def run(
             seed=settings["seed"], device=settings["device"], sr_engine=settings["sr_engine"],
             progress=RichProgress(err), node=cfg.get("node"), pinn=cfg.get("pinn"),
             known=known or cfg.get("known"), params=param or cfg.get("params"), delay=cfg.get("delay"),
-            command="discover " + " ".join(sys.argv[1:]), config=cfg,
+            command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
         )
         _print_summary(model, target)
 
@@ -179,7 +183,7 @@ def systems():
 
 @app.command()
 def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")]):
-    """Render the report of a run folder again from what it saved."""
+    """Render the report of a run folder again from what it saved; files you added to it are kept."""
     with _user_errors():
         from discover.report import rerender
 

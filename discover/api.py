@@ -8,12 +8,13 @@ from typing import Sequence
 from discover.data.csv import file_hash, load_csv
 from discover.distillers.symbolic_regression import SRConfig
 from discover.pipeline import Discoverer
+from discover.rundir import check_out
 
 
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", sr_engine: str = "operon", progress=None, command: str = "",
         config: dict | None = None, node: dict | None = None, known=None, params=None,
-        pinn: dict | None = None, delay: dict | None = None) -> Discoverer:
+        pinn: dict | None = None, delay: dict | None = None, force: bool = False) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
     ``node`` holds neural ODE settings (fields of :class:`~discover.surrogates.NodeConfig`,
@@ -23,8 +24,13 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     ``delay`` (``{"delays": 32, "spacing": 1, "rank": 15}``) sets the delay embedding of
     ``havok`` and ``hankel``; what is left out is chosen from the data.
 
+    ``out`` is checked before anything is loaded or fitted (:func:`discover.rundir.check_out`):
+    it must be absent, empty or an earlier run folder; ``force=True`` accepts a folder
+    discover did not write and moves its content aside when the report is written.
+
     Returns the fitted :class:`~discover.pipeline.Discoverer`.
     """
+    check_out(out, force=force)
     if isinstance(paths, (str, Path)):
         paths = [paths]
     from discover.distillers.sr_engines import check_engine
@@ -46,7 +52,7 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         "command": command,
         "config": config or {},
     }
-    model.write_report(out, provenance=provenance)
+    model.write_report(out, provenance=provenance, force=force)
     return model
 
 

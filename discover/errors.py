@@ -23,6 +23,10 @@ class ConfigError(DiscoverError, ValueError):
     """A setting or option has a value discover does not accept."""
 
 
+class OutDirError(ConfigError):
+    """The run folder given with `--out` cannot be written there (a file, foreign files, no permission)."""
+
+
 class UnavailableError(DiscoverError, RuntimeError):
     """A method needs a package or program that is not installed here."""
 

@@ -336,15 +336,20 @@ class Discoverer:
             r2.append(np.mean(1 - ((sim - tr.x) ** 2).sum(axis=0) / np.where(tot > 0, tot, 1)))
         return float(np.mean(r2))
 
-    def write_report(self, out_dir, provenance: dict | None = None) -> str:
-        """Write the run folder (report.md, report.html, equations.json, figures, run.json)."""
+    def write_report(self, out_dir, provenance: dict | None = None, force: bool = False) -> str:
+        """Write the run folder (report.md, report.html, equations.json, figures, run.json).
+
+        An earlier run folder at ``out_dir`` is replaced (files a user added to it are kept);
+        a folder discover did not write is refused with :class:`~discover.errors.OutDirError`,
+        or moved aside to ``NAME.old-<date-time>`` when ``force`` is true.
+        """
         from discover.report import write_run
 
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
         if provenance:
             self.result_.provenance.update(provenance)
-        return write_run(self.result_, out_dir)
+        return write_run(self.result_, out_dir, force=force)
 
 
 def _surrogate_facts(surrogate, segments, seconds: float) -> dict:

@@ -5,7 +5,8 @@ equations as MathML, no script or font fetched from anywhere), ``equations.json`
 ``figures/``, ``run.json`` (settings, seed, versions, input hashes, timings) and
 ``data.npz`` (the trajectories the report was drawn from, so ``discover report DIR``
 can render it again). The folder is built beside its destination and moved into place
-only when complete, so a failed run never leaves a half-written report over a good one.
+only when complete, so a failed run never leaves a half-written report over a good one;
+where it may go and what is kept is :mod:`discover.rundir`'s job.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from discover.data.dataset import Trajectory
 from discover.errors import DataError
 from discover.report import context, equations_json, figures, markup
 from discover.result import RunResult
+from discover.rundir import is_run_folder, model_files, replace_folder
 
 PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
             "matplotlib", "jinja2")
@@ -90,45 +91,55 @@ def _delay_summary(facts: dict) -> dict:
     return summary(facts)
 
 
-def write_run(result: RunResult, out_dir: str | Path) -> str:
-    """Write the complete run folder at ``out_dir`` (replacing an older one only on success)."""
+def write_run(result: RunResult, out_dir: str | Path, force: bool = False) -> str:
+    """Write the complete run folder at ``out_dir``.
+
+    The folder is built beside ``out_dir`` and swapped in only when complete (see
+    :func:`discover.rundir.replace_folder`): an earlier run folder is replaced, keeping any file
+    a user added to it; a folder that is not a run folder is refused, or moved aside when
+    ``force`` is true.
+
+    Raises
+    ------
+    OutDirError
+        ``out_dir`` cannot take a run folder; nothing on disk was changed.
+    """
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
     result.provenance.setdefault("versions", versions())
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    # A result read back by load_run keeps the models and the HAVOK model of the folder it came from.
+    source = Path(result.saved_figures).parent if result.saved_figures else None
+
+    def build(tmp: Path) -> None:
         render(result, tmp)
         _save_data(result, tmp / "data.npz")
         if result.models:
             (tmp / "models").mkdir()
             for label, model in result.models.items():
                 model.save(tmp / "models" / f"{label}.pt")
-        elif out.exists() and (out / "models").exists():  # re-rendering keeps the saved models
-            shutil.copytree(out / "models", tmp / "models")
+        elif source is not None:  # re-rendering keeps the saved models (only those discover saved)
+            for name in sorted(model_files(source)):
+                if (source / "models" / name).is_file():
+                    (tmp / "models").mkdir(exist_ok=True)
+                    shutil.copy2(source / "models" / name, tmp / "models" / name)
         if result.delay and "havok" in result.delay:
             (tmp / "havok.json").write_text(json.dumps(result.delay["havok"].to_dict(), indent=2) + "\n",
                                             encoding="utf-8")
-        elif out.exists() and (out / "havok.json").exists():  # re-rendering keeps the HAVOK model
-            shutil.copy2(out / "havok.json", tmp / "havok.json")
+        elif source is not None and (source / "havok.json").is_file():  # re-rendering keeps the HAVOK model
+            shutil.copy2(source / "havok.json", tmp / "havok.json")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    replace_folder(out, build, force=force)
     return str(out)
 
 
 def load_run(run_dir: str | Path) -> RunResult:
     """Read a run folder back into a :class:`RunResult`."""
     d = Path(run_dir)
+    if not d.is_dir():
+        raise DataError(f"'{d}' is not a discover run folder (no such folder); give the folder `discover run --out` wrote.")
+    if not is_run_folder(d):
+        raise DataError(f"'{d}' is not a discover run folder (no run.json written by discover); "
+                        "give the folder `discover run --out` wrote.")
     need = [d / "equations.json", d / "run.json", d / "data.npz"]
     missing = [p.name for p in need if not p.exists()]
     if missing:
@@ -174,6 +185,9 @@ def load_run(run_dir: str | Path) -> RunResult:
 
 
 def rerender(run_dir: str | Path) -> str:
-    """Render the report of an existing run folder again (``discover report``)."""
+    """Render the report of an existing run folder again (``discover report``).
+
+    Only discover's own files are rewritten; anything else in the folder is kept.
+    """
     result = load_run(run_dir)
     return write_run(result, run_dir)
