@@ -65,7 +65,8 @@ def hidden_terms(result: RunResult) -> dict | None:
     params += [{"name": k, "value": f"{v:.4g}", "se": "—", "pinn": "—", "how": "fixed", "loose": False}
                for k, v in st.get("fixed", {}).items()]
     return {"method": c.method, "selected": c is result.best, "rows": rows, "params": params,
-            "known_given": {v: _with_labels(t, names) for v, t in st.get("known", {}).items()}, "loose": [p["name"] for p in params if p["loose"]]}
+            "known_given": {v: _with_labels(t, names) for v, t in st.get("known", {}).items()},
+            "loose": [p["name"] for p in params if p["loose"]]}
 
 
 LOOSE = 0.25  # a standard error above this share of the value: the data barely fix the constant
