@@ -246,3 +246,23 @@ def test_payload_columns_run_nothing_through_node_and_prose(tmp_path, monkeypatc
     assert any(c["method"].startswith(methods) for c in doc["candidates"]), [c["method"] for c in doc["candidates"]]
     for c in doc["candidates"]:
         Candidate.from_dict(c, doc["variables"], doc["symbols"])
+
+
+def test_no_text_reaches_eval_sympify_or_lambdify_in_the_package():
+    """A guard: only discover/expressions.py calls sympy.lambdify, and nothing calls eval, exec,
+    sympify or parse_expr (``module.eval()`` of torch is a method, not the builtin)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    found = []
+    for path in [*root.joinpath("discover").rglob("*.py"), *root.joinpath("cli").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+            banned = {"sympify", "parse_expr", "lambdify"} | ({"eval", "exec"} if isinstance(f, ast.Name) else set())
+            if name in banned and not (name == "lambdify" and path.name == "expressions.py"):
+                found.append(f"{path.relative_to(root)}:{node.lineno} {name}")
+    assert not found
