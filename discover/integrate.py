@@ -1,7 +1,8 @@
 """Integrating systems of ODEs written as sympy expressions.
 
 Used to generate data from reference systems and to simulate every candidate during
-selection. Right-hand sides are compiled with :func:`sympy.lambdify` to vectorised NumPy
+selection. Right-hand sides are compiled with :func:`sympy.lambdify` (through
+:func:`discover.expressions.safe_lambdify`, so state names never reach generated code) to vectorised NumPy
 functions so that many initial states are integrated as one stacked system. A candidate
 that blows up or grows stiff beyond an evaluation budget is reported as failed
 (``ok=False``), never as an exception.
@@ -15,6 +16,8 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 from scipy.integrate import solve_ivp
+
+from discover.expressions import safe_lambdify
 
 
 class _Abort(Exception):
@@ -45,7 +48,7 @@ class Solution:
 
 def compile_rhs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]):
     """Return ``f(X)`` mapping states of shape (n_states, m) to derivatives (n_states, m)."""
-    fn = sp.lambdify(list(symbols), list(exprs), modules="numpy")
+    fn = safe_lambdify(list(symbols), list(exprs), modules="numpy")
 
     def f(X: np.ndarray) -> np.ndarray:
         out = np.empty(X.shape)

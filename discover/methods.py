@@ -116,18 +116,15 @@ def needs_search(selection, noise: float, top_degree: int = 3) -> str | None:
     return None
 
 
-def library_extras(candidates) -> tuple[str, ...]:
-    """Non-polynomial terms found by symbolic regression, to offer SINDy as library functions."""
-    import sympy as sp
-
+def library_extras(candidates) -> tuple:
+    """Non-polynomial terms found by symbolic regression (sympy expressions), to offer SINDy as
+    library functions."""
     from discover.structure import terms
 
     out = []
     for c in candidates:
         for e in c.equations.values():
             for t in terms(e, 1e-12):
-                if t != 1 and not t.is_polynomial():
-                    text = sp.sstr(t)
-                    if text not in out:
-                        out.append(text)
+                if t != 1 and not t.is_polynomial() and t not in out:
+                    out.append(t)
     return tuple(out[:12])

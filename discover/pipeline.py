@@ -22,6 +22,7 @@ from discover.distillers.symbolic_regression import SRConfig
 from discover.distillers.refit import refit_on_data
 from discover.distillers.sr_engines import check_engine, engine_usable
 from discover.errors import ConfigError, NotFittedError
+from discover.expressions import identifiers, to_text
 from discover.integrate import integrate
 from discover.methods import Route, delay_methods, is_auto, library_extras, needs_search, parse_methods
 from discover.progress import NullProgress
@@ -176,9 +177,11 @@ class Discoverer:
                         found = found + [c for c in refits if c is not None]
                     if hasattr(distiller, "facts_"):
                         facts[route.label] = distiller.facts_
+                    ids = identifiers(data.names)  # formulas in run.json are written as in equations.json
                     for var, front in getattr(distiller, "fronts_", {}).items():
                         fronts[f"{route.label}: d{var}/d{data.time_name}"] = [
-                            {"complexity": e["complexity"], "mse": e["mse"], "expr": sp.sstr(e["expr"])} for e in front
+                            {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)}
+                            for e in front
                         ]
                     for c in found:
                         c.method = route.label

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sympy as sp
 
 from discover import printing
+from discover.errors import DiscoverError
+from discover.expressions import identifiers, parse_expression
 from discover.result import RunResult
 from discover.structure import terms
 
@@ -36,6 +38,15 @@ def _fmt(v, digits=3):
     return str(v)
 
 
+def _with_labels(text: str, names) -> str:
+    """A formula stored on equations.json's identifiers, written with the data's own names."""
+    table = {ident: sp.Symbol(label) for label, ident in identifiers(names).items()}
+    try:
+        return printing.text(parse_expression(text, table, "a stored formula", new_symbol=sp.Symbol))
+    except DiscoverError:
+        return text
+
+
 def hidden_terms(result: RunResult) -> dict | None:
     """The hidden-term PINN's model, from the best candidate it produced: known part with its
     fitted parameters, the hidden term as a formula, and the parameters."""
@@ -44,9 +55,11 @@ def hidden_terms(result: RunResult) -> dict | None:
         return None
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     st = c.settings
+    names = result.names
     rows = [{"var": v, "lhs": printing.derivative_text(v, result.time_name),
-             "known": st.get("known_fitted", {}).get(v, "0"), "hidden": st["hidden"].get(v, "0"),
-             "full": printing.text(c.equations[v])} for v in result.names]
+             "known": _with_labels(st.get("known_fitted", {}).get(v, "0"), names),
+             "hidden": _with_labels(st["hidden"].get(v, "0"), names), "full": printing.text(c.equations[v])}
+            for v in names]
     se, pinn = st.get("standard_errors", {}), st.get("pinn_parameters", {})
     fitted = [(k, k, v, f"{pinn.get(k, float('nan')):.4g}", "learned") for k, v in st.get("parameters", {}).items()]
     fitted += [(f"coefficient of {k}", k, v, "—", "hidden term") for k, v in st.get("hidden_constants", {}).items()]
@@ -55,7 +68,8 @@ def hidden_terms(result: RunResult) -> dict | None:
     params += [{"name": k, "value": f"{v:.4g}", "se": "—", "pinn": "—", "how": "fixed", "loose": False}
                for k, v in st.get("fixed", {}).items()]
     return {"method": c.method, "selected": c is result.best, "rows": rows, "params": params,
-            "known_given": st.get("known", {}), "loose": [p["name"] for p in params if p["loose"]]}
+            "known_given": {v: _with_labels(t, names) for v, t in st.get("known", {}).items()},
+            "loose": [p["name"] for p in params if p["loose"]]}
 
 
 LOOSE = 0.25  # a standard error above this share of the value: the data barely fix the constant

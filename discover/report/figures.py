@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
+from discover.errors import DataError
+from discover.expressions import identifiers, parse_expression, to_text
 from discover.integrate import compile_rhs, integrate
 from discover.printing import derivative_text, differential_text
 from discover.result import RunResult
@@ -161,7 +163,8 @@ def search_fronts(result: RunResult, path: Path) -> bool:
     plt = _plt()
     keys = list(result.fronts)
     fig, axes = plt.subplots(1, len(keys), figsize=(3.6 * len(keys) + 0.6, 3.4), squeeze=False)
-    chosen = {f"d{v}/d{result.time_name}": sp.sstr(e) for v, e in (result.best.equations.items() if result.best else [])}
+    ids = identifiers(result.names)  # the fronts' formulas are written as equations.json writes equations
+    chosen = {f"d{v}/d{result.time_name}": to_text(e, ids) for v, e in (result.best.equations.items() if result.best else [])}
     for ax, key in zip(axes[0], keys):
         front = sorted(result.fronts[key], key=lambda e: e["complexity"])
         x = [e["complexity"] for e in front]
@@ -227,16 +230,20 @@ def hidden_term(result: RunResult, path: Path) -> bool:
         return False
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     syms = _symbols(result)
-    hidden = [sp.sympify(c.settings["hidden"][n], locals={s.name: s for s in syms}) for n in result.names]
+    # the settings hold formulas written on the identifiers of equations.json: read them back safely
+    table = {ident: sp.Symbol(label) for label, ident in identifiers(result.names).items()}
+
+    def read(text, n):
+        return parse_expression(text, table, f"hidden-term formula for d{n}/d{result.time_name}", error=DataError)
+
+    hidden = [read(c.settings["hidden"][n], n) for n in result.names]
     f = compile_rhs(hidden, syms)
     plt = _plt()
     d = len(result.names)
     fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), squeeze=False)
     # The model's constants were refitted after training, so its hidden term is compared with G
     # at the PINN's own parameters: (known part fitted + hidden formula) - known part at the PINN's.
-    local = {s.name: s for s in syms}
-    fitted_known = compile_rhs([sp.sympify(c.settings.get("known_fitted", {}).get(n, "0"), locals=local)
-                                for n in result.names], syms)
+    fitted_known = compile_rhs([read(c.settings.get("known_fitted", {}).get(n, "0"), n) for n in result.names], syms)
     for k, curve in enumerate(pinn.curves_):
         shifted = f(curve["u"].T).T + fitted_known(curve["u"].T).T - curve["F"]
         for j, name in enumerate(result.names):

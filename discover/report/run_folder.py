@@ -147,7 +147,8 @@ def load_run(run_dir: str | Path) -> RunResult:
     eq = json.loads((d / "equations.json").read_text())
     run = json.loads((d / "run.json").read_text())
     names = tuple(eq["variables"])
-    cands = [Candidate.from_dict(c, names) for c in eq["candidates"]]
+    cands = [Candidate.from_dict(c, names, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
+             for c in eq["candidates"]]
     best = cands[0] if eq.get("best") else None
     data = np.load(d / "data.npz")
 

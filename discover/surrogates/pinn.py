@@ -31,6 +31,7 @@ from torch import nn
 
 from discover.data.dataset import Dataset
 from discover.errors import ConfigError
+from discover.expressions import identifiers, safe_lambdify, to_text
 from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.known import KnownPart
 from discover.surrogates.networks import RunNets, balance_weights, mlp
@@ -302,12 +303,13 @@ class HiddenTermPINN(BaseSurrogate):
                 for p, phi in linear.get(v, []):
                     value = self.parameters_[p]
                     coef = sp.expand(self.known.expr(v)).coeff(phi).subs(sp.Symbol(p, real=True), value)
-                    fn = sp.lambdify([states], phi, modules="numpy")
+                    fn = safe_lambdify([states], phi, modules="numpy")
                     G[:, i] += float(coef) * np.broadcast_to(np.asarray(fn(list(U.T)), dtype=float), U.shape[:1])
         return U, G
 
-    def library_terms(self) -> tuple[str, ...]:
-        """Non-polynomial shapes of the known part, offered to SINDy's library."""
+    def library_terms(self) -> tuple:
+        """Non-polynomial shapes of the known part (sympy expressions on plain symbols), offered
+        to SINDy's library."""
         import sympy as sp
 
         out = []
@@ -315,7 +317,7 @@ class HiddenTermPINN(BaseSurrogate):
             for _, phi in terms:
                 plain = phi.xreplace({s: sp.Symbol(s.name) for s in phi.free_symbols})
                 if not plain.is_polynomial():
-                    out.append(sp.sstr(plain))
+                    out.append(plain)
         return tuple(dict.fromkeys(out))
 
     def assemble(self, candidates, data: Dataset):
@@ -329,7 +331,8 @@ class HiddenTermPINN(BaseSurrogate):
         self._check()
         k = self.known
         torch.save({"format": "discover.pinn/1", "config": self.config.to_dict(), "names": list(k.names),
-                    "known": {v: str(e) for v, e in k.exprs.items()}, "fixed": dict(k.fixed),
+                    "known": {v: to_text(e, identifiers(k.names)) for v, e in k.exprs.items()},
+                    "fixed": dict(k.fixed),
                     "parameters": self.parameters_, "losses": self.losses_, "weights_": self.weights_,
                     "runs": len(self.t0_), "mean": self.mean_.tolist(), "scale": self.scale_.tolist(),
                     "t0": self.t0_.tolist(), "t1": self.t1_.tolist(), "span": self.span_,
