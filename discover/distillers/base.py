@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from discover.candidates import Candidate
-from discover.data.derivatives import WeakForm
 from discover.errors import ConfigError, NotFittedError
 from discover.registry import Registry
+
+if TYPE_CHECKING:  # annotations only: checking a method name must not load sympy or scipy
+    from discover.candidates import Candidate
+    from discover.data.derivatives import WeakForm
 
 REGISTRY = Registry("distiller")
 register = REGISTRY.register
