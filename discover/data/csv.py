@@ -161,6 +161,13 @@ def _find_time(columns: Sequence[str], time: str | None, where: str) -> str:
     for c in columns:
         if c.lower() in TIME_NAMES:
             return c
+    numbers = [c for c in columns if _is_number(c)]
+    if numbers:
+        raise DataError(
+            f"File {where} has no time column and its first row holds numbers ({', '.join(shown(c, 20) for c in numbers[:3])}"
+            f"{', …' if len(numbers) > 3 else ''}), so it may have no header row; add one such as 't,x,y', or name the "
+            "time column with `--time COLUMN`."
+        )
     raise DataError(
         f"File {where} has no time column (looked for 't' or 'time'); name it with `--time COLUMN` (columns: {names})."
     )
