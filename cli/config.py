@@ -41,7 +41,7 @@ def read_config(path: Path | None) -> dict:
         return {}
     import tomllib
 
-    where = f"'{shown(path)}'"
+    where = f"'{shown(path, 500)}'"
     if not path.exists():
         raise ConfigError(f"Config file {where} does not exist; check the path given to `--config`.")
     if path.is_dir():

@@ -57,9 +57,9 @@ def check_paths(paths: Sequence[str | Path]) -> list[Path]:
         raise DataError("No CSV file was given; pass the path of at least one file.")
     for p in out:
         if not p.exists():
-            raise DataError(f"File '{shown(p)}' does not exist; check the path.")
+            raise DataError(f"File '{shown(p, 500)}' does not exist; check the path.")
         if p.is_dir():
-            raise DataError(f"'{shown(p)}' is a folder, not a CSV file; give the path of the CSV inside it.")
+            raise DataError(f"'{shown(p, 500)}' is a folder, not a CSV file; give the path of the CSV inside it.")
     return out
 
 
@@ -80,7 +80,7 @@ def _read_table(path: Path) -> tuple[list[str], dict[str, np.ndarray], str]:
     """Header names, the cells of each named column (stripped text) and the decimal mark."""
     import pandas as pd
 
-    where = f"'{shown(path)}'"
+    where = f"'{shown(path, 500)}'"
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -204,7 +204,7 @@ def _to_numeric(cells: np.ndarray, column: str, where: str, decimal: str) -> np.
 
 
 def _read_one(path: Path, time: str | None, states: list[str] | None):
-    where = f"'{shown(path)}'"
+    where = f"'{shown(path, 500)}'"
     columns, cells, decimal = _read_table(path)
     tcol = _find_time(columns, time, where)
     run_col = next((c for c in columns if c.lower() in RUN_NAMES and c != tcol), None)
@@ -286,7 +286,7 @@ def load_csv(
     time_name = None
     dropped = 0
     for path in paths:
-        where = f"'{shown(path)}'"
+        where = f"'{shown(path, 500)}'"
         t, x, runs, keep, chosen, tcol = _read_one(path, time, wanted)
         if names is None:
             names, time_name = chosen, tcol
@@ -322,7 +322,7 @@ def load_csv(
     ds = Dataset(
         tuple(trajectories), tuple(names), time_name=time_name, source=tuple(str(p) for p in paths), dropped_rows=dropped
     )
-    where = "the data" if len(paths) > 1 else f"'{shown(paths[0])}'"
+    where = "the data" if len(paths) > 1 else f"'{shown(paths[0], 500)}'"
     check_not_constant(ds.stacked()[1], names, where)
     check_scale(ds.trajectories, names, where)
     return ds
