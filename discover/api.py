@@ -28,15 +28,16 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
 
     Returns the fitted :class:`~discover.pipeline.Discoverer`.
     """
-    from discover.data.csv import check_paths, file_hash, load_csv
+    from discover.data.paths import check_paths
+
+    paths = check_paths([paths] if isinstance(paths, (str, Path)) else list(paths))
     from discover.methods import check_run_settings, uses_network
     from discover.options import check_text
 
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
     check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states)
     check_text(sr_engine, "`--sr-engine`")
-    paths = check_paths(list(paths))
+    from discover.data.csv import file_hash, load_csv
+
     data = load_csv(paths, time=time, states=states)
 
     # The data are good: only now the pipeline, its plug-ins and (for a network) torch.

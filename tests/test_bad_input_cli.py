@@ -114,8 +114,8 @@ def test_bad_input_of_other_helpers(case, tmp_path):
     if "--out" not in args:
         args = [*args, "--out", str(tmp_path / "out")]
     try:  # a subprocess: before the fix, --known 9**9**9 never returns
-        r = subprocess.run([sys.executable, "-m", "cli.main", "run", *args], cwd=tmp_path, capture_output=True,
-                           text=True, timeout=15, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        r = subprocess.run([sys.executable, "-m", "cli.main", "run", *args], check=False, cwd=tmp_path,
+                           capture_output=True, text=True, timeout=15, env={**os.environ, "PYTHONPATH": str(ROOT)})
     except subprocess.TimeoutExpired:
         pytest.fail("no answer within 15 s")
     lines = r.stderr.strip().splitlines()
@@ -182,8 +182,8 @@ PROBE = (
 
 
 def _loaded(tmp_path, *args):
-    r = subprocess.run([sys.executable, "-c", PROBE, "run", *args], cwd=tmp_path, capture_output=True, text=True,
-                       timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    r = subprocess.run([sys.executable, "-c", PROBE, "run", *args], check=False, cwd=tmp_path, capture_output=True,
+                       text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("LOADED"))
     return set(line.split()[1:]), r
 

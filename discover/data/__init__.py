@@ -10,7 +10,7 @@ import importlib
 _WHERE = {
     "Dataset": "discover.data.dataset",
     "Trajectory": "discover.data.dataset",
-    "InputFormatWarning": "discover.data.csv",
+    "InputFormatWarning": "discover.data.table",
     "MissingValuesWarning": "discover.data.csv",
     "file_hash": "discover.data.csv",
     "load_csv": "discover.data.csv",
@@ -20,7 +20,18 @@ _WHERE = {
     "weak_form": "discover.data.derivatives",
 }
 
-__all__ = sorted(_WHERE)
+__all__ = [
+    "Dataset",
+    "Derivatives",
+    "InputFormatWarning",
+    "MissingValuesWarning",
+    "Trajectory",
+    "WeakForm",
+    "estimate_derivatives",
+    "file_hash",
+    "load_csv",
+    "weak_form",
+]
 
 
 def __getattr__(name):

@@ -19,16 +19,14 @@ import unicodedata
 import warnings
 
 import numpy as np
-import pytest
+from hypothesis import event, given, note
+from hypothesis import strategies as st
 
-pytest.importorskip("hypothesis")
-from hypothesis import event, given, note, strategies as st  # noqa: E402
-
-from discover.data import load_csv  # noqa: E402
-from discover.data.checks import LARGEST, SMALLEST  # noqa: E402
-from discover.data.csv import RUN_NAMES, TIME_NAMES  # noqa: E402
-from discover.data.dataset import MIN_POINTS  # noqa: E402
-from discover.errors import DataError  # noqa: E402
+from discover.data import load_csv
+from discover.data.checks import LARGEST, SMALLEST
+from discover.data.csv import RUN_NAMES, TIME_NAMES
+from discover.data.dataset import MIN_POINTS
+from discover.errors import DataError
 
 RESERVED = {*TIME_NAMES, *RUN_NAMES}
 BAD_CELLS = ["", " ", "nan", "NaN", "inf", "-inf", "Infinity", "1e999", "9" * 400, "abc", "1,5", "0x10", "--1",
