@@ -116,7 +116,10 @@ def generate(
 ):
     """Write a CSV of trajectories simulated from a reference system."""
     with _user_errors():
+        from discover.options import check_seed
         from discover.systems import generate as gen, get_system, to_frame
+
+        check_seed(seed)
 
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
                    t_end=t_end, uneven=uneven)
@@ -167,9 +170,11 @@ def bench(
     with _user_errors():
         from discover.bench import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
         from discover.methods import parse_methods
+        from discover.options import check_seed
         from discover.systems import SYSTEMS, get_system
         from cli.progress import RichProgress
 
+        check_seed(seed)
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
             get_system(n)

@@ -86,7 +86,7 @@ def settings_table(settings: dict | None, cls, table: str, what: str):
         return None
     from dataclasses import fields
 
-    from discover.errors import ConfigError, did_you_mean
+    from discover.errors import ConfigError, did_you_mean, shown
 
     known = {f.name: f for f in fields(cls)}
     for key, value in settings.items():
@@ -94,9 +94,18 @@ def settings_table(settings: dict | None, cls, table: str, what: str):
             raise ConfigError(f"Unknown {what} setting '{key}' in the [{table}] table{did_you_mean(key, known)}; "
                               f"allowed: {', '.join(sorted(known))}.")
         default = known[key].default
-        if isinstance(default, (int, float)) and not isinstance(default, bool) and \
-                (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise ConfigError(f"Setting '{key}' in the [{table}] table must be a number, not {value!r}.")
+        if isinstance(default, bool):
+            fine, what = isinstance(value, bool), "true or false"
+        elif isinstance(default, int):
+            fine, what = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+        elif isinstance(default, float):
+            fine, what = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+        elif isinstance(default, str):
+            fine, what = isinstance(value, str), "text"
+        else:
+            fine, what = True, ""
+        if not fine:
+            raise ConfigError(f"Setting '{key}' in the [{table}] table must be {what}, not {shown(repr(value))}.")
     return cls(**settings)
 
 

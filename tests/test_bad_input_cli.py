@@ -66,6 +66,9 @@ CORPUS = {
         {"d.csv": _table(), "c.toml": b"[run]\nseed = 1 # \xff\xfe\n"}, ["d.csv", "--config", "c.toml"],
         ["not UTF-8", "0xff"]),
     "config path is a folder": ({"d.csv": _table(), "cfg": None}, ["d.csv", "--config", "cfg"], ["folder"]),
+    "config [node] solver=5": (
+        {"d.csv": _table(), "c.toml": "[node]\nsolver = 5\n"}, ["d.csv", "--methods", "node", "--config", "c.toml"],
+        ["'solver'", "[node]", "text"]),
     "empty --methods": ({"d.csv": _table()}, ["d.csv", "--methods", ""], ["`--methods` is empty"]),
     "--methods of commas": ({"d.csv": _table()}, ["d.csv", "--methods", ",,"], ["`--methods` is empty"]),
     "empty --states": ({"d.csv": _table()}, ["d.csv", "--states", ""], ["`--states` is empty"]),
@@ -90,6 +93,25 @@ def test_bad_input_is_one_sentence_and_exit_2(case, tmp_path, monkeypatch):
     for w in words:
         assert w in lines[0], lines[0]
     assert not (tmp_path / "out").exists()
+
+
+def test_cuda_without_a_gpu_is_refused_before_fitting(tmp_path):
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is here")
+    (tmp_path / "d.csv").write_text(_table())
+    r = runner.invoke(app, ["run", str(tmp_path / "d.csv"), "--methods", "node", "--device", "cuda",
+                            "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and r.stderr.strip().splitlines() == [
+        "Error: `--device cuda` was asked for but torch sees no CUDA GPU here; use `--device auto` or `cpu`."]
+
+
+def test_cuda_with_no_network_warns(tmp_path):
+    from discover.methods import check_run_settings
+    from discover.options import OptionWarning
+
+    with pytest.warns(OptionWarning, match="no effect"):
+        check_run_settings(methods="sindy,sr", device="cuda")
 
 
 # Cases other helpers fix (issue 16): flip to plain cases once their branches are merged.
