@@ -1,22 +1,22 @@
 """The `discover` command line: parses options, calls the library, prints with rich.
 
 No science here. Every :class:`discover.errors.DiscoverError` is printed as one sentence
-and the command exits with status 2 (no traceback).
+and the command exits with status 2 (no traceback); any other error is one sentence too,
+with its traceback in a log file, and exit status 1 (:mod:`cli.boundary`). Options, the
+config file and the CSV are checked before anything heavy is imported.
 """
 
 from __future__ import annotations
 
 import sys
-import warnings
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from discover.errors import ConfigError, DiscoverError
+from cli.boundary import set_debug, user_errors
+from cli.config import read_config
 
 app = typer.Typer(
     name="discover",
@@ -29,45 +29,17 @@ out = Console()
 err = Console(stderr=True)
 
 
-@contextmanager
 def _user_errors():
-    """Turn DiscoverError into one printed sentence and exit status 2; show warnings politely."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UserWarning)
-        try:
-            yield
-        except DiscoverError as exc:
-            err.print(f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(code=2) from None
-        finally:
-            for w in caught:
-                if w.category.__module__.startswith("discover"):
-                    err.print(f"[yellow]Warning:[/yellow] {escape(str(w.message))}", highlight=False, soft_wrap=True)
+    """One sentence and an exit status for every failure (see :mod:`cli.boundary`)."""
+    return user_errors(err)
 
 
-def _read_config(path: Optional[Path]) -> dict:
-    if path is None:
-        return {}
-    import tomllib
-
-    if not path.exists():
-        raise ConfigError(f"Config file '{path}' does not exist; check the path given to `--config`.")
-    try:
-        cfg = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file '{path}' is not valid TOML ({exc}); fix the line it names.") from None
-    section = cfg.get("run", cfg)
-    allowed = {"methods", "time", "states", "seed", "device", "out", "sr_engine"}
-    for key in section:
-        if key not in allowed and not isinstance(section[key], dict):
-            from discover.errors import did_you_mean
-
-            raise ConfigError(f"Unknown setting '{key}' in '{path}'{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.")
-    out_cfg = {k: v for k, v in section.items() if k in allowed}
-    for table in ("node", "pinn", "known", "params", "delay"):  # [node], [pinn]: settings; [known], [params]: the model
-        if isinstance(cfg.get(table), dict):
-            out_cfg[table] = cfg[table]
-    return out_cfg
+@app.callback()
+def _global_options(
+    debug: Annotated[bool, typer.Option("--debug", envvar="DISCOVER_DEBUG", help="Print the traceback of an internal error instead of saving it to a log file.")] = False,
+):
+    """Find the equations dx/dt = f(x) behind measured trajectories, and a report that says how sure it is."""
+    set_debug(debug)
 
 
 @app.command()
@@ -87,15 +59,12 @@ def run(
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json."""
     with _user_errors():
-        cfg = _read_config(config)
-        settings = {
-            "methods": methods or cfg.get("methods", "auto"),
-            "time": time or cfg.get("time"),
-            "states": states or cfg.get("states"),
-            "seed": seed if seed is not None else int(cfg.get("seed", 0)),
-            "device": device or cfg.get("device", "auto"),
-            "sr_engine": sr_engine or cfg.get("sr_engine", "operon"),
-        }
+        cfg = read_config(config)
+        given = {"methods": methods, "time": time, "states": states, "seed": seed, "device": device,
+                 "sr_engine": sr_engine}
+        defaults = {"methods": "auto", "time": None, "states": None, "seed": 0, "device": "auto", "sr_engine": "operon"}
+        # An option given on the command line wins, even when it is empty (then it is refused).
+        settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
         from discover.rundir import check_out
 
@@ -154,7 +123,10 @@ def generate(
 ):
     """Write a CSV of trajectories simulated from a reference system."""
     with _user_errors():
+        from discover.options import check_seed
         from discover.systems import generate as gen, get_system, to_frame
+
+        check_seed(seed)
 
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
                    t_end=t_end, uneven=uneven)
@@ -205,9 +177,11 @@ def bench(
     with _user_errors():
         from discover.bench import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
         from discover.methods import parse_methods
+        from discover.options import check_seed
         from discover.systems import SYSTEMS, get_system
         from cli.progress import RichProgress
 
+        check_seed(seed)
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
             get_system(n)
@@ -276,7 +250,11 @@ def prose_eval(
 
 
 def main():
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command (while starting up)
+        err.print("Interrupted (Ctrl-C); stopped.", highlight=False)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

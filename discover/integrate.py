@@ -94,11 +94,18 @@ def integrate(
         ``failed_runs`` instead of failing the whole solve: one unphysical starting state (a
         population smoothed slightly below zero) should not sink a model that is right
         everywhere else.
+
+    ``atol`` is meant for states of order one: when every initial state is smaller than
+    one it shrinks with them (times the largest magnitude), so data measured in tiny units
+    (1e-9) are integrated as accurately as the same data in units of order one.
     """
     x0 = np.atleast_2d(np.asarray(x0, dtype=float))
     n_runs, d = x0.shape
     rel = [np.asarray(ti, dtype=float) - float(ti[0]) for ti in times]
     horizon = max(float(r[-1]) for r in rel)
+    magnitude = float(np.max(np.abs(x0))) if np.all(np.isfinite(x0)) else 1.0
+    if 0.0 < magnitude < 1.0:
+        atol = atol * magnitude
     f = compile_rhs(exprs, symbols)
     calls = [0]
     dead = np.zeros(n_runs, dtype=bool)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from discover.errors import ConfigError, did_you_mean
+from discover.errors import ConfigError, did_you_mean, shown
 
 AUTO = ("sindy",)
 # Methods on time-delay measurements: they model the measured signals, not dx/dt in the CSV's
 # variables, so they run beside the routes (discover.delay) and write no equations.json candidate.
 DELAY = ("havok", "hankel")
+# Distillers and delay models that run a neural network (every surrogate does too).
+NETWORK_METHODS = frozenset({"prose", "hankel"})
 # Named in the design but not built yet; asking for one is a clear error, not a silent fallback.
 PLANNED: set[str] = set()
 # `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
@@ -33,34 +35,93 @@ class Route:
         return f"{self.surrogate}+{self.distiller}" if self.surrogate else self.distiller
 
 
-def parse_methods(spec: str | list[str] | None) -> list[Route]:
-    """Turn ``"auto"``, ``"sindy"`` or ``"node+sindy,sindy"`` into routes."""
+def _items(spec) -> list[str]:
+    """The names in ``--methods``, each checked against the registries (no plug-in is imported)."""
     from discover.distillers import REGISTRY as DISTILLERS
     from discover.surrogates import REGISTRY as SURROGATES
 
     if spec is None:
         spec = "auto"
-    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    if isinstance(spec, str):
+        items = spec.split(",")
+    elif isinstance(spec, (list, tuple)) and all(isinstance(i, str) for i in spec):
+        items = list(spec)
+    else:
+        raise ConfigError(f"`--methods` must be text such as 'sindy,sr', not {shown(repr(spec))}.")
     items = [i.strip().lower() for i in items if i.strip()]
     if not items:
         raise ConfigError("`--methods` is empty; give auto or a comma-separated list such as sindy.")
-    items = [i for i in items if i not in DELAY]
     known = sorted(set(DISTILLERS) | set(SURROGATES) | {"auto"} | set(DELAY))
-    routes: list[Route] = []
     for item in items:
-        if item == "auto":
-            routes += [Route(d) for d in AUTO]
+        if item == "auto" or item in DELAY:
             continue
         parts = item.split("+")
         if len(parts) > 2:
-            raise ConfigError(f"Method '{item}' has more than one '+'; write surrogate+distiller, e.g. node+sindy.")
+            raise ConfigError(f"Method '{shown(item)}' has more than one '+'; write surrogate+distiller, e.g. node+sindy.")
         for p in parts:
             if p in PLANNED and p not in DISTILLERS and p not in SURROGATES:
                 raise ConfigError(
                     f"Method '{p}' is not available in this version of discover; available: {', '.join(known)}."
                 )
             if p not in DISTILLERS and p not in SURROGATES:
-                raise ConfigError(f"Unknown method '{p}'{did_you_mean(p, known)}; available: {', '.join(known)}.")
+                raise ConfigError(
+                    f"Unknown method '{shown(p)}'{did_you_mean(p, known)}; available: {', '.join(known)}."
+                )
+        if len(parts) == 2 and (parts[0] not in SURROGATES or parts[1] not in DISTILLERS):
+            raise ConfigError(f"Method '{shown(item)}' must be surrogate+distiller (e.g. node+sindy).")
+    return items
+
+
+def check_methods(spec) -> None:
+    """Refuse an empty, mistyped or unknown ``--methods`` without importing any plug-in."""
+    _items(spec)
+
+
+def uses_network(spec) -> bool:
+    """Whether any method in ``spec`` trains or runs a neural network (so ``--device`` matters)."""
+    from discover.surrogates import REGISTRY as SURROGATES
+
+    return any(p in SURROGATES or p in NETWORK_METHODS for item in _items(spec) for p in item.split("+"))
+
+
+def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=None) -> None:
+    """Every setting of a run that can be judged without the data, before anything heavy loads.
+
+    Warns
+    -----
+    OptionWarning
+        ``device="cuda"`` when none of the methods asked for runs a network.
+    """
+    import warnings
+
+    from discover.options import OptionWarning, check_device, check_seed, check_text, split_names
+
+    check_methods(methods)
+    check_seed(seed)
+    check_device(device)
+    check_text(time, "`--time`")
+    split_names(states)
+    if device == "cuda" and not uses_network(methods):
+        warnings.warn(
+            "`--device cuda` has no effect here: none of the methods asked for trains or runs a network "
+            f"(only {', '.join(sorted(NETWORK_METHODS))} and surrogates such as node and pinn do).",
+            OptionWarning,
+            stacklevel=2,
+        )
+
+
+def parse_methods(spec: str | list[str] | None) -> list[Route]:
+    """Turn ``"auto"``, ``"sindy"`` or ``"node+sindy,sindy"`` into routes."""
+    from discover.distillers import REGISTRY as DISTILLERS
+    from discover.surrogates import REGISTRY as SURROGATES
+
+    items = [i for i in _items(spec) if i not in DELAY]
+    routes: list[Route] = []
+    for item in items:
+        if item == "auto":
+            routes += [Route(d) for d in AUTO]
+            continue
+        parts = item.split("+")
         if len(parts) == 1:
             name = parts[0]
             if name in DISTILLERS:
@@ -70,8 +131,6 @@ def parse_methods(spec: str | list[str] | None) -> list[Route]:
                     routes.append(Route(d, name))
         else:
             s, d = parts
-            if s not in SURROGATES or d not in DISTILLERS:
-                raise ConfigError(f"Method '{item}' must be surrogate+distiller (e.g. node+sindy).")
             routes.append(Route(d, s))
     seen, out = set(), []
     for r in routes:

@@ -25,6 +25,7 @@ from discover.errors import ConfigError, NotFittedError
 from discover.expressions import identifiers, to_text
 from discover.integrate import integrate
 from discover.methods import Route, delay_methods, is_auto, library_extras, needs_search, parse_methods
+from discover.options import check_device, check_seed
 from discover.progress import NullProgress
 from discover.result import RunResult
 from discover.selection import Validation, decorrelation_time, score, select, split
@@ -104,6 +105,8 @@ class Discoverer:
 
     # ------------------------------------------------------------------ fitting
     def fit(self, data: Dataset) -> "Discoverer":
+        check_seed(self.seed, "`seed`")
+        check_device(self.device)
         routes = parse_methods(self.methods)
         delayed = delay_methods(self.methods)
         auto = is_auto(self.methods)

@@ -102,7 +102,7 @@ class Dataset:
 
         ``t`` and ``x`` may be single arrays (one trajectory) or lists of arrays.
         """
-        from discover.data.checks import check_not_constant, check_trajectory
+        from discover.data.checks import check_not_constant, check_scale, check_trajectory
 
         if isinstance(t, np.ndarray) and t.ndim == 1 and not isinstance(x, (list, tuple)):
             t, x = [t], [x]
@@ -116,6 +116,7 @@ class Dataset:
         for traj in ds.trajectories:
             check_trajectory(traj, names, where=f"trajectory '{traj.label}'")
         check_not_constant(ds.stacked()[1], names, "the data")
+        check_scale(ds.trajectories, names, "the data")
         return ds
 
     @property

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
-
-from discover.candidates import Candidate
-from discover.data.derivatives import WeakForm
 from discover.errors import ConfigError, NotFittedError
 from discover.registry import Registry
+
+if TYPE_CHECKING:  # annotations only: checking a method name must load neither numpy nor sympy
+    import numpy as np
+
+    from discover.candidates import Candidate
+    from discover.data.derivatives import WeakForm
 
 REGISTRY = Registry("distiller")
 register = REGISTRY.register
@@ -63,6 +65,8 @@ class BaseDistiller(ABC):
     name: str = ""
 
     def fit(self, samples: Samples, seed: int = 0) -> "BaseDistiller":
+        import numpy as np
+
         X = np.asarray(samples.states, dtype=float)
         Y = np.asarray(samples.derivatives, dtype=float)
         if X.ndim != 2 or X.shape != Y.shape:
@@ -79,6 +83,8 @@ class BaseDistiller(ABC):
 
     def distill(self, states, derivatives, names: Sequence[str], seed: int = 0, **context) -> list[Candidate]:
         """Fit and return the candidates (the functional form of :meth:`fit`)."""
+        import numpy as np
+
         return self.fit(Samples(np.asarray(states), np.asarray(derivatives), tuple(names), **context), seed).candidates_
 
     @property

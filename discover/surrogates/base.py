@@ -10,12 +10,15 @@ Surrogates know nothing of distillers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from discover.data.dataset import Dataset
 from discover.errors import ConfigError, NotFittedError
 from discover.registry import Registry
+
+if TYPE_CHECKING:  # annotations only: checking a method name must not load numpy
+    import numpy as np
+
+    from discover.data.dataset import Dataset
 
 REGISTRY = Registry("surrogate")
 register = REGISTRY.register
@@ -57,11 +60,15 @@ class BaseSurrogate(ABC):
 
     def vector_field(self, states: np.ndarray) -> np.ndarray:
         """dx/dt at ``states`` of shape (n_samples, n_states)."""
+        import numpy as np
+
         self._check()
         return self._vector_field(np.asarray(states, dtype=float))
 
     def predict(self, times: np.ndarray, initial_state: np.ndarray) -> np.ndarray:
         """States at ``times`` starting from ``initial_state``; shape (len(times), n_states)."""
+        import numpy as np
+
         self._check()
         return self._predict(np.asarray(times, dtype=float), np.asarray(initial_state, dtype=float))
 
