@@ -22,7 +22,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 test-all: setup
-	$(BIN)/python -m pytest -q -m "slow or not slow"
+	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q -m "slow or not slow"
 
 # Regenerate the example data and the committed example reports.
 reports: setup

@@ -1,22 +1,22 @@
 """The `discover` command line: parses options, calls the library, prints with rich.
 
 No science here. Every :class:`discover.errors.DiscoverError` is printed as one sentence
-and the command exits with status 2 (no traceback).
+and the command exits with status 2 (no traceback); any other error is one sentence too,
+with its traceback in a log file, and exit status 1 (:mod:`cli.boundary`). Options, the
+config file and the CSV are checked before anything heavy is imported.
 """
 
 from __future__ import annotations
 
 import sys
-import warnings
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from discover.errors import ConfigError, DiscoverError
+from cli.boundary import set_debug, user_errors
+from cli.config import plugin_tables, read_config
 
 app = typer.Typer(
     name="discover",
@@ -29,63 +29,17 @@ out = Console()
 err = Console(stderr=True)
 
 
-@contextmanager
 def _user_errors():
-    """Turn DiscoverError into one printed sentence and exit status 2; show warnings politely."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UserWarning)
-        try:
-            yield
-        except DiscoverError as exc:
-            err.print(f"[bold red]Error:[/bold red] {escape(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(code=2) from None
-        finally:
-            for w in caught:
-                if w.category.__module__.startswith("discover"):
-                    err.print(f"[yellow]Warning:[/yellow] {escape(str(w.message))}", highlight=False, soft_wrap=True)
+    """One sentence and an exit status for every failure (see :mod:`cli.boundary`)."""
+    return user_errors(err)
 
 
-def _read_config(path: Optional[Path]) -> dict:
-    if path is None:
-        return {}
-    import tomllib
-
-    if not path.exists():
-        raise ConfigError(f"Config file '{path}' does not exist; check the path given to `--config`.")
-    try:
-        cfg = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"Config file '{path}' is not valid TOML ({exc}); fix the line it names.") from None
-    section = cfg.get("run", cfg)
-    allowed = {"methods", "time", "states", "seed", "device", "out", "sr_engine"}
-    for key in section:
-        if key not in allowed and not isinstance(section[key], dict):
-            from discover.errors import did_you_mean
-
-            raise ConfigError(f"Unknown setting '{key}' in '{path}'{did_you_mean(key, allowed)}; allowed: {', '.join(sorted(allowed))}.")
-    out_cfg = {k: v for k, v in section.items() if k in allowed}
-    # Every other table holds the settings of the plug-in of its name ([sindy], [node], [pinn],
-    # [delay], ...); the pipeline refuses a table no method of the run uses. [known] and [params]
-    # are the hidden-term PINN's model, as --known and --param.
-    tables = {k: dict(v) for k, v in cfg.items() if isinstance(v, dict) and k != "run"}
-    for key in ("known", "params"):
-        if key in tables:
-            tables.setdefault("pinn", {})[key] = tables.pop(key)
-    out_cfg["tables"] = tables
-    return out_cfg
-
-
-def _tables(cfg: dict, sr_engine, known, param) -> dict:
-    """Plug-in settings tables: the config's, with the options given on the command line on top."""
-    tables = {k: dict(v) for k, v in cfg.get("tables", {}).items()}
-    engine = sr_engine or cfg.get("sr_engine")
-    if engine:
-        tables.setdefault("sr", {})["engine"] = engine
-    if known:
-        tables.setdefault("pinn", {})["known"] = list(known)
-    if param:
-        tables.setdefault("pinn", {})["params"] = list(param)
-    return tables
+@app.callback()
+def _global_options(
+    debug: Annotated[bool, typer.Option("--debug", envvar="DISCOVER_DEBUG", help="Print the traceback of an internal error instead of saving it to a log file.")] = False,
+):
+    """Find the equations dx/dt = f(x) behind measured trajectories, and a report that says how sure it is."""
+    set_debug(debug)
 
 
 @app.command()
@@ -96,30 +50,33 @@ def run(
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table; [node] and [pinn] tables of surrogate settings; [known] and [params] tables for the hidden-term PINN); options given here win.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table; a table per method named after it, such as [sindy], [node], [pinn], [delay]; [known] and [params] tables for the hidden-term PINN); options given here win.")] = None,
     device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
     sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (embedded, default) or pysr (needs Julia).")] = None,
     known: Annotated[Optional[list[str]], typer.Option("--known", help="Known part of one equation for --methods pinn, e.g. 'x: a*x' (repeat per variable); other symbols are parameters.")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", help="Fix a parameter of the known part, e.g. a=1.3 (repeatable); the others are learned.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not a run folder of discover: its content is first moved aside to DIR.old-<date-time>, never deleted.")] = False,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json."""
     with _user_errors():
-        cfg = _read_config(config)
-        settings = {
-            "methods": methods or cfg.get("methods", "auto"),
-            "time": time or cfg.get("time"),
-            "states": states or cfg.get("states"),
-            "seed": seed if seed is not None else int(cfg.get("seed", 0)),
-            "device": device or cfg.get("device", "auto"),
-        }
+        cfg = read_config(config)
+        given = {"methods": methods, "time": time, "states": states, "seed": seed, "device": device,
+                 "sr_engine": sr_engine}
+        defaults = {"methods": "auto", "time": None, "states": None, "seed": 0, "device": "auto", "sr_engine": "operon"}
+        # An option given on the command line wins, even when it is empty (then it is refused).
+        settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
+        from discover.rundir import check_out
+
+        check_out(target, force=force)
         from cli.progress import RichProgress
         from discover.api import run as run_pipeline
 
         model = run_pipeline(
             data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
             seed=settings["seed"], device=settings["device"], progress=RichProgress(err),
-            command="discover " + " ".join(sys.argv[1:]), config=cfg, **_tables(cfg, sr_engine, known, param),
+            command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
+            **plugin_tables(cfg, sr_engine, known, param),
         )
         _print_summary(model, target)
 
@@ -139,14 +96,17 @@ def _print_summary(model, target: Path) -> None:
     elif res.best is None:
         out.print("[bold red]No candidate survived selection[/bold red]: every one failed on held-out data.")
     else:
-        out.print(f"\n[bold]Equations[/bold] ({res.best.method}, complexity {res.best.complexity}):")
+        from discover.printing import derivative_text, text
+
+        out.print(f"\n[bold]Equations[/bold] ({escape(res.best.method)}, complexity {res.best.complexity}):")
         for v in res.names:
-            out.print(f"  d{v}/d{res.time_name} = {res.best.strings()[v]}", highlight=False)
+            line = f"{derivative_text(v, res.time_name)} = {text(res.best.equations[v])}"
+            out.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
         colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
         r2 = res.best.scores.get("short_r2")
         how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
         out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2:.3f})")
-    out.print(f"Report: {target / 'report.html'}")
+    out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -162,14 +122,17 @@ def generate(
 ):
     """Write a CSV of trajectories simulated from a reference system."""
     with _user_errors():
+        from discover.options import check_seed
         from discover.systems import generate as gen
         from discover.systems import get_system, to_frame
+
+        check_seed(seed)
 
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
                    t_end=t_end, uneven=uneven)
         output.parent.mkdir(parents=True, exist_ok=True)
         to_frame(data).to_csv(output, index=False, float_format="%.10g")
-        out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {system} to {output}")
+        out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {escape(system)} to {escape(str(output))}")
 
 
 @app.command()
@@ -192,12 +155,12 @@ def systems():
 
 @app.command()
 def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")]):
-    """Render the report of a run folder again from what it saved."""
+    """Render the report of a run folder again from what it saved; files you added to it are kept."""
     with _user_errors():
         from discover.report import rerender
 
         rerender(run_dir)
-        out.print(f"Report: {run_dir / 'report.html'}")
+        out.print(f"Report: {escape(str(run_dir / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -214,9 +177,11 @@ def bench(
     with _user_errors():
         from cli.progress import RichProgress
         from discover.bench import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
+        from discover.options import check_seed
         from discover.plan import build_plan
         from discover.systems import SYSTEMS, get_system
 
+        check_seed(seed)
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
             get_system(n)
@@ -229,7 +194,7 @@ def bench(
         write_results(rows, out)
         out_text = markdown_table(rows)
         typer.echo(out_text)
-        err.print(f"Wrote {out / 'bench.md'}, bench.csv and bench.json")
+        err.print(f"Wrote {escape(str(out / 'bench.md'))}, bench.csv and bench.json")
 
 
 prose_app = typer.Typer(help="Train and evaluate the PROSE transformer (the `prose` distiller's model).",
@@ -261,7 +226,7 @@ def prose_train(
         resolve_device(device)
         overrides = {k: v for k, v in {"draws": draws, "batch": batch, "steps": steps, "lr": lr}.items() if v}
         train(out_file, replace(TrainConfig(seed=seed), **overrides), resume, device, minutes, max_steps,
-              progress=RichProgress(err), log=lambda m: err.print(m, highlight=False), overrides=overrides)
+              progress=RichProgress(err), log=lambda m: err.print(escape(m), highlight=False), overrides=overrides)
 
 
 @prose_app.command("eval")
@@ -285,7 +250,11 @@ def prose_eval(
 
 
 def main():
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command (while starting up)
+        err.print("Interrupted (Ctrl-C); stopped.", highlight=False)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+from cli.boundary import step
+
 
 class RichProgress:
     def __init__(self, console: Console):
@@ -26,5 +28,6 @@ class RichProgress:
                     if description:
                         bar.update(tid, description=description)
 
-            yield _Task()
+            with step(description):  # an internal error names the task it happened in
+                yield _Task()
         self.console.print(f"[green]✓[/green] {description}")

@@ -1,17 +1,23 @@
-"""One call from CSV files to a run folder: what ``discover run`` does, for Python users."""
+"""One call from CSV files to a run folder: what ``discover run`` does, for Python users.
+
+Input is refused fast: the run folder, the settings, the files and the CSV are checked before
+the pipeline, its plug-ins and torch are imported (this module loads nothing heavy itself).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from discover.data.csv import file_hash, load_csv
-from discover.pipeline import Discoverer
+from discover.rundir import check_out
+
+if TYPE_CHECKING:
+    from discover.pipeline import Discoverer
 
 
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
-        config: dict | None = None, **settings) -> Discoverer:
+        config: dict | None = None, force: bool = False, **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
     Parameters
@@ -19,12 +25,15 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     paths : path or list of paths
         CSV files (the input contract of the README).
     out : path
-        The run folder to write.
+        The run folder to write. It is checked before anything is loaded or fitted
+        (:func:`discover.rundir.check_out`): it must be absent, empty or an earlier run folder.
     methods, seed, device, progress
         As :class:`~discover.pipeline.Discoverer` (``seed`` is its ``random_state``).
     time, states
         The time column and the state columns (default: found as the README says).
     command, config : recorded in ``run.json``.
+    force : bool
+        Accept a folder discover did not write; its content is moved aside, never deleted.
     **settings
         A table of settings per plug-in, by its registered name, as in the config file:
         ``sindy={"degrees": [1, 2]}``, ``sr={"engine": "operon"}``, ``node={"solver": "dopri5"}``,
@@ -35,9 +44,24 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     Discoverer
         Fitted.
     """
-    if isinstance(paths, (str, Path)):
-        paths = [paths]
+    check_out(out, force=force)
+    from discover.data.paths import check_paths
+
+    paths = check_paths([paths] if isinstance(paths, (str, Path)) else list(paths))
+    from discover.plan import check_run_settings, uses_network
+
+    check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states)
+    from discover.data.csv import file_hash, load_csv
+
     data = load_csv(paths, time=time, states=states)
+
+    # The data are good: only now the pipeline, its plug-ins and (for a network) torch.
+    from discover.pipeline import Discoverer
+
+    if device == "cuda" and uses_network(methods):
+        from discover.device import resolve_device
+
+        resolve_device(device)  # no GPU here: refused before any fitting
     model = Discoverer(methods=methods, random_state=seed, device=device,
                        settings={k: v for k, v in settings.items() if v is not None}, progress=progress).fit(data)
     provenance = {
@@ -45,5 +69,5 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         "command": command,
         "config": config or {},
     }
-    model.write_report(out, provenance=provenance)
+    model.write_report(out, provenance=provenance, force=force)
     return model

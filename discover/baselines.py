@@ -12,6 +12,7 @@ import numpy as np
 import sympy as sp
 
 from discover.data.dataset import Dataset
+from discover.expressions import parse_expression
 
 
 def pysindy_default(data: Dataset) -> dict[str, sp.Expr]:
@@ -19,15 +20,17 @@ def pysindy_default(data: Dataset) -> dict[str, sp.Expr]:
     import pysindy as ps
 
     model = ps.SINDy()
+    # pysindy sees internal names x0, x1, ...: its feature names are text, read back with the
+    # restricted parser; the data's own names are labels and never enter a formula's text.
+    internal = [f"x{i}" for i in range(len(data.names))]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit([tr.x for tr in data.trajectories], t=[tr.t for tr in data.trajectories],
-                  feature_names=list(data.names))
+                  feature_names=internal)
     lib = model.feature_library
-    symbols = [sp.Symbol(n) for n in data.names]
-    names = lib.get_feature_names(list(data.names))
-    local = {n: s for n, s in zip(data.names, symbols)}
-    features = [sp.sympify(f.replace(" ", "*").replace("^", "**"), locals=local) for f in names]
+    table = dict(zip(internal, (sp.Symbol(n) for n in data.names)))
+    features = [parse_expression(f.replace(" ", "*"), table, f"pysindy feature '{f}'", caret=True)
+                for f in lib.get_feature_names(internal)]
     coef = np.asarray(model.coefficients())
     return {
         v: sum((sp.Float(float(c), 6) * f for c, f in zip(coef[i], features) if c != 0), sp.Integer(0))

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from discover import printing
+from discover.errors import DataError
+from discover.expressions import as_expr, identifiers, label_symbols, parse_expression, to_text
 from discover.structure import system_complexity
 
 
 def tidy(expr: sp.Expr, digits: int = 4) -> sp.Expr:
     """Round every float in ``expr`` to ``digits`` significant digits and drop zero terms."""
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     reps = {}
     for f in expr.atoms(sp.Float):
         v = float(f"{float(f):.{digits}g}")
@@ -62,17 +65,30 @@ class Candidate:
         """Identity of the formulas (used to merge duplicates from different settings)."""
         return tuple(sp.srepr(self.equations[v]) for v in self.variables)
 
-    def strings(self) -> dict[str, str]:
-        """Equations as Python-syntax strings that :func:`sympy.sympify` reads back."""
-        return {v: sp.sstr(e) for v, e in self.equations.items()}
+    def strings(self, ids: dict[str, str] | None = None) -> dict[str, str]:
+        """Equations as Python-syntax text on identifiers (``ids``: label -> identifier; by default
+        :func:`discover.expressions.identifiers` of the variables). Names that are plain identifiers
+        are written as they are, so ``sympy.sympify(text, locals=...)`` reads the text back too."""
+        ids = identifiers(self.variables) if ids is None else ids
+        return {v: to_text(e, ids) for v, e in self.equations.items()}
 
     def latex(self) -> dict[str, str]:
-        return {v: sp.latex(e) for v, e in self.equations.items()}
+        """LaTeX of each right-hand side, every name written as an escaped label (:func:`discover.printing.latex`)."""
+        return {v: printing.latex(e) for v, e in self.equations.items()}
 
     @classmethod
-    def from_dict(cls, d: dict, names) -> "Candidate":
-        local = {n: sp.Symbol(n) for n in names}
-        eqs = {v: sp.sympify(s, locals=local) for v, s in d["equations"].items()}
+    def from_dict(cls, d: dict, names, symbols: dict[str, str] | None = None,
+                  where: str = "equations.json") -> "Candidate":
+        """Read a candidate written by :meth:`to_dict`, through the restricted parser.
+
+        ``symbols`` is the file's ``{identifier: label}`` table; without one (files written before
+        it existed) each name in ``names`` is its own identifier.
+        """
+        table = label_symbols(symbols, names, where, DataError)
+        if not isinstance(d, dict) or not isinstance(d.get("equations"), dict):
+            raise DataError(f"{where}: a candidate has no 'equations' mapping; give a file discover wrote.")
+        eqs = {v: parse_expression(s, table, f"{where}: d{v}/dt", error=DataError)
+               for v, s in d["equations"].items()}
         # equations.json writes a score that is NaN or infinite as null; in memory it is NaN again
         scores = {k: float("nan") if v is None else v for k, v in d.get("scores", {}).items()}
         return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), scores)

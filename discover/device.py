@@ -3,15 +3,7 @@
 from __future__ import annotations
 
 from discover.errors import ConfigError
-
-DEVICES = ("auto", "cpu", "cuda")
-
-
-def check_device(device: str) -> str:
-    """``device`` if it is one of auto, cpu, cuda; a ConfigError otherwise (no torch import)."""
-    if device not in DEVICES:
-        raise ConfigError(f"`--device` must be auto, cpu or cuda, not '{device}'.")
-    return device
+from discover.options import check_device
 
 
 def resolve_device(device: str = "auto") -> str:

@@ -9,6 +9,7 @@ say what to do.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 
 class DiscoverError(Exception):
@@ -23,6 +24,10 @@ class ConfigError(DiscoverError, ValueError):
     """A setting or option has a value discover does not accept."""
 
 
+class OutDirError(ConfigError):
+    """The run folder given with `--out` cannot be written there (a file, foreign files, no permission)."""
+
+
 class UnavailableError(DiscoverError, RuntimeError):
     """A method needs a package or program that is not installed here."""
 
@@ -35,3 +40,17 @@ def did_you_mean(name: str, choices) -> str:
     """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string."""
     close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def shown(text, limit: int = 60) -> str:
+    """``text`` as it may appear inside a one-line message: control characters escaped, long text cut.
+
+    Column names, trajectory labels, cell values and file names come from files the user
+    did not necessarily write; a line break inside one must not break the one-sentence
+    contract of an error message.
+    """
+    out = "".join(
+        repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d" else ch
+        for ch in str(text)
+    )
+    return out if len(out) <= limit else out[: limit - 1] + "…"

@@ -1,7 +1,8 @@
 """Integrating systems of ODEs written as sympy expressions.
 
 Used to generate data from reference systems and to simulate every candidate during
-selection. Right-hand sides are compiled with :func:`sympy.lambdify` to vectorised NumPy
+selection. Right-hand sides are compiled with :func:`sympy.lambdify` (through
+:func:`discover.expressions.safe_lambdify`, so state names never reach generated code) to vectorised NumPy
 functions so that many initial states are integrated as one stacked system. A candidate
 that blows up or grows stiff beyond an evaluation budget is reported as failed
 (``ok=False``), never as an exception.
@@ -15,6 +16,8 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 from scipy.integrate import solve_ivp
+
+from discover.expressions import safe_lambdify
 
 
 class SolveAborted(Exception):
@@ -65,7 +68,7 @@ class Solution:
 
 def compile_rhs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]):
     """Return ``f(X)`` mapping states of shape (n_states, m) to derivatives (n_states, m)."""
-    fn = sp.lambdify(list(symbols), list(exprs), modules="numpy")
+    fn = safe_lambdify(list(symbols), list(exprs), modules="numpy")
 
     def f(X: np.ndarray) -> np.ndarray:
         out = np.empty(X.shape)
@@ -111,11 +114,18 @@ def integrate(
         ``failed_runs`` instead of failing the whole solve: one unphysical starting state (a
         population smoothed slightly below zero) should not sink a model that is right
         everywhere else.
+
+    ``atol`` is meant for states of order one: when every initial state is smaller than
+    one it shrinks with them (times the largest magnitude), so data measured in tiny units
+    (1e-9) are integrated as accurately as the same data in units of order one.
     """
     x0 = np.atleast_2d(np.asarray(x0, dtype=float))
     n_runs, d = x0.shape
     rel = [np.asarray(ti, dtype=float) - float(ti[0]) for ti in times]
     horizon = max(float(r[-1]) for r in rel)
+    magnitude = float(np.max(np.abs(x0))) if np.all(np.isfinite(x0)) else 1.0
+    if 0.0 < magnitude < 1.0:
+        atol = atol * magnitude
     f = compile_rhs(exprs, symbols)
     dead = np.zeros(n_runs, dtype=bool)
 

@@ -23,6 +23,8 @@ from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
 from discover.errors import ConfigError, NotFittedError, UnavailableError
+from discover.expressions import identifiers, to_text
+from discover.options import check_device, check_seed
 from discover.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_extras
 from discover.progress import NullProgress
 from discover.result import RunResult
@@ -107,6 +109,8 @@ class Discoverer(BaseEstimator):
     # ------------------------------------------------------------------ fitting
     def fit(self, data: Dataset) -> "Discoverer":
         """Walk the run plan on ``data`` and select one candidate."""
+        check_seed(self.random_state, "`random_state`")
+        check_device(self.device)
         plan = build_plan(self.methods)
         data.validate()
         tables = self._check_settings(plan, data)
@@ -220,9 +224,10 @@ class Discoverer(BaseEstimator):
         found = distiller.fit(samples).candidates_
         if distiller.facts_:
             run.facts[route.label] = distiller.facts_
+        ids = identifiers(run.prepared.names)  # formulas in run.json are written as in equations.json
         for var, front in distiller.fronts_.items():
             run.fronts[f"{route.label}: d{var}/d{run.prepared.data.time_name}"] = [
-                {"complexity": e["complexity"], "mse": e["mse"], "expr": sp.sstr(e["expr"])} for e in front]
+                {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
         if surrogate is not None:
             found = self._post_process(surrogate, found, run)
         for c in found:
@@ -351,15 +356,20 @@ class Discoverer(BaseEstimator):
         self._check()
         return float(np.mean([r2(tr.x, self.simulate(tr.t, tr.x[0])) for tr in data.trajectories]))
 
-    def write_report(self, out_dir, provenance: dict | None = None) -> str:
-        """Write the run folder (report.md, report.html, equations.json, figures, run.json, models)."""
+    def write_report(self, out_dir, provenance: dict | None = None, force: bool = False) -> str:
+        """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).
+
+        An earlier run folder at ``out_dir`` is replaced (files a user added to it are kept);
+        a folder discover did not write is refused with :class:`~discover.errors.OutDirError`,
+        or moved aside to ``NAME.old-<date-time>`` when ``force`` is true.
+        """
         from discover.report import write_run
 
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
         if provenance:
             self.result_.provenance.update(provenance)
-        return write_run(self.result_, out_dir, models=self.surrogates_)
+        return write_run(self.result_, out_dir, models=self.surrogates_, force=force)
 
 
 def _plain(settings) -> dict:

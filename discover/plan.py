@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from discover.errors import ConfigError, did_you_mean
-from discover.structure import degree, terms
+from discover.errors import ConfigError, did_you_mean, shown
 
 # `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
 # data worse than this (normalised error beyond the noise), or keeps a term in fewer than
@@ -85,7 +84,12 @@ AUTO = (
 )
 
 
+# Distillers and delay models that run a neural network (every surrogate does too).
+NETWORK_METHODS = frozenset({"prose", "hankel"})
+
+
 def _registries():
+    """The three plug-in registries (light: no plug-in module is imported to list or check names)."""
     from discover.delay import REGISTRY as DELAY
     from discover.distillers import REGISTRY as DISTILLERS
     from discover.surrogates import REGISTRY as SURROGATES
@@ -94,44 +98,90 @@ def _registries():
 
 
 def _items(spec) -> list[str]:
+    """The names in ``--methods``, each checked against the registries (no plug-in is imported)."""
+    distillers, surrogates, delay = _registries()
     if spec is None:
-        return ["auto"]
-    if not isinstance(spec, (str, list, tuple)):
-        raise ConfigError(f"`methods` must be text such as 'sindy,sr' or a list of names, not {spec!r}.")
-    items = spec.split(",") if isinstance(spec, str) else [str(i) for i in spec]
+        spec = "auto"
+    if isinstance(spec, str):
+        items = spec.split(",")
+    elif isinstance(spec, (list, tuple)) and all(isinstance(i, str) for i in spec):
+        items = list(spec)
+    else:
+        raise ConfigError(f"`--methods` must be text such as 'sindy,sr', not {shown(repr(spec))}.")
     items = [i.strip().lower() for i in items if i.strip()]
     if not items:
         raise ConfigError("`--methods` is empty; give auto or a comma-separated list such as sindy.")
+    known = sorted(set(distillers) | set(surrogates) | {"auto"} | set(delay))
+    for item in items:
+        if item == "auto" or item in delay:
+            continue
+        parts = item.split("+")
+        if len(parts) > 2:
+            raise ConfigError(f"Method '{shown(item)}' has more than one '+'; write surrogate+distiller, e.g. node+sindy.")
+        for p in parts:
+            if p not in distillers and p not in surrogates:
+                raise ConfigError(
+                    f"Unknown method '{shown(p)}'{did_you_mean(p, known)}; available: {', '.join(known)}.")
+        if len(parts) == 2 and (parts[0] not in surrogates or parts[1] not in distillers):
+            raise ConfigError(f"Method '{shown(item)}' must be surrogate+distiller (e.g. node+sindy).")
     return items
 
 
-def _routes(item: str, distillers, surrogates, known) -> list[Route]:
+def check_methods(spec) -> None:
+    """Refuse an empty, mistyped or unknown ``--methods`` without importing any plug-in."""
+    _items(spec)
+
+
+def uses_network(spec) -> bool:
+    """Whether any method in ``spec`` trains or runs a neural network (so ``--device`` matters)."""
+    _, surrogates, _ = _registries()
+    return any(p in surrogates or p in NETWORK_METHODS for item in _items(spec) for p in item.split("+"))
+
+
+def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=None) -> None:
+    """Every setting of a run that can be judged without the data, before anything heavy loads.
+
+    Warns
+    -----
+    OptionWarning
+        ``device="cuda"`` when none of the methods asked for runs a network.
+    """
+    import warnings
+
+    from discover.options import OptionWarning, check_device, check_seed, check_text, split_names
+
+    check_methods(methods)
+    check_seed(seed)
+    check_device(device)
+    check_text(time, "`--time`")
+    split_names(states)
+    if device == "cuda" and not uses_network(methods):
+        warnings.warn(
+            "`--device cuda` has no effect here: none of the methods asked for trains or runs a network "
+            f"(only {', '.join(sorted(NETWORK_METHODS))} and surrogates such as node and pinn do).",
+            OptionWarning,
+            stacklevel=2,
+        )
+
+
+def _routes(item: str, distillers, surrogates) -> list[Route]:
     parts = item.split("+")
-    if len(parts) > 2:
-        raise ConfigError(f"Method '{item}' has more than one '+'; write surrogate+distiller, e.g. node+sindy.")
-    for p in parts:
-        if p not in distillers and p not in surrogates:
-            raise ConfigError(f"Unknown method '{p}'{did_you_mean(p, known)}; available: {', '.join(known)}.")
     if len(parts) == 1:
         name = parts[0]
         if name in distillers:
             return [Route(name)]
         return [Route(d, name) for d in surrogates[name].default_distillers]
-    s, d = parts
-    if s not in surrogates or d not in distillers:
-        raise ConfigError(f"Method '{item}' must be surrogate+distiller (e.g. node+sindy).")
-    return [Route(d, s)]
+    return [Route(parts[1], parts[0])]
 
 
 def build_plan(spec) -> Plan:
     """Turn ``"auto"``, ``"sindy"``, ``"node+sindy,prose"`` or ``"havok"`` into a :class:`Plan`."""
     distillers, surrogates, delay_models = _registries()
-    known = sorted(set(distillers) | set(surrogates) | {"auto"} | set(delay_models))
     items = _items(spec)
     delay = tuple(dict.fromkeys(i for i in items if i in delay_models))
     routes: list[Route] = []
     for item in (i for i in items if i not in delay_models and i != "auto"):
-        routes += _routes(item, distillers, surrogates, known)
+        routes += _routes(item, distillers, surrogates)
     routes = list(dict.fromkeys(routes))
     first = [r for r in routes if distillers[r.distiller].guess_from is None]
     guided = [r for r in routes if r not in first]
@@ -159,6 +209,8 @@ def needs_search(selection, noise: float, facts: dict | None = None) -> str | No
     like that; genuine cubic systems such as Duffing's pay a search to have it confirmed).
     ``facts`` are the distillers' facts so far (SINDy's name its highest library degree).
     """
+    from discover.structure import degree, terms
+
     best = selection.best
     if best is None:
         return "every SINDy candidate failed on held-out data"
@@ -179,6 +231,8 @@ CONDITIONS = {"escalate": needs_search}
 
 def library_extras(candidates) -> tuple:
     """Non-polynomial terms (sympy expressions) found by a search, to offer a library."""
+    from discover.structure import terms
+
     out = []
     for c in candidates:
         for e in c.equations.values():

@@ -13,6 +13,8 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
+from discover.expressions import as_expr
+
 
 def terms(expr: sp.Expr, tol: float = 0.0) -> dict[sp.Expr, float]:
     """Map each term of the expanded expression to its numeric coefficient.
@@ -20,7 +22,7 @@ def terms(expr: sp.Expr, tol: float = 0.0) -> dict[sp.Expr, float]:
     Terms whose coefficient's magnitude is at most ``tol`` are dropped. The constant term
     is keyed by ``1``.
     """
-    expanded = sp.expand(sp.sympify(expr))
+    expanded = sp.expand(as_expr(expr))
     out: dict[sp.Expr, float] = {}
     for term, coef in expanded.as_coefficients_dict().items():
         if not coef.is_number:
@@ -32,7 +34,7 @@ def terms(expr: sp.Expr, tol: float = 0.0) -> dict[sp.Expr, float]:
     return out
 
 
-_C = sp.Symbol("c")
+_C = sp.Dummy("c")  # not a Symbol: a state may be called c
 
 
 def skeleton(term: sp.Expr) -> sp.Expr:
@@ -51,7 +53,7 @@ def complexity(expr: sp.Expr) -> int:
     or a denominator is part of the shape and is counted, so ``cos(0.14*x - 1.6)`` (two
     tuned constants) costs more than ``sin(x)``.
     """
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     n = len(terms(expr)) or 1
     nonpoly = list(expr.atoms(sp.Function)) + [p for p in expr.atoms(sp.Pow) if p.exp.is_number and p.exp < 0]
     n += len(nonpoly)
@@ -88,7 +90,7 @@ def canonical_terms(expr, tol: float = 0.0) -> dict:
     ``("den", term)``), so ``0.6 - 1.5*x/(x + 0.3)`` and ``(0.18 - 0.9*x)/(x + 0.3)`` have the
     same structure.
     """
-    expr = sp.sympify(expr)
+    expr = as_expr(expr)
     num, den = sp.fraction(sp.together(expr))
     if den.is_number or not any(p.exp.is_number and p.exp < 0 for p in expr.atoms(sp.Pow)):
         return terms(expr, tol)

@@ -1,7 +1,22 @@
+import os
+
 import numpy as np
 import pytest
 
 from discover.systems import generate, get_system, to_frame
+
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # the fuzz tests skip themselves
+    pass
+else:
+    # Property-based tests: `make test` runs the small seeded profile, `make test-all` sets
+    # HYPOTHESIS_PROFILE=thorough. Both are derandomised (the same cases every run).
+    _common = {"derandomize": True, "deadline": None, "database": None,
+               "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+    settings.register_profile("fast", max_examples=100, **_common)
+    settings.register_profile("thorough", max_examples=1000, **_common)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 
 @pytest.fixture

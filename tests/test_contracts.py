@@ -146,7 +146,7 @@ def toy():
             return [Candidate(eqs, self.name, {"cutoff": self.settings_.cutoff})]
 
     yield Toy
-    del DISTILLERS["toy"]
+    DISTILLERS.unregister("toy")
 
 
 def test_a_toy_distiller_runs_end_to_end_from_its_own_table(toy, tmp_path):

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from discover.errors import DataError
+from discover.errors import DataError, shown
 
 MIN_POINTS = 10
+
+# The fit computes powers of the states up to the third and squares of those (least
+# squares, variances): beyond 1e50 they overflow a float, below 1e-50 they underflow to
+# zero. Durations get the same room, so rates of change stay within 1e-100..1e100.
+LARGEST = 1e50
+SMALLEST = 1e-50
 
 
 def check_trajectory(traj, names, where: str) -> None:
@@ -43,6 +49,40 @@ def check_not_constant(x: np.ndarray, names, where: str) -> None:
         col = x[:, j]
         if np.nanmax(col) == np.nanmin(col):
             raise DataError(
-                f"Column '{name}' in {where} is constant ({col[0]:g}); a constant state has no dynamics — "
+                f"Column '{shown(name)}' in {where} is constant ({col[0]:g}); a constant state has no dynamics — "
                 "leave it out with `--states`."
             )
+
+
+def check_scale(trajectories, names, where: str) -> None:
+    """Raise :class:`DataError` when magnitudes are beyond what the fit can compute with.
+
+    Every state's largest magnitude must be at most ``LARGEST`` and its spread at least
+    ``SMALLEST``; every run's duration must lie between the two. Outside, powers and
+    squares overflow or underflow and a fit would be meaningless (a constant model with a
+    perfect score), so the user is asked to rescale.
+    """
+    x = np.concatenate([tr.x for tr in trajectories])
+    span = max(tr.duration for tr in trajectories)
+    shortest = min(tr.duration for tr in trajectories)
+    if not SMALLEST <= shortest <= span <= LARGEST:
+        bad = span if span > LARGEST else shortest
+        raise DataError(
+            f"The time in {where} spans {bad:.3g}; discover computes with times between {SMALLEST:g} and {LARGEST:g} — "
+            "express time in other units (rescale the time column) and run again."
+        )
+    for j, name in enumerate(names):
+        col = x[:, j]
+        top = float(np.max(np.abs(col)))
+        spread = float(np.max(col) - np.min(col))
+        if top > LARGEST:
+            raise DataError(
+                f"Column '{shown(name)}' in {where} holds values up to {top:.3g} in magnitude; the powers of it the fit "
+                f"computes overflow beyond {LARGEST:g} — express it in larger units (rescale the column) and run again."
+            )
+        if 0 < spread < SMALLEST:
+            raise DataError(
+                f"Column '{shown(name)}' in {where} varies by only {spread:.3g}; the powers of it the fit computes "
+                f"underflow below {SMALLEST:g} — express it in smaller units (rescale the column) and run again."
+            )
+

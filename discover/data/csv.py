@@ -4,6 +4,9 @@ A header row; a time column called ``t`` or ``time`` (any case) or named with ``
 state columns are every other numeric column or those named with ``states=``; several
 runs either by a ``trajectory`` (``traj``, ``run``, ``experiment``) column or by several
 files. Rows with missing values are dropped with a :class:`MissingValuesWarning`.
+Files that are UTF-16 or Latin-1, or separated by semicolons or tabs, are read with an
+:class:`~discover.data.table.InputFormatWarning` (see :mod:`discover.data.text`). Every other problem is a
+:class:`~discover.errors.DataError` with one sentence naming the file, row or column.
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from discover.data.checks import check_not_constant, check_trajectory
+from discover.data.checks import check_not_constant, check_scale, check_trajectory
 from discover.data.dataset import Dataset, Trajectory
-from discover.errors import DataError, did_you_mean
+from discover.data.paths import check_paths
+from discover.data.table import RUN_NAMES, is_number, normal, read_table
+from discover.errors import DataError, did_you_mean, shown
+from discover.options import split_names
 
 TIME_NAMES = ("t", "time")
-RUN_NAMES = ("trajectory", "traj", "run", "experiment")
 
 
 class MissingValuesWarning(UserWarning):
@@ -36,109 +41,61 @@ def file_hash(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def _split_names(states) -> list[str] | None:
-    if states is None:
-        return None
-    if isinstance(states, str):
-        states = states.split(",")
-    names = [s.strip() for s in states if s.strip()]
-    return names or None
-
-
-def _read_table(path: Path):
-    import pandas as pd
-
-    if not path.exists():
-        raise DataError(f"File '{path}' does not exist; check the path.")
-    if path.is_dir():
-        raise DataError(f"'{path}' is a folder, not a CSV file; give the path of the CSV inside it.")
-    try:
-        df = pd.read_csv(path, skipinitialspace=True)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"File '{path}' is empty; give a CSV with a header row and one row per sample.") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"File '{path}' is not a readable CSV ({first}); save it as comma-separated text.") from None
-    except OSError as exc:
-        raise DataError(f"File '{path}' cannot be read ({exc.strerror or exc}); check its permissions.") from None
-    if df.shape[1] == 0 or len(df.columns) == 0:
-        raise DataError(f"File '{path}' has no columns; give a CSV with a header row.")
-    # A header made only of numbers means the first data row was taken as the header.
-    def _is_number(s) -> bool:
-        try:
-            float(str(s))
-            return True
-        except ValueError:
-            return False
-
-    if all(_is_number(c) for c in df.columns):
-        raise DataError(
-            f"File '{path}' has no header row (its first row is numbers); add a header such as 't,x,y'."
-        )
-    df.columns = [str(c).strip() for c in df.columns]
-    return df
-
-
-def _find_time(columns: Sequence[str], time: str | None, path: Path) -> str:
+def _find_time(columns: Sequence[str], time: str | None, where: str) -> str:
+    names = ", ".join(shown(c, 40) for c in columns)
     if time is not None:
         if time in columns:
             return time
         raise DataError(
-            f"File '{path}' has no time column '{time}'{did_you_mean(time, columns)}; "
-            f"its columns are {', '.join(columns)}."
+            f"File {where} has no time column '{shown(time)}'{did_you_mean(shown(time), columns)}; "
+            f"its columns are {names}."
         )
     for c in columns:
         if c.lower() in TIME_NAMES:
             return c
+    numbers = [c for c in columns if is_number(c)]
+    if numbers:
+        raise DataError(
+            f"File {where} has no time column and its first row holds numbers ({', '.join(shown(c, 20) for c in numbers[:3])}"
+            f"{', …' if len(numbers) > 3 else ''}), so it may have no header row; add one such as 't,x,y', or name the "
+            "time column with `--time COLUMN`."
+        )
     raise DataError(
-        f"File '{path}' has no time column (looked for 't' or 'time'); name it with `--time COLUMN` "
-        f"(columns: {', '.join(columns)})."
+        f"File {where} has no time column (looked for 't' or 'time'); name it with `--time COLUMN` (columns: {names})."
     )
 
 
-def _to_numeric(df, column: str, path: Path):
-    import pandas as pd
-
-    raw = df[column]
-    values = pd.to_numeric(raw, errors="coerce")
-    bad = values.isna() & raw.notna()
-    if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(
-            f"Column '{column}' in '{path}' is not numeric (row {row + 2} holds '{raw.iloc[row]}'); "
-            "fix the value or leave the column out with `--states`."
-        )
-    if values.isna().all():
-        raise DataError(f"Column '{column}' in '{path}' is entirely empty; remove it or leave it out with `--states`.")
-    return values.to_numpy(dtype=float)
-
-
 def _read_one(path: Path, time: str | None, states: list[str] | None):
-    df = _read_table(path)
-    columns = list(df.columns)
-    tcol = _find_time(columns, time, path)
+    table = read_table(path)
+    where, columns = table.where, table.names
+    tcol = _find_time(columns, time, where)
     run_col = next((c for c in columns if c.lower() in RUN_NAMES and c != tcol), None)
     candidates = [c for c in columns if c not in (tcol, run_col)]
     if states is not None:
         for s in states:
             if s not in columns:
                 raise DataError(
-                    f"Unknown state '{s}' in `--states`{did_you_mean(s, candidates)}; "
-                    f"the columns of '{path}' are {', '.join(columns)}."
+                    f"Unknown state '{shown(s)}' in `--states`{did_you_mean(s, candidates)}; "
+                    f"the columns of {where} are {', '.join(shown(c, 40) for c in columns)}."
                 )
             if s in (tcol, run_col):
-                raise DataError(f"'{s}' is the {'time' if s == tcol else 'trajectory'} column and cannot be a state.")
+                raise DataError(
+                    f"'{shown(s)}' is the {'time' if s == tcol else 'trajectory'} column and cannot be a state."
+                )
         chosen = list(states)
     else:
         chosen = candidates
     if not chosen:
-        raise DataError(f"File '{path}' has no state columns besides time '{tcol}'; add one column per state variable.")
-    t = _to_numeric(df, tcol, path)
-    x = np.column_stack([_to_numeric(df, c, path) for c in chosen])
-    runs = df[run_col].astype(str).to_numpy() if run_col is not None else None
-    keep = np.isfinite(t) & np.all(np.isfinite(x), axis=1)
-    if runs is not None:
-        keep &= df[run_col].notna().to_numpy()
+        raise DataError(
+            f"File {where} has no state columns besides time '{shown(tcol)}'; add one column per state variable."
+        )
+    t = table.numbers(tcol)
+    x = np.column_stack([table.numbers(c) for c in chosen])
+    runs = None
+    keep = ~np.isnan(t) & ~np.any(np.isnan(x), axis=1)
+    if run_col is not None:
+        runs = table.labels(run_col)
+        keep &= np.array([r is not None for r in runs], dtype=bool)
     return t, x, runs, keep, chosen, tcol
 
 
@@ -162,6 +119,8 @@ def load_csv(
     Returns
     -------
     Dataset
+        Finite values, strictly increasing time in every run of at least 10 points, no
+        constant state column, unique names, magnitudes the fit can compute with.
 
     Raises
     ------
@@ -173,29 +132,37 @@ def load_csv(
     -----
     MissingValuesWarning
         When rows with missing values were dropped (the message counts them).
+    InputFormatWarning
+        When the file was read as UTF-16 or Latin-1, or separated by semicolons or tabs.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    paths = [Path(p) for p in paths]
-    if not paths:
-        raise DataError("No CSV file was given; pass the path of at least one file.")
-    wanted = _split_names(states)
+    paths = check_paths(list(paths))
+    wanted = split_names(states, "`--states`")
+    if time is not None:
+        time = normal(time)
+        if not time:
+            raise DataError("`--time` is empty; give the name of the time column or leave the option out.")
     trajectories: list[Trajectory] = []
     names = None
     time_name = None
     dropped = 0
     for path in paths:
+        where = f"'{shown(path, 500)}'"
         t, x, runs, keep, chosen, tcol = _read_one(path, time, wanted)
         if names is None:
             names, time_name = chosen, tcol
         elif chosen != names:
             raise DataError(
-                f"File '{path}' has state columns {', '.join(chosen)} but the first file has "
-                f"{', '.join(names)}; give files with the same columns or choose them with `--states`."
+                f"File {where} has state columns {', '.join(shown(c, 40) for c in chosen)} but the first file has "
+                f"{', '.join(shown(c, 40) for c in names)}; give files with the same columns or choose them with "
+                "`--states`."
             )
         n_drop = int((~keep).sum())
         if n_drop == len(keep):
-            raise DataError(f"Every row of '{path}' has a missing value; fill in the data or choose columns with `--states`.")
+            raise DataError(
+                f"Every row of {where} has a missing value; fill in the data or choose columns with `--states`."
+            )
         dropped += n_drop
         t, x = t[keep], x[keep]
         if runs is None:
@@ -206,8 +173,7 @@ def load_csv(
             groups = [(str(r), np.flatnonzero(runs == r)) for r in order]
         for label, idx in groups:
             traj = Trajectory(t[idx], x[idx], label=label)
-            where = f"'{path}'" if runs is None else f"trajectory '{label}' of '{path}'"
-            check_trajectory(traj, names, where)
+            check_trajectory(traj, names, where if runs is None else f"trajectory '{shown(label)}' of {where}")
             trajectories.append(traj)
     if dropped:
         warnings.warn(
@@ -218,5 +184,7 @@ def load_csv(
     ds = Dataset(
         tuple(trajectories), tuple(names), time_name=time_name, source=tuple(str(p) for p in paths), dropped_rows=dropped
     )
-    check_not_constant(ds.stacked()[1], names, "the data" if len(paths) > 1 else f"'{paths[0]}'")
+    where = "the data" if len(paths) > 1 else f"'{shown(paths[0], 500)}'"
+    check_not_constant(ds.stacked()[1], names, where)
+    check_scale(ds.trajectories, names, where)
     return ds

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from discover.data.checks import MIN_POINTS, check_not_constant, check_trajectory
+from discover.data.checks import MIN_POINTS, check_not_constant, check_scale, check_trajectory
 from discover.errors import DataError
 
 __all__ = ["MIN_POINTS", "Dataset", "Trajectory"]
@@ -115,12 +115,13 @@ class Dataset:
 
     def validate(self) -> "Dataset":
         """Check every run as the CSV reader does (enough points, finite, time increasing, no
-        constant column); return ``self`` or raise :class:`DataError` naming the problem."""
+        constant column, a usable scale); return ``self`` or raise :class:`DataError` naming the problem."""
         for traj in self.trajectories:
             check_trajectory(traj, self.names, where=f"trajectory '{traj.label}'")
         if len(set(self.names)) != len(self.names):
             raise DataError(f"State names must differ from each other; got {', '.join(self.names)}.")
         check_not_constant(self.stacked()[1], self.names, "the data")
+        check_scale(self.trajectories, self.names, "the data")
         return self
 
     @property

@@ -7,12 +7,37 @@
 - :mod:`~discover.delay.hankel`: the structured network on the Hankel operator (StNN,
   :mod:`~discover.delay.stnn`) and a plain MLP of similar size, the ``hankel`` delay model;
 - :mod:`~discover.delay.compare`: forecasts of all of them on the same held-out data.
+
+The registry lives here, light: a delay model's module is loaded when it is first used.
 """
 
-from discover.delay.base import REGISTRY, BaseDelayModel, DelayResult, DelaySettings, get_delay_model, register
-from discover.delay.embedding import Embedding, embed
-from discover.delay.hankel import Hankel
-from discover.delay.havok import Havok, HavokModel
+import importlib
+
+from discover.registry import Registry
+
+REGISTRY = Registry("delay model")
+register = REGISTRY.register
+get_delay_model = REGISTRY.get_class
+
+REGISTRY.declare("havok", "discover.delay.havok")
+REGISTRY.declare("hankel", "discover.delay.hankel")
+
+_LAZY = {
+    "BaseDelayModel": "discover.delay.base",
+    "DelayResult": "discover.delay.base",
+    "DelaySettings": "discover.delay.base",
+    "Embedding": "discover.delay.embedding",
+    "embed": "discover.delay.embedding",
+    "Hankel": "discover.delay.hankel",
+    "Havok": "discover.delay.havok",
+    "HavokModel": "discover.delay.havok",
+}
 
 __all__ = ["REGISTRY", "BaseDelayModel", "DelayResult", "DelaySettings", "Embedding", "Hankel", "Havok",
            "HavokModel", "embed", "get_delay_model", "register"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'discover.delay' has no attribute '{name}'")

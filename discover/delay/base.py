@@ -15,11 +15,10 @@ from typing import Callable, ClassVar
 
 import numpy as np
 
-from discover.registry import Registry
+from discover.delay import REGISTRY, get_delay_model, register
 
-REGISTRY = Registry("delay model")
-register = REGISTRY.register
-get_delay_model = REGISTRY.get_class
+__all__ = ["REGISTRY", "BaseDelayModel", "DelayContext", "DelayResult", "DelaySettings", "Row", "get_delay_model",
+           "register"]
 
 
 @dataclass(frozen=True)

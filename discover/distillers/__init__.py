@@ -1,20 +1,38 @@
-"""Distillers: from samples of a vector field to symbolic candidate systems."""
+"""Distillers: from samples of a vector field to symbolic candidate systems.
 
-from discover.distillers.base import REGISTRY, BaseDistiller, Samples, get_distiller, register
-from discover.distillers.prose import Prose, ProseConfig
-from discover.distillers.sindy import SINDy, SindyConfig
-from discover.distillers.symbolic_regression import SRConfig, SymbolicRegression
+The registry lives here, light: each distiller's module (and the base class with its heavy
+imports) is loaded when it is first used, so checking a method's name loads nothing
+(see :mod:`discover.registry`).
+"""
 
-__all__ = [
-    "REGISTRY",
-    "BaseDistiller",
-    "Prose",
-    "ProseConfig",
-    "SINDy",
-    "SRConfig",
-    "Samples",
-    "SindyConfig",
-    "SymbolicRegression",
-    "get_distiller",
-    "register",
-]
+import importlib
+
+from discover.registry import Registry
+
+REGISTRY = Registry("distiller")
+register = REGISTRY.register
+get_distiller = REGISTRY.get_class
+
+REGISTRY.declare("prose", "discover.distillers.prose")
+REGISTRY.declare("sindy", "discover.distillers.sindy")
+REGISTRY.declare("sr", "discover.distillers.symbolic_regression")
+
+_LAZY = {
+    "BaseDistiller": "discover.distillers.base",
+    "Samples": "discover.data.samples",
+    "Prose": "discover.distillers.prose",
+    "ProseConfig": "discover.distillers.prose",
+    "SINDy": "discover.distillers.sindy",
+    "SindyConfig": "discover.distillers.sindy",
+    "SRConfig": "discover.distillers.symbolic_regression",
+    "SymbolicRegression": "discover.distillers.symbolic_regression",
+}
+
+__all__ = ["REGISTRY", "BaseDistiller", "Prose", "ProseConfig", "SINDy", "SRConfig", "Samples", "SindyConfig",
+           "SymbolicRegression", "get_distiller", "register"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'discover.distillers' has no attribute '{name}'")

@@ -19,11 +19,10 @@ from sklearn.base import BaseEstimator
 from discover.candidates import Candidate
 from discover.data.samples import Samples
 from discover.errors import ConfigError, NotFittedError
-from discover.registry import NoSettings, Registry, settings_from
+from discover.distillers import REGISTRY, get_distiller, register
+from discover.registry import NoSettings, settings_from
 
-REGISTRY = Registry("distiller")
-register = REGISTRY.register
-get_distiller = REGISTRY.get_class
+__all__ = ["REGISTRY", "BaseDistiller", "get_distiller", "register"]
 
 
 class BaseDistiller(BaseEstimator, ABC):

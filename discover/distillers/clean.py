@@ -20,15 +20,17 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
+from discover.errors import DataError, DiscoverError
+from discover.expressions import parse_expression, safe_lambdify
 from discover.structure import leading_coefficient, terms
 
 
 @lru_cache(maxsize=8192)
 def compiled(symbols: tuple, expr):
-    """``sympy.lambdify`` of ``expr``, kept: distillers score the same terms and equations
-    many times (a model's proposals share most of their terms), and lambdify's code
-    printing costs far more than evaluating the result."""
-    return sp.lambdify(symbols, expr, "numpy")
+    """:func:`~discover.expressions.safe_lambdify` of ``expr``, kept: distillers score the same
+    terms and equations many times (a model's proposals share most of their terms), and
+    lambdify's code printing costs far more than evaluating the result."""
+    return safe_lambdify(symbols, expr, "numpy")
 
 
 _SIMPLIFY_MAX_OPS = 30
@@ -131,15 +133,20 @@ def prune_terms(expr, symbols, X, y, tolerance: float = 0.02, negligible: float 
     return sum((sp.Float(float(c), 15) * ts[k] for c, k in zip(coef, keep)), sp.Integer(0))
 
 
-def clean(text: str, names, X: np.ndarray, y: np.ndarray):
-    """Parse, simplify, snap constants and refit; return a sympy expression or None if unusable."""
-    symbols = [sp.Symbol(n) for n in names]
-    local = {n: s for n, s in zip(names, symbols)}
+def read(text: str, symbols) -> sp.Expr | None:
+    """An engine's formula, written on the internal names ``x0, x1, ...`` (never the data's own
+    names), as an expression on ``symbols``; None if the restricted parser refuses it."""
+    table = {f"x{i}": s for i, s in enumerate(symbols)}
     try:
-        expr = sp.sympify(text, locals=local)
-    except (sp.SympifyError, SyntaxError, TypeError):
+        return parse_expression(text, table, "a symbolic regression formula", error=DataError)
+    except DiscoverError:
         return None
-    if not expr.free_symbols <= set(symbols):
+
+
+def clean(expr, symbols, X: np.ndarray, y: np.ndarray):
+    """Simplify, snap constants and refit ``expr``; return a sympy expression or None if unusable."""
+    symbols = list(symbols)
+    if expr is None or not expr.free_symbols <= set(symbols):
         return None
     if sp.count_ops(expr) <= _SIMPLIFY_MAX_OPS:
         expr = sp.simplify(expr)

@@ -22,6 +22,7 @@ from discover.device import resolve_device
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.clean import _mse, prune_terms, refit_terms
 from discover.errors import ConfigError
+from discover.expressions import safe_lambdify
 from discover.structure import terms
 
 
@@ -41,9 +42,9 @@ def refit_constants(expr, symbols, X, y):
     floats = sorted(expr.atoms(sp.Float), key=sp.default_sort_key)
     if not floats:
         return expr
-    params = sp.symbols(f"_c0:{len(floats)}")
+    params = [sp.Dummy(f"c{i}") for i in range(len(floats))]
     template = expr.xreplace(dict(zip(floats, params)))
-    f = sp.lambdify([*params, *symbols], template, "numpy")
+    f = safe_lambdify([*params, *symbols], template, "numpy")
 
     def resid(c):
         with np.errstate(all="ignore"):

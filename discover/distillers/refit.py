@@ -15,6 +15,7 @@ import sympy as sp
 
 from discover.candidates import Candidate, tidy
 from discover.data.derivatives import WeakForm
+from discover.expressions import safe_lambdify
 from discover.structure import terms
 
 
@@ -29,7 +30,7 @@ def refit_on_data(candidate: Candidate, weak: WeakForm, raw_states: np.ndarray, 
             continue
         cols = []
         for t in ts:
-            f = sp.lambdify(symbols, t, "numpy")
+            f = safe_lambdify(symbols, t, "numpy")
             with np.errstate(all="ignore"):
                 cols.append(np.broadcast_to(np.asarray(f(*raw_states.T), dtype=float), (len(raw_states),)))
         A = weak.project(np.column_stack(cols))

@@ -20,6 +20,7 @@ import sympy as sp
 from discover.candidates import Candidate, tidy
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
+from discover.expressions import identifiers, parse_expression, safe_lambdify
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,9 @@ class SindyConfig:
         Highest library size; degrees that exceed it are skipped.
     ridge : float
         Ridge weight of the thresholding iterations, relative to the columns' squared norm.
-    extra_terms : tuple of str
-        Functions added to every polynomial library (sympy text in the state names).
+    extra_terms : tuple of sympy.Expr
+        Functions added to every polynomial library (expressions in the states' symbols,
+        ``sympy.Symbol(name)``; never text).
     best_subset : int
         Per equation, every support of up to this many terms is also tried exhaustively
         (libraries of at most ``best_subset_features`` terms): thresholding walks one path and
@@ -62,17 +64,20 @@ class SindyConfig:
     max_rows: int = 20000
     max_features: int = 120
     ridge: float = 1e-5
-    extra_terms: tuple[str, ...] = ()
+    extra_terms: tuple = ()
     best_subset: int = 3
     best_subset_features: int = 20
 
 
 class _Library:
-    """pysindy's polynomial library, plus optional extra functions given as sympy text
+    """pysindy's polynomial library, plus optional extra functions given as sympy expressions
     (terms symbolic regression found outside the polynomials). Extras that are not finite
-    on the data (log of a negative state, a pole) are left out."""
+    on the data (log of a negative state, a pole), or that hold another symbol, are left out.
 
-    def __init__(self, degree: int, names, extra: tuple[str, ...], X: np.ndarray):
+    The terms are built from pysindy's ``powers_`` on the states' symbols, never from its
+    feature names (text holding the data's column names)."""
+
+    def __init__(self, degree: int, names, extra: tuple, X: np.ndarray):
         import pysindy as ps
 
         symbols = [sp.Symbol(v) for v in names]
@@ -80,10 +85,10 @@ class _Library:
         self.poly.fit(X[:10])
         self.terms = [sp.Mul(*[s**int(p) for s, p in zip(symbols, row)]) for row in self.poly.powers_]
         self.extra = []
-        local = dict(zip(names, symbols))
-        for text in extra:
-            expr = text if isinstance(text, sp.Basic) else sp.sympify(text, locals=local)
-            fn = sp.lambdify(symbols, expr, "numpy")
+        for expr in extra:
+            if not isinstance(expr, sp.Expr) or not expr.free_symbols <= set(symbols):
+                continue
+            fn = safe_lambdify(symbols, expr, "numpy")
             with np.errstate(all="ignore"):
                 col = np.broadcast_to(np.asarray(fn(*X.T), dtype=float), (X.shape[0],))
             if np.all(np.isfinite(col)) and expr not in self.terms:
@@ -95,6 +100,15 @@ class _Library:
         with np.errstate(all="ignore"):
             cols += [np.broadcast_to(np.asarray(f(*X.T), dtype=float), (X.shape[0],))[:, None] for f in self.extra]
         return np.hstack(cols)
+
+
+def _extra_terms(cfg: SindyConfig, samples: Samples) -> tuple:
+    """The configured extra terms (text from a ``[sindy]`` table is read by the restricted parser)
+    and the terms the samples offer."""
+    table = {ident: sp.Symbol(label) for label, ident in identifiers(samples.names).items()}
+    own = tuple(t if isinstance(t, sp.Basic) else parse_expression(str(t), table, "[sindy] extra_terms")
+                for t in cfg.extra_terms)
+    return own + tuple(samples.library_terms)
 
 
 def _extras_note(cfg: SindyConfig, samples: Samples) -> str:
@@ -229,7 +243,7 @@ class SINDy(BaseDistiller):
         for degree in cfg.degrees:
             if comb(d + degree, degree) > cfg.max_features:
                 continue
-            lib = _Library(degree, samples.names, tuple(cfg.extra_terms) + tuple(samples.library_terms), samples.states)
+            lib = _Library(degree, samples.names, _extra_terms(cfg, samples), samples.states)
             problems = self._problems(samples, lib, rows)
             terms = lib.terms
             Theta_e = lib(Xe)

@@ -1,7 +1,8 @@
 """Symbolic regression engines: pyoperon (embedded default) and PySR (where Julia exists).
 
 Each engine fits one target and returns its Pareto front as ``(expression string,
-complexity)`` pairs in the data's own variable names; the distiller does the rest.
+complexity)`` pairs in the variable names it is given (the distiller passes internal names
+``x0, x1, ...``, never the data's own, and reads the strings with the restricted parser).
 PySR is detected without importing it: importing PySR on a machine without Julia starts a
 download, which this program never does unless the user opts in with
 ``DISCOVER_ALLOW_JULIA_DOWNLOAD=1``.

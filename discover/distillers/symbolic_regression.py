@@ -19,7 +19,7 @@ import sympy as sp
 from discover.candidates import Candidate, tidy
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
-from discover.distillers.clean import _mse, clean
+from discover.distillers.clean import _mse, clean, read
 from discover.distillers.sr_engines import EngineSettings, check_engine, engine_usable, get_engine
 from discover.registry import settings_from
 from discover.structure import complexity
@@ -56,19 +56,20 @@ class SRConfig:
     tolerances: tuple[float, ...] = (0.0, 0.02, 0.1, 0.5)
 
 
-def _knee(raw, names, X, y, gain: float = 0.05, keep: int = 8) -> list[str]:
+def _knee(raw, symbols, X, y, gain: float = 0.05, keep: int = 8) -> list:
     """The raw front up to where extra complexity stops paying: each kept formula must cut
-    the error of the previous one by ``gain`` (relative); at most ``keep`` formulas."""
-    symbols = [sp.Symbol(n) for n in names]
-    local = dict(zip(names, symbols))
+    the error of the previous one by ``gain`` (relative); at most ``keep`` formulas.
+
+    ``raw`` holds the engine's ``(text, complexity)`` pairs on the internal names ``x0, x1, ...``;
+    the formulas kept are returned as expressions on ``symbols``."""
     out, last = [], np.inf
     for text, _ in sorted(raw, key=lambda r: r[1]):
-        try:
-            err = _mse(sp.sympify(text, locals=local), symbols, X, y)
-        except (sp.SympifyError, SyntaxError, TypeError):
+        expr = read(text, symbols)
+        if expr is None:
             continue
+        err = _mse(expr, symbols, X, y)
         if err < last * (1 - gain):
-            out.append(text)
+            out.append(expr)
             last = err
         if len(out) >= keep:
             break
@@ -112,11 +113,14 @@ class SymbolicRegression(BaseDistiller):
                                   cfg.max_time, cfg.max_evaluations, max(1, min(2, os.cpu_count() or 1)))
         seed = int(rng.integers(0, 2**31 - 1))
         self.fronts_ = {}
+        symbols = [sp.Symbol(v) for v in samples.names]
+        # The engines see internal names only: a column name is a label, never part of a formula's text.
+        internal = [f"x{i}" for i in range(len(samples.names))]
         for j, name in enumerate(samples.names):
-            raw = _knee(engine(X, Y[:, j], samples.names, settings, seed + j), samples.names, X, Y[:, j])
+            raw = _knee(engine(X, Y[:, j], internal, settings, seed + j), symbols, X, Y[:, j])
             front, seen = [], set()
-            for text in raw:
-                expr = clean(text, samples.names, X, Y[:, j])
+            for found in raw:
+                expr = clean(found, symbols, X, Y[:, j])
                 if expr is None:
                     continue
                 expr = tidy(expr)
@@ -124,8 +128,8 @@ class SymbolicRegression(BaseDistiller):
                 if key in seen:
                     continue
                 seen.add(key)
-                mse = _mse(expr, [sp.Symbol(v) for v in samples.names], X, Y[:, j])
-                front.append({"expr": expr, "complexity": complexity(expr), "mse": mse, "raw": text})
+                mse = _mse(expr, symbols, X, Y[:, j])
+                front.append({"expr": expr, "complexity": complexity(expr), "mse": mse, "raw": found})
             if not front:
                 return []
             self.fronts_[name] = sorted(front, key=lambda e: (e["complexity"], e["mse"]))

@@ -9,7 +9,7 @@ Tokens are prefix notation, as in PROSE and ODEFormer: binary ``add`` and ``mul`
 ``sin``/``cos``/``exp``/``inv``/``pow2``/``pow3``, variables ``x0..x2``, and every number as
 three tokens: sign, a three-digit mantissa and a power of ten. Equations are separated by
 ``|``. The tokenizer is written here because no library encodes sympy expressions this way;
-sympy is used for everything else (parsing user guesses, building the decoded expressions).
+sympy is used for everything else (reading guesses, building the decoded expressions).
 """
 
 from __future__ import annotations
@@ -268,11 +268,13 @@ def from_sympy(exprs: Sequence, names: Sequence[str]) -> System:
     """Sympy right-hand sides to a :class:`System`; ValueError if outside the family."""
     import sympy as sp
 
+    from discover.expressions import as_expr
+
     xs = [sp.Symbol(n) for n in names]
     index = {x: i for i, x in enumerate(xs)}
     eqs = []
     for expr in exprs:
-        expr = sp.expand(sp.sympify(expr))
+        expr = sp.expand(as_expr(expr))
         terms = []
         for term in sp.Add.make_args(expr):
             if term == 0:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
+from discover import printing
+from discover.errors import DiscoverError
+from discover.expressions import identifiers, parse_expression
 from discover.result import RunResult
 from discover.structure import terms
 
@@ -35,6 +38,15 @@ def _fmt(v, digits=3):
     return str(v)
 
 
+def _with_labels(text: str, names) -> str:
+    """A formula stored on equations.json's identifiers, written with the data's own names."""
+    table = {ident: sp.Symbol(label) for label, ident in identifiers(names).items()}
+    try:
+        return printing.text(parse_expression(text, table, "a stored formula", new_symbol=sp.Symbol))
+    except DiscoverError:
+        return text
+
+
 def hidden_terms(result: RunResult) -> dict | None:
     """The hidden-term PINN's model, from the best candidate it produced: known part with its
     fitted parameters, the hidden term as a formula, and the parameters."""
@@ -43,8 +55,11 @@ def hidden_terms(result: RunResult) -> dict | None:
         return None
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     st = c.settings
-    rows = [{"var": v, "known": st.get("known_fitted", {}).get(v, "0"), "hidden": st["hidden"].get(v, "0"),
-             "full": sp.sstr(c.equations[v])} for v in result.names]
+    names = result.names
+    rows = [{"var": v, "lhs": printing.derivative_text(v, result.time_name),
+             "known": _with_labels(st.get("known_fitted", {}).get(v, "0"), names),
+             "hidden": _with_labels(st["hidden"].get(v, "0"), names), "full": printing.text(c.equations[v])}
+            for v in names]
     se, pinn = st.get("standard_errors", {}), st.get("pinn_parameters", {})
     fitted = [(k, k, v, f"{pinn.get(k, float('nan')):.4g}", "learned") for k, v in st.get("parameters", {}).items()]
     fitted += [(f"coefficient of {k}", k, v, "—", "hidden term") for k, v in st.get("hidden_constants", {}).items()]
@@ -53,7 +68,8 @@ def hidden_terms(result: RunResult) -> dict | None:
     params += [{"name": k, "value": f"{v:.4g}", "se": "—", "pinn": "—", "how": "fixed", "loose": False}
                for k, v in st.get("fixed", {}).items()]
     return {"method": c.method, "selected": c is result.best, "rows": rows, "params": params,
-            "known_given": st.get("known", {}), "loose": [p["name"] for p in params if p["loose"]]}
+            "known_given": {v: _with_labels(t, names) for v, t in st.get("known", {}).items()},
+            "loose": [p["name"] for p in params if p["loose"]]}
 
 
 LOOSE = 0.25  # a standard error above this share of the value: the data barely fix the constant
@@ -88,18 +104,20 @@ def delay_models(result: RunResult) -> dict | None:
 def build(result: RunResult, figures: dict[str, str]) -> dict:
     best = result.best
     eqs = []
+    t = result.time_name
     if best is not None:
         for v in result.names:
             e = best.equations[v]
             eqs.append({
                 "var": v,
-                "text": sp.sstr(e),
-                "latex": sp.latex(e),
-                "mathml": '<math display="block">' + sp.mathml(sp.Eq(sp.Derivative(sp.Function(v)(sp.Symbol(result.time_name)),
-                                                        sp.Symbol(result.time_name)), e), printer="presentation") + "</math>",
-                "terms": [
-                    {"term": sp.sstr(t), "coef": c, "prob": best.term_confidence.get(v, {}).get(sp.sstr(t))}
-                    for t, c in terms(e, 1e-12).items()
+                "lhs_text": printing.derivative_text(v, t),
+                "text": printing.text(e),
+                "lhs_latex": printing.derivative_latex(v, t),
+                "latex": printing.latex(e),
+                "mathml": printing.equation_mathml(v, t, e),
+                "terms": [  # term_confidence is keyed by sympy's own string of the term
+                    {"term": printing.text(term), "coef": c, "prob": best.term_confidence.get(v, {}).get(sp.sstr(term))}
+                    for term, c in terms(e, 1e-12).items()
                 ],
             })
     rows = []
@@ -115,7 +133,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
             "short_r2": "failed" if s.get("failed") else _fmt(s.get("short_r2")),
             "validation_r2": "failed" if s.get("failed") else _fmt(s.get("validation_r2")),
             "valid_time": "—" if s.get("failed") else _fmt(s.get("valid_time"), 2),
-            "equations": "; ".join(f"d{v}/dt = {sp.sstr(e)}" for v, e in c.equations.items()),
+            "equations": "; ".join(f"{printing.derivative_text(v, t)} = {printing.text(e)}" for v, e in c.equations.items()),
             "note": s.get("message", ""),
         })
     scores = best.scores if best is not None else {}
@@ -126,6 +144,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "time": result.time_name,
         "best": best,
         "equations": eqs,
+        "equation_lines": [f"{e['lhs_text']} = {e['text']}" for e in eqs],
         "confidence": result.confidence,
         "confidence_text": CONFIDENCE_WORDS[result.confidence],
         "reasons": result.reasons,

@@ -1,7 +1,15 @@
-"""``equations.json`` (schema ``discover.equations/1``): the machine-readable result."""
+"""``equations.json`` (schema ``discover.equations/1``): the machine-readable result.
+
+Equations are written in Python syntax on identifiers: a variable whose name is a plain
+identifier (``x``, ``hare``, ``E``) is written as itself, any other (``S [mM]``, ``lambda``) as a
+sanitised identifier (``S_mM``, ``lambda_``); the top-level ``"symbols"`` maps each identifier
+to its variable's name. Reading the file back goes through the restricted parser
+(:meth:`discover.candidates.Candidate.from_dict`), never through ``sympify``.
+"""
 
 from __future__ import annotations
 
+from discover.expressions import identifiers, symbol_table
 from discover.result import RunResult
 
 SCHEMA = "discover.equations/1"
@@ -17,10 +25,10 @@ def _clean(scores: dict) -> dict:
     return out
 
 
-def _entry(c) -> dict:
+def _entry(c, ids: dict[str, str]) -> dict:
     return {
         "method": c.method,
-        "equations": c.strings(),
+        "equations": c.strings(ids),
         "latex": c.latex(),
         "complexity": c.complexity,
         "scores": _clean(c.scores),
@@ -30,7 +38,8 @@ def _entry(c) -> dict:
 
 
 def to_dict(result: RunResult) -> dict:
-    best = _entry(result.best) if result.best else None
+    ids = identifiers(result.names)
+    best = _entry(result.best, ids) if result.best else None
     if best is not None:
         best["confidence"] = result.confidence
         best["agreement"] = result.agreement
@@ -38,6 +47,7 @@ def to_dict(result: RunResult) -> dict:
         "schema": SCHEMA,
         "time": result.time_name,
         "variables": list(result.names),
+        "symbols": symbol_table(result.names),
         "best": best,
-        "candidates": [_entry(c) for c in result.candidates],
+        "candidates": [_entry(c, ids) for c in result.candidates],
     }

@@ -7,7 +7,10 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
+from discover.errors import DataError
+from discover.expressions import identifiers, parse_expression, to_text
 from discover.integrate import compile_rhs, integrate
+from discover.printing import derivative_text, differential_text
 from discover.result import RunResult
 
 MAX_PLOT_POINTS = 5000  # dots beyond this only slow the figure down
@@ -18,9 +21,15 @@ def _plt():
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["text.usetex"] = False  # labels are plain text: with mathtext only '$' is special
     import matplotlib.pyplot as plt
 
     return plt
+
+
+def _plain(label: str) -> str:
+    """A label as matplotlib text, never mathtext: every '$' escaped."""
+    return str(label).replace("$", r"\$")
 
 
 def _symbols(result):
@@ -52,11 +61,11 @@ def trajectories(result: RunResult, path: Path) -> None:
         ax = axes[j, 0]
         for k, seg in enumerate(segs):
             c = COLORS[k % len(COLORS)]
-            ax.plot(seg.t, seg.x[:, j], ".", ms=2.5, color=c, alpha=0.45, label=f"data: {seg.label}" if j == 0 else None)
+            ax.plot(seg.t, seg.x[:, j], ".", ms=2.5, color=c, alpha=0.45, label=_plain(f"data: {seg.label}") if j == 0 else None)
             if sims is not None and np.all(np.isfinite(sims[k])):
                 ax.plot(seg.t, sims[k][:, j], "-", lw=1.4, color=c, label="model" if j == 0 and k == 0 else None)
-        ax.set_ylabel(name)
-    axes[-1, 0].set_xlabel(result.time_name)
+        ax.set_ylabel(_plain(name))
+    axes[-1, 0].set_xlabel(_plain(result.time_name))
     axes[0, 0].set_title("Held-out data (dots) and the selected equations simulated (lines)"
                          if not result.in_sample else "Data (dots) and the selected equations simulated (lines, in-sample)")
     axes[0, 0].legend(fontsize=7, loc="upper right", ncol=2)
@@ -78,9 +87,9 @@ def derivative_fit(result: RunResult, path: Path) -> None:
         ax.plot(tr.t, dx[:, j], ".", ms=2.5, color="#777777", alpha=0.6, label="estimated from data" if j == 0 else None)
         if model is not None:
             ax.plot(tr.t, model[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
-        ax.set_ylabel(f"d{name}/d{result.time_name}")
-    axes[-1, 0].set_xlabel(result.time_name)
-    axes[0, 0].set_title(f"Derivative fit on training run '{tr.label}'")
+        ax.set_ylabel(_plain(derivative_text(name, result.time_name)))
+    axes[-1, 0].set_xlabel(_plain(result.time_name))
+    axes[0, 0].set_title(_plain(f"Derivative fit on training run '{tr.label}'"))
     axes[0, 0].legend(fontsize=7, loc="upper right")
     _save(fig, path)
 
@@ -97,11 +106,13 @@ def term_confidence(result: RunResult, path: Path) -> bool:
         kept = {sp.sstr(t) for t in terms(result.best.equations[v], 1e-12)}
         for t, p in sorted(probs.items(), key=lambda kv: (kv[0] not in kept, -kv[1])):
             if p >= 0.05 or t in kept:
-                rows.append((f"d{v}: {t}" + ("" if t in kept else "  (not in model)"), p, t in kept))
+                label = f"{differential_text(v)}: {t}" + ("" if t in kept else "  (not in model)")
+                rows.append((_plain(label), p, t in kept))
     if not rows:
         return False
-    fig, ax = plt.subplots(figsize=(7, 0.28 * len(rows) + 1.0))
     labels, values, inside = zip(*rows[::-1])
+    longest = max(len(label) for label in labels)  # long names: a wider figure, not a squeezed plot
+    fig, ax = plt.subplots(figsize=(min(max(7.0, 4.5 + 0.08 * longest), 16.0), 0.28 * len(rows) + 1.0))
     colors = ["#bbbbbb" if not k else "#2ca02c" if p >= 0.9 else "#ff7f0e" if p >= 0.6 else "#d62728"
               for p, k in zip(values, inside)]
     ax.barh(range(len(values)), values, color=colors)
@@ -142,7 +153,8 @@ def search_fronts(result: RunResult, path: Path) -> bool:
     plt = _plt()
     keys = list(result.fronts)
     fig, axes = plt.subplots(1, len(keys), figsize=(3.6 * len(keys) + 0.6, 3.4), squeeze=False)
-    chosen = {f"d{v}/d{result.time_name}": sp.sstr(e) for v, e in (result.best.equations.items() if result.best else [])}
+    ids = identifiers(result.names)  # the fronts' formulas are written as equations.json writes equations
+    chosen = {f"d{v}/d{result.time_name}": to_text(e, ids) for v, e in (result.best.equations.items() if result.best else [])}
     for ax, key in zip(axes[0], keys):
         front = sorted(result.fronts[key], key=lambda e: e["complexity"])
         x = [e["complexity"] for e in front]
@@ -154,7 +166,7 @@ def search_fronts(result: RunResult, path: Path) -> bool:
             if chosen.get(var) == e["expr"]:
                 ax.plot([e["complexity"]], [max(e["mse"], 1e-12)], "*", ms=15, color="gold", mec="black")
         ax.set_yscale("log")
-        ax.set_title(key, fontsize=9)
+        ax.set_title(_plain(key), fontsize=9)
         ax.set_xlabel("complexity")
     axes[0, 0].set_ylabel("mean squared error")
     fig.suptitle("Symbolic regression: Pareto front per equation (star: in the selected model)", fontsize=10)
@@ -187,8 +199,8 @@ def forecasts(result: RunResult, path: Path) -> bool:
         lo, hi = float(np.min(seg.x[:, j])), float(np.max(seg.x[:, j]))
         pad = 0.3 * (hi - lo) + 1e-12
         ax.set_ylim(lo - pad, hi + pad)  # a forecast that runs away must not flatten the data
-        ax.set_ylabel(name)
-    axes[-1, 0].set_xlabel(result.time_name)
+        ax.set_ylabel(_plain(name))
+    axes[-1, 0].set_xlabel(_plain(result.time_name))
     axes[0, 0].set_title("Surrogate forecast and distilled equations from the first held-out state")
     axes[0, 0].legend(fontsize=7, loc="upper right")
     return _save(fig, path)
@@ -210,16 +222,20 @@ def hidden_term(result: RunResult, path: Path) -> bool:
         return False
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     syms = _symbols(result)
-    hidden = [sp.sympify(c.settings["hidden"][n], locals={s.name: s for s in syms}) for n in result.names]
+    # the settings hold formulas written on the identifiers of equations.json: read them back safely
+    table = {ident: sp.Symbol(label) for label, ident in identifiers(result.names).items()}
+
+    def read(text, n):
+        return parse_expression(text, table, f"hidden-term formula for d{n}/d{result.time_name}", error=DataError)
+
+    hidden = [read(c.settings["hidden"][n], n) for n in result.names]
     f = compile_rhs(hidden, syms)
     plt = _plt()
     d = len(result.names)
     fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), squeeze=False)
     # The model's constants were refitted after training, so its hidden term is compared with G
     # at the PINN's own parameters: (known part fitted + hidden formula) - known part at the PINN's.
-    local = {s.name: s for s in syms}
-    fitted_known = compile_rhs([sp.sympify(c.settings.get("known_fitted", {}).get(n, "0"), locals=local)
-                                for n in result.names], syms)
+    fitted_known = compile_rhs([read(c.settings.get("known_fitted", {}).get(n, "0"), n) for n in result.names], syms)
     for k, curve in enumerate(curves):
         shifted = f(curve["u"].T).T + fitted_known(curve["u"].T).T - curve["F"]
         for j, name in enumerate(result.names):
@@ -228,8 +244,8 @@ def hidden_term(result: RunResult, path: Path) -> bool:
                     label="hidden-term network G" if (j == 0 and k == 0) else None)
             ax.plot(curve["t"], shifted[:, j], "--", lw=1.2, color=COLORS[0],
                     label="distilled model, at the PINN's known parameters" if (j == 0 and k == 0) else None)
-            ax.set_ylabel(f"hidden d{name}/d{result.time_name}")
-    axes[-1, 0].set_xlabel(result.time_name)
+            ax.set_ylabel(_plain(f"hidden {derivative_text(name, result.time_name)}"))
+    axes[-1, 0].set_xlabel(_plain(result.time_name))
     axes[0, 0].set_title("Hidden term along the fitted trajectories")
     axes[0, 0].legend(fontsize=7, loc="upper right")
     return _save(fig, path)
@@ -263,10 +279,10 @@ def havok_forcing(result: RunResult, path: Path) -> bool:
     for ax in axes:
         ax.fill_between(t, 0, 1, where=burst, color=COLORS[1], alpha=0.15, transform=ax.get_xaxis_transform(), lw=0)
     axes[0].plot(t, x[:, 0], color="0.3", lw=0.9)
-    axes[0].set_ylabel(f"{result.names[0]} (measured)")
+    axes[0].set_ylabel(_plain(f"{result.names[0]} (measured)"))
     axes[1].plot(t, f, color=COLORS[1], lw=0.9)
     axes[1].set_ylabel(f"forcing v{result.delay.rank}")
-    axes[1].set_xlabel(result.time_name)
+    axes[1].set_xlabel(_plain(result.time_name))
     axes[0].set_title("HAVOK forcing (shaded where |v_r| > 2 standard deviations)")
     return _save(fig, path)
 
@@ -283,8 +299,8 @@ def havok_reconstruction(result: RunResult, path: Path) -> bool:
     for j in range(k):
         axes[j, 0].plot(t, meas[:, j], color="0.55", lw=1.6, label="measured" if j == 0 else None)
         axes[j, 0].plot(t, rec[:, j], "--", color=COLORS[0], lw=1.0, label="HAVOK model" if j == 0 else None)
-        axes[j, 0].set_ylabel(result.names[j])
-    axes[-1, 0].set_xlabel(result.time_name)
+        axes[j, 0].set_ylabel(_plain(result.names[j]))
+    axes[-1, 0].set_xlabel(_plain(result.time_name))
     axes[0, 0].set_title("HAVOK reconstruction (linear model driven by the measured forcing)")
     axes[0, 0].legend(fontsize=7, loc="upper right")
     return _save(fig, path)
@@ -309,8 +325,8 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
         lo, hi = float(np.min(ex["truth"][:, j])), float(np.max(ex["truth"][:, j]))
         pad = 0.5 * (hi - lo) + 1e-12
         ax.set_ylim(lo - pad, hi + pad)
-        ax.set_ylabel(result.names[j])
-    axes[-1, 0].set_xlabel(result.time_name)
+        ax.set_ylabel(_plain(result.names[j]))
+    axes[-1, 0].set_xlabel(_plain(result.time_name))
     axes[0, 0].set_title("Forecasts from delay measurements (first held-out segment)")
     axes[0, 0].legend(fontsize=7, loc="upper left")
     return _save(fig, path)

@@ -5,7 +5,8 @@ equations as MathML, no script or font fetched from anywhere), ``equations.json`
 ``figures/``, ``run.json`` (settings, seed, versions, input hashes, timings) and
 ``data.npz`` (the trajectories the report was drawn from, so ``discover report DIR``
 can render it again). The folder is built beside its destination and moved into place
-only when complete, so a failed run never leaves a half-written report over a good one.
+only when complete, so a failed run never leaves a half-written report over a good one;
+where it may go and what is kept is :mod:`discover.rundir`'s job.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -23,8 +23,9 @@ from discover.candidates import Candidate
 from discover.data.dataset import Trajectory
 from discover.delay.base import DelayResult
 from discover.errors import DataError
-from discover.report import context, equations_json, figures
+from discover.report import context, equations_json, figures, markup
 from discover.result import RunResult
+from discover.rundir import is_run_folder, model_files, replace_folder
 
 ARRAY_FACTS = ("forecasts", "curves")  # surrogate facts that go to data.npz, not run.json
 PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
@@ -41,30 +42,16 @@ def versions() -> dict[str, str]:
     return out
 
 
-def _env():
-    import jinja2
-
-    return jinja2.Environment(
-        loader=jinja2.PackageLoader("discover.report", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        trim_blocks=False,
-        lstrip_blocks=False,
-        keep_trailing_newline=True,
-    )
-
-
 def render(result: RunResult, folder: Path) -> None:
     """Write figures, report.md, report.html and equations.json into ``folder``."""
     figs = figures.write_all(result, folder / "figures")
     ctx = context.build(result, figs)
-    env = _env()
-    (folder / "report.md").write_text(env.get_template("report.md.j2").render(**ctx), encoding="utf-8")
+    (folder / "report.md").write_text(markup.render_markdown(ctx), encoding="utf-8")
     images = {
         k: "data:image/png;base64," + base64.b64encode((folder / "figures" / v).read_bytes()).decode()
         for k, v in figs.items()
     }
-    (folder / "report.html").write_text(env.get_template("report.html.j2").render(images=images, **ctx),
-                                        encoding="utf-8")
+    (folder / "report.html").write_text(markup.render_html(ctx, images), encoding="utf-8")
     (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
                                            encoding="utf-8")
 
@@ -105,46 +92,55 @@ def _run_json(result: RunResult) -> dict:
     }
 
 
-def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None) -> str:
-    """Write the complete run folder at ``out_dir`` (replacing an older one only on success).
+def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None, force: bool = False,
+              source: str | Path | None = None) -> str:
+    """Write the complete run folder at ``out_dir``.
 
-    ``models`` are fitted surrogates, each saved as ``models/<name>.pt``; without them (a run
-    rendered again) the folder keeps the models it holds.
+    ``models`` are fitted surrogates, each saved as ``models/<name>.pt``; a run rendered again
+    from the folder ``source`` keeps the models that folder holds.
+
+    The folder is built beside ``out_dir`` and swapped in only when complete (see
+    :func:`discover.rundir.replace_folder`): an earlier run folder is replaced, keeping any file
+    a user added to it; a folder that is not a run folder is refused, or moved aside when
+    ``force`` is true.
+
+    Raises
+    ------
+    OutDirError
+        ``out_dir`` cannot take a run folder; nothing on disk was changed.
     """
     out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
     result.provenance.setdefault("versions", versions())
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    source = Path(source) if source is not None else None
+
+    def build(tmp: Path) -> None:
         render(result, tmp)
         _save_data(result, tmp / "data.npz")
         if models:
             (tmp / "models").mkdir()
             for label, model in models.items():
                 model.save(tmp / "models" / f"{label}.pt")
-        elif out.exists() and (out / "models").exists():  # re-rendering keeps the saved models
-            shutil.copytree(out / "models", tmp / "models")
+        elif source is not None:  # re-rendering keeps the saved models (only those discover saved)
+            for name in sorted(model_files(source)):
+                if (source / "models" / name).is_file():
+                    (tmp / "models").mkdir(exist_ok=True)
+                    shutil.copy2(source / "models" / name, tmp / "models" / name)
         for name, description in (result.delay.models.items() if result.delay is not None else ()):
             (tmp / f"{name}.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            if old.exists():
-                shutil.rmtree(old)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    replace_folder(out, build, force=force)
     return str(out)
 
 
 def load_run(run_dir: str | Path) -> RunResult:
     """Read a run folder back into a :class:`RunResult`."""
     d = Path(run_dir)
+    if not d.is_dir():
+        raise DataError(f"'{d}' is not a discover run folder (no such folder); give the folder `discover run --out` wrote.")
+    if not is_run_folder(d):
+        raise DataError(f"'{d}' is not a discover run folder (no run.json written by discover); "
+                        "give the folder `discover run --out` wrote.")
     need = [d / "equations.json", d / "run.json", d / "data.npz"]
     missing = [p.name for p in need if not p.exists()]
     if missing:
@@ -152,7 +148,8 @@ def load_run(run_dir: str | Path) -> RunResult:
     eq = json.loads((d / "equations.json").read_text())
     run = json.loads((d / "run.json").read_text())
     names = tuple(eq["variables"])
-    cands = [Candidate.from_dict(c, names) for c in eq["candidates"]]
+    cands = [Candidate.from_dict(c, names, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
+             for c in eq["candidates"]]
     best = cands[0] if eq.get("best") else None
     data = np.load(d / "data.npz")
 
@@ -207,6 +204,9 @@ def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
 
 
 def rerender(run_dir: str | Path) -> str:
-    """Render the report of an existing run folder again (``discover report``)."""
+    """Render the report of an existing run folder again (``discover report``).
+
+    Only discover's own files are rewritten; anything else in the folder is kept.
+    """
     result = load_run(run_dir)
-    return write_run(result, run_dir)
+    return write_run(result, run_dir, source=run_dir)

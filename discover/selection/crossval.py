@@ -14,6 +14,7 @@ import numpy as np
 import sympy as sp
 
 from discover.candidates import Candidate
+from discover.expressions import safe_lambdify
 from discover.integrate import integrate
 from discover.structure import terms
 
@@ -25,7 +26,7 @@ def _basis(candidate: Candidate, names):
     out = []
     for n in names:
         ts = list(terms(candidate.equations[n], 1e-12))
-        fns = [sp.lambdify(symbols, t, "numpy") for t in ts]
+        fns = [safe_lambdify(symbols, t, "numpy") for t in ts]
         out.append((ts, fns))
     return symbols, out
 

@@ -1,10 +1,36 @@
-"""Surrogates: trained models of the data whose vector field distillers read."""
+"""Surrogates: trained models of the data whose vector field distillers read.
 
-from discover.device import resolve_device
-from discover.surrogates.base import REGISTRY, BaseSurrogate, get_surrogate, register
-from discover.surrogates.known import KnownPart, parse_known
-from discover.surrogates.neural_ode import NeuralODE, NodeConfig
-from discover.surrogates.pinn import HiddenTermPINN, PinnConfig
+The registry lives here, light: each surrogate's module (and torch) is loaded when it is
+first used, so checking a method's name loads nothing (see :mod:`discover.registry`).
+"""
+
+import importlib
+
+from discover.registry import Registry
+
+REGISTRY = Registry("surrogate")
+register = REGISTRY.register
+get_surrogate = REGISTRY.get_class
+
+REGISTRY.declare("node", "discover.surrogates.neural_ode")
+REGISTRY.declare("pinn", "discover.surrogates.pinn")
+
+_LAZY = {
+    "BaseSurrogate": "discover.surrogates.base",
+    "resolve_device": "discover.device",
+    "KnownPart": "discover.surrogates.known",
+    "parse_known": "discover.surrogates.known",
+    "NeuralODE": "discover.surrogates.neural_ode",
+    "NodeConfig": "discover.surrogates.neural_ode",
+    "HiddenTermPINN": "discover.surrogates.pinn",
+    "PinnConfig": "discover.surrogates.pinn",
+}
 
 __all__ = ["REGISTRY", "BaseSurrogate", "HiddenTermPINN", "KnownPart", "NeuralODE", "NodeConfig", "PinnConfig",
            "get_surrogate", "parse_known", "register", "resolve_device"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'discover.surrogates' has no attribute '{name}'")

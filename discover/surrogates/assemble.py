@@ -29,6 +29,7 @@ from scipy.optimize import least_squares
 
 from discover.candidates import Candidate, tidy
 from discover.data.dataset import Dataset
+from discover.expressions import as_expr, identifiers, safe_lambdify, to_text
 from discover.integrate import SolveAborted, limited
 from discover.structure import terms
 
@@ -37,7 +38,7 @@ RSS_FLOOR = 1e-6  # (0.1% of a standard deviation)^2  # "very strong" evidence a
 
 
 def _real(expr, names):
-    return sp.sympify(expr).xreplace({sp.Symbol(n): sp.Symbol(n, real=True) for n in names})
+    return as_expr(expr).xreplace({sp.Symbol(n): sp.Symbol(n, real=True) for n in names})
 
 
 def _plain(expr):
@@ -66,7 +67,7 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
         for phi, value in terms(h, 1e-12).items():
             if _folds_into_known(phi, kn, learned):
                 continue
-            c = sp.Symbol(f"_c{len(coefs)}")
+            c = sp.Dummy(f"c{len(coefs)}")
             coefs.append(c)
             labels.append(f"{sp.sstr(_plain(phi))} in d{v}")
             c0.append(value)
@@ -74,7 +75,7 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
         models.append(kn + extra)
     theta = learned + coefs
     theta0 = np.array([p_init.get(p.name, 1.0) for p in learned] + c0, dtype=float)
-    f = sp.lambdify([X, theta], models, modules="numpy")
+    f = safe_lambdify([X, theta], models, modules="numpy")
 
     def field(U, th):
         cols = f(list(np.atleast_2d(U).T), list(th))
@@ -186,14 +187,17 @@ def standard_errors(resid, z: np.ndarray, rss: float, n_obs: int) -> np.ndarray 
 def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candidate]:
     """Each hidden-term candidate becomes a full-model candidate (known + hidden, refitted)."""
     known = pinn.known_
+    ids = identifiers(known.names)  # formulas in settings are written as equations.json writes equations
     out = []
     for c in candidates:
         done = assemble(known, c.equations, pinn.parameters_, pinn.curves_, data)
         if done is None:
             continue
         equations, values, hidden, bic, fit = done
-        settings = {**c.settings, "hidden": {v: sp.sstr(e) for v, e in hidden.items()}, "bic": round(bic, 2),
-                    "known": known.describe(), "known_fitted": {v: sp.sstr(tidy(known.plain(v, values))) for v in known.exprs}, "parameters": values, "fixed": dict(known.fixed),
+        settings = {**c.settings, "hidden": {v: to_text(e, ids) for v, e in hidden.items()}, "bic": round(bic, 2),
+                    "known": known.describe(),
+                    "known_fitted": {v: to_text(tidy(known.plain(v, values)), ids) for v in known.exprs},
+                    "parameters": values, "fixed": dict(known.fixed),
                     "pinn_parameters": dict(pinn.parameters_), "hidden_constants": fit["constants"],
                     "standard_errors": fit["errors"]}
         out.append(Candidate(equations, c.method, settings, dict(c.term_confidence)))

@@ -22,11 +22,10 @@ from discover.data.prepared import Prepared
 from discover.data.samples import Samples
 from discover.device import resolve_device
 from discover.errors import NotFittedError
-from discover.registry import NoSettings, Registry, settings_from
+from discover.registry import NoSettings, settings_from
+from discover.surrogates import REGISTRY, get_surrogate, register
 
-REGISTRY = Registry("surrogate")
-register = REGISTRY.register
-get_surrogate = REGISTRY.get_class
+__all__ = ["REGISTRY", "BaseSurrogate", "get_surrogate", "register", "resolve_device"]
 
 
 class BaseSurrogate(BaseEstimator, ABC):

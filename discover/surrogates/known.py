@@ -5,63 +5,31 @@ right-hand side is a formula in the state variables and named parameters; a para
 number is fixed, any other is learned. The hidden-term PINN (:mod:`discover.surrogates.pinn`)
 trains a network for whatever the known part leaves out.
 
-User text is never evaluated. sympy's ``parse_expr`` runs Python ``eval`` on the text, so we
-walk Python's own syntax tree (``ast.parse`` in ``eval`` mode) and build sympy objects from an
-allow-list of nodes: numbers, names, + - * / **, and a few named functions.
+User text is never evaluated: formulas go through the restricted syntax-tree parser of
+:mod:`discover.expressions`. A state whose name is not an identifier (``S [mM]``) is written as
+the identifier ``equations.json`` uses for it (``S_mM``).
 """
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
 from discover.errors import ConfigError, did_you_mean
-
-FUNCTIONS = {
-    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt,
-    "tanh": sp.tanh, "sinh": sp.sinh, "cosh": sp.cosh, "abs": sp.Abs,
-}
-CONSTANTS = {"pi": sp.pi, "E": sp.E}
-_BINARY = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
-           ast.Div: lambda a, b: a / b, ast.Pow: lambda a, b: a ** b}
+from discover.expressions import identifiers, parse_expression, safe_lambdify, to_text
 
 
-def parse_formula(text: str, where: str) -> sp.Expr:
-    """A sympy expression from arithmetic text, or a ConfigError naming what is wrong."""
-    try:
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
-    except SyntaxError:
-        raise ConfigError(f"{where}: '{text}' is not a formula; write arithmetic such as 'a*x - b*x*y'.") from None
+def _real(name: str) -> sp.Symbol:
+    return sp.Symbol(name, real=True)
 
-    def build(node):
-        if isinstance(node, ast.Expression):
-            return build(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-            return sp.Integer(node.value) if isinstance(node.value, int) else sp.Float(node.value)
-        if isinstance(node, ast.Name):
-            if node.id in FUNCTIONS:
-                raise ConfigError(f"{where}: '{node.id}' is a function; call it, e.g. {node.id}(x).")
-            return CONSTANTS.get(node.id) or sp.Symbol(node.id, real=True)
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return _BINARY[type(node.op)](build(node.left), build(node.right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-            inner = build(node.operand)
-            return -inner if isinstance(node.op, ast.USub) else inner
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
-            name = node.func.id
-            if name not in FUNCTIONS:
-                raise ConfigError(f"{where}: unknown function '{name}'{did_you_mean(name, FUNCTIONS)}; "
-                                  f"allowed: {', '.join(sorted(FUNCTIONS))}.")
-            if len(node.args) != 1:
-                raise ConfigError(f"{where}: {name}() takes one argument.")
-            return FUNCTIONS[name](build(node.args[0]))
-        raise ConfigError(f"{where}: '{text}' uses something other than numbers, names, + - * / ** "
-                          f"and the functions {', '.join(sorted(FUNCTIONS))}.")
 
-    return build(tree)
+def parse_formula(text: str, where: str, symbols=None) -> sp.Expr:
+    """A sympy expression from arithmetic text (``^`` read as a power), or a ConfigError naming
+    what is wrong. ``symbols`` maps identifiers to state symbols; every other name becomes a
+    real symbol (a parameter). See :func:`discover.expressions.parse_expression`."""
+    return parse_expression(text, symbols or {}, where, new_symbol=_real, caret=True)
 
 
 @dataclass(frozen=True)
@@ -104,7 +72,7 @@ class KnownPart:
         """f(X, p) -> known dx/dt of shape (n_samples, n_states); p in ``learned`` order."""
         params = [sp.Symbol(p, real=True) for p in self.learned]
         exprs = [self.expr(v) for v in self.names]
-        fn = sp.lambdify([self.state_symbols, params], exprs, modules="numpy")
+        fn = safe_lambdify([self.state_symbols, params], exprs, modules="numpy")
 
         def f(X, p):
             X = np.atleast_2d(X)
@@ -121,7 +89,7 @@ class KnownPart:
                  "sqrt": torch.sqrt, "tanh": torch.tanh, "sinh": torch.sinh, "cosh": torch.cosh, "Abs": torch.abs,
                  "pi": np.pi, "E": np.e}, "math"]
         params = [sp.Symbol(p, real=True) for p in self.learned]
-        fns = [sp.lambdify([self.state_symbols, params], self.expr(v), modules=mods) for v in self.names]
+        fns = [safe_lambdify([self.state_symbols, params], self.expr(v), modules=mods) for v in self.names]
 
         def f(U, p):
             cols = list(U.T)
@@ -151,7 +119,9 @@ class KnownPart:
         return out
 
     def describe(self, values: dict | None = None) -> dict[str, str]:
-        return {v: sp.sstr(self.plain(v, values)) for v in self.names if v in self.exprs}
+        """The known part as text on the states' identifiers (as ``equations.json`` writes them)."""
+        ids = identifiers(self.names)
+        return {v: to_text(self.plain(v, values), ids) for v in self.names if v in self.exprs}
 
 
 def parse_known(known, names, params=None, time_name: str = "t") -> KnownPart:
@@ -171,14 +141,19 @@ def parse_known(known, names, params=None, time_name: str = "t") -> KnownPart:
             var, text = spec.split(":", 1)
             items.append((var.strip(), text.strip()))
     exprs: dict[str, sp.Expr] = {}
+    ids = identifiers(names)
+    state_of = {ident: _real(label) for label, ident in ids.items()}
+    label_of = {ident: label for label, ident in ids.items()}
+    times = {time_name, identifiers([time_name])[time_name]}
     for var, text in items:
+        var = var if var in names else label_of.get(var, var)  # a state may be named by its identifier
         if var not in names:
             raise ConfigError(f"`--known` names '{var}', which is not a state variable{did_you_mean(var, names)}; "
                               f"state variables: {', '.join(names)}.")
         if var in exprs:
             raise ConfigError(f"`--known` gives d{var}/dt twice; give one formula per variable.")
-        e = parse_formula(text, f"--known for {var}")
-        if sp.Symbol(time_name, real=True) in e.free_symbols:
+        e = parse_formula(text, f"--known for {var}", state_of)
+        if any(_real(n) in e.free_symbols for n in times - set(state_of)):
             raise ConfigError(f"--known for {var}: the known part may depend on states and parameters, "
                               f"not on time '{time_name}'.")
         exprs[var] = e

@@ -33,6 +33,7 @@ from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared
 from discover.data.samples import Samples
 from discover.errors import ConfigError
+from discover.expressions import identifiers, safe_lambdify, to_text
 from discover.progress import NullProgress
 from discover.registry import settings_from
 from discover.surrogates.base import BaseSurrogate, register
@@ -306,12 +307,13 @@ class HiddenTermPINN(BaseSurrogate):
                 for p, phi in linear.get(v, []):
                     value = self.parameters_[p]
                     coef = sp.expand(self.known_.expr(v)).coeff(phi).subs(sp.Symbol(p, real=True), value)
-                    fn = sp.lambdify([states], phi, modules="numpy")
+                    fn = safe_lambdify([states], phi, modules="numpy")
                     G[:, i] += float(coef) * np.broadcast_to(np.asarray(fn(list(U.T)), dtype=float), U.shape[:1])
         return Samples(U, G, prepared.names)
 
     def library_terms(self) -> tuple:
-        """Non-polynomial shapes of the known part, offered to SINDy's library."""
+        """Non-polynomial shapes of the known part (sympy expressions on plain symbols), offered
+        to SINDy's library."""
         import sympy as sp
 
         out = []
@@ -333,7 +335,8 @@ class HiddenTermPINN(BaseSurrogate):
         self._check()
         k = self.known_
         torch.save({"format": "discover.pinn/1", "config": self.settings_.to_dict(), "names": list(k.names),
-                    "known": {v: str(e) for v, e in k.exprs.items()}, "fixed": dict(k.fixed),
+                    "known": {v: to_text(e, identifiers(k.names)) for v, e in k.exprs.items()},
+                    "fixed": dict(k.fixed),
                     "parameters": self.parameters_, "losses": self.losses_, "weights_": self.weights_,
                     "runs": len(self.t0_), "mean": self.mean_.tolist(), "scale": self.scale_.tolist(),
                     "t0": self.t0_.tolist(), "t1": self.t1_.tolist(), "span": self.span_,

@@ -21,7 +21,8 @@ class System:
     description : str
     variables : tuple of str
     rhs : tuple of str
-        Right-hand sides in sympy syntax, with parameters as names.
+        Right-hand sides in Python syntax, with parameters as names (read by the restricted
+        parser of :mod:`discover.expressions`).
     params : dict
         Default parameter values.
     x0 : tuple of float
@@ -58,11 +59,14 @@ class System:
         """Right-hand sides (sympy expressions) with parameter values substituted, keyed by variable."""
         import sympy as sp
 
+        from discover.expressions import parse_expression
+
         values = {**self.params, **(params or {})}
-        local = {v: sp.Symbol(v) for v in self.variables} | {k: sp.Symbol(k) for k in values}
+        local = {k: sp.Symbol(k) for k in values} | {v: sp.Symbol(v) for v in self.variables}
         subs = {sp.Symbol(k): sp.nsimplify(v, rational=False) if isinstance(v, int) else sp.Float(v) for k, v in values.items()}
         return {
-            v: sp.expand(sp.sympify(r, locals=local).subs(subs)) for v, r in zip(self.variables, self.rhs)
+            v: sp.expand(parse_expression(r, local, f"system '{self.name}', d{v}/dt").subs(subs))
+            for v, r in zip(self.variables, self.rhs)
         }
 
     def initial_states(self, n: int, rng):

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 import discover
 from cli.main import app
 from discover.distillers import sr_engines
-from discover.distillers.clean import clean
+from discover.distillers.clean import clean, read
 from discover.structure import compare
 
 
@@ -46,9 +46,9 @@ def test_clean_snaps_and_refits():
     rng = np.random.default_rng(0)
     X = rng.uniform(-3, 3, (500, 2))
     y = -9.81 * np.sin(X[:, 0]) - 0.3 * X[:, 1]
-    raw = "(0.0000 + (9.8100 * (sin(((-1.0000) * theta)) - (0.0306 * omega))))"
-    expr = clean(raw, ["theta", "omega"], X, y)
+    raw = "(0.0000 + (9.8100 * (sin(((-1.0000) * x0)) - (0.0306 * x1))))"  # engines see internal names
     theta, omega = sp.symbols("theta omega")
+    expr = clean(read(raw, [theta, omega]), [theta, omega], X, y)
     assert compare({"w": expr}, {"w": -9.81 * sp.sin(theta) - 0.3 * omega})["exact"]
     assert expr.has(sp.sin(theta))  # the -1.0000 inside sin was snapped
 

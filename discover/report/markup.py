@@ -1,0 +1,67 @@
+"""The two report templates and how each escapes what it is given.
+
+``report.html.j2`` is rendered with HTML autoescaping on (chosen by template name): every value
+is escaped unless it is a :class:`markupsafe.Markup` built in Python from escaped parts (the
+MathML of :mod:`discover.printing`). Data URIs of the figures need no exception: escaping
+leaves base64 text as it is.
+
+``report.md.j2`` is rendered with the Markdown counterpart of autoescaping: every ``{{ value }}``
+is passed through :func:`discover.printing.escape_markdown`, unless a filter says how else to
+write it: ``code`` / ``cell_code`` (a code span; in a table cell ``|`` escaped too),
+``code_block`` (a fenced block of lines) and ``verbatim`` (LaTeX built by
+:mod:`discover.printing`, or a file name we chose).
+"""
+
+from __future__ import annotations
+
+from discover.printing import escape_markdown, markdown_code, markdown_code_block
+
+
+class MarkdownText(str):
+    """Text that is already Markdown: the Markdown template writes it as it is."""
+
+
+def _finalize(value):
+    if isinstance(value, MarkdownText):
+        return value
+    return escape_markdown("" if value is None else str(value))
+
+
+def _loader():
+    import jinja2
+
+    return jinja2.PackageLoader("discover.report", "templates")
+
+
+def html_environment():
+    """Jinja environment for ``report.html.j2``: autoescaping on for ``*.html`` and ``*.html.j2``."""
+    import jinja2
+
+    return jinja2.Environment(loader=_loader(), keep_trailing_newline=True,
+                              autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+                                                                  default_for_string=True, default=True))
+
+
+def markdown_environment():
+    """Jinja environment for ``report.md.j2``: every value Markdown-escaped unless a filter says otherwise."""
+    import jinja2
+
+    env = jinja2.Environment(loader=_loader(), keep_trailing_newline=True, autoescape=False, finalize=_finalize)
+    env.filters["code"] = lambda v: MarkdownText(markdown_code(v))
+    env.filters["cell_code"] = lambda v: MarkdownText(markdown_code(v, table=True))
+    env.filters["code_block"] = lambda lines, info="": MarkdownText(markdown_code_block(lines, info))
+    env.filters["verbatim"] = lambda v: MarkdownText(v)
+    return env
+
+
+def render_markdown(ctx: dict) -> str:
+    """``report.md`` from the report context."""
+    return markdown_environment().get_template("report.md.j2").render(**ctx)
+
+
+def render_html(ctx: dict, images: dict[str, str]) -> str:
+    """``report.html`` from the report context and the figures as ``data:`` URIs."""
+    return html_environment().get_template("report.html.j2").render(images=images, **ctx)
+
+
+__all__ = ["MarkdownText", "html_environment", "markdown_environment", "render_html", "render_markdown"]
