@@ -31,7 +31,6 @@ MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known a
 
 def _tables() -> tuple[str, ...]:
     """Every table a config may hold: one per registered method, ``[delay]``, ``[known]``, ``[params]``."""
-    from discover.delay import REGISTRY as DELAY
     from discover.distillers import REGISTRY as DISTILLERS
     from discover.surrogates import REGISTRY as SURROGATES
 

@@ -18,8 +18,8 @@ from sklearn.base import BaseEstimator
 
 from discover.candidates import Candidate
 from discover.data.samples import Samples
-from discover.errors import ConfigError, NotFittedError
 from discover.distillers import REGISTRY, get_distiller, register
+from discover.errors import ConfigError, NotFittedError
 from discover.registry import NoSettings, settings_from
 
 __all__ = ["REGISTRY", "BaseDistiller", "get_distiller", "register"]
