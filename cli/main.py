@@ -14,6 +14,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from cli.boundary import set_debug, user_errors
 from cli.config import read_config
