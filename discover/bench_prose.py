@@ -43,10 +43,10 @@ def _samples(t, x, names):
 
 
 def _refitted(eqs, names, X, Y):
-    from discover.distillers.prose import _refit
+    from discover.distillers.prose import refit_expression
 
     symbols = [sp.Symbol(n) for n in names]
-    return [_refit(e, symbols, X, Y[:, i]) for i, e in enumerate(eqs)]
+    return [refit_expression(e, symbols, X, Y[:, i]) for i, e in enumerate(eqs)]
 
 
 def _sindy_pick(candidates, names, X, Y):

@@ -145,7 +145,7 @@ class Discoverer(BaseEstimator):
                     continue  # a conditional stage whose method cannot run is skipped, and run.json says so
                 why = DISTILLERS[r.distiller].unavailable(tables.get(r.distiller))
                 if why:
-                    raise UnavailableError(f"`{r.label}` cannot run here: {why}.")
+                    raise UnavailableError(why)
         for r in plan.routes:
             DISTILLERS[r.distiller].check_settings(tables.get(r.distiller), data)
             if r.surrogate:

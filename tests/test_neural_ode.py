@@ -6,6 +6,7 @@ import torch
 
 from discover import Discoverer
 from discover.data.csv import load_csv
+from discover.data.prepared import prepare
 from discover.structure import compare
 from discover.surrogates import NeuralODE, NodeConfig
 from discover.surrogates.solvers import Counter, dopri5, local_error, rk4
@@ -42,7 +43,7 @@ def test_lotka_volterra_at_5_percent_noise_is_recovered_through_the_neural_ode(w
 def test_saved_model_loads_and_forecasts_the_same(tmp_path):
     system = get_system("vanderpol")
     data = generate(system, points=200, trajectories=2, noise=0.01, seed=0)
-    node = NeuralODE(config=NodeConfig(epochs=15, pretrain=100)).fit(data, seed=3)
+    node = NeuralODE(NodeConfig(epochs=15, pretrain=100), random_state=3, device="cpu").fit(prepare(data))
     node.save(tmp_path / "node.pt")
     back = NeuralODE.load(tmp_path / "node.pt")
     states = data.trajectories[0].x[:20]
@@ -54,13 +55,14 @@ def test_saved_model_loads_and_forecasts_the_same(tmp_path):
 def test_same_seed_same_field():
     data = generate(get_system("lotka_volterra"), points=150, trajectories=2, noise=0.02, seed=0)
     cfg = NodeConfig(epochs=10, pretrain=50)
-    a = NeuralODE(config=cfg).fit(data, seed=1).vector_field(data.trajectories[0].x[:10])
-    b = NeuralODE(config=cfg).fit(data, seed=1).vector_field(data.trajectories[0].x[:10])
+    a = NeuralODE(cfg, random_state=1).fit(prepare(data)).vector_field(data.trajectories[0].x[:10])
+    b = NeuralODE(cfg, random_state=1).fit(prepare(data)).vector_field(data.trajectories[0].x[:10])
     assert np.array_equal(a, b)
 
 
 def test_unknown_solver_is_refused():
     from discover.errors import ConfigError
 
+    data = generate(get_system("lotka_volterra"), points=60, trajectories=1, seed=0)
     with pytest.raises(ConfigError, match="rk4 or dopri5"):
-        NeuralODE(config=NodeConfig(solver="euler"))
+        NeuralODE({"solver": "euler"}).fit(prepare(data))

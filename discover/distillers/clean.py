@@ -36,7 +36,8 @@ def compiled(symbols: tuple, expr):
 _SIMPLIFY_MAX_OPS = 30
 
 
-def _mse(expr, symbols, X, y) -> float:
+def mse(expr, symbols, X, y) -> float:
+    """Mean squared error of ``expr`` (on ``symbols``) against ``y`` at the rows of ``X``; inf if it cannot be evaluated."""
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
         return float("inf")
     try:
@@ -61,14 +62,14 @@ def snap_constants(expr, symbols, X, y, tolerance: float = 1e-3, negligible: flo
     (relative) or by less than ``negligible`` of the target's variance."""
     exact = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if float(f).is_integer()}
     expr = expr.xreplace(exact) if exact else expr  # sin(1.0*x) -> sin(x)
-    base = _mse(expr, symbols, X, y)
+    base = mse(expr, symbols, X, y)
     scale = max(float(np.var(y)), 1e-300)
     for f in sorted(expr.atoms(sp.Float), key=lambda a: -abs(float(a))):
         for c in _simple_numbers(float(f)):
             if c == float(f):
                 break
             cand = expr.xreplace({f: sp.Integer(int(c)) if float(c).is_integer() else sp.Float(c, 15)})
-            err = _mse(cand, symbols, X, y)
+            err = mse(cand, symbols, X, y)
             if err <= base + max(tolerance * base, negligible * scale):
                 expr, base = cand, err
                 break
@@ -109,7 +110,7 @@ def prune_terms(expr, symbols, X, y, tolerance: float = 0.02, negligible: float 
     Each term is evaluated once and the eliminations are least-squares solves on its columns
     (a model proposes many terms; re-evaluating sympy expressions at every trial was the cost).
     """
-    base = _mse(expr, symbols, X, y)
+    base = mse(expr, symbols, X, y)
     floor = negligible * float(np.var(y))
     ts = [t for t in terms(expr) if t != 0]
     if len(ts) <= 1:
@@ -155,7 +156,7 @@ def clean(expr, symbols, X: np.ndarray, y: np.ndarray):
     expr = snap_constants(sp.expand(expr), symbols, X, y)
     expr = prune_terms(refit_terms(expr, symbols, X, y), symbols, X, y)
     expr = monic(snap_constants(sp.expand(expr), symbols, X, y))
-    return expr if np.isfinite(_mse(expr, symbols, X, y)) else None
+    return expr if np.isfinite(mse(expr, symbols, X, y)) else None
 
 
 def monic(expr):

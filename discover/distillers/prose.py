@@ -20,7 +20,7 @@ from discover.candidates import Candidate, tidy
 from discover.data.samples import Samples
 from discover.device import resolve_device
 from discover.distillers.base import BaseDistiller, register
-from discover.distillers.clean import _mse, prune_terms, refit_terms
+from discover.distillers.clean import mse, prune_terms, refit_terms
 from discover.errors import ConfigError
 from discover.expressions import safe_lambdify
 from discover.structure import terms
@@ -61,7 +61,8 @@ def refit_constants(expr, symbols, X, y):
     return template.xreplace({p: sp.Float(float(v), 15) for p, v in zip(params, fit.x)})
 
 
-def _refit(expr, symbols, X, y):
+def refit_expression(expr, symbols, X, y):
+    """Coefficients of the terms by least squares, then every inner constant by nonlinear least squares."""
     expr = refit_terms(expr, symbols, X, y)
     nonlinear = any(a.has(*symbols) and a.atoms(sp.Float) for a in expr.atoms(sp.Function, sp.Pow)
                     if not (a.is_Pow and a.exp.is_Integer and a.exp > 0))
@@ -92,11 +93,11 @@ class Prose(BaseDistiller):
         for p in self.proposals_:
             full, pruned = {}, {}
             for i, (n, e) in enumerate(zip(names, p.equations)):
-                fitted = _refit(e, symbols, X, Y[:, i])
+                fitted = refit_expression(e, symbols, X, Y[:, i])
                 full[n] = tidy(fitted)
                 pruned[n] = tidy(prune_terms(fitted, symbols, X, Y[:, i]))
             for eqs, label in ((full, "refitted"), (pruned, "refitted and pruned")):
-                if not all(np.isfinite(_mse(eqs[n], symbols, X, Y[:, i])) for i, n in enumerate(names)):
+                if not all(np.isfinite(mse(eqs[n], symbols, X, Y[:, i])) for i, n in enumerate(names)):
                     continue
                 c = Candidate(eqs, self.name, settings={
                     "window": p.window, "beam_rank": p.rank, "log_prob": round(p.log_prob, 2),
@@ -116,7 +117,7 @@ class Prose(BaseDistiller):
 
 def bic(expr, symbols, X, y) -> float:
     n = len(y)
-    return n * np.log(max(_mse(expr, symbols, X, y), 1e-300)) + len(terms(expr)) * np.log(n)
+    return n * np.log(max(mse(expr, symbols, X, y), 1e-300)) + len(terms(expr)) * np.log(n)
 
 
 def assembled(candidates: list[Candidate], names, X, Y) -> list[tuple[dict, str]]:
@@ -143,5 +144,5 @@ def assembled(candidates: list[Candidate], names, X, Y) -> list[tuple[dict, str]
         best[n] = min(scored, key=lambda be: (be[0], sp.default_sort_key(be[1])))[1]
         library = sorted({t for e in options for t in terms(e)}, key=sp.default_sort_key)
         union = refit_terms(sum(library, sp.Integer(0)), symbols, X, Y[:, i])
-        pooled[n] = tidy(_refit(prune_terms(union, symbols, X, Y[:, i]), symbols, X, Y[:, i]))
+        pooled[n] = tidy(refit_expression(prune_terms(union, symbols, X, Y[:, i]), symbols, X, Y[:, i]))
     return [(best, "best proposed equation per variable (BIC)"), (pooled, "pooled proposed terms, pruned")]

@@ -19,8 +19,9 @@ import sympy as sp
 from discover.candidates import Candidate, tidy
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
-from discover.distillers.clean import _mse, clean, read
+from discover.distillers.clean import clean, mse, read
 from discover.distillers.sr_engines import EngineSettings, check_engine, engine_usable, get_engine
+from discover.errors import DiscoverError
 from discover.registry import settings_from
 from discover.structure import complexity
 
@@ -67,7 +68,7 @@ def _knee(raw, symbols, X, y, gain: float = 0.05, keep: int = 8) -> list:
         expr = read(text, symbols)
         if expr is None:
             continue
-        err = _mse(expr, symbols, X, y)
+        err = mse(expr, symbols, X, y)
         if err < last * (1 - gain):
             out.append(expr)
             last = err
@@ -101,7 +102,13 @@ class SymbolicRegression(BaseDistiller):
     def unavailable(cls, settings) -> str | None:
         engine = settings_from(SRConfig, settings, cls.name).engine
         check_engine(engine, required=False)
-        return None if engine_usable(engine) else f"the symbolic regression engine '{engine}' is not usable here"
+        if engine_usable(engine):
+            return None
+        try:
+            get_engine(engine)
+        except DiscoverError as exc:
+            return str(exc)
+        return f"The symbolic regression engine '{engine}' cannot run here; use `--sr-engine operon`."
 
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
         cfg = self.settings_
@@ -128,7 +135,7 @@ class SymbolicRegression(BaseDistiller):
                 if key in seen:
                     continue
                 seen.add(key)
-                mse = _mse(expr, symbols, X, Y[:, j])
+                mse = mse(expr, symbols, X, Y[:, j])
                 front.append({"expr": expr, "complexity": complexity(expr), "mse": mse, "raw": found})
             if not front:
                 return []

@@ -27,7 +27,7 @@ def test_lotka_volterra_structure_is_proposed_on_the_cpu():
     tr = data.trajectories[0]
     samples = Samples(der.smoothed[0], der.derivatives[0], system.variables,
                       trajectories=((tr.t, der.smoothed[0], der.derivatives[0]),))
-    prose = Prose().fit(samples, seed=0)
+    prose = Prose(random_state=0, device="cpu").fit(samples)
     results = [compare(c.equations, system.equations()) for c in prose.candidates_]
     assert any(r["exact"] and r["max_coef_error"] < 0.05 for r in results)
 
