@@ -135,8 +135,8 @@ class SymbolicRegression(BaseDistiller):
                 if key in seen:
                     continue
                 seen.add(key)
-                mse = mse(expr, symbols, X, Y[:, j])
-                front.append({"expr": expr, "complexity": complexity(expr), "mse": mse, "raw": found})
+                error = mse(expr, symbols, X, Y[:, j])
+                front.append({"expr": expr, "complexity": complexity(expr), "mse": error, "raw": found})
             if not front:
                 return []
             self.fronts_[name] = sorted(front, key=lambda e: (e["complexity"], e["mse"]))
