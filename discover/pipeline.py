@@ -22,6 +22,7 @@ from discover.candidates import Candidate, merge_duplicates
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
+from discover.delay_baselines import equation_baselines
 from discover.errors import ConfigError, NotFittedError, UnavailableError
 from discover.expressions import identifiers, to_text
 from discover.options import check_device, check_seed
@@ -279,7 +280,8 @@ class Discoverer(BaseEstimator):
         settings = settings_from(DelaySettings, tables.get("delay"), "delay")
         with run.timed("delay models"):
             return compare(list(run.prepared.train.trajectories), list(run.prepared.validation), plan.delay,
-                           settings, lambda spacing: _baselines(run, spacing, self.random_state, self.device),
+                           settings, lambda spacing: equation_baselines(run.prepared, run.validation, spacing,
+                                                                        self.random_state, self.device),
                            self.random_state, resolve_device(self.device), run.progress)
 
     # ------------------------------------------------------------------ results
@@ -390,47 +392,3 @@ def _surrogate_facts(surrogate, prepared: Prepared, seconds: float) -> dict:
     if nfe:
         facts["nfe_per_forecast"] = float(np.mean(nfe))
     return {"epochs": None, "validation_loss": None, **facts, **surrogate.facts()}
-
-
-# Equation models of the measured variables the delay models are compared with: the route
-# and its settings (a small neural ODE; SINDy with its defaults), run on the same training data.
-DELAY_BASELINES = (("neural ODE", Route("sindy", "node"), {"node": {"epochs": 40, "max_windows": 1500, "patience": 10}}),
-                   ("SINDy", Route("sindy"), {}))
-
-
-def _baselines(run: _Run, spacing: int, random_state: int, device: str) -> list:
-    """Forecast rows of :data:`DELAY_BASELINES`; a baseline that cannot fit is a row that says so."""
-    from discover.delay.compare import ode_row
-
-    note = "" if len(run.prepared.names) > 1 else "an ODE in the measured variable alone"
-    rows = []
-    for label, route, tables in DELAY_BASELINES:
-        t0 = time.perf_counter()
-        try:
-            simulate, size = _baseline_model(route, tables, run, random_state, device)
-            rows.append(ode_row(label, simulate, spacing, size, round(time.perf_counter() - t0, 2), note))
-        except Exception as exc:  # a baseline that cannot fit this data is a row, not a failed run
-            rows.append(ode_row(label, lambda *a: None, spacing, note=f"failed: {exc}"))
-    return rows
-
-
-def _baseline_model(route: Route, tables: dict, run: _Run, random_state: int, device: str):
-    """``(simulate(t, x0), size)`` of one baseline: a surrogate's forecast, or the selected equations."""
-    from discover.distillers import get_distiller
-    from discover.integrate import integrate
-    from discover.selection import select
-    from discover.selection.judge import judge
-    from discover.surrogates import get_surrogate
-
-    if route.surrogate:
-        model = get_surrogate(route.surrogate)(tables.get(route.surrogate), random_state, device).fit(run.prepared)
-        return (lambda t, x0: model.forecast(t, x0)[0]), model.facts().get("network_parameters")
-    found = get_distiller(route.distiller)(tables.get(route.distiller), random_state, device).fit(
-        run.prepared.samples()).candidates_
-    judge(found, run.prepared, run.validation)
-    best = select(found, run.prepared.in_sample, noise=run.prepared.noise).best
-    if best is None:
-        return (lambda t, x0: None), None
-    names = run.prepared.names
-    exprs, syms = [best.equations[n] for n in names], [sp.Symbol(n) for n in names]
-    return (lambda t, x0: integrate(exprs, syms, np.atleast_2d(x0), [t]).x[0]), best.complexity
