@@ -89,10 +89,10 @@ class Table:
         infinite = np.isinf(values)
         if infinite.any():
             row = int(np.flatnonzero(infinite)[0])
-            cell = shown_cell.iloc[row] if shown_cell is not None else values[row]
+            cell = f" ('{shown(shown_cell.iloc[row], 40)}')" if shown_cell is not None else ""
             raise DataError(
-                f"Column '{shown(name)}' in {self.where} holds a number too large for a float at row {row + 2} "
-                f"('{shown(cell, 40)}'); fix the value, rescale the column, or leave the cell empty to drop the row."
+                f"Column '{shown(name)}' in {self.where} holds infinity or a number too large for a float at row "
+                f"{row + 2}{cell}; fix the value, rescale the column, or leave the cell empty to drop the row."
             )
         return values
 
