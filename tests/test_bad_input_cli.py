@@ -114,7 +114,7 @@ def test_cuda_with_no_network_warns(tmp_path):
         check_run_settings(methods="sindy,sr", device="cuda")
 
 
-# Cases other helpers fix (issue 16): flip to plain cases once their branches are merged.
+# The run folder and the --known formula: refused in one line, before any fitting.
 OTHERS = {
     "--out .": ("safe-out", ["d.csv", "--methods", "sindy", "--out", "."]),
     "--out under a file": ("safe-out", ["d.csv", "--methods", "sindy", "--out", "d.csv/run"]),
@@ -126,10 +126,8 @@ OTHERS = {
 }
 
 
-@pytest.mark.parametrize(
-    "case", [pytest.param(c, marks=pytest.mark.xfail(strict=False, reason=f"done by helper {h} (issue 16)"))
-             for c, (h, _) in OTHERS.items()])
-def test_bad_input_of_other_helpers(case, tmp_path):
+@pytest.mark.parametrize("case", list(OTHERS))
+def test_bad_out_folders_and_known_formulas(case, tmp_path):
     (tmp_path / "d.csv").write_text(_table())
     (tmp_path / "keep.txt").write_text("a user's file")
     args = OTHERS[case][1]
