@@ -290,7 +290,9 @@ class Discoverer(BaseEstimator):
 
         chosen = run.selection or select([], run.prepared.in_sample)
         prepared = run.prepared
-        reasons = list(chosen.reasons) if plan.stages else []
+        reasons = list(chosen.reasons) if plan.stages else [
+            "only time-delay methods were asked for: they model the measured signals, not equations in the CSV's "
+            "variables"]
         self.best_ = chosen.best
         self.candidates_ = chosen.ranked
         self.equations_ = dict(chosen.best.equations) if chosen.best else {}
@@ -312,6 +314,8 @@ class Discoverer(BaseEstimator):
         )
 
     def _settings_record(self, plan: Plan, run: _Run) -> dict:
+        from discover.selection import select
+
         tables = {k: v if isinstance(v, dict) else _plain(v) for k, v in (self.settings or {}).items()}
         return {
             "methods": sorted({c.method for c in run.candidates}),
@@ -323,7 +327,7 @@ class Discoverer(BaseEstimator):
             "smoothing_half_widths": run.prepared.half_widths.tolist(),
             "validation_horizon": run.prepared.horizon,
             "noise_estimate": run.prepared.noise,
-            "selection_rule": (run.selection.rule if run.selection else ""),
+            "selection_rule": (run.selection or select([], run.prepared.in_sample)).rule,
             **({"distiller_facts": run.facts} if run.facts else {}),
         }
 

@@ -25,6 +25,8 @@ from collections.abc import Mapping
 import sympy as sp
 from markupsafe import Markup, escape
 
+from discover.expressions import as_expr
+
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 _LATEX_SPECIALS = {
@@ -106,7 +108,7 @@ def markdown_code_block(lines, info: str = "") -> str:
 
 def _placeholders(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None):
     """``expr`` on placeholder symbols ``Qa..Q`` (in the labels' order) and {placeholder: label}."""
-    expr = sp.sympify(expr, strict=True)  # numbers and expressions; strict: never a string
+    expr = as_expr(expr)  # numbers and expressions, never a string
     labels = labels or {}
     syms = sorted(expr.free_symbols, key=lambda s: (labels.get(s, s.name), s.name))
     width, n = 1, len(_LETTERS)

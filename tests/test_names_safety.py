@@ -7,7 +7,6 @@ parser, and run nothing.
 """
 
 import json
-from functools import partial
 
 import numpy as np
 import pytest
@@ -162,15 +161,13 @@ def _renamed_truth(system, rename):
 
 def test_payload_columns_run_nothing_through_run_and_report(tmp_path, monkeypatch):
     """`discover run --methods sindy,sr` and `discover report` on a payload header create no file."""
-    from discover import api
-    from discover.distillers.symbolic_regression import SRConfig
-
     monkeypatch.chdir(tmp_path)
-    # a smaller search than the default: this test is about names, not search quality
-    monkeypatch.setattr(api, "SRConfig", partial(SRConfig, generations=15, population_size=120))
+    # a smaller search than the default, from the [sr] table: this test is about names, not search quality
+    (tmp_path / "small.toml").write_text("[sr]\ngenerations = 15\npopulation_size = 120\n")
     rename = {"x": PAYLOAD, "y": PAYLOAD2}
     _frame("lotka_volterra", rename, points=200, trajectories=2, noise=0.0, seed=0).to_csv("p.csv", index=False)
-    r = runner.invoke(app, ["run", "p.csv", "--methods", "sindy,sr", "--out", "out", "--seed", "0"])
+    r = runner.invoke(app, ["run", "p.csv", "--methods", "sindy,sr", "--out", "out", "--seed", "0",
+                            "--config", "small.toml"])
     assert r.exit_code == 0, r.output
     r2 = runner.invoke(app, ["report", "out"])
     assert r2.exit_code == 0, r2.output
@@ -198,7 +195,7 @@ def test_payload_columns_run_nothing_through_run_and_report(tmp_path, monkeypatc
 def test_awkward_names_recover_the_structure_and_round_trip(tmp_path, system, rename):
     data_path = tmp_path / "d.csv"
     _frame(system, rename, points=300, trajectories=3, noise=0.0, seed=0).to_csv(data_path, index=False)
-    model = discover.Discoverer(methods="sindy", seed=0).fit(discover.load_csv(data_path))
+    model = discover.Discoverer(methods="sindy", random_state=0).fit(discover.load_csv(data_path))
     truth = _renamed_truth(system, rename)
     assert compare(model.equations_, truth)["exact"], model.best_.strings()
     for e in model.equations_.values():

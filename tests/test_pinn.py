@@ -108,5 +108,5 @@ def test_known_without_pinn_is_refused():
     import discover
 
     data = generate(get_system("lotka_volterra"), points=30, seed=1, t_end=3.0)
-    with pytest.raises(ConfigError, match="`pinn`, which this run does not use"):
+    with pytest.raises(ConfigError, match="`pinn` .*which this run does not use"):
         discover.Discoverer(methods="sindy", settings={"pinn": {"known": ["x: a*x"]}}).fit(data)

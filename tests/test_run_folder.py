@@ -47,7 +47,7 @@ def no_fit(monkeypatch):
         raise AssertionError("the data were loaded or fitted before `--out` was checked")
 
     monkeypatch.setattr("discover.pipeline.Discoverer.fit", boom)
-    monkeypatch.setattr("discover.api.load_csv", boom)
+    monkeypatch.setattr("discover.data.csv.load_csv", boom)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

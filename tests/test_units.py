@@ -19,7 +19,7 @@ def test_duffing_in_tiny_units_is_recovered():
     s = 1e-12
     scaled = Dataset.from_arrays([tr.t for tr in data.trajectories], [tr.x * s for tr in data.trajectories],
                                  data.names)
-    model = discover.Discoverer(methods="sindy", seed=0).fit(scaled)
+    model = discover.Discoverer(methods="sindy", random_state=0).fit(scaled)
     symbols = [sp.Symbol(n) for n in data.names]
     # d(s x)/dt = s f(x) with x = (s x) / s
     truth = {n: sp.expand(s * e.subs({v: v / s for v in symbols}, simultaneous=True))
