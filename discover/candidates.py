@@ -89,8 +89,11 @@ class Candidate:
             raise DataError(f"{where}: a candidate has no 'equations' mapping; give a file discover wrote.")
         eqs = {v: parse_expression(s, table, f"{where}: d{v}/dt", error=DataError)
                for v, s in d["equations"].items()}
-        # equations.json writes a score that is NaN or infinite as null; in memory it is NaN again
-        scores = {k: float("nan") if v is None else v for k, v in d.get("scores", {}).items()}
+        # equations.json writes a score that is NaN or infinite as null, and its value as text under
+        # ``non_finite_scores`` ("-inf": a simulation that blew up); in memory it is that float again
+        text = d.get("non_finite_scores") or {}
+        scores = {k: (float(text[k]) if text.get(k) in ("inf", "-inf", "nan") else float("nan")) if v is None else v
+                  for k, v in d.get("scores", {}).items()}
         return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), scores)
 
 

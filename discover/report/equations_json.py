@@ -32,9 +32,15 @@ def _entry(c, ids: dict[str, str]) -> dict:
         "latex": c.latex(),
         "complexity": c.complexity,
         "scores": _clean(c.scores),
+        **({"non_finite_scores": _non_finite(c.scores)} if _non_finite(c.scores) else {}),
         "settings": c.settings,
         "term_confidence": c.term_confidence,
     }
+
+
+def _non_finite(scores: dict) -> dict:
+    """Scores JSON cannot hold as numbers (written as null in ``scores``), as text: "inf", "-inf", "nan"."""
+    return {k: str(v) for k, v in scores.items() if isinstance(v, float) and not (v == v and abs(v) != float("inf"))}
 
 
 def to_dict(result: RunResult) -> dict:
