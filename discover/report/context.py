@@ -101,6 +101,11 @@ def delay_models(result: RunResult) -> dict | None:
             "dt": _fmt(d.dt, 5), "horizons": [_fmt(x, 3) for x in d.horizons], "rows": rows, "havok": havok}
 
 
+def _delay_methods(result: RunResult) -> list[str]:
+    """The delay models the run asked for (from its plan)."""
+    return [m for stage in result.settings.get("plan", []) if stage.get("stage") == "delay" for m in stage["models"]]
+
+
 def build(result: RunResult, figures: dict[str, str]) -> dict:
     best = result.best
     eqs = []
@@ -139,7 +144,8 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
     scores = best.scores if best is not None else {}
     prov = result.provenance
     return {
-        "title": "Equations found by discover",
+        "title": "Equations found by discover" if bool(result.candidates) or result.delay is None
+        else "Time-delay models of the measured signals",
         "names": result.names,
         "time": result.time_name,
         "best": best,
@@ -166,7 +172,8 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "n_train": sum(len(t) for t in result.train),
         "n_val": sum(len(t) for t in result.validation),
         "n_traj": len(result.train),
-        "methods": ", ".join(result.settings.get("methods", [])),
+        "methods": ", ".join([*result.settings.get("methods", []), *_delay_methods(result)]),
+        "equation_run": bool(result.candidates) or result.delay is None,
         "seed": result.settings.get("seed"),
         "timings": result.timings,
         "warnings": result.warnings,

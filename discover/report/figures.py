@@ -66,8 +66,11 @@ def trajectories(result: RunResult, path: Path) -> None:
                 ax.plot(seg.t, sims[k][:, j], "-", lw=1.4, color=c, label="model" if j == 0 and k == 0 else None)
         ax.set_ylabel(_plain(name))
     axes[-1, 0].set_xlabel(_plain(result.time_name))
-    axes[0, 0].set_title("Held-out data (dots) and the selected equations simulated (lines)"
-                         if not result.in_sample else "Data (dots) and the selected equations simulated (lines, in-sample)")
+    if result.best is None:
+        axes[0, 0].set_title("Held-out data" if not result.in_sample else "Data")
+    else:
+        axes[0, 0].set_title("Held-out data (dots) and the selected equations simulated (lines)"
+                             if not result.in_sample else "Data (dots) and the selected equations simulated (lines, in-sample)")
     axes[0, 0].legend(fontsize=7, loc="upper right", ncol=2)
     _save(fig, path)
 
