@@ -251,14 +251,15 @@ class SINDy(BaseDistiller):
                 a_scale, b_scale = _rms(A), _rms(b)
                 An, bn = A / a_scale, b / b_scale
                 Rn, qb = _compress(An, bn)
-                sweep = [(thr, _stlsq(Rn, qb, thr, alpha=cfg.ridge)) for thr in cfg.thresholds]
+                sweep = [(thr, _stlsq(Rn, qb, thr, alpha=cfg.ridge), None) for thr in cfg.thresholds]
                 if cfg.best_subset and len(terms) <= cfg.best_subset_features:
                     per_eq = _best_subsets(Rn, qb, cfg.best_subset)
                     for ks in np.ndindex(*[len(b_) for b_ in per_eq]):
                         cn = np.stack([per_eq[j][k] for j, k in enumerate(ks)])
-                        # the threshold at which thresholding would keep exactly these terms
-                        sweep.append((float(np.min(np.abs(cn[cn != 0]))) * 0.999, cn))
-                for thr, cn in sweep:
+                        # the threshold at which thresholding would keep exactly these terms; found by
+                        # the best-subset search, so its bootstrap reruns that search (sizes per equation)
+                        sweep.append((float(np.min(np.abs(cn[cn != 0]))) * 0.999, cn, tuple(k + 1 for k in ks)))
+                for thr, cn, sizes in sweep:
                     coef = cn * b_scale[:, None] / a_scale[None, :]
                     support = coef != 0
                     if not support.any(axis=1).all():
@@ -275,6 +276,7 @@ class SINDy(BaseDistiller):
                         "degree": degree,
                         "form": form,
                         "threshold": float(thr),
+                        "subset_sizes": sizes,
                         "n_terms": int(support.sum()),
                         "error": float(np.mean(resid**2)),
                         "problem": (An, bn, a_scale, b_scale),
@@ -328,9 +330,17 @@ class SINDy(BaseDistiller):
         An, bn, _, _ = entry["problem"]
         counts = np.zeros_like(entry["coef"])
         m = An.shape[0]
+        sizes = entry.get("subset_sizes")
         for _ in range(n_boot):
             idx = rng.integers(0, m, size=m)
-            counts += _stlsq(*_compress(An[idx], bn[idx]), entry["threshold"], alpha=entry["ridge"]) != 0
+            R, q = _compress(An[idx], bn[idx])
+            if sizes is None:  # found by thresholding: rerun thresholding at its threshold
+                counts += _stlsq(R, q, entry["threshold"], alpha=entry["ridge"]) != 0
+                continue
+            # found by the best-subset search: rerun that search for supports of the same size, so
+            # the inclusion probability is that of the selected model's own terms under its own search
+            for i, k in enumerate(sizes):
+                counts[i] += _best_subsets(R, q[:, [i]], k)[0][k - 1] != 0
         prob = counts / n_boot
         out = {}
         for i, v in enumerate(names):
