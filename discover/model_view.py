@@ -112,7 +112,13 @@ class ModelView:
         """A copy of this fitted model whose selected candidate is ``candidates_[index]``.
 
         ``predict``, ``simulate``, ``score``, ``print`` and the exports of the copy then use that
-        candidate; this model is unchanged.
+        candidate; this model is unchanged. ``confidence_``, ``candidates_`` and ``result_`` (and so
+        the report ``write_report`` writes) stay those of the run's own selection.
+
+        Examples
+        --------
+        >>> model.candidates_frame()[["method", "complexity", "short_r2"]]   # doctest: +SKIP
+        >>> model.use(2).simulate(t, x0)                                     # doctest: +SKIP
         """
         c = self._candidate(index)
         other = copy.copy(self)

@@ -164,3 +164,10 @@ def test_a_candidate_exports_in_the_order_asked(model, tmp_path):
     np.testing.assert_allclose(space["rhs"](0.0, X0[::-1]), model.predict(X0[None])[0][::-1], rtol=1e-12)
     with pytest.raises(ConfigError, match="no equation for 'z'"):
         to_python(model.candidates_[0], names=["x", "z"])
+
+
+def test_an_unfitted_model_has_nothing_to_export():
+    from discover.errors import NotFittedError
+
+    with pytest.raises(NotFittedError, match="not fitted"):
+        discover.Discoverer().to_python()

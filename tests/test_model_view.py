@@ -96,3 +96,19 @@ def test_unfitted_model_says_so():
         discover.Discoverer().candidates_frame()
     with pytest.raises(NotFittedError):
         discover.Discoverer().use(0)
+
+
+def test_the_pinn_example_reports_constants_with_standard_errors():
+    from pathlib import Path
+
+    from discover.export import to_latex
+    from discover.report.run_folder import load_run
+
+    result = load_run(Path(__file__).resolve().parents[1] / "reports" / "lotka_volterra_pinn")
+    df = candidates_frame(result.candidates, result.names, result.time_name, result.best)
+    best = df.iloc[0]
+    assert best["selected"] and best["method"] == "pinn+sindy"
+    # alpha = 1.3 learned as `a` with a standard error of about 1%, and the hidden term's coefficient
+    assert abs(best["constants"]["a"] - 1.3) < 3 * best["standard_errors"]["a"] < 0.1
+    assert set(best["standard_errors"]) == set(best["constants"])
+    assert r"$a$ & $1.288 \pm 0.01493$ \\" in to_latex(result)

@@ -103,7 +103,7 @@ def system_of(source, names: Sequence[str] | None = None, time: str = "t") -> Sy
     """
     if isinstance(source, Candidate):
         cand, order, t = source, list(names or source.variables), time
-    elif hasattr(source, "result_") or hasattr(source, "best_"):
+    elif hasattr(source, "candidates_frame"):  # a Discoverer, fitted or not
         if not hasattr(source, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
         cand, order, t = source.best_, list(names or source.names_), source.result_.time_name
