@@ -141,8 +141,9 @@ class ModelView:
 
     def _repr_html_(self) -> str:
         """The selected equations (MathML), the confidence and the candidate table, every label escaped."""
-        if not hasattr(self, "result_"):
-            return str(escape(repr(self)))
+        if not hasattr(self, "result_"):  # an unfitted estimator: scikit-learn's own display
+            parent = getattr(super(), "_repr_html_", None)
+            return parent() if callable(parent) else str(escape(repr(self)))
         parts = [Markup("<div class='discover-model'>")]
         if self.best_ is None:
             parts.append(Markup("<p><b>No candidate survived selection.</b></p>"))
@@ -155,6 +156,13 @@ class ModelView:
         parts.append(Markup(frame.to_html(escape=True, index=True, float_format=lambda v: f"{v:.4g}")))
         parts.append(Markup("</div>"))
         return str(Markup("").join(parts))
+
+    def _repr_mimebundle_(self, **kwargs):
+        """What Jupyter shows (it asks for this before ``_repr_html_``): text and HTML once fitted."""
+        if not hasattr(self, "result_"):
+            parent = getattr(super(), "_repr_mimebundle_", None)
+            return parent(**kwargs) if callable(parent) else {"text/plain": repr(self)}
+        return {"text/plain": str(self), "text/html": self._repr_html_()}
 
     # ------------------------------------------------------------------ exports
     def to_python(self, path=None, index: int | None = None) -> str:

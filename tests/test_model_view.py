@@ -82,6 +82,9 @@ def test_notebook_display_shows_equations_confidence_and_table(model):
     html = model._repr_html_()
     assert html.count('<math display="block">') == 2 and "confidence <b>high</b>" in html
     assert html.count("<tr") == len(model.candidates_) + 1 and "validation_r2" in html
+    # Jupyter asks for the mime bundle first (scikit-learn's estimators define one): it is ours once fitted
+    assert model._repr_mimebundle_() == {"text/plain": str(model), "text/html": html}
+    assert discover.Discoverer()._repr_mimebundle_()["text/plain"] == repr(discover.Discoverer())
 
 
 def test_labels_are_escaped_in_print_and_html(odd_model):
