@@ -164,6 +164,37 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by
         out.print(f"Report: {escape(str(run_dir / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
+EXPORTS = ("python", "latex", "sympy")
+
+
+@app.command()
+def export(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")],
+    to: Annotated[str, typer.Option("--to", help="python (a NumPy module with rhs(t, x)), latex (a table) or sympy (the equations as JSON text sympy reads).")] = "python",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print to stdout).")] = None,
+):
+    """Export the selected equations of a run folder as a Python module, a LaTeX table or sympy text."""
+    with _user_errors():
+        from discover.errors import ConfigError, did_you_mean
+
+        if to not in EXPORTS:
+            raise ConfigError(f"`--to` must be one of {', '.join(EXPORTS)}, not '{to}'{did_you_mean(to, EXPORTS)}.")
+        from discover.export import to_latex, to_python, to_sympy_text
+        from discover.report.run_folder import load_run
+
+        result = load_run(run_dir)
+        text = {"python": to_python, "latex": to_latex, "sympy": to_sympy_text}[to](result)
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            try:
+                output.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                raise ConfigError(f"Cannot write '{output}' ({exc.strerror or exc}); give `-o` a file in a folder "
+                                  "that exists and that you may write to.") from None
+            err.print(f"Wrote {escape(str(output))}", highlight=False, soft_wrap=True)
+
+
 @app.command()
 def bench(
     systems: Annotated[str, typer.Option(help="Reference systems: all, or a comma-separated list (see `discover systems`).")] = "all",

@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-import sympy as sp
 from sklearn.base import BaseEstimator
 
 from discover.candidates import Candidate, merge_duplicates
@@ -25,6 +24,7 @@ from discover.data.samples import Samples
 from discover.delay_baselines import equation_baselines
 from discover.errors import ConfigError, NotFittedError, UnavailableError
 from discover.expressions import identifiers, to_text
+from discover.model_view import ModelView
 from discover.options import check_device, check_seed
 from discover.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_extras
 from discover.progress import NullProgress
@@ -57,8 +57,12 @@ class _Run:
         self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
 
 
-class Discoverer(BaseEstimator):
+class Discoverer(ModelView, BaseEstimator):
     """Find governing equations dx/dt = f(x) in trajectory data.
+
+    After fitting, :class:`~discover.model_view.ModelView` adds ``predict``/``simulate`` (any
+    candidate with ``index=``), ``candidates_frame()``, ``use(i)``, ``print(model)``, a notebook
+    display and the exports ``to_python``, ``to_latex`` and ``to_callable``.
 
     Parameters
     ----------
@@ -332,29 +336,6 @@ class Discoverer(BaseEstimator):
         }
 
     # ------------------------------------------------------------------ use after fitting
-    def _check(self):
-        if not hasattr(self, "result_"):
-            raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
-        if self.best_ is None:
-            raise NotFittedError("No candidate survived selection, so there is no model to use; see the report.")
-
-    def predict(self, states: np.ndarray) -> np.ndarray:
-        """dx/dt of the selected equations at ``states`` (n_samples, n_states)."""
-        from discover.integrate import compile_rhs
-
-        self._check()
-        f = compile_rhs([self.equations_[n] for n in self.names_], [sp.Symbol(n) for n in self.names_])
-        return f(np.atleast_2d(np.asarray(states, dtype=float)).T).T
-
-    def simulate(self, t: np.ndarray, x0: np.ndarray) -> np.ndarray:
-        """Integrate the selected equations from ``x0`` at times ``t``; shape (len(t), n_states)."""
-        from discover.integrate import integrate
-
-        self._check()
-        sol = integrate([self.equations_[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
-                        np.atleast_2d(x0), [np.asarray(t, dtype=float)])
-        return sol.x[0]
-
     def score(self, data: Dataset) -> float:
         """Mean R² of the selected equations simulated from each run's first state."""
         from discover.metrics import r2

@@ -1,0 +1,184 @@
+"""Using a fitted :class:`~discover.pipeline.Discoverer`: any candidate, as a table, printed, exported.
+
+:class:`ModelView` holds what a fitted model offers after ``fit`` (mixed into the estimator so the
+pipeline module keeps to fitting): ``predict`` and ``simulate`` with any candidate (``index=``),
+:meth:`~ModelView.candidates_frame` (one row per candidate, best first, as PySR's ``equations_``),
+:meth:`~ModelView.use` (a copy whose selected candidate is another one), ``print(model)`` and a
+notebook display (``_repr_html_``), and the exports of :mod:`discover.export`. Every label is
+escaped for the medium it is shown in (:mod:`discover.printing`).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import sympy as sp
+from markupsafe import Markup, escape
+
+from discover import printing
+from discover.candidates import Candidate
+from discover.errors import ConfigError, NotFittedError
+from discover.export.system import candidate_constants
+
+__all__ = ["ModelView", "candidates_frame"]
+
+_FIRST_SCORES = ("short_r2", "validation_r2", "valid_time", "valid_fraction")
+
+
+def candidates_frame(candidates, names, time_name: str, selected: Candidate | None = None):
+    """One row per candidate, in the given order (best first), as a pandas DataFrame.
+
+    Columns: ``method``, ``complexity``, ``selected``, the scores (``short_r2``, ``validation_r2``,
+    ``valid_time``, ``valid_fraction`` first, then any other), ``equations`` (plain text, one
+    ``dx/dt = ...`` per variable joined by ``"; "``), ``sympy`` (dict of variable to sympy
+    expression, an object column), ``constants`` and ``standard_errors`` (dicts, empty when the
+    candidate's settings hold none).
+    """
+    import pandas as pd
+
+    keys = [k for k in _FIRST_SCORES if any(k in c.scores for c in candidates)]
+    keys += sorted({k for c in candidates for k in c.scores} - set(keys))
+    rows = []
+    for c in candidates:
+        values, errors = candidate_constants(c)
+        rows.append({
+            "method": c.method, "complexity": c.complexity, "selected": c is selected,
+            **{k: c.scores.get(k) for k in keys},
+            "equations": "; ".join(f"{printing.derivative_text(v, time_name)} = {printing.text(c.equations[v])}"
+                                   for v in names if v in c.equations),
+            "sympy": {v: c.equations[v] for v in names if v in c.equations},
+            "constants": values, "standard_errors": errors,
+        })
+    columns = ["method", "complexity", "selected", *keys, "equations", "sympy", "constants", "standard_errors"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+class ModelView:
+    """What a fitted model offers: predictions, simulations, tables and exports of any candidate.
+
+    Mixed into :class:`~discover.pipeline.Discoverer`; it reads ``best_``, ``candidates_``,
+    ``equations_``, ``names_``, ``confidence_`` and ``result_``.
+    """
+
+    def _check(self):
+        if not hasattr(self, "result_"):
+            raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        if self.best_ is None:
+            raise NotFittedError("No candidate survived selection, so there is no model to use; see the report.")
+
+    def _candidate(self, index: int | None = None) -> Candidate:
+        """The selected candidate, or candidate ``index`` of ``candidates_`` (best first)."""
+        if index is None:
+            self._check()
+            return self.best_
+        if not hasattr(self, "result_"):
+            raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        n = len(self.candidates_)
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not -n <= index < n:
+            raise ConfigError(f"`index` must be an integer from 0 to {n - 1} (the rows of `candidates_frame()`), "
+                              f"not {index!r}.")
+        return self.candidates_[int(index)]
+
+    def predict(self, states: np.ndarray, index: int | None = None) -> np.ndarray:
+        """dx/dt at ``states`` (n_samples, n_states), of the selected equations or candidate ``index``."""
+        from discover.integrate import compile_rhs
+
+        c = self._candidate(index)
+        f = compile_rhs([c.equations[n] for n in self.names_], [sp.Symbol(n) for n in self.names_])
+        return f(np.atleast_2d(np.asarray(states, dtype=float)).T).T
+
+    def simulate(self, t: np.ndarray, x0: np.ndarray, index: int | None = None) -> np.ndarray:
+        """Integrate the selected equations (or candidate ``index``) from ``x0`` at times ``t``.
+
+        Returns
+        -------
+        ndarray of shape (len(t), n_states)
+        """
+        from discover.integrate import integrate
+
+        c = self._candidate(index)
+        sol = integrate([c.equations[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
+                        np.atleast_2d(x0), [np.asarray(t, dtype=float)])
+        return sol.x[0]
+
+    def candidates_frame(self):
+        """Every candidate as a row of a pandas DataFrame, best first (see :func:`candidates_frame`)."""
+        if not hasattr(self, "result_"):
+            raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        return candidates_frame(self.candidates_, self.names_, self.result_.time_name, self.best_)
+
+    def use(self, index: int):
+        """A copy of this fitted model whose selected candidate is ``candidates_[index]``.
+
+        ``predict``, ``simulate``, ``score``, ``print`` and the exports of the copy then use that
+        candidate; this model is unchanged. ``confidence_``, ``candidates_`` and ``result_`` (and so
+        the report ``write_report`` writes) stay those of the run's own selection.
+
+        Examples
+        --------
+        >>> model.candidates_frame()[["method", "complexity", "short_r2"]]   # doctest: +SKIP
+        >>> model.use(2).simulate(t, x0)                                     # doctest: +SKIP
+        """
+        c = self._candidate(index)
+        other = copy.copy(self)
+        other.best_ = c
+        other.equations_ = dict(c.equations)
+        return other
+
+    def _lines(self) -> list[str]:
+        time = self.result_.time_name
+        return [f"{printing.derivative_text(v, time)} = {printing.text(self.best_.equations[v])}" for v in self.names_]
+
+    def __str__(self) -> str:
+        if not hasattr(self, "result_"):
+            return repr(self)
+        if self.best_ is None:
+            return "Discoverer: no candidate survived selection."
+        head = (f"Discoverer: {self.best_.method}, complexity {self.best_.complexity}, "
+                f"confidence {self.confidence_}")
+        return "\n".join([head, *("  " + line for line in self._lines())])
+
+    def _repr_html_(self) -> str:
+        """The selected equations (MathML), the confidence and the candidate table, every label escaped."""
+        if not hasattr(self, "result_"):  # an unfitted estimator: scikit-learn's own display
+            parent = getattr(super(), "_repr_html_", None)
+            return parent() if callable(parent) else str(escape(repr(self)))
+        parts = [Markup("<div class='discover-model'>")]
+        if self.best_ is None:
+            parts.append(Markup("<p><b>No candidate survived selection.</b></p>"))
+        else:
+            parts.append(Markup("<p><b>Selected</b>: {} (complexity {}); confidence <b>{}</b></p>").format(
+                self.best_.method, self.best_.complexity, self.confidence_))
+            parts += [printing.equation_mathml(v, self.result_.time_name, self.best_.equations[v])
+                      for v in self.names_]
+        frame = self.candidates_frame().drop(columns=["sympy"])
+        parts.append(Markup(frame.to_html(escape=True, index=True, float_format=lambda v: f"{v:.4g}")))
+        parts.append(Markup("</div>"))
+        return str(Markup("").join(parts))
+
+    def _repr_mimebundle_(self, **kwargs):
+        """What Jupyter shows (it asks for this before ``_repr_html_``): text and HTML once fitted."""
+        if not hasattr(self, "result_"):
+            parent = getattr(super(), "_repr_mimebundle_", None)
+            return parent(**kwargs) if callable(parent) else {"text/plain": repr(self)}
+        return {"text/plain": str(self), "text/html": self._repr_html_()}
+
+    # ------------------------------------------------------------------ exports
+    def to_python(self, path=None, index: int | None = None) -> str:
+        """A self-contained NumPy module with ``rhs(t, x)`` (:func:`discover.export.to_python`)."""
+        from discover.export import to_python
+
+        return to_python(self.use(index) if index is not None else self, path)
+
+    def to_latex(self, index: int | None = None) -> str:
+        """A LaTeX table of the equations and constants (:func:`discover.export.to_latex`)."""
+        from discover.export import to_latex
+
+        return to_latex(self.use(index) if index is not None else self)
+
+    def to_callable(self, kind: str = "numpy", index: int | None = None):
+        """``f(x) -> dx/dt`` in NumPy or torch (:func:`discover.export.to_callable`)."""
+        from discover.export import to_callable
+
+        return to_callable(self.use(index) if index is not None else self, kind)
