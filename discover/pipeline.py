@@ -108,12 +108,22 @@ class Discoverer(BaseEstimator):
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, data: Dataset) -> "Discoverer":
-        """Walk the run plan on ``data`` and select one candidate."""
+    def fit(self, X, t=None, feature_names=None) -> "Discoverer":
+        """Walk the run plan on the data and select one candidate; return ``self``.
+
+        ``X`` is a :class:`Dataset`; a pandas DataFrame, read as a CSV is (``t`` may name its
+        time column, ``feature_names`` choose its state columns); an array of shape
+        (n_samples, n_states) with its times ``t`` (or one time step) for one run; or a list of
+        arrays with a list of times for several runs. ``feature_names`` names array columns.
+        Data the program cannot use raise :class:`~discover.errors.DataError` in one sentence
+        (see :func:`discover.data.inputs.as_dataset`).
+        """
+        from discover.data.inputs import as_dataset
+
         check_seed(self.random_state, "`random_state`")
         check_device(self.device)
         plan = build_plan(self.methods)
-        data.validate()
+        data = as_dataset(X, t, feature_names)
         tables = self._check_settings(plan, data)
         run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
         with run.timed("split_and_derivatives"):
