@@ -71,7 +71,7 @@ def test_a_list_of_arrays_is_several_runs():
     ("text", "numbers only"),
     ("runs", "list of 2 arrays"),
     ("frame_time", "no time column 'tt'"),
-    ("frame_text", "Column 'x' in the DataFrame is not numeric"),
+    ("frame_text", "Column 'x' in the DataFrame is not numeric \\(row 49 holds 'oops'\\)"),
 ])
 def test_bad_inputs_are_one_sentence(case, match):
     t = np.linspace(0, 1, 50)

@@ -43,7 +43,7 @@ def frame_table(df) -> Table:
         position[name] = j
     if len(df) == 0:
         raise DataError(f"{WHERE[0].upper() + WHERE[1:]} has no rows; give one row per sample.")
-    return Table(names, WHERE, df, position)
+    return Table(names, WHERE, df, position, first_row=0)
 
 
 def from_frame(df, time: str | None = None, states: str | Sequence[str] | None = None) -> Dataset:
