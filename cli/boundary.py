@@ -1,6 +1,7 @@
 """The command line's error boundary: every failure ends in one sentence and an exit status.
 
 * :class:`~discover.errors.DiscoverError` (bad input, a bad option): the sentence, exit 2.
+* A run that finished with no candidate surviving selection: exit 3 (``discover run``).
 * ``KeyboardInterrupt``: one line, exit 130.
 * Anything else is a bug: one sentence "internal error in <step>: <message>; details in
   <log file>", the traceback written to a log file in the user's cache folder
@@ -29,6 +30,7 @@ from discover.errors import DiscoverError, shown
 
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
+EXIT_NO_MODEL = 3
 EXIT_INTERRUPTED = 130
 KEEP_LOGS = 50
 _state = {"debug": False}
@@ -117,13 +119,14 @@ def _first_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def user_errors(err: Console):
-    """Turn every way a command can fail into one sentence and an exit status; show warnings."""
+def user_errors(err: Console, quiet: bool = False):
+    """Turn every way a command can fail into one sentence and an exit status; show warnings
+    (unless ``quiet``)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
 
         def show_warnings():
-            for w in caught:
+            for w in ([] if quiet else caught):
                 if w.category.__module__.startswith("discover"):
                     err.print(f"[yellow]Warning:[/yellow] {escape(str(w.message))}", highlight=False, soft_wrap=True)
             caught.clear()

@@ -8,6 +8,8 @@ config file and the CSV are checked before anything heavy is imported.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -16,7 +18,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from cli.boundary import set_debug, user_errors
+from cli.boundary import EXIT_NO_MODEL, set_debug, user_errors
 from cli.config import plugin_tables, read_config
 
 app = typer.Typer(
@@ -26,18 +28,27 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
+out = Console(soft_wrap=not sys.stdout.isatty())  # piped output: equations never wrapped mid-term
 err = Console(stderr=True)
 
 
-def _user_errors():
+def _user_errors(quiet: bool = False):
     """One sentence and an exit status for every failure (see :mod:`cli.boundary`)."""
-    return user_errors(err)
+    return user_errors(err, quiet)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from discover import __version__
+
+        typer.echo(f"discover {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
 def _global_options(
     debug: Annotated[bool, typer.Option("--debug", envvar="DISCOVER_DEBUG", help="Print the traceback of an internal error instead of saving it to a log file.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")] = False,
 ):
     """Find the equations dx/dt = f(x) behind measured trajectories, and a report that says how sure it is."""
     set_debug(debug)
@@ -57,9 +68,15 @@ def run(
     known: Annotated[Optional[list[str]], typer.Option("--known", help="Known part of one equation for --methods pinn, e.g. 'x: a*x' (repeat per variable); other symbols are parameters.")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", help="Fix a parameter of the known part, e.g. a=1.3 (repeatable); the others are learned.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not a run folder of discover: its content is first moved aside to DIR.old-<date-time>, never deleted.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (equations.json plus confidence, run folder and timings) and nothing else there; progress goes to stderr.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit status says how the run ended).")] = False,
 ):
-    """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json."""
-    with _user_errors():
+    """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json.
+
+    Exit status: 0 a model was selected; 2 bad input or options; 3 the run finished but no
+    candidate survived selection; 1 an internal error.
+    """
+    with _user_errors(quiet):
         cfg = read_config(config)
         given = {"methods": methods, "time": time, "states": states, "seed": seed, "device": device,
                  "sr_engine": sr_engine}
@@ -72,14 +89,31 @@ def run(
         check_out(target, force=force)
         from cli.progress import RichProgress
         from discover.api import run as run_pipeline
+        from discover.progress import NullProgress
 
-        model = run_pipeline(
-            data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
-            seed=settings["seed"], device=settings["device"], progress=RichProgress(err),
-            command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
-            **plugin_tables(cfg, sr_engine, known, param),
-        )
-        _print_summary(model, target)
+        with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
+            model = run_pipeline(
+                data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
+                seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
+                command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
+                **plugin_tables(cfg, sr_engine, known, param),
+            )
+        if as_json:
+            typer.echo(json.dumps(_json_document(model, target), default=str))
+        elif not quiet:
+            _print_summary(model, target)
+    res = model.result_
+    if res.best is None and not (res.delay is not None and not res.candidates):
+        raise typer.Exit(code=EXIT_NO_MODEL)
+
+
+def _json_document(model, target: Path) -> dict:
+    """What ``--json`` prints: equations.json's content plus confidence, run folder and timings."""
+    from discover.report.equations_json import to_dict
+
+    res = model.result_
+    return {**to_dict(res), "confidence": res.confidence, "reasons": res.reasons, "run_folder": str(target),
+            "timings": res.timings}
 
 
 def _print_summary(model, target: Path) -> None:

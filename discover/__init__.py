@@ -8,13 +8,14 @@ Examples
 >>> data = discover.load_csv("examples/lorenz.csv")            # doctest: +SKIP
 >>> model = discover.Discoverer(random_state=0).fit(data)              # doctest: +SKIP
 >>> model.write_report("runs/lorenz")                          # doctest: +SKIP
+>>> again = discover.load("runs/lorenz")                       # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Dataset", "Discoverer", "Trajectory", "__version__", "load_csv", "run"]
+__all__ = ["Dataset", "Discoverer", "Trajectory", "__version__", "load", "load_csv", "run"]
 
 
 def __getattr__(name):
@@ -31,6 +32,10 @@ def __getattr__(name):
         from discover.pipeline import Discoverer
 
         return Discoverer
+    if name == "load":
+        from discover.loading import load
+
+        return load
     if name == "run":
         from discover.api import run
 

@@ -14,7 +14,6 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import numpy as np
 from sklearn.base import BaseEstimator
 
 from discover.candidates import Candidate, merge_duplicates
@@ -22,13 +21,14 @@ from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
 from discover.delay_baselines import equation_baselines
-from discover.errors import ConfigError, NotFittedError, UnavailableError
+from discover.errors import ConfigError, DataError, NotFittedError, UnavailableError
 from discover.expressions import identifiers, to_text
 from discover.model_view import ModelView
 from discover.options import check_device, check_seed
 from discover.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_extras
 from discover.progress import NullProgress
 from discover.result import RunResult
+from discover.run_record import settings_record, surrogate_facts
 
 
 @dataclass
@@ -112,12 +112,22 @@ class Discoverer(ModelView, BaseEstimator):
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, data: Dataset) -> "Discoverer":
-        """Walk the run plan on ``data`` and select one candidate."""
+    def fit(self, X, t=None, feature_names=None) -> "Discoverer":
+        """Walk the run plan on the data and select one candidate; return ``self``.
+
+        ``X`` is a :class:`Dataset`; a pandas DataFrame, read as a CSV is (``t`` may name its
+        time column, ``feature_names`` choose its state columns); an array of shape
+        (n_samples, n_states) with its times ``t`` (or one time step) for one run; or a list of
+        arrays with a list of times for several runs. ``feature_names`` names array columns.
+        Data the program cannot use raise :class:`~discover.errors.DataError` in one sentence
+        (see :func:`discover.data.inputs.as_dataset`).
+        """
+        from discover.data.inputs import as_dataset
+
         check_seed(self.random_state, "`random_state`")
         check_device(self.device)
         plan = build_plan(self.methods)
-        data.validate()
+        data = as_dataset(X, t, feature_names)
         tables = self._check_settings(plan, data)
         run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
         with run.timed("split_and_derivatives"):
@@ -246,7 +256,7 @@ class Discoverer(ModelView, BaseEstimator):
             t0 = time.perf_counter()
             model = get_surrogate(name)(tables.get(name), self.random_state, self.device, run.progress)
             run.fitted[name] = model.fit(run.prepared)
-            run.surrogate_facts[name] = _surrogate_facts(model, run.prepared, time.perf_counter() - t0)
+            run.surrogate_facts[name] = surrogate_facts(model, run.prepared, time.perf_counter() - t0)
         return run.fitted[name]
 
     @staticmethod
@@ -297,51 +307,50 @@ class Discoverer(ModelView, BaseEstimator):
         reasons = list(chosen.reasons) if plan.stages else [
             "only time-delay methods were asked for: they model the measured signals, not equations in the CSV's "
             "variables"]
-        self.best_ = chosen.best
-        self.candidates_ = chosen.ranked
-        self.equations_ = dict(chosen.best.equations) if chosen.best else {}
-        self.confidence_ = chosen.confidence
-        self.names_ = prepared.names
-        self.surrogates_ = run.fitted
         self.plan_ = plan
-        self.result_ = RunResult(
+        self._adopt(RunResult(
             names=prepared.names, time_name=prepared.data.time_name, candidates=chosen.ranked, best=chosen.best,
             confidence=chosen.confidence, reasons=reasons + run.reasons,
             agreement=chosen.agreement, rule=chosen.rule, train=list(prepared.train.trajectories),
             train_smoothed=list(prepared.train_smoothed), train_derivatives=list(prepared.derivatives),
             validation=list(prepared.validation), validation_smoothed=list(prepared.validation_smoothed),
             split=prepared.split, in_sample=prepared.in_sample,
-            settings=self._settings_record(plan, run), timings=run.timings, fronts=run.fronts,
+            settings=settings_record(self, plan, run), timings=run.timings, fronts=run.fronts,
             warnings=[f"Dropped {prepared.data.dropped_rows} rows with missing values."]
             if prepared.data.dropped_rows else [],
             surrogates=run.surrogate_facts, delay=delay,
-        )
+        ), run.fitted)
 
-    def _settings_record(self, plan: Plan, run: _Run) -> dict:
-        from discover.selection import select
-
-        tables = {k: v if isinstance(v, dict) else _plain(v) for k, v in (self.settings or {}).items()}
-        return {
-            "methods": sorted({c.method for c in run.candidates}),
-            "requested_methods": self.methods if isinstance(self.methods, str) else ",".join(self.methods),
-            "seed": self.random_state,
-            "device": self.device,
-            "plan": run.stages + ([{"stage": "delay", "models": list(plan.delay), "ran": True}] if plan.delay else []),
-            "tables": tables,
-            "smoothing_half_widths": run.prepared.half_widths.tolist(),
-            "validation_horizon": run.prepared.horizon,
-            "noise_estimate": run.prepared.noise,
-            "selection_rule": (run.selection or select([], run.prepared.in_sample)).rule,
-            **({"distiller_facts": run.facts} if run.facts else {}),
-        }
+    def _adopt(self, result: RunResult, surrogates: dict) -> None:
+        """Take ``result`` as the fitted state: after ``fit``, or read from a run folder (:func:`discover.load`)."""
+        self.result_ = result
+        self.best_ = result.best
+        self.candidates_ = list(result.candidates)
+        self.equations_ = dict(result.best.equations) if result.best else {}
+        self.confidence_ = result.confidence
+        self.names_ = tuple(result.names)
+        self.surrogates_ = surrogates
 
     # ------------------------------------------------------------------ use after fitting
-    def score(self, data: Dataset) -> float:
-        """Mean R² of the selected equations simulated from each run's first state."""
-        from discover.metrics import r2
+    def score(self, X, t=None, feature_names=None) -> float:
+        """The report's held-out metric on new data: the short-horizon R² of the selected equations.
+
+        The data (anything :meth:`fit` accepts; arrays default to the fitted state names) are
+        smoothed as in ``fit``, and the equations are integrated from many starting states over
+        the run's validation horizon and compared with the measurements (1 - median normalised
+        error; :func:`discover.selection.scoring.short_horizon_r2`), as the report's
+        "short-horizon R²" is. ``-inf`` when the equations blow up from most starts.
+        """
+        from discover.data.inputs import as_dataset
+        from discover.selection.scoring import short_horizon_r2
 
         self._check()
-        return float(np.mean([r2(tr.x, self.simulate(tr.t, tr.x[0])) for tr in data.trajectories]))
+        default = None if isinstance(X, Dataset) or hasattr(X, "columns") else list(self.names_)
+        data = as_dataset(X, t, feature_names if feature_names is not None else default)
+        if tuple(data.names) != tuple(self.names_):
+            raise DataError(f"The data have the states {', '.join(data.names)} but the model was fitted on "
+                            f"{', '.join(self.names_)}; give the same states (`feature_names`).")
+        return short_horizon_r2(self.best_, data, self.names_, self.result_.settings.get("validation_horizon"))
 
     def write_report(self, out_dir, provenance: dict | None = None, force: bool = False) -> str:
         """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).
@@ -357,23 +366,3 @@ class Discoverer(ModelView, BaseEstimator):
         if provenance:
             self.result_.provenance.update(provenance)
         return write_run(self.result_, out_dir, models=self.surrogates_, force=force)
-
-
-def _plain(settings) -> dict:
-    from dataclasses import asdict, is_dataclass
-
-    return asdict(settings) if is_dataclass(settings) else {"value": str(settings)}
-
-
-def _surrogate_facts(surrogate, prepared: Prepared, seconds: float) -> dict:
-    """Forecasts of the held-out segments, what they cost, and the surrogate's own facts."""
-    facts = {"seconds": round(seconds, 2), "forecasts": []}
-    nfe = []
-    for seg in prepared.validation_smoothed:
-        x, n = surrogate.forecast(seg.t, seg.x[0])
-        facts["forecasts"].append(x)
-        if n is not None:
-            nfe.append(n)
-    if nfe:
-        facts["nfe_per_forecast"] = float(np.mean(nfe))
-    return {"epochs": None, "validation_loss": None, **facts, **surrogate.facts()}

@@ -41,13 +41,18 @@ def file_hash(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def _subject(where: str) -> str:
+    """How a message starts: ``File 'a.csv'``, or ``The DataFrame`` for data given in memory."""
+    return where[0].upper() + where[1:] if where.startswith("the ") else f"File {where}"
+
+
 def _find_time(columns: Sequence[str], time: str | None, where: str) -> str:
     names = ", ".join(shown(c, 40) for c in columns)
     if time is not None:
         if time in columns:
             return time
         raise DataError(
-            f"File {where} has no time column '{shown(time)}'{did_you_mean(shown(time), columns)}; "
+            f"{_subject(where)} has no time column '{shown(time)}'{did_you_mean(shown(time), columns)}; "
             f"its columns are {names}."
         )
     for c in columns:
@@ -56,17 +61,25 @@ def _find_time(columns: Sequence[str], time: str | None, where: str) -> str:
     numbers = [c for c in columns if is_number(c)]
     if numbers:
         raise DataError(
-            f"File {where} has no time column and its first row holds numbers ({', '.join(shown(c, 20) for c in numbers[:3])}"
+            f"{_subject(where)} has no time column and its first row holds numbers ({', '.join(shown(c, 20) for c in numbers[:3])}"
             f"{', …' if len(numbers) > 3 else ''}), so it may have no header row; add one such as 't,x,y', or name the "
             "time column with `--time COLUMN`."
         )
     raise DataError(
-        f"File {where} has no time column (looked for 't' or 'time'); name it with `--time COLUMN` (columns: {names})."
+        f"{_subject(where)} has no time column (looked for 't' or 'time'); name it with `--time COLUMN` (columns: {names})."
     )
 
 
 def _read_one(path: Path, time: str | None, states: list[str] | None):
-    table = read_table(path)
+    return pick_columns(read_table(path), time, states)
+
+
+def pick_columns(table, time: str | None, states: list[str] | None):
+    """Time, states, run labels and the rows to keep of a checked :class:`~discover.data.table.Table`.
+
+    Returns ``(t, x, runs, keep, chosen, tcol)``: ``runs`` is None without a trajectory column;
+    ``keep`` marks the rows without a missing value.
+    """
     where, columns = table.where, table.names
     tcol = _find_time(columns, time, where)
     run_col = next((c for c in columns if c.lower() in RUN_NAMES and c != tcol), None)
@@ -87,7 +100,7 @@ def _read_one(path: Path, time: str | None, states: list[str] | None):
         chosen = candidates
     if not chosen:
         raise DataError(
-            f"File {where} has no state columns besides time '{shown(tcol)}'; add one column per state variable."
+            f"{_subject(where)} has no state columns besides time '{shown(tcol)}'; add one column per state variable."
         )
     t = table.numbers(tcol)
     x = np.column_stack([table.numbers(c) for c in chosen])
@@ -97,6 +110,29 @@ def _read_one(path: Path, time: str | None, states: list[str] | None):
         runs = table.labels(run_col)
         keep &= np.array([r is not None for r in runs], dtype=bool)
     return t, x, runs, keep, chosen, tcol
+
+
+def split_runs(t, x, runs, keep, names, where: str, label: str) -> tuple[list[Trajectory], int]:
+    """The checked runs of one table (one run labelled ``label`` when ``runs`` is None) and the
+    number of rows dropped for a missing value."""
+    n_drop = int((~keep).sum())
+    if n_drop == len(keep):
+        raise DataError(
+            f"Every row of {where} has a missing value; fill in the data or choose columns with `--states`."
+        )
+    t, x = t[keep], x[keep]
+    if runs is None:
+        groups = [(label, np.arange(len(t)))]
+    else:
+        runs = runs[keep]
+        order = dict.fromkeys(runs)  # first-appearance order of run labels
+        groups = [(str(r), np.flatnonzero(runs == r)) for r in order]
+    found = []
+    for name, idx in groups:
+        traj = Trajectory(t[idx], x[idx], label=name)
+        check_trajectory(traj, names, where if runs is None else f"trajectory '{shown(name)}' of {where}")
+        found.append(traj)
+    return found, n_drop
 
 
 def load_csv(
@@ -158,23 +194,9 @@ def load_csv(
                 f"{', '.join(shown(c, 40) for c in names)}; give files with the same columns or choose them with "
                 "`--states`."
             )
-        n_drop = int((~keep).sum())
-        if n_drop == len(keep):
-            raise DataError(
-                f"Every row of {where} has a missing value; fill in the data or choose columns with `--states`."
-            )
+        found, n_drop = split_runs(t, x, runs, keep, names, where, path.stem if len(paths) > 1 else "0")
         dropped += n_drop
-        t, x = t[keep], x[keep]
-        if runs is None:
-            groups = [(path.stem if len(paths) > 1 else "0", np.arange(len(t)))]
-        else:
-            runs = runs[keep]
-            order = dict.fromkeys(runs)  # first-appearance order of run labels
-            groups = [(str(r), np.flatnonzero(runs == r)) for r in order]
-        for label, idx in groups:
-            traj = Trajectory(t[idx], x[idx], label=label)
-            check_trajectory(traj, names, where if runs is None else f"trajectory '{shown(label)}' of {where}")
-            trajectories.append(traj)
+        trajectories += found
     if dropped:
         warnings.warn(
             f"Dropped {dropped} row{'s' if dropped != 1 else ''} with missing values.",

@@ -61,6 +61,7 @@ class Table:
     where: str
     _frame: object
     _position: dict
+    first_row: int = 2  # how messages number the first data row (a file's line; a DataFrame's position 0)
 
     def numbers(self, name: str) -> np.ndarray:
         """The column as floats (NaN where a cell is missing); text or infinity is a DataError."""
@@ -78,7 +79,7 @@ class Table:
             if bad.any():
                 row = int(np.flatnonzero(bad)[0])
                 raise DataError(
-                    f"Column '{shown(name)}' in {self.where} is not numeric (row {row + 2} holds "
+                    f"Column '{shown(name)}' in {self.where} is not numeric (row {row + self.first_row} holds "
                     f"'{shown(text.iloc[row], 40)}'); fix the value or leave the column out with `--states`."
                 )
             shown_cell = text
@@ -92,7 +93,7 @@ class Table:
             cell = f" ('{shown(shown_cell.iloc[row], 40)}')" if shown_cell is not None else ""
             raise DataError(
                 f"Column '{shown(name)}' in {self.where} holds infinity or a number too large for a float at row "
-                f"{row + 2}{cell}; fix the value, rescale the column, or leave the cell empty to drop the row."
+                f"{row + self.first_row}{cell}; fix the value, rescale the column, or leave the cell empty to drop the row."
             )
         return values
 

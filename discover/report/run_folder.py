@@ -28,8 +28,10 @@ from discover.result import RunResult
 from discover.rundir import is_run_folder, model_files, replace_folder
 
 ARRAY_FACTS = ("forecasts", "curves")  # surrogate facts that go to data.npz, not run.json
+# Every engine a run may use; a package that is not installed is left out (read from its
+# metadata: nothing is imported, so PySR never starts Julia here).
 PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
-            "matplotlib", "jinja2")
+            "pyoperon", "pysr", "matplotlib", "jinja2")
 
 
 def versions() -> dict[str, str]:

@@ -156,3 +156,24 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         "valid_fraction": float(np.mean(fracs)),
         **blown,
     }
+
+
+def short_horizon_r2(candidate: Candidate, data, names, horizon: float | None = None) -> float:
+    """The short-horizon R² of :func:`score` (the report's metric) on a whole data set.
+
+    Every run of ``data`` (a :class:`~discover.data.dataset.Dataset`) is smoothed as ``fit``
+    smooths held-out segments, and scored as a held-out segment over ``horizon`` (the fitted
+    run's validation horizon; by default a few decorrelation times of ``data``, as in ``fit``).
+    Returns ``-inf`` when the candidate blows up from most starting states.
+    """
+    from discover.data.derivatives import estimate_derivatives
+    from discover.data.prepared import HORIZON_DECORRELATIONS
+    from discover.data.timescales import decorrelation_time
+
+    smoothed = [Trajectory(tr.t, x, tr.label) for tr, x in zip(data.trajectories, estimate_derivatives(data).smoothed)]
+    if horizon is None:
+        horizon = HORIZON_DECORRELATIONS * decorrelation_time(data.trajectories, data.n_states)
+    horizon = min(float(horizon), max(tr.duration for tr in data.trajectories))
+    validation = Validation.build(smoothed, list(data.trajectories), horizon, data.stacked()[1].var(axis=0))
+    scores = score(candidate, validation, names)
+    return float("-inf") if scores["failed"] else scores["short_r2"]

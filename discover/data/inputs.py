@@ -1,0 +1,113 @@
+"""What ``Discoverer.fit`` accepts, turned into one checked :class:`Dataset`.
+
+* a :class:`Dataset` (from :func:`~discover.data.csv.load_csv` or built by hand);
+* a pandas DataFrame, read as the CSV contract reads a file (:mod:`discover.data.frames`);
+  ``t`` may name its time column and ``feature_names`` choose its state columns;
+* a NumPy array of shape (n_samples, n_states) with ``t`` (its times, or one time step) for
+  one run, or a list of such arrays with a list of times (or one time step) for several runs;
+  ``feature_names`` names the states (``x0``, ``x1``, ... by default).
+
+Every problem is a :class:`~discover.errors.DataError` with one sentence, as for a CSV.
+"""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+
+from discover.data.dataset import Dataset, Trajectory
+from discover.data.table import normal
+from discover.errors import DataError, shown
+from discover.options import split_names
+
+
+def _is_frame(X) -> bool:
+    module = type(X).__module__
+    return module.startswith("pandas") and hasattr(X, "columns")
+
+
+def _floats(a, what: str) -> np.ndarray:
+    try:
+        return np.asarray(a, dtype=float)
+    except (TypeError, ValueError):
+        raise DataError(f"{what} must hold numbers only; convert it with `np.asarray(..., dtype=float)` "
+                        "after fixing the values that are not numbers.") from None
+
+
+def _times(t, n: int, what: str) -> np.ndarray:
+    """The times of a run of ``n`` samples: an array, or a time step (a positive number)."""
+    if isinstance(t, Real) and not isinstance(t, bool):
+        if not (np.isfinite(t) and t > 0):
+            raise DataError(f"The time step `t` must be a positive number, not {shown(repr(t))}.")
+        return np.arange(n) * float(t)
+    times = _floats(t, f"`t` of {what}")
+    if times.ndim != 1:
+        raise DataError(f"`t` of {what} must be one-dimensional (one time per row), not of shape {times.shape}.")
+    if times.shape[0] != n:
+        raise DataError(f"{what[0].upper() + what[1:]} has {n} rows of states but `t` has {times.shape[0]} times; "
+                        "give one time per row.")
+    return times
+
+
+def _states(x, what: str) -> np.ndarray:
+    x = _floats(x, what)
+    if x.ndim == 1:
+        x = x[:, None]
+    if x.ndim != 2:
+        raise DataError(f"{what[0].upper() + what[1:]} must have shape (n_samples, n_states), not {x.shape}.")
+    return x
+
+
+def as_dataset(X, t=None, feature_names=None) -> Dataset:
+    """``X`` (and ``t``, ``feature_names``) as a checked :class:`Dataset`; see the module docstring.
+
+    Raises
+    ------
+    DataError
+        Bad values, shapes or names, in one sentence.
+    """
+    if isinstance(X, Dataset):
+        if t is not None or feature_names is not None:
+            raise DataError("A Dataset carries its own times and names; leave out `t` and `feature_names`.")
+        return X.validate()
+    if _is_frame(X):
+        from discover.data.frames import from_frame
+
+        if t is not None and not isinstance(t, str):
+            raise DataError("For a DataFrame, `t` names its time column (text); leave it out to use 't' or 'time'.")
+        return from_frame(X, time=t, states=feature_names)
+    if isinstance(X, (list, tuple)) and X and not np.isscalar(X[0]) and np.ndim(X[0]) >= 1 and (
+            not isinstance(X[0], (list, tuple)) or np.ndim(X[0]) == 2):
+        runs = [_states(x, f"run {i} of `X`") for i, x in enumerate(X)]
+        if t is None:
+            raise DataError("Several runs need their times: give `t` as a list of arrays (one per run) or a time step.")
+        if isinstance(t, Real):
+            times = [_times(t, len(x), f"run {i} of `X`") for i, x in enumerate(runs)]
+        else:
+            if not isinstance(t, (list, tuple)) or len(t) != len(runs):
+                raise DataError(f"`X` holds {len(runs)} runs, so `t` must be a list of {len(runs)} arrays of times "
+                                "(or one time step).")
+            times = [_times(ti, len(x), f"run {i} of `X`") for i, (ti, x) in enumerate(zip(t, runs))]
+    else:
+        if t is None:
+            raise DataError("An array needs its times: call `fit(X, t=times)` with one time per row, or a time step.")
+        runs = [_states(X, "`X`")]
+        times = [_times(t, len(runs[0]), "`X`")]
+    d = {x.shape[1] for x in runs}
+    if len(d) > 1:
+        raise DataError(f"The runs in `X` have different numbers of state columns ({', '.join(map(str, sorted(d)))}); "
+                        "give every run the same states.")
+    d = d.pop()
+    if feature_names is None:
+        names = [f"x{i}" for i in range(d)]
+    else:
+        if isinstance(feature_names, np.ndarray):
+            feature_names = [str(n) for n in feature_names]
+        names = split_names(feature_names, "`feature_names`")
+        if len(names) != d:
+            raise DataError(f"`feature_names` gives {len(names)} names but `X` has {d} state column"
+                            f"{'s' if d != 1 else ''}; give one name per column.")
+        names = [normal(n) for n in names]
+    trajs = tuple(Trajectory(ti, xi, label=str(i)) for i, (ti, xi) in enumerate(zip(times, runs)))
+    return Dataset(trajs, tuple(names)).validate()

@@ -1,0 +1,61 @@
+"""A run folder read back into a fitted :class:`~discover.pipeline.Discoverer`.
+
+The equations, candidates, scores and confidence come from
+:func:`~discover.report.run_folder.load_run`, which reads every formula through the restricted
+parser (:mod:`discover.expressions`); the surrogates the run saved under ``models/`` are read
+back with their plug-in's ``load``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from discover.pipeline import Discoverer
+from discover.report.run_folder import load_run
+from discover.rundir import model_files
+
+
+def load(run_dir: str | Path, device: str = "cpu") -> Discoverer:
+    """Read the run folder ``run_dir`` (written by ``discover run`` or ``write_report``) into a fitted model.
+
+    Parameters
+    ----------
+    run_dir : path
+        A run folder: it holds discover's ``run.json``, ``equations.json`` and ``data.npz``.
+    device : {"cpu", "cuda", "auto"}, default "cpu"
+        Where saved surrogates are loaded.
+
+    Returns
+    -------
+    Discoverer
+        Fitted: ``equations_``, ``best_``, ``candidates_``, ``confidence_``, ``result_`` and
+        ``surrogates_`` (those saved in ``models/`` whose plug-in is registered here) are set,
+        and ``predict``, ``simulate``, ``score`` and ``write_report`` work as after ``fit``.
+        The constructor's parameters are the run's own (methods, seed, device, settings).
+
+    Raises
+    ------
+    DataError
+        ``run_dir`` is not a run folder of discover, or a formula in it cannot be read.
+
+    Examples
+    --------
+    >>> import discover
+    >>> model = discover.load("runs/lv")                                  # doctest: +SKIP
+    >>> model.simulate(t, x0)                                             # doctest: +SKIP
+    """
+    from discover.surrogates import REGISTRY
+
+    folder = Path(run_dir)
+    result = load_run(folder)
+    settings = result.settings or {}
+    model = Discoverer(methods=settings.get("requested_methods", "auto"), random_state=settings.get("seed", 0),
+                       device=settings.get("device", "auto"), settings=settings.get("tables") or None)
+    surrogates = {}
+    for name in sorted(model_files(folder)):
+        label = name[: -len(".pt")]
+        path = folder / "models" / name
+        if path.is_file() and label in REGISTRY:
+            surrogates[label] = REGISTRY.get_class(label).load(path, device=device)
+    model._adopt(result, surrogates)
+    return model
