@@ -68,6 +68,18 @@ class Registry(Mapping):
         return self[name]
 
 
+def lazy_attributes(package: str, where: dict[str, str]):
+    """A package's ``__getattr__`` (PEP 562) that imports ``where[name]`` when ``name`` is first
+    read, so a family's public names cost nothing until used."""
+
+    def __getattr__(name: str):
+        if name in where:
+            return getattr(importlib.import_module(where[name]), name)
+        raise AttributeError(f"module '{package}' has no attribute '{name}'")
+
+    return __getattr__
+
+
 @dataclasses.dataclass(frozen=True)
 class NoSettings:
     """Settings of a plug-in that has none."""

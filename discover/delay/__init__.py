@@ -11,9 +11,7 @@
 The registry lives here, light: a delay model's module is loaded when it is first used.
 """
 
-import importlib
-
-from discover.registry import Registry
+from discover.registry import Registry, lazy_attributes
 
 REGISTRY = Registry("delay model")
 register = REGISTRY.register
@@ -36,8 +34,4 @@ _LAZY = {
 __all__ = ["REGISTRY", "BaseDelayModel", "DelayResult", "DelaySettings", "Embedding", "Hankel", "Havok",
            "HavokModel", "embed", "get_delay_model", "register"]
 
-
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'discover.delay' has no attribute '{name}'")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -5,9 +5,7 @@ imports) is loaded when it is first used, so checking a method's name loads noth
 (see :mod:`discover.registry`).
 """
 
-import importlib
-
-from discover.registry import Registry
+from discover.registry import Registry, lazy_attributes
 
 REGISTRY = Registry("distiller")
 register = REGISTRY.register
@@ -31,8 +29,4 @@ _LAZY = {
 __all__ = ["REGISTRY", "BaseDistiller", "Prose", "ProseConfig", "SINDy", "SRConfig", "Samples", "SindyConfig",
            "SymbolicRegression", "get_distiller", "register"]
 
-
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'discover.distillers' has no attribute '{name}'")
+__getattr__ = lazy_attributes(__name__, _LAZY)

@@ -14,18 +14,17 @@ from abc import ABC, abstractmethod
 from typing import ClassVar, Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from discover.candidates import Candidate
 from discover.data.samples import Samples
 from discover.distillers import REGISTRY, get_distiller, register
 from discover.errors import ConfigError, NotFittedError
-from discover.registry import NoSettings, settings_from
+from discover.plugin import Plugin
 
 __all__ = ["REGISTRY", "BaseDistiller", "get_distiller", "register"]
 
 
-class BaseDistiller(BaseEstimator, ABC):
+class BaseDistiller(Plugin, ABC):
     """Turns samples of a vector field into a list of :class:`Candidate` systems.
 
     Parameters
@@ -46,8 +45,6 @@ class BaseDistiller(BaseEstimator, ABC):
         Per variable, the searched Pareto front (``complexity``, ``mse``, ``expr``); empty by default.
     """
 
-    name: ClassVar[str] = ""
-    Settings: ClassVar[type] = NoSettings
     #: The method whose selected candidate this distiller reads as ``Samples.guess`` (run after it).
     guess_from: ClassVar[str | None] = None
 
@@ -57,18 +54,13 @@ class BaseDistiller(BaseEstimator, ABC):
         self.device = device
 
     @classmethod
-    def check_settings(cls, settings, data) -> None:
-        """Refuse ``settings`` that cannot work on ``data`` (a Dataset) before anything is fitted."""
-        settings_from(cls.Settings, settings, cls.name)
-
-    @classmethod
     def unavailable(cls, settings) -> str | None:
         """Why this distiller cannot run here with ``settings`` (None when it can)."""
         return None
 
     def fit(self, samples: Samples) -> "BaseDistiller":
         """Distill ``samples``; the candidates go to ``candidates_``."""
-        self.settings_ = settings_from(self.Settings, self.settings, self.name)
+        self.settings_ = self._resolved_settings()
         X = np.asarray(samples.states, dtype=float)
         Y = np.asarray(samples.derivatives, dtype=float)
         if X.ndim != 2 or X.shape != Y.shape:

@@ -4,9 +4,7 @@ The registry lives here, light: each surrogate's module (and torch) is loaded wh
 first used, so checking a method's name loads nothing (see :mod:`discover.registry`).
 """
 
-import importlib
-
-from discover.registry import Registry
+from discover.registry import Registry, lazy_attributes
 
 REGISTRY = Registry("surrogate")
 register = REGISTRY.register
@@ -29,8 +27,4 @@ _LAZY = {
 __all__ = ["REGISTRY", "BaseSurrogate", "HiddenTermPINN", "KnownPart", "NeuralODE", "NodeConfig", "PinnConfig",
            "get_surrogate", "parse_known", "register", "resolve_device"]
 
-
-def __getattr__(name):
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'discover.surrogates' has no attribute '{name}'")
+__getattr__ = lazy_attributes(__name__, _LAZY)

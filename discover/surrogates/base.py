@@ -16,19 +16,18 @@ from abc import ABC, abstractmethod
 from typing import ClassVar
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
 from discover.data.prepared import Prepared
 from discover.data.samples import Samples
 from discover.device import resolve_device
 from discover.errors import NotFittedError
-from discover.registry import NoSettings, settings_from
+from discover.plugin import Plugin
 from discover.surrogates import REGISTRY, get_surrogate, register
 
 __all__ = ["REGISTRY", "BaseSurrogate", "get_surrogate", "register", "resolve_device"]
 
 
-class BaseSurrogate(BaseEstimator, ABC):
+class BaseSurrogate(Plugin, ABC):
     """A model of the dynamics fitted to trajectories.
 
     Parameters
@@ -47,8 +46,6 @@ class BaseSurrogate(BaseEstimator, ABC):
         The resolved settings.
     """
 
-    name: ClassVar[str] = ""
-    Settings: ClassVar[type] = NoSettings
     #: Distillers ``--methods name`` expands to (``name+sindy``, ...).
     default_distillers: ClassVar[tuple[str, ...]] = ("sindy",)
     #: Distilled candidates also get a twin with coefficients refitted on the data's weak form.
@@ -60,15 +57,10 @@ class BaseSurrogate(BaseEstimator, ABC):
         self.device = device
         self.progress = progress
 
-    @classmethod
-    def check_settings(cls, settings, data) -> None:
-        """Refuse ``settings`` that cannot work on ``data`` (a Dataset) before anything is fitted."""
-        settings_from(cls.Settings, settings, cls.name)
-
     # ------------------------------------------------------------------ the workflow
     def fit(self, prepared: Prepared) -> "BaseSurrogate":
         """Train on ``prepared.train`` (smoothed states and derivatives are in ``prepared``)."""
-        self.settings_ = settings_from(self.Settings, self.settings, self.name)
+        self.settings_ = self._resolved_settings()
         self.device_ = resolve_device(self.device)
         self._fit(prepared, int(self.random_state))
         self.fitted_ = True
