@@ -49,6 +49,15 @@ def check_text(value, option: str) -> str | None:
     return value
 
 
+def comma_items(value, refusal: str) -> list[str]:
+    """The items of ``"a,b"`` or ``["a", "b"]`` (not yet stripped); ``refusal`` when ``value`` is neither."""
+    if isinstance(value, str):
+        return value.split(",")
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise ConfigError(refusal)
+
+
 def split_names(value, option: str = "`--states`") -> list[str] | None:
     """Column names from ``"a,b"`` or ``["a", "b"]`` (stripped, NFC Unicode), or None when not given.
 
@@ -57,12 +66,7 @@ def split_names(value, option: str = "`--states`") -> list[str] | None:
     """
     if value is None:
         return None
-    if isinstance(value, str):
-        items = value.split(",")
-    elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-        items = list(value)
-    else:
-        raise ConfigError(f"{option} must be comma-separated column names, not {shown(repr(value))}.")
+    items = comma_items(value, f"{option} must be comma-separated column names, not {shown(repr(value))}.")
     names = [unicodedata.normalize("NFC", s).strip() for s in items]
     names = [s for s in names if s]
     if not names:

@@ -100,14 +100,10 @@ def _registries():
 def _items(spec) -> list[str]:
     """The names in ``--methods``, each checked against the registries (no plug-in is imported)."""
     distillers, surrogates, delay = _registries()
-    if spec is None:
-        spec = "auto"
-    if isinstance(spec, str):
-        items = spec.split(",")
-    elif isinstance(spec, (list, tuple)) and all(isinstance(i, str) for i in spec):
-        items = list(spec)
-    else:
-        raise ConfigError(f"`--methods` must be text such as 'sindy,sr', not {shown(repr(spec))}.")
+    from discover.options import comma_items
+
+    items = comma_items("auto" if spec is None else spec,
+                        f"`--methods` must be text such as 'sindy,sr', not {shown(repr(spec))}.")
     items = [i.strip().lower() for i in items if i.strip()]
     if not items:
         raise ConfigError("`--methods` is empty; give auto or a comma-separated list such as sindy.")
