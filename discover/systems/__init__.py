@@ -1,6 +1,7 @@
 """Reference systems with known equations, and data generated from them."""
 
-from discover.systems.catalog import SYSTEMS, System, get_system
+from discover.systems.catalog import SYSTEMS, get_system
+from discover.systems.system import System
 
 __all__ = ["SYSTEMS", "System", "generate", "get_system", "to_frame"]
 

@@ -8,7 +8,7 @@ import pandas as pd
 from discover.data.dataset import Dataset, Trajectory
 from discover.errors import ConfigError
 from discover.integrate import integrate
-from discover.systems.catalog import System
+from discover.systems.system import System
 
 
 def generate(
