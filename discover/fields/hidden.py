@@ -57,6 +57,8 @@ class HiddenPDEConfig:
         Polynomial library degrees of the SINDy distillation.
     distillers : tuple of str
         ``"sindy"`` and optionally ``"sr"``.
+    bootstrap : int
+        Bootstrap refits of the SINDy distillation (term inclusion probabilities).
     threads : int
         torch CPU threads while training (0 leaves torch's setting alone).
     """
@@ -76,6 +78,7 @@ class HiddenPDEConfig:
     samples: int = 2500
     degrees: tuple[int, ...] = (2,)
     distillers: tuple[str, ...] = ("sindy",)
+    bootstrap: int = 12
     threads: int = 1
 
 
@@ -155,12 +158,12 @@ class HiddenPDE:
             torch.set_num_threads(cfg.threads)
         try:
             self._train(field)
+            from discover.fields.hidden_distill import distill
+
+            distill(self, field)
         finally:
             if threads is not None:
                 torch.set_num_threads(threads)
-        from discover.fields.hidden_distill import distill
-
-        distill(self, field)
         return self
 
     def _check_field(self, field: Field) -> None:
@@ -333,3 +336,22 @@ class HiddenPDE:
         D = torch.as_tensor(np.atleast_2d(states), dtype=torch.float32, device=st["rate"].device)
         with torch.no_grad():
             return (self.n_net((D - st["dmean"]) / st["dscale"]) * st["rate"]).cpu().double().numpy()
+
+    def summary(self) -> dict:
+        """What a report or ``equations.json`` needs, as plain text and numbers.
+
+        Equations are written on the terms' identifiers (``u_xx``; ``symbols`` maps each to its
+        label) and read back with :func:`discover.expressions.parse_expression`.
+        """
+        self._check()
+        from discover.expressions import to_text
+
+        return {
+            "equations": {v: to_text(e, {}) for v, e in self.equations_.items()},
+            "hidden": {v: to_text(e, {}) for v, e in self.hidden_.items()},
+            "known": {v: self.known_.text(v, self.parameters_) for v in self.known_.exprs},
+            "parameters": dict(self.parameters_),
+            "standard_errors": dict(self.standard_errors_),
+            "symbols": dict(self.symbols_),
+            "losses": dict(self.losses_),
+        }
