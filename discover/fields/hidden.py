@@ -137,7 +137,7 @@ class HiddenPDE:
     # ------------------------------------------------------------------ fitting
     def fit(self, field: Field) -> "HiddenPDE":
         """Train the networks on ``field`` and distill the hidden term."""
-        cfg = settings_from(HiddenPDEConfig, self.settings, "pinn")
+        cfg = settings_from(HiddenPDEConfig, self.settings, "pde_pinn")
         self.settings_ = cfg
         self._check_field(field)
         known = parse_known_operator(self.known, field.names, field.space_names, self.params, self.start,

@@ -142,16 +142,28 @@ class _Refit:
             pass
         return sol.x, r, se
 
+    def smallest_share(self, z) -> float:
+        """RMS of the smallest hidden term over the RMS of the whole hidden term (1 when there is none)."""
+        c = z[len(self.params):]
+        if c.size == 0:
+            return 1.0
+        parts = self.cols * c
+        total = float(np.sqrt(np.mean(parts.sum(axis=1) ** 2))) or 1.0
+        return float(np.sqrt(np.mean(parts**2, axis=0)).min()) / total
+
     def hidden_expr(self, z) -> sp.Expr:
         k = len(self.params)
         return sp.Add(*[sp.Float(c, 6) * phi for c, (_, phi) in zip(z[k:], self.shapes)])
 
 
-def distill(model, field, tolerance: float = 0.25) -> None:
+def distill(model, field, tolerance: float = 0.25, min_share: float = 0.05) -> None:
     """Fill the model's ``hidden_``, ``equations_``, ``parameters_``, ``standard_errors_``, ``candidates_``.
 
-    Per field, the kept structure is the simplest whose refitted residual RMS is within
-    ``(1 + tolerance)`` of the best one's (plus 0.2% of u_t's RMS: flat fronts of tiny terms are noise).
+    Per field, structures with a term that carries less than ``min_share`` of the hidden term's RMS
+    are set aside (the network's N is smooth but not exactly polynomial, and small terms fit that
+    shape rather than the physics: the same role as SINDy's threshold); of the others, the kept
+    structure is the simplest whose refitted residual RMS is within ``(1 + tolerance)`` of the best
+    one's (plus 0.2% of u_t's RMS).
     """
     grid_ev = model.evaluate(*_grid(model, field, model.settings_.samples))
     samples = _samples(model, field, grid_ev)
@@ -173,7 +185,8 @@ def distill(model, field, tolerance: float = 0.25) -> None:
             scale = float(np.sqrt(np.mean(fit.y**2))) or 1.0
             rows.append({"field": name, "method": s["method"], "hidden": hidden, "fit": fit, "z": z, "se": se,
                          "n_terms": len(fit.shapes), "residual": float(np.sqrt(np.mean(r**2))) / scale,
-                         "confidence": s["confidence"].get(ids[i], {})})
+                         "share": fit.smallest_share(z), "confidence": s["confidence"].get(ids[i], {})})
+        rows = [r_ for r_ in rows if r_["share"] >= min_share] or rows
         best = min(r_["residual"] for r_ in rows)
         ok = [r_ for r_ in rows if r_["residual"] <= best * (1 + tolerance) + 2e-3]
         pick = min(ok, key=lambda r_: (r_["n_terms"], r_["residual"]))
@@ -189,5 +202,5 @@ def distill(model, field, tolerance: float = 0.25) -> None:
         model.equations_[name] = sp.expand(known_part + pick["hidden"])
         for r_ in sorted(rows, key=lambda r_: (r_["n_terms"], r_["residual"])):
             model.candidates_.append({"field": name, "method": r_["method"], "hidden": r_["hidden"],
-                                      "n_terms": r_["n_terms"], "residual": r_["residual"],
+                                      "n_terms": r_["n_terms"], "residual": r_["residual"], "share": r_["share"],
                                       "selected": r_ is pick, "confidence": r_["confidence"]})
