@@ -116,6 +116,7 @@ def train(u_net, n_net, p, losses, cfg, rng: np.random.Generator, sample, task) 
             with torch.no_grad():
                 for q, b in zip(params, before):
                     q.copy_(b)
-    task.advance(cfg.lbfgs_steps)
+    # what the every-50-steps advances left over, so the bar ends full
+    task.advance(cfg.pretrain_steps % 50 + cfg.adam_steps % 50 + cfg.lbfgs_steps)
     final = losses(sample(cfg.collocation, fixed=True), True)
     return {k: float(v.detach()) for k, v in final.items()}

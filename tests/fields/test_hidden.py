@@ -1,6 +1,8 @@
 """PDE hidden-term PINN: the known operator's parser, the reference solver, and recovery of
 Burgers' hidden advection term from a coarse noisy grid with diffusion known."""
 
+from contextlib import contextmanager
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -72,13 +74,35 @@ def test_spectral_burgers_solves_the_equation():
     assert np.allclose(field.values, burgers_field(n_x=32, n_t=10, noise=0.01, seed=3).values)
 
 
-TINY = {"width": 16, "depth": 2, "hidden_width": 8, "collocation": 128, "pretrain_steps": 50,
+TINY = {"width": 16, "depth": 2, "hidden_width": 8, "collocation": 128, "pretrain_steps": 60,
         "adam_steps": 100, "lbfgs_steps": 10, "samples": 400, "bootstrap": 4}
+
+
+class _Recorder:
+    """A progress object as the CLI's rich one is called: task(description, total) -> advance(n)."""
+
+    def __init__(self):
+        self.tasks = []
+
+    @contextmanager
+    def task(self, description, total=None):
+        record = {"description": description, "total": total, "done": 0}
+        self.tasks.append(record)
+
+        class _Task:
+            def advance(self, n=1):
+                record["done"] += n
+
+            def update(self, description=None):
+                pass
+
+        yield _Task()
 
 
 def test_tiny_fit_is_seeded_and_exposes_its_parts():
     field = burgers_field(n_x=16, n_t=8, noise=0.02, seed=0)
-    a = HiddenPDE(["u: d*u_xx"], params={"d": 0.1}, settings=TINY, random_state=1, device="cpu")
+    progress = _Recorder()
+    a = HiddenPDE(["u: d*u_xx"], params={"d": 0.1}, settings=TINY, random_state=1, device="cpu", progress=progress)
     with pytest.raises(NotFittedError):
         a.predict(field.t, field.coords[0])
     a.fit(field)
@@ -90,6 +114,7 @@ def test_tiny_fit_is_seeded_and_exposes_its_parts():
     ev = a.evaluate(field.t[:3], field.coords[0][:3])
     assert ev["terms"].shape == (3, 3) and ev["hidden"].shape == (3, 1)
     assert any(c["selected"] for c in a.candidates_)
+    assert progress.tasks == [{"description": "pinn: training", "total": 170, "done": 170}]
     s = a.summary()
     assert s["known"] == {"u": "0.1*u_xx"} and set(s["equations"]) == {"u"} and "u_xx" in s["equations"]["u"]
 
