@@ -59,6 +59,8 @@ class HiddenPDEConfig:
         ``"sindy"`` and optionally ``"sr"``.
     bootstrap : int
         Bootstrap refits of the SINDy distillation (term inclusion probabilities).
+    sr : dict, optional
+        Settings of the symbolic-regression distiller (an ``[sr]`` table) when ``"sr"`` is in ``distillers``.
     threads : int
         torch CPU threads while training (0 leaves torch's setting alone).
     """
@@ -79,6 +81,7 @@ class HiddenPDEConfig:
     degrees: tuple[int, ...] = (2,)
     distillers: tuple[str, ...] = ("sindy",)
     bootstrap: int = 12
+    sr: dict | None = None
     threads: int = 1
 
 

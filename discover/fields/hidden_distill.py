@@ -79,7 +79,7 @@ def _structures(model, samples) -> list[dict[str, sp.Expr]]:
     fields = [t.name for t in model.hidden_terms_[: len(model.known_.names)]]
     for name in cfg.distillers:
         settings = ({"degrees": tuple(cfg.degrees), "forms": ("strong",), "bootstrap": cfg.bootstrap}
-                    if name == "sindy" else None)
+                    if name == "sindy" else cfg.sr if name == "sr" else None)
         dist = get_distiller(name)(settings, random_state=model.random_state, device=model.device_)
         for cand in dist.fit(samples).candidates_:
             eqs = {f: sp.expand(cand.equations[f]) for f in fields}
