@@ -17,6 +17,18 @@ fraction of the field's standard deviation). For each grid and noise level:
   on that grid (their bias, not a search failure).
 
     python benchmarks/pde_pinn.py [--cases 32x30:0.01,32x30:0.05,16x20:0.02] [--steps 3000] [--learn-d]
+
+Measured (seed 0, Adam 3000 + L-BFGS 500, CPU shared by many jobs; hidden-term coefficient error):
+
+    grid   noise  PINN (known 0.1*u_xx)      PDE-FIND (pysindy)     FD+SINDy, known   FD, true support
+    32x30  1%     exact, 3.7%  (se 0.003)    9 terms, -0.924 u u_x  9 terms           0.4%
+    32x30  2%     exact, 3.8%; d learned:    9 terms, -0.879 u u_x  10 terms          1.5%
+                  exact, 3.9%, d 3.9%
+    32x30  5%     exact, 4.1%  (se 0.003)    9 terms, -0.854 u u_x  9 terms           9.1%
+    16x20  2%     exact, 3.3%  (se 0.005)    9 terms, -0.905 u u_x  5 terms           9.0%
+
+The PINN's error is mostly optimisation, not noise: 32x30 at 2% gives 10.6% after 1000 Adam
+steps, 3.8% after 3000 and 2.1% after 6000 (+1000 L-BFGS).
 """
 
 from __future__ import annotations
