@@ -147,3 +147,16 @@ def test_hidden_advection_of_burgers_is_recovered_from_a_coarse_noisy_grid():
     assert pinn_error < 0.1
     assert 0 < m.standard_errors_["u: u*u_x"] < 0.05
     assert sp.Symbol("u_xx") in m.equations_["u"].free_symbols
+
+
+@pytest.mark.slow
+def test_a_learned_diffusion_coefficient_is_split_from_the_hidden_term_by_the_refit():
+    """With ``u: d*u_xx`` and d learned, N and d trade u_xx freely; the joint refit gives u_xx to d."""
+    field = burgers_field(n_x=32, n_t=30, noise=0.02, seed=0)
+    m = HiddenPDE(["u: d*u_xx"], settings={"adam_steps": 3000, "lbfgs_steps": 500, "collocation": 512},
+                  random_state=0, device="cpu").fit(field)
+    U, UX = sp.symbols("u u_x")
+    got = _coefficients(m.hidden_["u"])
+    assert set(got) == {U * UX} and abs(got[U * UX] + 1) < 0.1
+    assert abs(m.parameters_["d"] / 0.1 - 1) < 0.1 and 0 < m.standard_errors_["d"] < 0.01
+    assert m.summary()["known"]["u"].endswith("*u_xx")
