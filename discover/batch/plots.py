@@ -4,7 +4,8 @@ One figure per numeric metadata column (temperature, dose, a parameter of a gene
 one panel per constant found in at least two data sets: the fitted coefficient against the
 column, with one standard error as an error bar where the runs recorded one. A dashed line
 y = x is drawn where the two ranges overlap, so a fitted parameter can be read against the
-value the manifest says it had. Labels are plain text (every ``$`` escaped: never mathtext).
+value the manifest says it had (only where the constant spans at least half
+of the column's range). A nearly constant coefficient is drawn on a scale of ±10% of its value. Labels are plain text (every ``$`` escaped: never mathtext).
 """
 
 from __future__ import annotations
@@ -62,10 +63,15 @@ def constant_figure(frame: pd.DataFrame, column: str) -> bytes:
             ax.errorbar(x[has], y[has], yerr=err[has].fillna(0), fmt="o", capsize=3, color="#1f77b4")
         else:
             ax.plot(x[has], y[has], "o", color="#1f77b4")
-        lo, hi = max(x[has].min(), y[has].min()), min(x[has].max(), y[has].max())
-        if lo < hi:
+        xs, ys = x[has], y[has]
+        lo, hi = max(xs.min(), ys.min()), min(xs.max(), ys.max())
+        if hi - lo >= 0.5 * (xs.max() - xs.min()) > 0:  # the constant spans the column's range: compare with y = x
             ax.plot([lo, hi], [lo, hi], "--", color="#999", lw=1, label="y = x")
             ax.legend(fontsize=7, loc="best")
+        mid, spread = float(ys.mean()), float(ys.max() - ys.min())
+        if spread < 0.05 * abs(mid):  # nearly constant: show it flat, not its last digits magnified
+            ax.set_ylim(mid - 0.1 * abs(mid), mid + 0.1 * abs(mid))
+        ax.ticklabel_format(axis="y", useOffset=False)
         ax.set_title(_plain(key), fontsize=9)
         ax.set_xlabel(_plain(column), fontsize=8)
         ax.tick_params(labelsize=7)
