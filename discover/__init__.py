@@ -40,8 +40,8 @@ def __getattr__(name):
         from discover.api import run
 
         return run
-    if name == "batch":
-        from discover.batch import batch
+    if name == "batch":  # the package, callable as discover.batch(paths, ...) (see discover/batch/__init__.py)
+        import importlib
 
-        return batch
+        return importlib.import_module("discover.batch")
     raise AttributeError(f"module 'discover' has no attribute '{name}'")

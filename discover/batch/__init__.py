@@ -7,7 +7,21 @@ those already finished (:mod:`~discover.batch.resume`), and write ``DIR/runs/NAM
 (:mod:`~discover.batch.html`). Dask is imported only when a batch runs.
 """
 
+import sys
+import types
+
 from discover.batch.manifest import DataSet, find_datasets
 from discover.batch.runner import batch
 
 __all__ = ["DataSet", "batch", "find_datasets"]
+
+
+class _CallableModule(types.ModuleType):
+    """``discover.batch(...)`` calls :func:`batch`: the package and the function share the name, and
+    importing the package binds ``discover.batch`` to it, so the package itself is made callable."""
+
+    def __call__(self, *args, **kwargs):
+        return batch(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
