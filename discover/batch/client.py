@@ -24,8 +24,8 @@ def usable_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def check_workers(workers: int | None) -> None:
-    """Refuse a number of workers below one.
+def check_workers(workers: int | None, scheduler: str | None = None) -> None:
+    """Refuse a number of workers below one, or one given with a scheduler.
 
     Raises
     ------
@@ -33,6 +33,9 @@ def check_workers(workers: int | None) -> None:
     """
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
         raise ConfigError(f"`--workers` is {shown(workers)}; give a whole number of at least 1.")
+    if workers is not None and scheduler:
+        raise ConfigError("`--workers` sizes a local cluster; with `--scheduler` the cluster's own workers run "
+                          "the batch, so leave `--workers` out.")
 
 
 @contextmanager
@@ -54,13 +57,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, tasks:
     ConfigError
         The scheduler cannot be reached, or ``workers`` is below 1.
     """
-    check_workers(workers)
+    check_workers(workers, scheduler)
     from distributed import Client, LocalCluster
 
     if scheduler:
-        if workers is not None:
-            raise ConfigError("`--workers` sizes a local cluster; with `--scheduler` the cluster's own workers run "
-                              "the batch, so leave `--workers` out.")
         try:
             client = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError, ValueError) as exc:

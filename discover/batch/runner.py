@@ -82,7 +82,7 @@ def batch(paths, client=None, *, out, methods="auto", time=None, states=None, se
     datasets = find_datasets(paths)
     check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states)
     _check_timeout(timeout)
-    check_workers(workers)
+    check_workers(workers, scheduler)
     kind = check_batch_out(out, force=force)
     settings = {"methods": methods, "time": time, "states": states, "seed": seed, "device": device,
                 "tables": {k: v for k, v in tables.items() if v is not None}, "config": config or {},

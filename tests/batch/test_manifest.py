@@ -88,6 +88,7 @@ def test_batch_refuses_bad_input_before_any_cluster(tmp_path):
         ([str(tmp_path / "d"), "-o", str(run)], "run folder of `discover run`"),
         ([str(tmp_path / "d"), "-o", str(tmp_path / "o"), "--workers", "0"], "`--workers` is 0"),
         ([str(tmp_path / "d"), "-o", str(tmp_path / "o"), "--timeout", "-1"], "`--timeout` is -1"),
+        ([str(tmp_path / "d"), "-o", str(tmp_path / "o"), "--workers", "2", "--scheduler", "tcp://h:1"], "leave `--workers` out"),
         ([str(tmp_path / "d"), "-o", str(tmp_path / "o"), "--methods", "sindyy"], "sindy"),
         ([str(tmp_path / "d"), "-o", str(tmp_path / "d")], "already holds files that discover did not write"),
     ]
