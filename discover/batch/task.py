@@ -93,7 +93,8 @@ def _discover(ds: DataSet, out: str, settings: dict, hashes: dict, t0: float) ->
         run(list(ds.paths), target, methods=settings.get("methods") or "auto", time=settings.get("time"),
             states=settings.get("states"), seed=settings.get("seed", 0), device=settings.get("device") or "auto",
             command=settings.get("command", ""), config=settings.get("config") or {},
-            provenance={"batch": {**hashes, "dataset": ds.name, "metadata": ds.metadata}},
+            provenance={"batch": {**hashes, "dataset": ds.name, "metadata": {  # NaN is no JSON: an empty cell is null
+                k: None if isinstance(v, float) and v != v else v for k, v in ds.metadata.items()}}},
             **(settings.get("tables") or {}))
     notes = [str(w.message) for w in caught if w.category.__module__.startswith("discover")]
     return {**_finished(ds, target, t0, cached=False), "warnings": notes[:5]}

@@ -136,3 +136,12 @@ def test_a_worker_killed_mid_batch_is_survived(client, tmp_path):
     for p in (out / "runs").glob("*/run.json"):
         assert json.loads(p.read_text())["provenance"]["batch"]["input_hash"]
     client.wait_for_workers(2, timeout=60)  # the nanny restarted it (the other tests share the cluster)
+
+
+@pytest.mark.slow
+def test_an_existing_scheduler_runs_the_batch_by_its_address(client, tmp_path):
+    _decay(tmp_path / "one.csv", 0.9)
+    frame = discover.batch(tmp_path / "one.csv", out=tmp_path / "out", methods="sindy",
+                           scheduler=client.scheduler.address)
+    assert frame.loc[0, "status"] == "ok" and frame.loc[0, "dx/dt: x"] == pytest.approx(-0.9, rel=0.02)
+    assert len(client.scheduler_info()["workers"]) == 2  # the cluster is left running for its owner
