@@ -58,6 +58,8 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=16)
     parser.add_argument("--points", type=int, default=1000)
     parser.add_argument("--methods", default="sindy")
+    parser.add_argument("--loop", type=int, default=None,
+                        help="data sets the `discover run` loops time (default: all); their time is scaled to all")
     parser.add_argument("--skip-cli", action="store_true", help="leave out the loop of `discover run` processes")
     args = parser.parse_args()
 
@@ -77,22 +79,26 @@ def main() -> None:
         print(f"{args.datasets} Lorenz data sets, {args.points} points each, --methods {args.methods}; "
               f"cores: {os.cpu_count()}, load average at start: {os.getloadavg()[0]:.1f}", flush=True)
 
-        if not args.skip_cli:
-            def cli_loop():
-                for f in files:
-                    subprocess.run([sys.executable, "-m", "cli.main", "run", str(f), "--methods", args.methods,
-                                    "-o", str(tmp / "cli" / f.stem), "--quiet"], env=env, check=True)
-            rows["`discover run` loop (processes)"], _ = _timed(cli_loop)
-            print("cli loop done", flush=True)
+        looped = files[: args.loop or len(files)]
+        scale = len(files) / len(looped)
+        note = f" (timed on {len(looped)}, scaled x{scale:g})" if scale != 1 else ""
 
         def api_loop():
-            for f in files:
+            for f in looped:
                 run(f, tmp / "api" / f.stem, methods=args.methods)
-        rows["`discover.api.run` loop (one process)"], _ = _timed(api_loop)
-        print("api loop done", flush=True)
+        rows["`discover.api.run` loop (one process)" + note] = _timed(api_loop)[0] * scale
+        print(f"api loop: {rows['`discover.api.run` loop (one process)' + note]:.1f} s", flush=True)
+
+        if not args.skip_cli:
+            def cli_loop():
+                for f in looped:
+                    subprocess.run([sys.executable, "-m", "cli.main", "run", str(f), "--methods", args.methods,
+                                    "-o", str(tmp / "cli" / f.stem), "--quiet"], env=env, check=True)
+            rows["`discover run` loop (processes)" + note] = _timed(cli_loop)[0] * scale
+            print(f"cli loop: {rows['`discover run` loop (processes)' + note]:.1f} s", flush=True)
 
         task_s, start_s = {}, {}
-        for n in (1, 2):
+        for n in (2, 1):
             cm = dask_client(workers=n)
             start_s[n], _ = _timed(cm.__enter__)
             cm.__exit__(None, None, None)
@@ -101,7 +107,7 @@ def main() -> None:
             assert (frame["status"] == "ok").all(), frame[["dataset", "status", "reason"]]
             rows[f"`discover batch`, {n} worker{'s' if n > 1 else ''}"] = wall
             task_s[n] = float(frame["wall_s"].mean())
-            print(f"batch {n} done", flush=True)
+            print(f"batch, {n} workers: {wall:.1f} s (cluster start alone {start_s[n]:.1f} s)", flush=True)
         rerun, _ = _timed(lambda: discover.batch(data, out=tmp / "batch2", methods=args.methods, workers=2))
         rows["`discover batch` again (all finished)"] = rerun
 
@@ -114,14 +120,14 @@ def main() -> None:
         print("|---|---:|---:|")
         for name, wall in rows.items():
             print(f"| {name} | {wall:.1f} | {wall / n_sets:.2f} |")
-        loop = rows["`discover.api.run` loop (one process)"]
+        loop = rows["`discover.api.run` loop (one process)" + note]
         print(f"\nlocal cluster start: {start_s[1]:.1f} s (1 worker), {start_s[2]:.1f} s (2 workers)")
         print(f"mean task time on a worker: {task_s[1]:.2f} s (1 worker), {task_s[2]:.2f} s (2 workers sharing "
               "the cores)")
         over = (rows["`discover batch`, 1 worker"] - loop) / n_sets
         print(f"batch overhead per data set against the in-process loop (1 worker, cluster start included): {over:+.2f} s")
-        if "`discover run` loop (processes)" in rows:
-            cli = rows["`discover run` loop (processes)"]
+        if "`discover run` loop (processes)" + note in rows:
+            cli = rows["`discover run` loop (processes)" + note]
             print(f"against the loop of `discover run` processes: {(rows['`discover batch`, 1 worker'] - cli) / n_sets:+.2f} s")
         print(f"speed-up of 2 workers over 1: {rows['`discover batch`, 1 worker'] / rows['`discover batch`, 2 workers']:.2f}x")
         print(f"scheduler cost per task (empty tasks): {t_sched * 1e3:.2f} ms")
