@@ -8,6 +8,12 @@ Generates 16 Lorenz data sets (rho varied, a manifest), then times
   included, and also timed alone);
 - the scheduler's own cost per task (many empty tasks on the 2-worker cluster),
 
+The overhead of the batch is printed two ways: beyond the time its tasks took (wall time less
+the sum of task times, on one worker), and against the loops. Workers run with one thread per
+library (Dask's nanny sets OMP_NUM_THREADS=1 and its kin) and the loops with the libraries'
+defaults, so on a busy machine the loops may lose more to oversubscribed threads than the batch
+adds.
+
 and prints a table, the overhead per data set of the batch against the loops, and an
 *estimate* (not a measurement) of the wall time on many workers:
 T(n) ~ start + ceil(N / n) * t_task + N * t_sched, where t_task is the measured time of one
@@ -124,6 +130,9 @@ def main() -> None:
         print(f"\nlocal cluster start: {start_s[1]:.1f} s (1 worker), {start_s[2]:.1f} s (2 workers)")
         print(f"mean task time on a worker: {task_s[1]:.2f} s (1 worker), {task_s[2]:.2f} s (2 workers sharing "
               "the cores)")
+        own = (rows["`discover batch`, 1 worker"] - task_s[1] * n_sets) / n_sets
+        print(f"batch overhead per data set beyond the task itself (1 worker: cluster start, scheduling, skip checks, "
+              f"summary): {own:.2f} s")
         over = (rows["`discover batch`, 1 worker"] - loop) / n_sets
         print(f"batch overhead per data set against the in-process loop (1 worker, cluster start included): {over:+.2f} s")
         if "`discover run` loop (processes)" + note in rows:
