@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from cli.batch import batch as batch_command
 from cli.boundary import EXIT_NO_MODEL, set_debug, user_errors
 from cli.config import plugin_tables, read_config
 
@@ -144,24 +145,36 @@ def _print_summary(model, target: Path) -> None:
     out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
+app.command("batch")(batch_command)
+
+
 @app.command()
 def generate(
     system: Annotated[str, typer.Argument(help="Reference system name (see `discover systems`).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write (with --vary: a folder for the data sets and manifest.csv).")],
     noise: Annotated[float, typer.Option(help="Noise as a fraction of each variable's standard deviation.")] = 0.0,
     points: Annotated[int, typer.Option(help="Samples per trajectory.")] = 2000,
     trajectories: Annotated[int, typer.Option(help="Number of runs (different initial states).")] = 1,
     seed: Annotated[int, typer.Option(help="Seed for initial states, sample times and noise.")] = 0,
     t_end: Annotated[Optional[float], typer.Option(help="Duration of each run (default: the system's own).")] = None,
     uneven: Annotated[bool, typer.Option(help="Sample at random times instead of an even grid.")] = False,
+    vary: Annotated[Optional[list[str]], typer.Option("--vary", help="Make a family of data sets for `discover batch`: NAME=START:STOP:COUNT or NAME=V1,V2 for a parameter (repeat for a grid); writes -o DIR/DIR_1.csv ... and DIR/manifest.csv.")] = None,
 ):
-    """Write a CSV of trajectories simulated from a reference system."""
+    """Write a CSV of trajectories simulated from a reference system (with --vary, a family of them and a manifest)."""
     with _user_errors():
         from discover.options import check_seed
         from discover.systems import generate as gen
         from discover.systems import get_system, to_frame
 
         check_seed(seed)
+        if vary:
+            from discover.systems.family import write_family
+
+            files = write_family(get_system(system), vary, output, points=points, trajectories=trajectories,
+                                 noise=noise, seed=seed, t_end=t_end, uneven=uneven)
+            out.print(f"Wrote {len(files) - 1} data sets of {escape(system)} and their manifest to "
+                      f"{escape(str(files[-1]))}", highlight=False)
+            return
 
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
                    t_end=t_end, uneven=uneven)

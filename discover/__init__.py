@@ -15,7 +15,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["Dataset", "Discoverer", "Trajectory", "__version__", "load", "load_csv", "run"]
+__all__ = ["Dataset", "Discoverer", "Trajectory", "__version__", "batch", "load", "load_csv", "run"]
 
 
 def __getattr__(name):
@@ -40,4 +40,8 @@ def __getattr__(name):
         from discover.api import run
 
         return run
+    if name == "batch":  # the package, callable as discover.batch(paths, ...) (see discover/batch/__init__.py)
+        import importlib
+
+        return importlib.import_module("discover.batch")
     raise AttributeError(f"module 'discover' has no attribute '{name}'")

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
-        config: dict | None = None, force: bool = False, **settings) -> Discoverer:
+        config: dict | None = None, force: bool = False, provenance: dict | None = None, **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
     Parameters
@@ -34,6 +34,8 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     command, config : recorded in ``run.json``.
     force : bool
         Accept a folder discover did not write; its content is moved aside, never deleted.
+    provenance : dict, optional
+        More facts for ``run.json``'s ``provenance`` (``discover batch`` records its hashes there).
     **settings
         A table of settings per plug-in, by its registered name, as in the config file:
         ``sindy={"degrees": [1, 2]}``, ``sr={"engine": "operon"}``, ``node={"solver": "dopri5"}``,
@@ -68,6 +70,7 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
         "command": command,
         "config": config or {},
+        **(provenance or {}),
     }
     model.write_report(out, provenance=provenance, force=force)
     return model

@@ -1,0 +1,122 @@
+"""One data set's line of the batch summary, read from its run folder.
+
+The run folder is the record: ``equations.json`` gives the selected equations (read through
+the restricted parser, :meth:`~discover.candidates.Candidate.from_dict`), their scores and
+confidence; ``run.json`` the time spent. Each selected equation is split into its terms, and
+each term's coefficient is a *constant* of the data set, keyed ``"dx/dt: x*y"``; its standard
+error is taken from the candidate's ``standard_errors`` when the run recorded one.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from discover.errors import DataError
+
+SCORES = ("short_r2", "validation_r2")
+
+
+def term_key(var: str, time: str, term: str) -> str:
+    """How a constant is named in the summary: ``"dx/dt: x*y"`` (the coefficient of ``x*y`` in dx/dt)."""
+    from discover.printing import derivative_text
+
+    return f"{derivative_text(var, time)}: {term}"
+
+
+def _terms(expr) -> dict[str, float]:
+    """``{term text: coefficient}`` of an expanded right-hand side (``"1"`` for a constant term)."""
+    import sympy as sp
+
+    from discover.printing import text
+
+    out = {}
+    for monomial, coeff in sp.expand(expr).as_coefficients_dict().items():
+        try:
+            value = float(coeff)
+        except TypeError:
+            continue
+        label = "1" if monomial == 1 else text(monomial)
+        out[label] = out.get(label, 0.0) + value
+    return out
+
+
+def _errors(best: dict, names, time: str, keys: set[str]) -> dict[str, float]:
+    """Standard errors of the constants ``keys``, where the run recorded them.
+
+    Read from ``best["standard_errors"]`` or ``best["settings"]["standard_errors"]``: either
+    ``{variable: {term: se}}`` or flat ``{key: se}`` (a key as :func:`term_key` writes it, or
+    ``"variable: term"``). Anything else is ignored: a missing error draws no error bar.
+    """
+    table = best.get("standard_errors")
+    if not isinstance(table, dict):
+        table = (best.get("settings") or {}).get("standard_errors")
+    if not isinstance(table, dict):
+        return {}
+    out = {}
+    for k, v in table.items():
+        if isinstance(v, dict) and k in names:
+            out.update({term_key(k, time, str(t)): e for t, e in v.items()})
+        elif str(k) in keys:
+            out[str(k)] = v
+        elif ":" in str(k):
+            var, term = (s.strip() for s in str(k).split(":", 1))
+            if var in names:
+                out[term_key(var, time, term)] = v
+    clean = {}
+    for k, v in out.items():
+        try:
+            v = float(v)
+        except (TypeError, ValueError):
+            continue
+        if k in keys and math.isfinite(v) and v >= 0:
+            clean[k] = v
+    return clean
+
+
+def read_row(run_dir: str | Path) -> dict:
+    """The summary facts of one finished run folder.
+
+    Returns
+    -------
+    dict
+        ``status`` ("ok", or "no model" when no candidate survived selection), ``method``,
+        ``complexity``, ``confidence``, the scores in :data:`SCORES`, ``fit_s`` (seconds the
+        run's steps took), ``equations`` (``{"dx/dt": text}``), ``constants`` and
+        ``standard_errors`` (``{"dx/dt: x*y": value}``).
+
+    Raises
+    ------
+    DataError
+        ``run_dir`` does not hold discover's ``equations.json`` and ``run.json``.
+    """
+    from discover.candidates import Candidate
+    from discover.printing import derivative_text, text
+
+    d = Path(run_dir)
+    try:
+        eq = json.loads((d / "equations.json").read_text(encoding="utf-8"))
+        run = json.loads((d / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"'{d}' is not a complete run folder ({exc}); run the batch again with `--force`.") from None
+    names, time = tuple(eq["variables"]), eq["time"]
+    timings = run.get("timings") or {}
+    row = {"status": "ok", "method": None, "complexity": None, "confidence": None,
+           **{s: None for s in SCORES}, "equations": {}, "constants": {}, "standard_errors": {},
+           "fit_s": round(sum(v for v in timings.values() if isinstance(v, (int, float))), 3)}
+    best = eq.get("best")
+    if not best:
+        return {**row, "status": "no model", "reason": "No candidate survived selection on held-out data."}
+    cand = Candidate.from_dict(best, names, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
+    constants = {}
+    for v in names:
+        expr = cand.equations[v]
+        row["equations"][derivative_text(v, time)] = text(expr)
+        constants.update({term_key(v, time, t): c for t, c in _terms(expr).items()})
+    row.update(method=best.get("method"), complexity=best.get("complexity"),
+               confidence=(run.get("selection") or {}).get("confidence") or best.get("confidence"),
+               constants=constants, standard_errors=_errors(best, names, time, set(constants)))
+    scores = best.get("scores") or {}
+    row.update({s: scores.get(s) for s in SCORES})
+    return row
