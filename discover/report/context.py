@@ -154,6 +154,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "confidence": result.confidence,
         "confidence_text": CONFIDENCE_WORDS[result.confidence],
         "reasons": result.reasons,
+        "deciding": result.deciding,
         "agreement": result.agreement,
         "rule": result.rule,
         "rule_text": RULE_WORDS.get(result.rule, ""),

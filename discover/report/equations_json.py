@@ -9,7 +9,7 @@ to its variable's name. Reading the file back goes through the restricted parser
 
 from __future__ import annotations
 
-from discover.expressions import identifiers, symbol_table
+from discover.expressions import identifiers, symbol_table, to_text
 from discover.result import RunResult
 
 SCHEMA = "discover.equations/1"
@@ -35,7 +35,15 @@ def _entry(c, ids: dict[str, str]) -> dict:
         **({"non_finite_scores": _non_finite(c.scores)} if _non_finite(c.scores) else {}),
         "settings": c.settings,
         "term_confidence": c.term_confidence,
+        **({"uncertainty": _uncertainty(c, ids)} if c.uncertainty else {}),
     }
+
+
+def _uncertainty(c, ids: dict[str, str]) -> dict:
+    """Each constant with its standard error (an additive field: readers of schema 1 ignore it)."""
+    return {v: [{"term": to_text(r["term"], ids), "value": round(r["value"], 10),
+                 "stderr": None if r["stderr"] is None else float(f"{r['stderr']:.4g}"), "inner": r["inner"]}
+                for r in rows] for v, rows in c.uncertainty.items()}
 
 
 def _non_finite(scores: dict) -> dict:
