@@ -17,7 +17,8 @@ of the report give:
    subspace (a conserved quantity, or 20 columns that span two dimensions) make terms
    interchangeable; the near-collinear terms and any conserved combination of the states are named.
 4. **Agreement across methods.** Another candidate of no greater complexity, with a different
-   structure, that predicts held-out data as well means the data cannot choose between them.
+   structure, that predicts held-out data as well means the data cannot choose between them,
+   unless other methods found the selected structure independently and none found the rival's.
 5. **Out-of-sample validation.** Scores judged by blocked cross-validation on the training data
    (nothing could be held out) cannot make the level high.
 """
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discover import printing
-from discover.structure import terms
+from discover.structure import shape, terms
 
 HIGH_ERROR = 0.05  # held-out error beyond the noise, as a share of the variance
 MEDIUM_ERROR = 0.2
@@ -80,10 +81,11 @@ def _error(c) -> float:
     return float("inf") if s.get("failed", True) else max(0.0, 1.0 - s["short_r2"])
 
 
-def judge(best, ranked, agreement, forms, evidence: Evidence, tolerance) -> tuple[str, list[str], str | None]:
+def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> tuple[str, list[str], str | None]:
     """The level, the reasons (deciding reason first when the level is not high), and the deciding reason.
 
-    ``tolerance(err)`` is selection's limit: errors within it of ``err`` are a tie.
+    ``limit`` is selection's: candidates whose error beyond the noise is within it were eligible, and
+    one of the same complexity as ``best`` but another structure lost only on the error tie-break.
     """
     caps: list = []
     reasons: list = []
@@ -109,10 +111,14 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, tolerance) -> tupl
         reasons.append(f"the {' and '.join(forms)} forms of the regression agree on the structure")
     key = _structure(best)
     ties = [c for c in ranked[1:] if np.isfinite(_error(c)) and c.complexity <= best.complexity
-            and _structure(c) != key and _error(c) - evidence.noise <= tolerance(excess)]
+            and _structure(c) != key and _error(c) - evidence.noise <= limit]
+    if ties and agreement:
+        # another method found the selected structure independently: the tie is broken by agreement,
+        # unless a rival's structure was found by more than one method as well
+        ties = [c for c in ties if len({d.method for d in ranked if _structure(d) == _structure(c)}) > 1]
     if ties:
-        _cap(caps, "medium", f"a different structure of the same size ({ties[0].method}) predicts held-out data "
-                             "as well")
+        _cap(caps, "medium", f"a different structure of the same size ({ties[0].method}: "
+                             f"{_one_line(ties[0], evidence.time)}) predicts held-out data as well")
     if evidence.in_sample:
         _cap(caps, "medium", "the data were too short to hold a part out, so the structure was judged by blocked "
                              "cross-validation and the other scores are in-sample")
@@ -122,8 +128,12 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, tolerance) -> tupl
     return LEVELS[level], ([deciding] if deciding else []) + reasons + others, deciding
 
 
+def _one_line(c, time: str) -> str:
+    return "; ".join(f"{printing.derivative_text(v, time)} = {printing.text(e)}" for v, e in c.equations.items())
+
+
 def _structure(c) -> tuple:
-    return tuple(sorted((v, str(t)) for v, e in c.equations.items() for t in terms(e, 1e-12)))
+    return shape(c.equations)
 
 
 def _stability(best, evidence: Evidence, caps, reasons) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discover.candidates import Candidate
-from discover.structure import terms
+from discover.structure import shape
 
 TOLERANCE = 0.10
 FLOOR = 1e-4
@@ -37,7 +37,8 @@ def _error(c: Candidate) -> float:
 
 
 def structure_key(c: Candidate) -> tuple:
-    return tuple(sorted((v, str(t)) for v, e in c.equations.items() for t in terms(e, 1e-12)))
+    """The candidate's structure whatever form it is written in (:func:`discover.structure.shape`)."""
+    return shape(c.equations)
 
 
 @dataclass
@@ -110,5 +111,6 @@ def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool, nois
     from discover.selection.confidence import Evidence, judge
 
     evidence = evidence or Evidence(noise=noise, in_sample=in_sample)
+    lowest = min(max(_error(c) - evidence.noise, 0.0) for c in ranked)
     return judge(best, ranked, agreement, forms, evidence,
-                 lambda err: err * (1 + TOLERANCE) + max(FLOOR, evidence.noise * NOISE_SHARE))
+                 lowest * (1 + TOLERANCE) + max(FLOOR, evidence.noise * NOISE_SHARE))

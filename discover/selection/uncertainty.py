@@ -94,7 +94,9 @@ def refit_equation(expr: sp.Expr, symbols, X: np.ndarray, y: np.ndarray, window:
     cond, combo = _condition(A, ts)
     ok = np.all(np.isfinite(A), axis=1) & np.isfinite(y)
     if n_inner == 0:
-        J, theta = A[ok], np.linalg.lstsq(A[ok], y[ok], rcond=None)[0]
+        J = A[ok]
+        scale = np.where(np.linalg.norm(J, axis=0) > 0, np.linalg.norm(J, axis=0), 1.0)
+        theta = np.linalg.lstsq(J / scale, y[ok], rcond=None)[0] / scale
         resid = y[ok] - J @ theta
     else:
         J, resid = _gauss_newton(ts, inner, tm, symbols, X[ok], y[ok])
@@ -104,7 +106,11 @@ def refit_equation(expr: sp.Expr, symbols, X: np.ndarray, y: np.ndarray, window:
     owners = [(t, False) for t in ts] + [(t, True) for t in ts for _ in inner[t]]
     if n > p and np.all(np.isfinite(J)):
         s2 = float(resid @ resid) / (n - p)
-        cov = s2 * max(window, 1.0) * np.linalg.pinv(J.T @ J)
+        # columns scaled to unit norm first: constants of very different sizes (1 and 1e24 for data
+        # in tiny units) would otherwise lose the small ones to the pseudo-inverse's cut-off
+        norms = np.where(np.linalg.norm(J, axis=0) > 0, np.linalg.norm(J, axis=0), 1.0)
+        Js = J / norms
+        cov = s2 * max(window, 1.0) * np.linalg.pinv(Js.T @ Js) / np.outer(norms, norms)
         se = np.sqrt(np.clip(np.diag(cov), 0.0, None))
     else:
         se = np.full(p, np.nan)
@@ -141,7 +147,7 @@ def _gauss_newton(ts, inner, tm, symbols, X, y):
             cols = [np.broadcast_to(np.asarray(g, dtype=float), y.shape) for g in grads(*X.T, *p)]
         return np.nan_to_num(np.column_stack(cols), nan=0.0, posinf=0.0, neginf=0.0)
 
-    sol = least_squares(resid, p0, jac=jac, method="lm", max_nfev=100 * len(p0))
+    sol = least_squares(resid, p0, jac=jac, method="lm", x_scale="jac", max_nfev=100 * len(p0))
     return jac(sol.x), resid(sol.x)
 
 
