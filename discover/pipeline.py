@@ -301,7 +301,6 @@ class Discoverer(ModelView, BaseEstimator):
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
         from discover.selection import select
-
         from discover.selection.confidence import assess
 
         chosen = run.selection or select([], run.prepared.in_sample)

@@ -52,3 +52,38 @@ def test_data_at_1e_minus_200_are_not_high():
     frame[list(data.names)] *= 1e-200
     with pytest.raises(DataError, match="rescale"):
         discover.Discoverer(random_state=0).fit(frame)
+
+
+def _lorenz_like(prob_y: float):
+    import sympy as sp
+
+    from discover.candidates import Candidate
+
+    x, y = sp.symbols("x y")
+    return y, Candidate({"x": -1.0 * x + 2.0 * y, "y": -0.98 * y}, "sindy",
+                        term_confidence={"x": {"x": 1.0, "y": 1.0}, "y": {"y": prob_y}},
+                        scores={"failed": False, "short_r2": 0.997})
+
+
+def test_a_wavering_term_lowers_confidence_unless_the_data_fix_it_and_another_method_agrees():
+    from discover.selection.confidence import Evidence, judge
+    from discover.selection.uncertainty import Fit
+
+    y, c = _lorenz_like(0.83)
+    fits = {"y": Fit([{"term": y, "value": -0.98, "stderr": 0.13, "inner": False}])}
+    assert judge(c, [c], ["sr"], [], Evidence(noise=0.002, fits=fits), 1e-3)[0] == "high"
+    level, reasons, deciding = judge(c, [c], [], [], Evidence(noise=0.002, fits=fits), 1e-3)
+    assert level == "medium" and deciding == reasons[0] and "83% of bootstrap refits" in deciding
+    loose = {"y": Fit([{"term": y, "value": -0.98, "stderr": 0.6, "inner": False}])}
+    level, reasons, _ = judge(c, [c], ["sr"], [], Evidence(noise=0.002, fits=loose), 1e-3)
+    assert level == "medium" and any("within 2 standard errors of zero" in r for r in reasons)
+    y, c = _lorenz_like(0.4)
+    assert judge(c, [c], ["sr"], [], Evidence(noise=0.002, fits=fits), 1e-3)[0] == "low"
+
+
+def test_a_model_no_better_than_holding_the_state_constant_is_low():
+    from discover.selection.confidence import Evidence, judge
+
+    _, c = _lorenz_like(1.0)
+    level, _, deciding = judge(c, [c], [], [], Evidence(noise=0.0, null_error=0.004), 1e-3)
+    assert level == "low" and "holding every state constant" in deciding

@@ -60,3 +60,11 @@ def test_gauss_newton_refit_gives_errors_for_inner_constants_and_collinear_terms
     Z = np.column_stack([X[:, 0], 2 * X[:, 0]])
     fit = refit_equation(x + y, [x, y], Z, 3 * X[:, 0])
     assert fit.condition > 1e8 and {str(t) for t, _ in fit.collinear} == {"x", "y"}
+
+
+def test_equations_json_offers_the_readable_form_beside_the_found_one():
+    from discover.candidates import Candidate
+    from discover.report.equations_json import _readable
+
+    c = Candidate({"x": (0.1771 - 0.8981 * x) / (x + 0.3056), "y": -y}, "sr")
+    assert _readable(c, {"x": "x", "y": "y"}) == {"x": "-1.478*x/(x + 0.3056) + 0.5795"}

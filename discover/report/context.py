@@ -6,8 +6,8 @@ import sympy as sp
 
 from discover import printing
 from discover.errors import DiscoverError
-from discover.report.constants import constants
 from discover.expressions import identifiers, parse_expression
+from discover.report.constants import constants
 from discover.result import RunResult
 from discover.structure import terms
 

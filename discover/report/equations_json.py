@@ -46,6 +46,19 @@ def _uncertainty(c, ids: dict[str, str]) -> dict:
                 for r in rows] for v, rows in c.uncertainty.items()}
 
 
+def _readable(c, ids: dict[str, str]) -> dict:
+    """Rational right-hand sides rewritten with the fewest constants (:mod:`discover.readable`), where that
+    differs from the form found (an additive field)."""
+    from discover.readable import fewest_constants, rounded
+
+    out = {}
+    for v, e in c.equations.items():
+        name, form = fewest_constants(e)
+        if name != "as found" and to_text(rounded(form), ids) != to_text(e, ids):
+            out[v] = to_text(rounded(form), ids)
+    return out
+
+
 def _non_finite(scores: dict) -> dict:
     """Scores JSON cannot hold as numbers (written as null in ``scores``), as text: "inf", "-inf", "nan"."""
     return {k: str(v) for k, v in scores.items() if isinstance(v, float) and not (v == v and abs(v) != float("inf"))}
@@ -57,6 +70,9 @@ def to_dict(result: RunResult) -> dict:
     if best is not None:
         best["confidence"] = result.confidence
         best["agreement"] = result.agreement
+        readable = _readable(result.best, ids)
+        if readable:
+            best["readable"] = readable
     return {
         "schema": SCHEMA,
         "time": result.time_name,

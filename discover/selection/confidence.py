@@ -38,6 +38,7 @@ MIN_SKILL = 0.5  # 1 - error / error of the constant model
 HIGH_STABILITY = 0.9
 MEDIUM_STABILITY = 0.6
 MIN_T = 2.0  # |value| / standard error below this: the constant is indistinguishable from zero
+SIGNIFICANT = 5.0  # |value| / standard error above this: the data fix the term whatever the bootstrap says
 HIGH_CONDITION = 1e3
 MEDIUM_CONDITION = 1e7
 CONSERVED = 0.02  # relative spread of a combination of the states below this: it is conserved
@@ -103,7 +104,7 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
         if skill < MIN_SKILL:
             _cap(caps, "low", f"it predicts held-out data little better than holding every state constant "
                               f"(skill {skill:.2f})")
-    _stability(best, evidence, caps, reasons)
+    _stability(best, evidence, caps, reasons, corroborated=bool(agreement) or len(forms) > 1)
     _identifiability(evidence, caps, reasons)
     if agreement:
         reasons.append(f"{', '.join(agreement)} found the same structure")
@@ -136,17 +137,38 @@ def _structure(c) -> tuple:
     return shape(c.equations)
 
 
-def _stability(best, evidence: Evidence, caps, reasons) -> None:
+def _ratio(evidence: Evidence, v: str, t) -> float:
+    """|value| / standard error of the coefficient of ``t`` in the refit of d``v``/dt (0 when unknown)."""
+    for row in evidence.fits.get(v).rows if v in evidence.fits else []:
+        if not row["inner"] and row["term"] == t and np.isfinite(row["stderr"]):
+            return abs(row["value"]) / row["stderr"] if row["stderr"] > 0 else float("inf")
+    return 0.0
+
+
+def _stability(best, evidence: Evidence, caps, reasons, corroborated: bool) -> None:
+    """Bootstrap inclusion of its terms, and its constants against their standard errors.
+
+    A term kept in fewer than :data:`HIGH_STABILITY` (but at least :data:`MEDIUM_STABILITY`) of the
+    refits does not lower the level when its coefficient is :data:`SIGNIFICANT` standard errors from
+    zero and the structure is corroborated (another method, or both forms of the regression, found
+    it): the sparsity threshold wavers on it, the data do not.
+    """
     probs = [(best.term_confidence[v].get(str(t), 0.0), v, t) for v in best.term_confidence
              for t in terms(best.equations[v], 1e-12)]
     if probs:
         p, v, t = min(probs, key=lambda x: x[0])
         reasons.append(f"the least stable term is kept in {p:.0%} of bootstrap refits")
         what = f"its term {printing.text(t)} in {printing.derivative_text(v, evidence.time)} is kept in only {p:.0%} of bootstrap refits"
+        shaky = [(q, w, s) for q, w, s in probs if q < HIGH_STABILITY]
+        firm = [(q, w, s) for q, w, s in shaky if q >= MEDIUM_STABILITY and corroborated
+                and _ratio(evidence, w, s) >= SIGNIFICANT]
         if p < MEDIUM_STABILITY:
             _cap(caps, "low", what)
-        elif p < HIGH_STABILITY:
+        elif len(firm) < len(shaky):
             _cap(caps, "medium", what)
+        elif firm:
+            reasons.append(f"{printing.text(t)} in {printing.derivative_text(v, evidence.time)} is nonetheless "
+                           f"{_ratio(evidence, v, t):.0f} standard errors from zero, and another method or form found the same structure")
     loose = []
     for v, fit in evidence.fits.items():
         for row in fit.rows:
