@@ -157,3 +157,14 @@ def test_rational_right_hand_side_is_also_written_with_fewest_constants():
     assert shown["readable_form"] == "saturating"
     assert shown["readable_text"] == "-1.478*x/(x + 0.3056) + 0.5795"
     assert _readable(-10.0 * x + 2.0) == {}
+
+
+def test_a_fresh_run_renders_again_byte_for_byte(lv_run, tmp_path):
+    import shutil
+
+    _, out = lv_run
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    r = runner.invoke(app, ["report", str(copy)])
+    assert r.exit_code == 0, r.output
+    assert (copy / "report.md").read_text() == (out / "report.md").read_text()

@@ -172,5 +172,7 @@ def refit_candidate(candidate, samples, window: float = 1.0) -> dict[str, Fit]:
 def to_record(fits: dict[str, Fit]) -> dict:
     """The refit as plain data for ``equations.json``: per variable, ``term`` (sympy expression),
     ``value``, ``stderr`` (None when unknown) and ``inner`` for each constant."""
-    return {v: [{**r, "stderr": r["stderr"] if np.isfinite(r["stderr"]) else None} for r in f.rows]
+    # four significant digits, as equations.json stores them (a report drawn again from the run
+    # folder is then the same byte for byte)
+    return {v: [{**r, "stderr": float(f"{r['stderr']:.4g}") if np.isfinite(r["stderr"]) else None} for r in f.rows]
             for v, f in fits.items()}
