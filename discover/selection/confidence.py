@@ -129,8 +129,10 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
     return LEVELS[level], ([deciding] if deciding else []) + reasons + others, deciding
 
 
-def _one_line(c, time: str) -> str:
-    return "; ".join(f"{printing.derivative_text(v, time)} = {printing.text(e)}" for v, e in c.equations.items())
+def _one_line(c, time: str, most: int = 160) -> str:
+    """The candidate's equations on one line, cut at ``most`` characters."""
+    text = "; ".join(f"{printing.derivative_text(v, time)} = {printing.text(e)}" for v, e in c.equations.items())
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _structure(c) -> tuple:
