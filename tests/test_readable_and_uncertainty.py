@@ -68,3 +68,12 @@ def test_equations_json_offers_the_readable_form_beside_the_found_one():
 
     c = Candidate({"x": (0.1771 - 0.8981 * x) / (x + 0.3056), "y": -y}, "sr")
     assert _readable(c, {"x": "x", "y": "y"}) == {"x": "-1.478*x/(x + 0.3056) + 0.5795"}
+
+
+def test_a_constant_shared_by_two_terms_is_fitted_once():
+    rng = np.random.default_rng(2)
+    X = rng.uniform(0, 3, size=(1500, 1))
+    yv = (0.18 - 0.9 * X[:, 0]) / (X[:, 0] + 0.3) + rng.normal(0, 0.01, 1500)
+    fit = refit_equation(-0.8982 * x / (x + 0.2968) + 0.1795 / (x + 0.2968), [x], X, yv)
+    assert len(fit.rows) == 3 and sum(r["inner"] for r in fit.rows) == 1
+    assert all(r["stderr"] < 0.01 for r in fit.rows)

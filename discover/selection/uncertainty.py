@@ -87,8 +87,12 @@ def refit_equation(expr: sp.Expr, symbols, X: np.ndarray, y: np.ndarray, window:
     ts = list(tm)
     if not ts:
         return Fit()
-    inner = {t: _constants(t) for t in ts}
-    n_inner = sum(len(v) for v in inner.values())
+    # a number inside several terms (K in 1/(K + x) and x/(K + x)) is one constant, fitted once
+    shared: dict = {}
+    for t in ts:
+        for k in _constants(t):
+            shared.setdefault(k, t)
+    n_inner = len(shared)
     fns = [safe_lambdify(symbols, t, "numpy") for t in ts]
     A = _columns(fns, X)
     cond, combo = _condition(A, ts)
@@ -99,11 +103,11 @@ def refit_equation(expr: sp.Expr, symbols, X: np.ndarray, y: np.ndarray, window:
         theta = np.linalg.lstsq(J / scale, y[ok], rcond=None)[0] / scale
         resid = y[ok] - J @ theta
     else:
-        J, resid = _gauss_newton(ts, inner, tm, symbols, X[ok], y[ok])
+        J, resid = _gauss_newton(ts, list(shared), tm, symbols, X[ok], y[ok])
     n, p = J.shape
     rows = []
-    values = [tm[t] for t in ts] + [float(c) for t in ts for c in inner[t]]
-    owners = [(t, False) for t in ts] + [(t, True) for t in ts for _ in inner[t]]
+    values = [tm[t] for t in ts] + [float(k) for k in shared]
+    owners = [(t, False) for t in ts] + [(t, True) for t in shared.values()]
     if n > p and np.all(np.isfinite(J)):
         s2 = float(resid @ resid) / (n - p)
         # columns scaled to unit norm first: constants of very different sizes (1 and 1e24 for data
@@ -120,22 +124,17 @@ def refit_equation(expr: sp.Expr, symbols, X: np.ndarray, y: np.ndarray, window:
 
 
 def _gauss_newton(ts, inner, tm, symbols, X, y):
-    """Jacobian and residuals at the least-squares optimum of a structure with inner constants."""
+    """Jacobian and residuals at the least-squares optimum of a structure with inner constants ``inner``."""
     from scipy.optimize import least_squares
 
-    params, body = [], sp.Integer(0)
-    for i, t in enumerate(ts):
-        c = sp.Symbol(f"_c{i}")
-        reps = {}
-        for j, k in enumerate(inner[t]):
-            q = sp.Symbol(f"_q{i}_{j}")
-            reps[k] = q
-        params.append(c)
-        body += c * t.xreplace(reps)
-    params += [sp.Symbol(f"_q{i}_{j}") for i, t in enumerate(ts) for j in range(len(inner[t]))]
+    qs = [sp.Symbol(f"_q{j}") for j in range(len(inner))]
+    reps = dict(zip(inner, qs))
+    cs = [sp.Symbol(f"_c{i}") for i in range(len(ts))]
+    body = sum((c * t.xreplace(reps) for c, t in zip(cs, ts)), sp.Integer(0))
+    params = cs + qs
     f = safe_lambdify([*symbols, *params], body, "numpy")
     grads = safe_lambdify([*symbols, *params], [sp.diff(body, q) for q in params], "numpy")
-    p0 = np.array([tm[t] for t in ts] + [float(k) for t in ts for k in inner[t]], dtype=float)
+    p0 = np.array([tm[t] for t in ts] + [float(k) for k in inner], dtype=float)
 
     def resid(p):
         with np.errstate(all="ignore"):
