@@ -301,7 +301,7 @@ class Discoverer(ModelView, BaseEstimator):
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
         from discover.selection import select
-        from discover.selection.confidence import assess
+        from discover.selection.verdict import assess
 
         chosen = run.selection or select([], run.prepared.in_sample)
         prepared = run.prepared
