@@ -113,7 +113,8 @@ def _json_document(model, target: Path) -> dict:
     from discover.report.equations_json import to_dict
 
     res = model.result_
-    return {**to_dict(res), "confidence": res.confidence, "reasons": res.reasons, "run_folder": str(target),
+    return {**to_dict(res), "confidence": res.confidence, "reasons": res.reasons, "deciding": res.deciding,
+            "run_folder": str(target),
             "timings": res.timings}
 
 
@@ -141,7 +142,8 @@ def _print_summary(model, target: Path) -> None:
         colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
         r2 = res.best.scores.get("short_r2")
         how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
-        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2:.3f})")
+        why = f": {escape(res.deciding)}" if res.deciding else ""
+        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2:.3f}){why}", soft_wrap=True)
     out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 

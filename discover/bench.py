@@ -3,7 +3,9 @@
 For each reference system and noise level, data are generated, each method runs through
 the same estimator ``discover run`` uses, and the result is scored against the true
 equations: exact structure, term precision/recall/F1, median relative coefficient error,
-R² of the simulated model from a training initial state and from a new one, and time.
+R² of the simulated model from a training initial state and from a new one, the confidence the
+run gave, and time; under the table, the calibration of that confidence
+(:mod:`discover.bench_calibration`).
 PySINDy with its default settings runs on the same data as a baseline.
 """
 
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from discover.bench_calibration import markdown as markdown_calibration
 from discover.errors import ConfigError
 from discover.integrate import integrate
 from discover.metrics import r2
@@ -128,6 +131,7 @@ def run_benchmark(config: BenchConfig, progress=None) -> list[dict]:
                     elapsed = time.perf_counter() - t0
                     row = {"system": system.name, "noise": noise, "method": method}
                     row.update(score_case(found, system, clean, new_x0))
+                    row["confidence"] = None if method == BASELINE else model.confidence_
                     row["seconds"] = round(elapsed, 2)
                     rows.append(row)
                     task.advance()
@@ -142,13 +146,13 @@ def markdown_table(rows: list[dict]) -> str:
             return "blew up"
         return f"{v:.1%}" if pct else f"{v:.3f}"
 
-    lines = ["| system | noise | method | exact | F1 | coef. error | R² train | R² new | time (s) |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| system | noise | method | exact | F1 | coef. error | R² train | R² new | confidence | time (s) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(
             f"| {r['system']} | {r['noise']:g} | {r['method']} | {'yes' if r['exact'] else 'no'} | {f(r['f1'])} | "
             f"{f(r['coef_error'], pct=True) if r['exact'] or r['recall'] > 0 else '—'} | {f(r['r2_train'])} | "
-            f"{f(r['r2_new'])} | {r['seconds']:.1f} |"
+            f"{f(r['r2_new'])} | {r.get('confidence') or '—'} | {r['seconds']:.1f} |"
         )
     summary = {}
     for r in rows:
@@ -161,6 +165,7 @@ def markdown_table(rows: list[dict]) -> str:
     lines.append("|---|---|---|")
     for m, (n, k, sec) in summary.items():
         lines.append(f"| {m} | {k}/{n} | {sec:.0f} |")
+    lines += ["", markdown_calibration(rows)]
     return "\n".join(lines)
 
 

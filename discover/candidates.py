@@ -45,6 +45,10 @@ class Candidate:
         distiller does not estimate one).
     scores : dict
         Filled by selection: held-out errors, valid-prediction time, ``failed``.
+    uncertainty : dict of str to list of dict
+        Per variable, each constant's ``term`` (sympy expression it belongs to), ``value``,
+        ``stderr`` (from a least-squares refit of the structure on the data; None if unknown)
+        and ``inner`` (a constant inside the term rather than its coefficient). Filled after selection.
     """
 
     equations: dict[str, sp.Expr]
@@ -52,6 +56,7 @@ class Candidate:
     settings: dict = field(default_factory=dict)
     term_confidence: dict[str, dict[str, float]] = field(default_factory=dict)
     scores: dict = field(default_factory=dict)
+    uncertainty: dict = field(default_factory=dict)
 
     @property
     def complexity(self) -> int:
@@ -94,7 +99,9 @@ class Candidate:
         text = d.get("non_finite_scores") or {}
         scores = {k: (float(text[k]) if text.get(k) in ("inf", "-inf", "nan") else float("nan")) if v is None else v
                   for k, v in d.get("scores", {}).items()}
-        return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), scores)
+        uncertainty = {v: [{**r, "term": parse_expression(r["term"], table, f"{where}: a term of d{v}/dt", error=DataError)}
+                           for r in rows] for v, rows in (d.get("uncertainty") or {}).items()}
+        return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), scores, uncertainty)
 
 
 def merge_duplicates(candidates: list[Candidate]) -> list[Candidate]:

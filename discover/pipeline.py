@@ -301,9 +301,13 @@ class Discoverer(ModelView, BaseEstimator):
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
         from discover.selection import select
+        from discover.selection.verdict import assess
 
         chosen = run.selection or select([], run.prepared.in_sample)
         prepared = run.prepared
+        if chosen.best is not None:
+            with run.timed("selection"):
+                chosen = assess(chosen, prepared, run.validation)
         reasons = list(chosen.reasons) if plan.stages else [
             "only time-delay methods were asked for: they model the measured signals, not equations in the CSV's "
             "variables"]
@@ -318,7 +322,7 @@ class Discoverer(ModelView, BaseEstimator):
             settings=settings_record(self, plan, run), timings=run.timings, fronts=run.fronts,
             warnings=[f"Dropped {prepared.data.dropped_rows} rows with missing values."]
             if prepared.data.dropped_rows else [],
-            surrogates=run.surrogate_facts, delay=delay,
+            surrogates=run.surrogate_facts, delay=delay, deciding=chosen.deciding,
         ), run.fitted)
 
     def _adopt(self, result: RunResult, surrogates: dict) -> None:

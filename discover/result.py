@@ -20,6 +20,7 @@ class RunResult:
     candidates : list of Candidate, ranked best first (``candidates[0]`` is the pick when ``best`` is set)
     best : Candidate or None
     confidence, reasons, agreement, rule : the selection's verdict and its grounds
+    deciding : the reason the confidence is not higher (None when high)
     train, train_smoothed : training trajectories as measured and smoothed
     train_derivatives : list of ndarray, estimated dx/dt of each training run
     validation, validation_smoothed : held-out segments as measured and smoothed
@@ -59,3 +60,4 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     surrogates: dict = field(default_factory=dict)
     delay: object = None
+    deciding: str | None = None

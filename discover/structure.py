@@ -109,6 +109,13 @@ def _by_skeleton(term_map: dict) -> dict:
     return out
 
 
+def shape(equations: Mapping[str, sp.Expr], tol: float = 1e-12) -> tuple:
+    """The structure of a system, whatever form it is written in: per variable, the terms of
+    :func:`canonical_terms` with inner constants replaced by ``c`` (so ``(0.18 - 0.9*x)/(x + 0.3)`` and
+    ``0.6 - 1.5*x/(x + 0.3)`` have the same shape)."""
+    return tuple(sorted((v, str(k)) for v, e in equations.items() for k in _by_skeleton(canonical_terms(e, tol))))
+
+
 def compare(found: Mapping[str, sp.Expr], truth: Mapping[str, sp.Expr], tol: float = 1e-8) -> dict:
     """Score a found system against the true one.
 

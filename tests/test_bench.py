@@ -34,8 +34,26 @@ def test_benchmark_runs_with_baseline(tmp_path):
                                      points=300))
     assert [r["method"] for r in rows] == ["sindy", BASELINE]
     assert rows[0]["exact"] and rows[0]["r2_new"] > 0.999
+    assert rows[0]["confidence"] == "high" and rows[1]["confidence"] is None
     table = markdown_table(rows)
     assert "| logistic | 0 | sindy | yes |" in table and BASELINE in table
+    assert "| high | 1 | 100% | 100% |" in table and "| low | 0 | — | — |" in table
+
+
+def test_calibration_counts_levels_and_targets():
+    from discover.bench_calibration import calibration
+
+    rows = [{"confidence": "high", "exact": True, "r2_new": 0.99}] * 9 + [
+        {"confidence": "high", "exact": False, "r2_new": 0.5},
+        {"confidence": "medium", "exact": True, "r2_new": 0.95},
+        {"confidence": "low", "exact": False, "r2_new": float("-inf")},
+        {"confidence": None, "exact": True, "r2_new": 1.0},  # the baseline gives no confidence
+    ]
+    cal = calibration(rows)
+    assert cal["levels"]["high"] == {"runs": 10, "exact": 0.9, "generalises": 0.9}
+    assert cal["levels"]["medium"]["runs"] == 1 and cal["levels"]["low"]["generalises"] == 0.0
+    assert cal["exact_rated_high"] == 0.9 and cal["met"]
+    assert not calibration(rows[9:])["met"]
 
 
 def test_bench_cli_writes_files(tmp_path):

@@ -132,3 +132,39 @@ def test_api_simulate_and_score(lv_run):
     assert model.score(data) > 0.9
     deriv = model.predict(tr.x[:5])
     assert deriv.shape == (5, 2) and np.all(np.isfinite(deriv))
+
+
+def test_every_constant_has_a_standard_error_in_json_and_report(lv_run):
+    _, out = lv_run
+    doc = json.loads((out / "equations.json").read_text())
+    unc = doc["best"]["uncertainty"]
+    assert set(unc) == {"x", "y"} and sum(len(rows) for rows in unc.values()) == 4
+    for rows in unc.values():
+        for r in rows:
+            assert set(r) == {"term", "value", "stderr", "inner"} and 0 < r["stderr"] < 0.05 * abs(r["value"])
+    assert all("uncertainty" in c for c in doc["candidates"] if not c["scores"].get("failed"))
+    md, html = (out / "report.md").read_text(), (out / "report.html").read_text()
+    assert "| equation | term | constant | standard error |" in md and md.count("± ") >= 4
+    assert md.splitlines()[2].startswith("**Confidence: high**")
+    assert "<th>standard error</th>" in html
+
+
+def test_rational_right_hand_side_is_also_written_with_fewest_constants():
+    from discover.report.context import _readable
+
+    x = sp.Symbol("x")
+    shown = _readable((0.1771 - 0.8981 * x) / (x + 0.3056))
+    assert shown["readable_form"] == "saturating"
+    assert shown["readable_text"] == "-1.478*x/(x + 0.3056) + 0.5795"
+    assert _readable(-10.0 * x + 2.0) == {}
+
+
+def test_a_fresh_run_renders_again_byte_for_byte(lv_run, tmp_path):
+    import shutil
+
+    _, out = lv_run
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    r = runner.invoke(app, ["report", str(copy)])
+    assert r.exit_code == 0, r.output
+    assert (copy / "report.md").read_text() == (out / "report.md").read_text()

@@ -7,6 +7,7 @@ import sympy as sp
 from discover import printing
 from discover.errors import DiscoverError
 from discover.expressions import identifiers, parse_expression
+from discover.report.constants import constants
 from discover.result import RunResult
 from discover.structure import terms
 
@@ -45,6 +46,18 @@ def _with_labels(text: str, names) -> str:
         return printing.text(parse_expression(text, table, "a stored formula", new_symbol=sp.Symbol))
     except DiscoverError:
         return text
+
+
+def _readable(expr) -> dict:
+    """The rational right-hand side rewritten with the fewest constants (:mod:`discover.readable`), when that
+    reads differently from the form found: ``readable_text``, ``readable_latex`` and ``readable_form``."""
+    from discover.readable import fewest_constants, rounded
+
+    name, form = fewest_constants(expr)
+    form = rounded(form)
+    if name == "as found" or printing.text(form) == printing.text(expr):
+        return {}
+    return {"readable_text": printing.text(form), "readable_latex": printing.latex(form), "readable_form": name}
 
 
 def hidden_terms(result: RunResult) -> dict | None:
@@ -120,6 +133,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
                 "lhs_latex": printing.derivative_latex(v, t),
                 "latex": printing.latex(e),
                 "mathml": printing.equation_mathml(v, t, e),
+                **_readable(e),
                 "terms": [  # term_confidence is keyed by sympy's own string of the term
                     {"term": printing.text(term), "coef": c, "prob": best.term_confidence.get(v, {}).get(sp.sstr(term))}
                     for term, c in terms(e, 1e-12).items()
@@ -154,6 +168,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "confidence": result.confidence,
         "confidence_text": CONFIDENCE_WORDS[result.confidence],
         "reasons": result.reasons,
+        "deciding": result.deciding,
         "agreement": result.agreement,
         "rule": result.rule,
         "rule_text": RULE_WORDS.get(result.rule, ""),
@@ -180,6 +195,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "versions": prov.get("versions", {}),
         "command": prov.get("command", ""),
         "hidden": hidden_terms(result),
+        "constants": constants(result),
         "delay": delay_models(result),
         "surrogates": [
             {"label": k, "epochs": v.get("epochs"), "loss": _fmt(v.get("validation_loss"), 3),

@@ -9,7 +9,7 @@ to its variable's name. Reading the file back goes through the restricted parser
 
 from __future__ import annotations
 
-from discover.expressions import identifiers, symbol_table
+from discover.expressions import identifiers, symbol_table, to_text
 from discover.result import RunResult
 
 SCHEMA = "discover.equations/1"
@@ -35,7 +35,28 @@ def _entry(c, ids: dict[str, str]) -> dict:
         **({"non_finite_scores": _non_finite(c.scores)} if _non_finite(c.scores) else {}),
         "settings": c.settings,
         "term_confidence": c.term_confidence,
+        **({"uncertainty": _uncertainty(c, ids)} if c.uncertainty else {}),
     }
+
+
+def _uncertainty(c, ids: dict[str, str]) -> dict:
+    """Each constant with its standard error (an additive field: readers of schema 1 ignore it)."""
+    return {v: [{"term": to_text(r["term"], ids), "value": round(r["value"], 10),
+                 "stderr": None if r["stderr"] is None else float(f"{r['stderr']:.4g}"), "inner": r["inner"]}
+                for r in rows] for v, rows in c.uncertainty.items()}
+
+
+def _readable(c, ids: dict[str, str]) -> dict:
+    """Rational right-hand sides rewritten with the fewest constants (:mod:`discover.readable`), where that
+    differs from the form found (an additive field)."""
+    from discover.readable import fewest_constants, rounded
+
+    out = {}
+    for v, e in c.equations.items():
+        name, form = fewest_constants(e)
+        if name != "as found" and to_text(rounded(form), ids) != to_text(e, ids):
+            out[v] = to_text(rounded(form), ids)
+    return out
 
 
 def _non_finite(scores: dict) -> dict:
@@ -49,6 +70,9 @@ def to_dict(result: RunResult) -> dict:
     if best is not None:
         best["confidence"] = result.confidence
         best["agreement"] = result.agreement
+        readable = _readable(result.best, ids)
+        if readable:
+            best["readable"] = readable
     return {
         "schema": SCHEMA,
         "time": result.time_name,

@@ -86,7 +86,7 @@ def _run_json(result: RunResult) -> dict:
         "timings": result.timings,
         "split": {"description": result.split, "in_sample": result.in_sample, "labels": labels},
         "selection": {"confidence": result.confidence, "reasons": result.reasons, "agreement": result.agreement,
-                      "rule": result.rule},
+                      "rule": result.rule, **({"deciding": result.deciding} if result.deciding else {})},
         "warnings": result.warnings,
         "fronts": result.fronts,
         "surrogates": {k: {a: b for a, b in v.items() if a not in ARRAY_FACTS} for k, v in result.surrogates.items()},
@@ -189,7 +189,7 @@ def load_run(run_dir: str | Path) -> RunResult:
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
-        surrogates=surrogates, delay=delay,
+        surrogates=surrogates, delay=delay, deciding=sel.get("deciding"),
     )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discover.candidates import Candidate
-from discover.structure import terms
+from discover.structure import shape
 
 TOLERANCE = 0.10
 FLOOR = 1e-4
@@ -37,7 +37,8 @@ def _error(c: Candidate) -> float:
 
 
 def structure_key(c: Candidate) -> tuple:
-    return tuple(sorted((v, str(t)) for v, e in c.equations.items() for t in terms(e, 1e-12)))
+    """The candidate's structure whatever form it is written in (:func:`discover.structure.shape`)."""
+    return shape(c.equations)
 
 
 @dataclass
@@ -54,7 +55,11 @@ class Selection:
     confidence : str
         ``"high"``, ``"medium"`` or ``"low"``.
     reasons : list of str
-        Sentences that justify the confidence level, for the report.
+        Sentences that justify the confidence level, for the report (the deciding one first).
+    deciding : str or None
+        The reason the level is not higher (None when it is high).
+    forms : list of str
+        Forms of the regression (SINDy's derivative and weak forms) that found the best's structure.
     """
 
     best: Candidate | None
@@ -63,6 +68,8 @@ class Selection:
     confidence: str = "low"
     reasons: list[str] = field(default_factory=list)
     rule: str = RULE
+    deciding: str | None = None
+    forms: list[str] = field(default_factory=list)
 
 
 def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:
@@ -94,43 +101,16 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
     key = structure_key(best)
     agreement = sorted({c.method for c in ok if c is not best and structure_key(c) == key and c.method != best.method})
     same_forms = sorted({c.settings.get("form") for c in ok if structure_key(c) == key and c.settings.get("form")})
-    confidence, reasons = _confidence(best, ranked, agreement, same_forms, in_sample)
-    return Selection(best, ranked, agreement, confidence, reasons, rule)
+    confidence, reasons, deciding = _confidence(best, ranked, agreement, same_forms, in_sample, noise)
+    return Selection(best, ranked, agreement, confidence, reasons, rule, deciding, same_forms)
 
 
-def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool) -> tuple[str, list[str]]:
-    r2 = best.scores.get("short_r2", float("nan"))
-    if in_sample:
-        reasons = [f"blocked cross-validation R² of its structure is {r2:.3f}"]
-    else:
-        reasons = [f"held-out short-horizon R² is {r2:.3f}"]
-    probs = [
-        conf.get(str(t), 0.0)
-        for v, conf in best.term_confidence.items()
-        for t in terms(best.equations[v], 1e-12)
-    ]
-    min_prob = min(probs) if probs else None
-    if min_prob is not None:
-        reasons.append(f"the least stable term is kept in {min_prob:.0%} of bootstrap refits")
-    if agreement:
-        reasons.append(f"{', '.join(agreement)} found the same structure")
-    if len(forms) > 1:
-        reasons.append(f"the {' and '.join(forms)} forms of the regression agree on the structure")
-    rivals = [c for c in ranked[1:] if np.isfinite(_error(c)) and structure_key(c) != structure_key(best)]
-    if rivals:
-        gap = _error(rivals[0]) - _error(best)
-        if gap < 0:
-            reasons.append(
-                f"a more complex candidate ({rivals[0].complexity} terms) fits held-out data slightly better"
-            )
-    if in_sample:
-        reasons.append("the data were too short to hold a part out, so the structure was judged by blocked "
-                       "cross-validation and the other scores are in-sample")
-    stable = min_prob is None or min_prob >= 0.9
-    if r2 >= 0.95 and stable and not in_sample:
-        level = "high"
-    elif r2 >= 0.8 and (min_prob is None or min_prob >= 0.6):
-        level = "medium"
-    else:
-        level = "low"
-    return level, reasons
+def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool, noise: float = 0.0,
+                evidence=None) -> tuple[str, list[str], str | None]:
+    """The verdict of :func:`discover.selection.confidence.judge` (from the scores alone unless ``evidence``)."""
+    from discover.selection.confidence import Evidence, judge
+
+    evidence = evidence or Evidence(noise=noise, in_sample=in_sample)
+    lowest = min(max(_error(c) - evidence.noise, 0.0) for c in ranked)
+    return judge(best, ranked, agreement, forms, evidence,
+                 lowest * (1 + TOLERANCE) + max(FLOOR, evidence.noise * NOISE_SHARE))

@@ -1,0 +1,238 @@
+"""How far to trust the selected equations: one definition, computed on the selected model itself.
+
+Five pieces of evidence, each of which caps the level (``high`` > ``medium`` > ``low``); the
+level is the lowest cap, and the reason behind it is the *deciding* reason the CLI and the top
+of the report give:
+
+1. **Prediction beyond the noise.** The held-out short-horizon error less the share of the
+   variance the measurement noise explains (high: at most :data:`HIGH_ERROR`; medium: at most
+   :data:`MEDIUM_ERROR`), and its skill over the null model that holds every state constant
+   (a model no better than that has learnt nothing, whatever its R²).
+2. **Stability of its own terms.** The share of resampled refits (the bootstrap that reruns
+   the search that found the candidate) that keep each of its terms, and for every constant the
+   ratio of its value to its standard error from the refit of the structure on the data
+   (:mod:`discover.selection.uncertainty`): a term indistinguishable from zero is not a finding.
+3. **Identifiability.** The condition number of each equation's design matrix (its selected
+   terms evaluated on the training states, columns scaled to unit norm). Data confined to a
+   subspace (a conserved quantity, or 20 columns that span two dimensions) make terms
+   interchangeable; the near-collinear terms and any conserved combination of the states are named.
+4. **Agreement across methods.** Another candidate of no greater complexity, with a different
+   structure, that predicts held-out data as well means the data cannot choose between them,
+   unless other methods found the selected structure independently and none found the rival's.
+5. **Out-of-sample validation.** Scores judged by blocked cross-validation on the training data
+   (nothing could be held out) cannot make the level high.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from discover import printing
+from discover.structure import shape, terms
+
+HIGH_ERROR = 0.05  # held-out error beyond the noise, as a share of the variance
+MEDIUM_ERROR = 0.2
+MIN_SKILL = 0.5  # 1 - error / error of the constant model
+HIGH_STABILITY = 0.9
+MEDIUM_STABILITY = 0.6
+MIN_T = 2.0  # |value| / standard error below this: the constant is indistinguishable from zero
+SIGNIFICANT = 5.0  # |value| / standard error above this: the data fix the term whatever the bootstrap says
+HIGH_CONDITION = 1e3
+MEDIUM_CONDITION = 1e7
+CONSERVED = 0.02  # relative spread of a combination of the states below this: it is conserved
+LEVELS = ("low", "medium", "high")
+
+
+@dataclass
+class Evidence:
+    """What the verdict is drawn from, beyond the candidates' own scores.
+
+    Attributes
+    ----------
+    noise : float
+        Share of the variance measurement noise explains (from smoothing residuals).
+    null_error : float or None
+        Held-out short-horizon error of the constant model (dx/dt = 0); None if not measured.
+    fits : dict of str to Fit, optional
+        The refit of each equation of the selected candidate (:mod:`~discover.selection.uncertainty`).
+    conserved : list of str
+        Sentences naming the combinations of the states that stay constant on the training data.
+    in_sample : bool
+        Nothing could be held out.
+    time : str
+        The time column's name (for ``dx/dt`` in the reasons).
+    """
+
+    noise: float = 0.0
+    null_error: float | None = None
+    fits: dict = field(default_factory=dict)
+    conserved: list = field(default_factory=list)
+    in_sample: bool = False
+    time: str = "t"
+
+
+def _cap(caps: list, level: str, reason: str) -> None:
+    caps.append((LEVELS.index(level), reason))
+
+
+def _error(c) -> float:
+    s = c.scores
+    return float("inf") if s.get("failed", True) else max(0.0, 1.0 - s["short_r2"])
+
+
+def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> tuple[str, list[str], str | None]:
+    """The level, the reasons (deciding reason first when the level is not high), and the deciding reason.
+
+    ``limit`` is selection's: candidates whose error beyond the noise is within it were eligible, and
+    one of the same complexity as ``best`` but another structure lost only on the error tie-break.
+    """
+    caps: list = []
+    reasons: list = []
+    err = _error(best)
+    excess = max(err - evidence.noise, 0.0)
+    how = "blocked cross-validation R² of its structure" if evidence.in_sample else "held-out short-horizon R²"
+    reasons.append(f"{how} is {1 - err:.3f}" + (f"; {excess:.2%} of the variance is left unexplained beyond "
+                                                   f"the noise" if excess > 1e-4 else ""))
+    if excess > MEDIUM_ERROR:
+        _cap(caps, "low", f"it leaves {excess:.0%} of the held-out variance unexplained beyond the noise")
+    elif excess > HIGH_ERROR:
+        _cap(caps, "medium", f"it leaves {excess:.0%} of the held-out variance unexplained beyond the noise")
+    if evidence.null_error is not None and np.isfinite(evidence.null_error) and evidence.null_error > 0:
+        skill = 1.0 - err / evidence.null_error
+        if skill < MIN_SKILL:
+            _cap(caps, "low", f"it predicts held-out data little better than holding every state constant "
+                              f"(skill {skill:.2f})")
+    _stability(best, evidence, caps, reasons, corroborated=bool(agreement) or len(forms) > 1)
+    _identifiability(evidence, caps, reasons)
+    if agreement:
+        reasons.append(f"{', '.join(agreement)} found the same structure")
+    if len(forms) > 1:
+        reasons.append(f"the {' and '.join(forms)} forms of the regression agree on the structure")
+    key = _structure(best)
+    ties = [c for c in ranked[1:] if np.isfinite(_error(c)) and c.complexity <= best.complexity
+            and _structure(c) != key and _error(c) - evidence.noise <= limit]
+    if ties and agreement:
+        # another method found the selected structure independently: the tie is broken by agreement,
+        # unless a rival's structure was found by more than one method as well
+        ties = [c for c in ties if len({d.method for d in ranked if _structure(d) == _structure(c)}) > 1]
+    if ties:
+        _cap(caps, "medium", f"a different structure of the same size ({ties[0].method}: "
+                             f"{_one_line(ties[0], evidence.time)}) predicts held-out data as well")
+    if evidence.in_sample:
+        _cap(caps, "medium", "the data were too short to hold a part out, so the structure was judged by blocked "
+                             "cross-validation and the other scores are in-sample")
+    level = min([c[0] for c in caps] + [2])
+    deciding = next((r for lv, r in caps if lv == level), None) if level < 2 else None
+    others = [r for _, r in caps if r != deciding]
+    return LEVELS[level], ([deciding] if deciding else []) + reasons + others, deciding
+
+
+def _one_line(c, time: str, most: int = 160) -> str:
+    """The candidate's equations on one line, cut at ``most`` characters."""
+    text = "; ".join(f"{printing.derivative_text(v, time)} = {printing.text(e)}" for v, e in c.equations.items())
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _structure(c) -> tuple:
+    return shape(c.equations)
+
+
+def _ratio(evidence: Evidence, v: str, t) -> float:
+    """|value| / standard error of the coefficient of ``t`` in the refit of d``v``/dt (0 when unknown)."""
+    for row in evidence.fits.get(v).rows if v in evidence.fits else []:
+        if not row["inner"] and row["term"] == t and np.isfinite(row["stderr"]):
+            return abs(row["value"]) / row["stderr"] if row["stderr"] > 0 else float("inf")
+    return 0.0
+
+
+def _stability(best, evidence: Evidence, caps, reasons, corroborated: bool) -> None:
+    """Bootstrap inclusion of its terms, and its constants against their standard errors.
+
+    A term kept in fewer than :data:`HIGH_STABILITY` (but at least :data:`MEDIUM_STABILITY`) of the
+    refits does not lower the level when its coefficient is :data:`SIGNIFICANT` standard errors from
+    zero and the structure is corroborated (another method, or both forms of the regression, found
+    it): the sparsity threshold wavers on it, the data do not.
+    """
+    probs = [(best.term_confidence[v].get(str(t), 0.0), v, t) for v in best.term_confidence
+             for t in terms(best.equations[v], 1e-12)]
+    if probs:
+        p, v, t = min(probs, key=lambda x: x[0])
+        reasons.append(f"the least stable term is kept in {p:.0%} of bootstrap refits")
+        what = f"its term {printing.text(t)} in {printing.derivative_text(v, evidence.time)} is kept in only {p:.0%} of bootstrap refits"
+        shaky = [(q, w, s) for q, w, s in probs if q < HIGH_STABILITY]
+        firm = [(q, w, s) for q, w, s in shaky if q >= MEDIUM_STABILITY and corroborated
+                and _ratio(evidence, w, s) >= SIGNIFICANT]
+        if p < MEDIUM_STABILITY:
+            _cap(caps, "low", what)
+        elif len(firm) < len(shaky):
+            _cap(caps, "medium", what)
+        elif firm:
+            reasons.append(f"{printing.text(t)} in {printing.derivative_text(v, evidence.time)} is nonetheless "
+                           f"{_ratio(evidence, v, t):.0f} standard errors from zero, and another method or form found the same structure")
+    loose = []
+    for v, fit in evidence.fits.items():
+        for row in fit.rows:
+            if not row["inner"] and np.isfinite(row["stderr"]) and row["stderr"] > 0:
+                ratio = abs(row["value"]) / row["stderr"]
+                if ratio < MIN_T:
+                    loose.append((ratio, v, row["term"]))
+    if loose:
+        ratio, v, t = min(loose, key=lambda x: x[0])
+        _cap(caps, "medium", f"the coefficient of {printing.text(t)} in {printing.derivative_text(v, evidence.time)} is within {MIN_T:g} standard "
+                             f"errors of zero (value/SE {ratio:.1f})")
+
+
+def _identifiability(evidence: Evidence, caps, reasons) -> None:
+    worst = max(((f.condition, v, f) for v, f in evidence.fits.items() if np.isfinite(f.condition) or
+                 f.condition == float("inf")), default=None, key=lambda x: x[0])
+    reasons.extend(evidence.conserved)
+    if worst is None or worst[0] <= HIGH_CONDITION:
+        if worst is not None and worst[0] > 10:
+            reasons.append(f"the design matrix of its terms has condition number {worst[0]:.3g}")
+        return
+    cond, v, fit = worst
+    combo = _combination([w for _, w in fit.collinear], [printing.text(t) for t, _ in fit.collinear]) \
+        if fit.collinear else "a combination of them"
+    conserved = f"; {evidence.conserved[0]}" if evidence.conserved else ""
+    what = (f"its terms cannot be told apart on these data: in {printing.derivative_text(v, evidence.time)}, "
+            f"{combo} ≈ 0 on the data (condition number {cond:.2g}){conserved}")
+    _cap(caps, "low" if cond > MEDIUM_CONDITION else "medium", what)
+
+
+def conserved_quantities(states: np.ndarray, names) -> list[str]:
+    """Combinations ``a·x + b·y + ...`` of the states that stay constant on ``states`` (n_samples, n_states).
+
+    A combination whose spread is below :data:`CONSERVED` of the largest is named (its four largest
+    weights); when more than two are, the data are said to span fewer dimensions than there are states.
+    """
+    if states.shape[0] < 3 or states.shape[1] < 2:
+        return []
+    scale = states.std(axis=0)
+    if np.any(scale == 0):
+        return []
+    Z = (states - states.mean(axis=0)) / scale
+    s, vt = np.linalg.svd(Z, full_matrices=False)[1:]
+    flat = [v for sv, v in zip(s, vt) if sv / s[0] < CONSERVED]
+    if len(flat) > 2:
+        return [f"{len(flat)} combinations of the {states.shape[1]} states stay constant (the data span only "
+                f"{states.shape[1] - len(flat)} dimensions)"]
+    return [_combination(v / scale, [printing.text_label(n) for n in names]) + " stays constant in the data "
+            "(a conserved quantity)" for v in flat]
+
+
+def _combination(weights, labels, most: int = 4) -> str:
+    """``x + y - 0.5·z`` from weights (scaled so the largest is 1), the ``most`` largest terms."""
+    w = np.asarray(weights, dtype=float)
+    w = w / w[np.argmax(np.abs(w))]
+    order = [i for i in np.argsort(-np.abs(w)) if abs(w[i]) >= 1e-3][:most]
+    parts = []
+    for i in sorted(order):
+        mag = abs(w[i])
+        factor = "" if f"{mag:.2g}" == "1" else f"{mag:.2g}·"
+        parts.append(("- " if w[i] < 0 else "+ ") + factor + str(labels[i]))
+    text = " ".join(parts)
+    text = text[2:] if text.startswith("+ ") else "-" + text[2:]
+    return text + (" + …" if np.count_nonzero(np.abs(w) >= 1e-3) > most else "")
+

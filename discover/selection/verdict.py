@@ -1,0 +1,48 @@
+"""The selection's verdict drawn from all the evidence once a run is over (see :mod:`discover.selection.confidence`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from discover.selection.confidence import Evidence, conserved_quantities
+from discover.selection.select import _confidence
+
+
+def assess(selection, prepared, validation):
+    """``selection`` with its verdict drawn from all the evidence, and every candidate's ``uncertainty`` filled.
+
+    Each candidate's structure is refitted on the training data for standard errors
+    (:func:`~discover.selection.uncertainty.refit_candidate`); the selected one's refit also
+    gives the identifiability of its terms; the constant model is scored on the same held-out
+    windows as the candidates.
+    """
+    from dataclasses import replace
+
+    import sympy as sp
+
+    from discover.candidates import Candidate
+    from discover.selection.scoring import score
+    from discover.selection.uncertainty import refit_candidate, to_record
+
+    samples = prepared.samples()
+    window = float(2 * np.mean(prepared.half_widths) + 1)
+    fits = {}
+    for c in selection.ranked:
+        if c.scores.get("failed"):
+            continue
+        f = refit_candidate(c, samples, window)
+        c.uncertainty = to_record(f)
+        fits[id(c)] = f
+    best = selection.best
+    if best is None:
+        return selection
+    null = score(Candidate({n: sp.Integer(0) for n in prepared.names}, "constant"), validation, prepared.names)
+    null_error = None if null.get("failed") else 1.0 - null["short_r2"]
+    if prepared.in_sample:
+        null_error = None  # the candidates' errors are cross-validated, the constant model's would not be
+    evidence = Evidence(noise=prepared.noise, null_error=null_error, fits=fits.get(id(best), {}),
+                        conserved=conserved_quantities(samples.states, prepared.names),
+                        in_sample=prepared.in_sample, time=prepared.data.time_name)
+    level, reasons, deciding = _confidence(best, selection.ranked, selection.agreement, selection.forms,
+                                           prepared.in_sample, prepared.noise, evidence)
+    return replace(selection, confidence=level, reasons=reasons, deciding=deciding)
