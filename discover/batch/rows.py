@@ -4,7 +4,7 @@ The run folder is the record: ``equations.json`` gives the selected equations (r
 the restricted parser, :meth:`~discover.candidates.Candidate.from_dict`), their scores and
 confidence; ``run.json`` the time spent. Each selected equation is split into its terms, and
 each term's coefficient is a *constant* of the data set, keyed ``"dx/dt: x*y"``; its standard
-error is taken from the candidate's ``standard_errors`` when the run recorded one.
+error is taken from the candidate's ``uncertainty`` (its refit) when the run recorded one.
 """
 
 from __future__ import annotations
@@ -42,37 +42,25 @@ def _terms(expr) -> dict[str, float]:
     return out
 
 
-def _errors(best: dict, names, time: str, keys: set[str]) -> dict[str, float]:
-    """Standard errors of the constants ``keys``, where the run recorded them.
+def _errors(cand, time: str, keys: set[str]) -> dict[str, float]:
+    """Standard errors of the constants ``keys``, from the candidate's ``uncertainty`` (the refit of
+    :mod:`discover.selection.uncertainty` stored in equations.json). A constant inside a term, or a
+    term without an error, draws no error bar."""
+    from discover.printing import text
 
-    Read from ``best["standard_errors"]`` or ``best["settings"]["standard_errors"]``: either
-    ``{variable: {term: se}}`` or flat ``{key: se}`` (a key as :func:`term_key` writes it, or
-    ``"variable: term"``). Anything else is ignored: a missing error draws no error bar.
-    """
-    table = best.get("standard_errors")
-    if not isinstance(table, dict):
-        table = (best.get("settings") or {}).get("standard_errors")
-    if not isinstance(table, dict):
-        return {}
     out = {}
-    for k, v in table.items():
-        if isinstance(v, dict) and k in names:
-            out.update({term_key(k, time, str(t)): e for t, e in v.items()})
-        elif str(k) in keys:
-            out[str(k)] = v
-        elif ":" in str(k):
-            var, term = (s.strip() for s in str(k).split(":", 1))
-            if var in names:
-                out[term_key(var, time, term)] = v
-    clean = {}
-    for k, v in out.items():
-        try:
-            v = float(v)
-        except (TypeError, ValueError):
-            continue
-        if k in keys and math.isfinite(v) and v >= 0:
-            clean[k] = v
-    return clean
+    for v, rows in (cand.uncertainty or {}).items():
+        for r in rows:
+            if r.get("inner") or r.get("stderr") is None:
+                continue
+            key = term_key(v, time, "1" if r["term"] == 1 else text(r["term"]))
+            try:
+                e = float(r["stderr"])
+            except (TypeError, ValueError):
+                continue
+            if key in keys and math.isfinite(e) and e >= 0:
+                out[key] = e
+    return out
 
 
 def read_row(run_dir: str | Path) -> dict:
@@ -116,7 +104,7 @@ def read_row(run_dir: str | Path) -> dict:
         constants.update({term_key(v, time, t): c for t, c in _terms(expr).items()})
     row.update(method=best.get("method"), complexity=best.get("complexity"),
                confidence=(run.get("selection") or {}).get("confidence") or best.get("confidence"),
-               constants=constants, standard_errors=_errors(best, names, time, set(constants)))
+               constants=constants, standard_errors=_errors(cand, time, set(constants)))
     scores = best.get("scores") or {}
     row.update({s: scores.get(s) for s in SCORES})
     return row
