@@ -92,7 +92,7 @@ def pareto(fits: list[Fit], limit: int = 8) -> list[Fit]:
 
 def bootstrap(A: np.ndarray, b: np.ndarray, support, n_boot: int, rng: np.random.Generator,
               blocks: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """Inclusion probability of every term and coefficient standard errors on ``support``.
+    """Inclusion probability of every term, and bootstrap refits of the coefficients on ``support``.
 
     Rows are resampled in contiguous blocks (neighbouring rows share data). Each resample reruns
     the thresholded least squares at half the smallest normalised coefficient of the chosen
@@ -100,8 +100,8 @@ def bootstrap(A: np.ndarray, b: np.ndarray, support, n_boot: int, rng: np.random
 
     Returns
     -------
-    (inclusion, std)
-        Both of shape (n_terms,).
+    (inclusion, samples)
+        Inclusion of shape (n_terms,); the refitted coefficients, shape (n_boot, n_terms).
     """
     n, p = A.shape
     k = len(support)
@@ -119,7 +119,7 @@ def bootstrap(A: np.ndarray, b: np.ndarray, support, n_boot: int, rng: np.random
         c = _stlsq(R, q, th)[0]
         counts[np.flatnonzero(c)] += 1
         coefs.append(lstsq_on(Ab, bb, support))
-    return counts / max(n_boot, 1), np.std(np.array(coefs), axis=0) if coefs else np.zeros(p)
+    return counts / max(n_boot, 1), np.array(coefs).reshape(-1, p)
 
 
 __all__ = ["Fit", "bootstrap", "lstsq_on", "pareto", "sparse_path"]
