@@ -205,6 +205,7 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
         model_runs = [select.free_run(best.terms, f, s) if best else None for f, s in zip(fields, smooths)]
     from discover.fields.spectral import noise_cutoff
 
+    info["bootstrap"] = cfg.bootstrap
     info["noise"] = [noise_cutoff(f.values[..., 0])[1] for f in fields]
     return FieldResult(fields, cands, best, confidence, reasons, smooths, model_runs,
                        [(v.start, f.t.size - v.start) for v, f in zip(valid, fields)], info)
@@ -216,13 +217,20 @@ def _bootstrap(best: PdeCandidate, system, n_boot: int, rng) -> None:
     inclusion, samples = sparse.bootstrap(A, b, fit.support, n_boot, rng)
     if best.form == "weak":
         maps = [combine([(s[j], lib[j].expand()) for j in fit.support], tol=-1) for s in samples]
-        names = {j: f"d{lib[j].order}(u^{lib[j].power})" if lib[j].order else term_text((lib[j].power,)) for j in
-                 range(len(lib))}
+        names = {j: _weak_name(lib[j].power, lib[j].order) for j in range(len(lib))}
     else:
         maps = [{lib[j]: float(s[j]) for j in fit.support} for s in samples]
         names = {j: term_text(lib[j]) for j in range(len(lib))}
     best.std = {m: float(np.std([mp.get(m, 0.0) for mp in maps])) for m in best.terms}
     best.inclusion = {names[j]: float(inclusion[j]) for j in range(len(lib)) if inclusion[j] > 0 or j in fit.support}
+
+
+def _weak_name(power: int, order: int) -> str:
+    """``u``, ``u^2``, ``u_xx``, ``(u^2)_x``: how a weak-form library term is written."""
+    base = "1" if power == 0 else ("u" if power == 1 else f"u^{power}")
+    if order == 0:
+        return base
+    return f"u_{'x' * order}" if power == 1 else f"({base})_{'x' * order}"
 
 
 def _confidence(best: PdeCandidate | None, cands: list[PdeCandidate], reasons: list[str]) -> str:

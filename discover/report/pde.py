@@ -92,7 +92,7 @@ def _context(result: FieldResult) -> dict:
     f = result.fields[0]
     name, space = f.names[0], f.space_names[0]
     best = result.best
-    lhs = derivative_name(name, 1, f.time_name).replace(f"_{f.time_name}", f"_{f.time_name}")
+    lhs = derivative_name(name, 1, f.time_name)
     ctx = {"title": f"PDE discovered: {lhs} = …" if best else "PDE discovery: no model", "best": best is not None,
            "confidence": result.confidence, "reasons": result.reasons,
            "holdout": f"{result.holdout[0][1]}", "n_boot": 0,
@@ -111,7 +111,7 @@ def _context(result: FieldResult) -> dict:
         ctx["coefficients"] = [{"term": term_text(m, name, space), "value": f"{c:.5g}",
                                 "std": f"{best.std.get(m, float('nan')):.2g}"} for m, c in best.terms.items()]
         ctx["inclusion"] = [(k, f"{v:.2f}") for k, v in sorted(best.inclusion.items(), key=lambda kv: -kv[1])]
-        ctx["n_boot"] = "bootstrap"
+        ctx["n_boot"] = result.info.get("bootstrap", "bootstrap")
     ctx["candidates"] = [{"form": c.form, "text": to_text(c.terms, name, space), "complexity": c.complexity,
                           "error": "-" if not np.isfinite(c.scores.get("error", np.inf)) else f"{c.scores['error']:.4g}",
                           "status": c.scores.get("failed") or ("selected" if c is best else "ok")}
