@@ -56,7 +56,7 @@ def pysindy_pdefind(field, true) -> tuple[dict, float]:
     u = field.values[..., 0].T[..., None]
     x, t = field.coords[0], field.t
     lib = ps.PDELibrary(function_library=ps.PolynomialLibrary(degree=3, include_bias=False), derivative_order=4,
-                        spatial_grid=x, include_bias=True, is_uniform=True, periodic=True)
+                        spatial_grid=x, include_bias=True)
     best, best_key = {}, None
     for th in np.geomspace(1e-3, 10, 12):
         with warnings.catch_warnings():
@@ -70,7 +70,7 @@ def pysindy_pdefind(field, true) -> tuple[dict, float]:
     return best, -best_key[1]
 
 
-def run(pdes, noises, seed: int = 0) -> list[dict]:
+def run(pdes, noises, seed: int = 0, log=None) -> list[dict]:
     rows = []
     for name in pdes:
         p = get_pde(name)
@@ -89,6 +89,8 @@ def run(pdes, noises, seed: int = 0) -> list[dict]:
                 "pysindy_exact": set(ps_terms) == set(p.terms), "pysindy_error": ps_err,
                 "published": pub,
             })
+            if log:
+                log(markdown(rows[-1:]).splitlines()[-1])
     return rows
 
 
@@ -118,7 +120,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", type=Path, default=None)
     a = ap.parse_args()
-    rows = run([s.strip() for s in a.pdes.split(",")], [float(v) for v in a.noise.split(",")], a.seed)
+    rows = run([s.strip() for s in a.pdes.split(",")], [float(v) for v in a.noise.split(",")], a.seed,
+               log=lambda line: print(line, flush=True))
     text = markdown(rows)
     print(text)
     if a.out:

@@ -23,8 +23,8 @@ def noise_cutoff(u: np.ndarray, floor_factor: float = 8.0) -> tuple[int, float]:
 
     ``u`` has shape (n_t, n_x). The mean power spectrum over time is flat where white noise
     dominates; its floor is the median power of the top quarter of wavenumbers. The cutoff is
-    the first wavenumber after which the (running-minimum) spectrum stays below
-    ``floor_factor`` times that floor. The noise standard deviation follows from the floor
+    the last wavenumber whose power exceeds ``floor_factor`` times that floor (averaged over
+    the time rows, white noise stays far below that factor). The noise standard deviation follows from the floor
     (Parseval). Clean data give the Nyquist index.
 
     Returns
@@ -37,8 +37,9 @@ def noise_cutoff(u: np.ndarray, floor_factor: float = 8.0) -> tuple[int, float]:
     m = spec.size
     floor = float(np.median(spec[-max(m // 4, 2):]))
     sigma = float(np.sqrt(floor) / np.sqrt(n))
-    running = np.minimum.accumulate(spec[1:])  # index 0 is the (removed) mean
-    above = np.flatnonzero(running > floor_factor * floor) + 1
+    if floor <= 1e-24 * float(np.max(spec)):  # a rounding-error floor: clean data
+        return m - 1, 0.0
+    above = np.flatnonzero(spec[1:] > floor_factor * floor) + 1  # index 0 is the (removed) mean
     if above.size == 0:
         return 1, sigma
     top = int(above[-1]) + 1
@@ -56,8 +57,8 @@ def spectral_derivatives(u: np.ndarray, dx: float, order: int = MAX_ORDER, cutof
     dx : float
     order : int
     cutoff : int, optional
-        Highest kept ``rfft`` index (default: :func:`noise_cutoff`). A smooth (order-8
-        exponential) roll-off avoids ringing.
+        Highest kept ``rfft`` index (default: :func:`noise_cutoff`). A Gaussian roll-off beyond it
+        (an eighth of the cutoff wide) avoids ringing.
 
     Returns
     -------
@@ -68,7 +69,8 @@ def spectral_derivatives(u: np.ndarray, dx: float, order: int = MAX_ORDER, cutof
         cutoff, _ = noise_cutoff(u)
     k = 2 * np.pi * np.fft.rfftfreq(n, d=dx)
     idx = np.arange(k.size)
-    filt = np.exp(-((idx / max(cutoff, 1)) ** 16)) if cutoff < k.size - 1 else np.ones(k.size)
+    width = max(1.0, cutoff / 8)
+    filt = np.where(idx <= cutoff, 1.0, np.exp(-(((idx - cutoff) / width) ** 2)))
     uh = np.fft.rfft(u, axis=1) * filt
     out = np.empty((order + 1, *u.shape))
     for j in range(order + 1):
