@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from discover.fields.spectral import (noise_cutoff, savgol_derivatives, smooth_in_time, spectral_derivatives,
-                                      time_derivative)
+from discover.fields.spectral import noise_cutoff, savgol_derivatives, smooth_in_time, spectral_derivatives, time_derivative
 from discover.fields.terms import MAX_ORDER, Monomial, evaluate, monomial
 
 

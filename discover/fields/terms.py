@@ -9,8 +9,6 @@ monomials by the chain rule (:func:`conservative`), so every model reads ``u_t =
 
 from __future__ import annotations
 
-from math import factorial
-
 import numpy as np
 import sympy as sp
 
@@ -147,5 +145,5 @@ def coefficient_error(found: dict[Monomial, float], true: dict[Monomial, float])
 
 
 __all__ = ["MAX_ORDER", "Monomial", "coefficient_error", "combine", "conservative", "derivative_name", "evaluate",
-           "factorial", "is_linear", "labels", "monomial", "order_of", "structure_equal", "symbols", "term_text",
+           "is_linear", "labels", "monomial", "order_of", "structure_equal", "symbols", "term_text",
            "to_sympy", "to_text"]
