@@ -42,6 +42,8 @@ class PdeConfig:
         Relative held-out error within which the fewest-term candidate is picked.
     bootstrap : int
         Bootstrap refits of the selected candidate.
+    max_candidates : int
+        Candidates per form passed to selection (the Pareto front of residual against terms).
     """
 
     forms: tuple[str, ...] = ("weak", "strong")
@@ -51,6 +53,7 @@ class PdeConfig:
     holdout: float = 0.2
     tolerance: float = 0.02
     bootstrap: int = 40
+    max_candidates: int = 5
 
 
 @dataclass
@@ -180,7 +183,7 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
                 A, b, used = strong_system(fields, train, lib, seed=seed)
             info[form] = used
             if b.size >= 2 * len(lib):
-                fits = sparse.pareto(sparse.sparse_path(A, b, cfg.max_terms))
+                fits = sparse.pareto(sparse.sparse_path(A, b, cfg.max_terms), cfg.max_candidates)
                 systems[form] = (A, b, lib, fits)
                 cands += _candidates(form, fits, lib)
             task.advance()

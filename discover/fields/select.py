@@ -43,7 +43,7 @@ def windows(valid: slice, n_t: int, count: int = 2) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b - a >= 2]
 
 
-def run_model(model, f, smooth: np.ndarray, i0: int, i1: int, max_steps: int = 3_000) -> np.ndarray:
+def run_model(model, f, smooth: np.ndarray, i0: int, i1: int, max_steps: int = 1_500) -> np.ndarray:
     """Simulate ``model`` from the denoised row ``i0`` to row ``i1`` (inclusive)."""
     t = f.t[i0: i1 + 1]
     x = f.coords[0]
