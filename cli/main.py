@@ -239,6 +239,14 @@ def systems():
         params = ", ".join(f"{k}={v:g}" for k, v in s.params.items())
         table.add_row(s.name, eqs, params)
     out.print(table)
+    from discover.fields.catalog import PDES
+
+    pdes = Table(title="Reference PDEs (discover generate NAME; discover run FILE --space x)")
+    pdes.add_column("name", style="bold")
+    pdes.add_column("equation")
+    for p in PDES.values():
+        pdes.add_row(p.name, f"u_t = {p.text()}")
+    out.print(pdes)
 
 
 @app.command()

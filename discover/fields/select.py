@@ -5,7 +5,7 @@ windows; a candidate starts from the denoised data at the start of each window a
 integrated (spectral ETDRK4 on a periodic grid, the method of lines otherwise, edges held at
 the data) to its end. The score is the RMS error over the window divided by the data's
 standard deviation; a candidate that blows up, or whose integration needs too many steps, is
-failed. The pick is the fewest terms whose error is within ``tolerance`` of the best
+failed. The pick is the fewest terms whose error is within ``tolerance`` of the best, the weak form first
 (a one-standard-error style rule: on noisy data extra terms lower the error by less than the
 noise does).
 """
@@ -85,18 +85,20 @@ def score(model, fields, smooths, valids) -> dict:
     return {"error": err, "r2": 1.0 - err**2, "failed": None}
 
 
-def pick(scored: list[dict], tolerance: float = 0.02) -> int | None:
+def pick(scored: list[dict], tolerance: float = 0.05) -> int | None:
     """Index of the fewest-term candidate whose error is within ``tolerance`` (relative) of the best.
 
-    ``scored`` items have ``error`` and ``complexity``; ties go to the lower error. None when
-    every candidate failed.
+    ``scored`` items have ``error``, ``complexity`` and ``rank`` (0 for the weak form, 1 for the
+    strong). Among equally simple candidates the weak form wins (its coefficients are the more
+    accurate at noise; a held-out difference within the tolerance is noise), then the lower
+    error. None when every candidate failed.
     """
     ok = [i for i, s in enumerate(scored) if np.isfinite(s["error"])]
     if not ok:
         return None
     best = min(scored[i]["error"] for i in ok)
     near = [i for i in ok if scored[i]["error"] <= best * (1 + tolerance) + 1e-4]
-    return min(near, key=lambda i: (scored[i]["complexity"], scored[i]["error"]))
+    return min(near, key=lambda i: (scored[i]["complexity"], scored[i].get("rank", 0), scored[i]["error"]))
 
 
 def free_run(model, f, smooth: np.ndarray) -> np.ndarray | None:

@@ -37,3 +37,13 @@ def test_blowing_up_candidate_is_failed():
     bad = select.score({UXX: -5.0}, [field], [field.values[..., 0]], [valid])
     assert ok["failed"] is None and ok["r2"] > 0.999
     assert bad["failed"] and not np.isfinite(bad["error"])
+
+
+def test_bounded_line_recovered_with_method_of_lines():
+    from dataclasses import replace
+
+    true = get_pde("burgers").terms
+    f = generate_field("burgers", noise=0.01, seed=0, n_x=128, n_t=61)
+    g = replace(f, coords=(f.coords[0][20:100],), values=f.values[:, 20:100], periodic=(False,))
+    res = discover_pde([g], PdeConfig(bootstrap=5), seed=0)
+    assert set(res.best.terms) == set(true) and coefficient_error(res.best.terms, true) < 0.03
