@@ -104,7 +104,8 @@ def _context(result: FieldResult) -> dict:
     if best is not None:
         ctx["equation_text"] = f"{lhs} = {to_text(best.terms, name, space)}"
         lab = labels(name, space)
-        ctx["equation_mathml"] = mathml_label(lhs) + markup_eq() + mathml(to_sympy(best.terms), lab)
+        ctx["equation_mathml"] = _subscripts(mathml_label(lhs) + markup_eq() + mathml(to_sympy(best.terms), lab),
+                                             name, space, f.time_name)
         ctx["best_form"] = best.form
         ctx["complexity"] = best.complexity
         ctx["r2"] = f"{best.scores['r2']:.5f}"
@@ -117,6 +118,17 @@ def _context(result: FieldResult) -> dict:
                           "status": c.scores.get("failed") or ("selected" if c is best else "ok")}
                          for c in result.candidates]
     return ctx
+
+
+def _subscripts(m, name: str, space: str, time: str):
+    """``<mi>u_xx</mi>`` written as a subscript, u with xx below (every part escaped)."""
+    from markupsafe import Markup, escape
+
+    text = str(m)
+    for sub in [time] + [space * j for j in range(4, 0, -1)]:
+        text = text.replace(f"<mi>{escape(name + '_' + sub)}</mi>",
+                            f"<msub><mi>{escape(name)}</mi><mi>{escape(sub)}</mi></msub>")
+    return Markup(text)
 
 
 def markup_eq():

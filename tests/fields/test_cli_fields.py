@@ -33,3 +33,19 @@ def test_generate_pde_and_bad_options(tmp_path):
     pinn = runner.invoke(app, ["run", str(tmp_path / "b.csv"), "--space", "x", "--methods", "pinn", "-o",
                                str(tmp_path / "r")])
     assert pinn.exit_code == 2
+
+
+def test_labels_are_escaped_in_the_pde_report(tmp_path):
+    df = to_long_frame([generate_field("heat", noise=0.01, seed=0, n_x=32, n_t=31)])
+    df = df.rename(columns={"u": "c<i>&", "x": "pos|*"})
+    data = tmp_path / "h.csv"
+    df.to_csv(data, index=False)
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["run", str(data), "--space", "pos|*", "--methods", "weak", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    html = (out / "report.html").read_text()
+    assert "<i>" not in html and "c&lt;i&gt;&amp;" in html and "<msub>" in html
+    md = (out / "report.md").read_text()
+    assert "c\\<i\\>\\&" in md or "`c<i>&" in md
+    eq = json.loads((out / "equations.json").read_text())
+    assert eq["variables"] == ["c<i>&"] and eq["space"] == ["pos|*"]
