@@ -81,7 +81,8 @@ def run(pdes, noises, seed: int = 0, log=None) -> list[dict]:
             elapsed = time.time() - t0
             found = res.best.terms if res.best else {}
             ps_terms, ps_err = pysindy_pdefind(f, p.terms)
-            pub = {0.0: p.published.get("clean"), 0.01: p.published.get("noise_1pct")}.get(noise, "n/a")
+            key = {0.0: "clean", 0.01: "noise_1pct"}.get(noise)
+            pub = p.published.get(key, "n/a") if key else "n/a"
             rows.append({
                 "pde": p.name, "noise": noise,
                 "exact": set(found) == set(p.terms), "error": coefficient_error(found, p.terms) if found else None,

@@ -39,8 +39,8 @@ class PDE:
     initial : callable
         u0(x) on the grid.
     published : dict
-        PDE-FIND's published mean coefficient errors (fractions) at 0 and 1% noise, or None
-        where it failed or did not report.
+        PDE-FIND's published mean coefficient errors (fractions) at 0 and 1% noise (keys
+        ``clean``, ``noise_1pct``); None where it failed, absent where it did not report.
     """
 
     name: str
@@ -78,7 +78,7 @@ PDES: dict[str, PDE] = {
         PDE("fisher_kpp", "Fisher-KPP reaction-diffusion u_t = D u_xx + r u - r u^2 (D = 0.1, r = 1).",
             {UXX: 0.1, U: 1.0, U2: -1.0}, (-10.0, 10.0), 256, 101, 8.0,
             lambda x: 0.6 * np.exp(-((x + 3) ** 2)) + 0.3 * np.exp(-((x - 4) ** 2) / 2),
-            {"clean": None, "noise_1pct": None}),
+            {"noise_1pct": None}),  # PDE-FIND's reaction-diffusion (a lambda-omega system) failed at 1%
         PDE("advection_diffusion", "Advection-diffusion u_t = -c u_x + D u_xx (c = 1, D = 0.1).",
             {UX: -1.0, UXX: 0.1}, (-8.0, 8.0), 256, 101, 5.0,
             lambda x: np.exp(-((x + 3) ** 2)) + 0.5 * np.exp(-((x - 2) ** 2) / 0.5), {}),
