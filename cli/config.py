@@ -25,6 +25,8 @@ SETTINGS = {
     "device": _TEXT,
     "out": _TEXT,
     "sr_engine": _TEXT,
+    "space": _NAMES,
+    "periodic": ("true or false", lambda v: isinstance(v, bool)),
 }
 MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known and --param
 

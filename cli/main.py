@@ -71,6 +71,7 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not a run folder of discover: its content is first moved aside to DIR.old-<date-time>, never deleted.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (equations.json plus confidence, run folder and timings) and nothing else there; progress goes to stderr.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit status says how the run ended).")] = False,
+    space: Annotated[Optional[str], typer.Option("--space", help="Spatial column(s) of a field u(t, x): long CSV (t, x, u), wide CSV (positions in the header) or .npz; discovers a PDE u_t = ... instead of ODEs.")] = None,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json.
 
@@ -85,6 +86,10 @@ def run(
         # An option given on the command line wins, even when it is empty (then it is refused).
         settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
+        space = space if space is not None else cfg.get("space")
+        if space is not None:
+            _run_field(data, target, space, settings, cfg, force, quiet, known)
+            return
         from discover.rundir import check_out
 
         check_out(target, force=force)
@@ -105,6 +110,32 @@ def run(
             _print_summary(model, target)
     res = model.result_
     if res.best is None and not (res.delay is not None and not res.candidates):
+        raise typer.Exit(code=EXIT_NO_MODEL)
+
+
+def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool, quiet: bool, known) -> None:
+    """``discover run --space x``: a PDE from field data (:func:`discover.field_run.run_field`)."""
+    from cli.progress import RichProgress
+    from discover.field_run import run_field
+    from discover.progress import NullProgress
+
+    result = run_field(data, target, space, methods=settings["methods"], time=settings["time"],
+                       states=settings["states"], seed=settings["seed"], periodic=cfg.get("periodic"),
+                       progress=NullProgress() if quiet else RichProgress(err),
+                       command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, known=known)
+    if not quiet:
+        from discover.report.pde import equation_text
+
+        if result.best is None:
+            out.print("[bold red]No candidate survived selection[/bold red]: every one blew up or failed on held-out data.")
+        else:
+            f = result.fields[0]
+            out.print(f"\n[bold]PDE[/bold] ({escape(result.best.form)} form, {result.best.complexity} terms):")
+            out.print(f"  {escape(f.names[0] + '_' + f.time_name)} = {escape(equation_text(result.best, result))}",
+                      highlight=False, soft_wrap=True)
+            out.print(f"Confidence: {escape(result.confidence)} (held-out R² {result.best.scores['r2']:.4f})")
+        out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
+    if result.best is None:
         raise typer.Exit(code=EXIT_NO_MODEL)
 
 
@@ -164,6 +195,11 @@ def generate(
 ):
     """Write a CSV of trajectories simulated from a reference system (with --vary, a family of them and a manifest)."""
     with _user_errors():
+        from discover.fields.catalog import find_pde
+
+        if find_pde(system) is not None:
+            _generate_field(system, output, noise, seed, t_end)
+            return
         from discover.options import check_seed
         from discover.systems import generate as gen
         from discover.systems import get_system, to_frame
@@ -185,6 +221,23 @@ def generate(
         out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {escape(system)} to {escape(str(output))}")
 
 
+def _generate_field(name: str, output: Path, noise: float, seed: int, t_end: Optional[float]) -> None:
+    """``discover generate burgers``: a reference PDE solved and written in long format (t, x, u)."""
+    from discover.fields.catalog import generate_field, get_pde, to_long_frame
+    from discover.options import check_seed
+
+    check_seed(seed)
+    field = generate_field(get_pde(name), noise=noise, seed=seed, t_end=t_end)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix.lower() == ".npz":
+        import numpy as np
+
+        np.savez_compressed(output, t=field.t, x=field.coords[0], u=field.values[..., 0])
+    else:
+        to_long_frame([field]).to_csv(output, index=False, float_format="%.10g")
+    out.print(f"Wrote {field.t.size} times x {field.coords[0].size} positions of {escape(name)} to {escape(str(output))}")
+
+
 @app.command()
 def systems():
     """List the reference systems with their equations and default parameters."""
@@ -201,6 +254,14 @@ def systems():
         params = ", ".join(f"{k}={v:g}" for k, v in s.params.items())
         table.add_row(s.name, eqs, params)
     out.print(table)
+    from discover.fields.catalog import PDES
+
+    pdes = Table(title="Reference PDEs (discover generate NAME; discover run FILE --space x)")
+    pdes.add_column("name", style="bold")
+    pdes.add_column("equation")
+    for p in PDES.values():
+        pdes.add_row(p.name, f"u_t = {p.text()}")
+    out.print(pdes)
 
 
 @app.command()

@@ -149,6 +149,9 @@ def load_run(run_dir: str | Path) -> RunResult:
         raise DataError(f"'{d}' is not a discover run folder (missing {', '.join(missing)}); give the folder `discover run --out` wrote.")
     eq = json.loads((d / "equations.json").read_text())
     run = json.loads((d / "run.json").read_text())
+    if run.get("kind") == "field":
+        raise DataError(f"'{d}' holds a PDE run (discover run --space); its report is written by that run and "
+                        "cannot be rendered again or exported yet; run it again instead.")
     names = tuple(eq["variables"])
     cands = [Candidate.from_dict(c, names, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
              for c in eq["candidates"]]

@@ -1,0 +1,265 @@
+"""From u(t, x) to a selected PDE: weak and strong sparse regression, held-out simulation, bootstrap.
+
+:func:`discover_pde` is the whole route for fields: both regression problems (weak form, the
+robust one at noise, and PDE-FIND's strong form), every support on their Pareto fronts as a
+candidate, each candidate simulated on held-out time windows (:mod:`discover.fields.select`),
+the fewest-term candidate within tolerance of the best picked, and bootstrap refits for its
+coefficients' standard errors and its terms' inclusion probabilities.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from discover.errors import DataError
+from discover.fields import select, sparse
+from discover.fields.field import Field
+from discover.fields.strong import strong_library, strong_system
+from discover.fields.terms import Monomial, combine, term_text, to_text
+from discover.fields.weak import weak_library, weak_system
+from discover.progress import NullProgress
+
+
+@dataclass(frozen=True)
+class PdeConfig:
+    """Settings of PDE discovery.
+
+    Attributes
+    ----------
+    forms : tuple of str
+        ``"weak"`` and/or ``"strong"``.
+    max_power : int
+        Highest power of u in the library.
+    max_order : int
+        Highest spatial derivative order (at most 4).
+    max_terms : int
+        Largest support tried exhaustively (best subsets).
+    holdout : float
+        Fraction of each run's samples kept for selection.
+    tolerance : float
+        Relative held-out error within which the fewest-term candidate is picked.
+    bootstrap : int
+        Bootstrap refits of the selected candidate.
+    max_candidates : int
+        Candidates per form passed to selection (the Pareto front of residual against terms).
+    """
+
+    forms: tuple[str, ...] = ("weak", "strong")
+    max_power: int = 3
+    max_order: int = 4
+    max_terms: int = 5
+    holdout: float = 0.2
+    tolerance: float = 0.05
+    bootstrap: int = 40
+    max_candidates: int = 5
+
+
+@dataclass
+class PdeCandidate:
+    """One PDE u_t = sum of monomials, where it came from and how it scored.
+
+    Attributes
+    ----------
+    form : str
+        ``"weak"`` or ``"strong"``.
+    terms : dict
+        ``{monomial: coefficient}``.
+    complexity : int
+        Number of terms.
+    residual : float
+        Relative regression residual on the training rows.
+    scores : dict
+        ``error``, ``r2``, ``failed`` from held-out simulation.
+    std : dict
+        Bootstrap standard error per monomial (selected candidate only).
+    inclusion : dict
+        Bootstrap inclusion probability per library term, by its text (selected candidate only).
+    """
+
+    form: str
+    terms: dict[Monomial, float]
+    complexity: int
+    residual: float
+    scores: dict = field(default_factory=dict)
+    std: dict = field(default_factory=dict)
+    inclusion: dict = field(default_factory=dict)
+
+    def text(self, name: str = "u", space: str = "x") -> str:
+        return to_text(self.terms, name, space)
+
+
+@dataclass
+class FieldResult:
+    """Everything the PDE report shows.
+
+    Attributes
+    ----------
+    fields : list of Field
+    candidates : list of PdeCandidate
+        Best first (the selected one, then by held-out error).
+    best : PdeCandidate or None
+    confidence : str
+    reasons : list of str
+    smooth : list of ndarray
+        Denoised data per run.
+    model_runs : list of ndarray or None
+        The selected model simulated over each run from its first denoised row.
+    holdout : list of (int, int)
+        First held-out row per run and the number of rows.
+    info : dict
+        Noise estimates and test-function sizes.
+    """
+
+    fields: list[Field]
+    candidates: list[PdeCandidate]
+    best: PdeCandidate | None
+    confidence: str
+    reasons: list[str]
+    smooth: list[np.ndarray]
+    model_runs: list
+    holdout: list
+    info: dict
+
+
+def _check(fields: list[Field]) -> None:
+    f0 = fields[0]
+    if f0.n_space != 1:
+        raise DataError(f"PDE discovery handles one spatial dimension for now; the data have {f0.n_space} "
+                        f"({', '.join(f0.space_names)}); give u(t, x) on a line.")
+    if len(f0.names) != 1:
+        raise DataError(f"PDE discovery handles one field at a time; the data have {len(f0.names)} "
+                        f"({', '.join(f0.names)}); name one with `--states`.")
+    for f in fields:
+        if f.t.size < 20 or f.coords[0].size < 16:
+            raise DataError(f"Run '{f.run}' has {f.t.size} times and {f.coords[0].size} positions; PDE discovery "
+                            "needs at least 20 times and 16 positions per run.")
+
+
+def _candidates(kind: str, fits, lib) -> list[PdeCandidate]:
+    out = []
+    for fi in fits:
+        if kind == "weak":
+            terms = combine([(fi.coef[j], lib[j].expand()) for j in fi.support])
+        else:
+            terms = {lib[j]: float(fi.coef[j]) for j in fi.support}
+        if terms:
+            out.append(PdeCandidate(kind, terms, len(terms), fi.residual))
+    return out
+
+
+def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int = 0, progress=None) -> FieldResult:
+    """Discover u_t = N(u, u_x, u_xx, ...) from one or more runs on the same grid.
+
+    Parameters
+    ----------
+    fields : list of Field
+        1-D in space, one field each.
+    config : PdeConfig, optional
+    seed : int
+    progress : optional
+        A :class:`discover.progress` reporter (the CLI's draws rich bars).
+
+    Returns
+    -------
+    FieldResult
+    """
+    cfg = config or PdeConfig()
+    progress = progress or NullProgress()
+    _check(fields)
+    rng = np.random.default_rng(seed)
+    splits = [select.split_rows(f.t.size, cfg.holdout) for f in fields]
+    train = [s[0] for s in splits]
+    valid = [s[1] for s in splits]
+    systems, cands, info = {}, [], {}
+    with progress.task("fields: sparse regression", total=len(cfg.forms)) as task:
+        for form in cfg.forms:
+            if form == "weak":
+                lib = weak_library(cfg.max_power, cfg.max_order)
+                A, b, used = weak_system(fields, train, lib)
+            else:
+                lib = strong_library(cfg.max_power, cfg.max_order)
+                A, b, used = strong_system(fields, train, lib, seed=seed)
+            info[form] = used
+            if b.size >= 2 * len(lib):
+                fits = sparse.pareto(sparse.sparse_path(A, b, cfg.max_terms), cfg.max_candidates)
+                systems[form] = (A, b, lib, fits)
+                cands += _candidates(form, fits, lib)
+            task.advance()
+    if not cands:
+        raise DataError("The data are too short for PDE discovery (too few times or positions for the test "
+                        "functions); give more samples per run.")
+    smooths = [select.denoise(f) for f in fields]
+    with progress.task("fields: simulating candidates", total=len(cands)) as task:
+        for c in cands:
+            c.scores = select.score(c.terms, fields, smooths, valid)
+            task.advance()
+    rows = [{"error": c.scores["error"], "complexity": c.complexity, "rank": int(c.form != "weak")} for c in cands]
+    chosen = select.pick(rows, cfg.tolerance)
+    best = cands[chosen] if chosen is not None else None
+    if best is not None and best.form == "strong":
+        # Both forms found these terms: the structure is settled, and the weak form's coefficients
+        # are the more accurate (no derivative of noisy data); the held-out difference is the noise.
+        twin = [i for i, c in enumerate(cands) if c.form == "weak" and set(c.terms) == set(best.terms)
+                and np.isfinite(c.scores["error"])]
+        if twin:
+            chosen = twin[0]
+            best = cands[chosen]
+    order = sorted(range(len(cands)), key=lambda i: (i != chosen, cands[i].scores["error"], cands[i].complexity))
+    cands = [cands[i] for i in order]
+    reasons: list[str] = []
+    if best is not None:
+        _bootstrap(best, systems[best.form], cfg.bootstrap, rng)
+    confidence = _confidence(best, cands, reasons)
+    with progress.task("fields: simulating the selected model", total=1):
+        model_runs = [select.free_run(best.terms, f, s) if best else None for f, s in zip(fields, smooths)]
+    from discover.fields.spectral import noise_cutoff
+
+    info["bootstrap"] = cfg.bootstrap
+    info["noise"] = [noise_cutoff(f.values[..., 0])[1] for f in fields]
+    return FieldResult(fields, cands, best, confidence, reasons, smooths, model_runs,
+                       [(v.start, f.t.size - v.start) for v, f in zip(valid, fields)], info)
+
+
+def _bootstrap(best: PdeCandidate, system, n_boot: int, rng) -> None:
+    A, b, lib, fits = system
+    fit = next(fi for fi in fits if _candidates(best.form, [fi], lib)[0].terms == best.terms)
+    inclusion, samples = sparse.bootstrap(A, b, fit.support, n_boot, rng)
+    if best.form == "weak":
+        maps = [combine([(s[j], lib[j].expand()) for j in fit.support], tol=-1) for s in samples]
+        names = {j: _weak_name(lib[j].power, lib[j].order) for j in range(len(lib))}
+    else:
+        maps = [{lib[j]: float(s[j]) for j in fit.support} for s in samples]
+        names = {j: term_text(lib[j]) for j in range(len(lib))}
+    best.std = {m: float(np.std([mp.get(m, 0.0) for mp in maps])) for m in best.terms}
+    best.inclusion = {names[j]: float(inclusion[j]) for j in range(len(lib)) if inclusion[j] > 0 or j in fit.support}
+
+
+def _weak_name(power: int, order: int) -> str:
+    """``u``, ``u^2``, ``u_xx``, ``(u^2)_x``: how a weak-form library term is written."""
+    base = "1" if power == 0 else ("u" if power == 1 else f"u^{power}")
+    if order == 0:
+        return base
+    return f"u_{'x' * order}" if power == 1 else f"({base})_{'x' * order}"
+
+
+def _confidence(best: PdeCandidate | None, cands: list[PdeCandidate], reasons: list[str]) -> str:
+    if best is None:
+        reasons.append("every candidate blew up or failed on the held-out windows")
+        return "low"
+    r2 = best.scores["r2"]
+    agree = any(c is not best and c.form != best.form and set(c.terms) == set(best.terms) for c in cands)
+    stable = all(v >= 0.9 for v in best.inclusion.values() if v > 0.5) and \
+        sum(v >= 0.5 for v in best.inclusion.values()) <= best.complexity + 1
+    reasons.append(f"held-out R² {r2:.4f}")
+    reasons.append("weak and strong forms agree on the terms" if agree else "only one form found these terms")
+    reasons.append("terms stable under bootstrap" if stable else "some terms come and go under bootstrap")
+    if r2 > 0.98 and stable and agree:
+        return "high"
+    if r2 > 0.9 and (stable or agree):
+        return "medium"
+    return "low"
+
+
+__all__ = ["FieldResult", "PdeCandidate", "PdeConfig", "discover_pde"]
