@@ -32,11 +32,12 @@ MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known a
 
 
 def _tables() -> tuple[str, ...]:
-    """Every table a config may hold: one per registered method, ``[delay]``, ``[known]``, ``[params]``."""
+    """Every table a config may hold: one per registered method, ``[delay]``, ``[pde_pinn]`` (the PDE
+    hidden-term PINN, ``--space`` with ``--methods pinn``), ``[known]``, ``[params]``."""
     from discover.distillers import REGISTRY as DISTILLERS
     from discover.surrogates import REGISTRY as SURROGATES
 
-    return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, "delay", *MODEL_TABLES]))
+    return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, "delay", "pde_pinn", *MODEL_TABLES]))
 
 
 def read_config(path: Path | None) -> dict:

@@ -88,7 +88,7 @@ def run(
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
         space = space if space is not None else cfg.get("space")
         if space is not None:
-            _run_field(data, target, space, settings, cfg, force, quiet, known)
+            _run_field(data, target, space, settings, cfg, force, quiet, known, param)
             return
         from discover.rundir import check_out
 
@@ -113,16 +113,19 @@ def run(
         raise typer.Exit(code=EXIT_NO_MODEL)
 
 
-def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool, quiet: bool, known) -> None:
+def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool, quiet: bool, known, param) -> None:
     """``discover run --space x``: a PDE from field data (:func:`discover.field_run.run_field`)."""
     from cli.progress import RichProgress
     from discover.field_run import run_field
     from discover.progress import NullProgress
 
+    tables = plugin_tables(cfg, None, known, param)
     result = run_field(data, target, space, methods=settings["methods"], time=settings["time"],
                        states=settings["states"], seed=settings["seed"], periodic=cfg.get("periodic"),
                        progress=NullProgress() if quiet else RichProgress(err),
-                       command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, known=known)
+                       command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
+                       known=tables.get("pinn", {}).get("known"), params=tables.get("pinn", {}).get("params"),
+                       pinn_settings=tables.get("pde_pinn"), device=settings["device"])
     if not quiet:
         from discover.report.pde import equation_text
 
@@ -186,7 +189,8 @@ def generate(
     system: Annotated[str, typer.Argument(help="Reference system name (see `discover systems`).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="CSV file to write (with --vary: a folder for the data sets and manifest.csv).")],
     noise: Annotated[float, typer.Option(help="Noise as a fraction of each variable's standard deviation.")] = 0.0,
-    points: Annotated[int, typer.Option(help="Samples per trajectory.")] = 2000,
+    points: Annotated[Optional[int], typer.Option(help="Samples per trajectory (default 2000; for a PDE, the number of times, default its own).")] = None,
+    positions: Annotated[Optional[int], typer.Option(help="For a PDE: grid points in space (default its own; must divide the solver's grid).")] = None,
     trajectories: Annotated[int, typer.Option(help="Number of runs (different initial states).")] = 1,
     seed: Annotated[int, typer.Option(help="Seed for initial states, sample times and noise.")] = 0,
     t_end: Annotated[Optional[float], typer.Option(help="Duration of each run (default: the system's own).")] = None,
@@ -198,8 +202,9 @@ def generate(
         from discover.fields.catalog import find_pde
 
         if find_pde(system) is not None:
-            _generate_field(system, output, noise, seed, t_end)
+            _generate_field(system, output, noise, seed, t_end, points, positions)
             return
+        points = 2000 if points is None else points
         from discover.options import check_seed
         from discover.systems import generate as gen
         from discover.systems import get_system, to_frame
@@ -221,13 +226,14 @@ def generate(
         out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {escape(system)} to {escape(str(output))}")
 
 
-def _generate_field(name: str, output: Path, noise: float, seed: int, t_end: Optional[float]) -> None:
+def _generate_field(name: str, output: Path, noise: float, seed: int, t_end: Optional[float],
+                    n_t: Optional[int] = None, n_x: Optional[int] = None) -> None:
     """``discover generate burgers``: a reference PDE solved and written in long format (t, x, u)."""
     from discover.fields.catalog import generate_field, get_pde, to_long_frame
     from discover.options import check_seed
 
     check_seed(seed)
-    field = generate_field(get_pde(name), noise=noise, seed=seed, t_end=t_end)
+    field = generate_field(get_pde(name), noise=noise, seed=seed, t_end=t_end, n_t=n_t, n_x=n_x)
     output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix.lower() == ".npz":
         import numpy as np

@@ -2,8 +2,8 @@
 
 The run folder and the files are checked before anything heavy is imported; then
 :func:`discover.fields.fit.discover_pde` finds the PDE and :mod:`discover.report.pde` writes the
-folder. The hidden-term PINN in PDE form (``--methods pinn --known 'u: d*u_xx'``) is
-:mod:`discover.fields.hidden`; :func:`run_field` refuses it until that module is wired here.
+folder. With ``--methods pinn --known 'u: d*u_xx'`` the hidden-term PINN in PDE form
+(:mod:`discover.fields.hidden`) adds its PDE to the candidates.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from pathlib import Path
 from discover.errors import ConfigError
 from discover.rundir import check_out
 
-FIELD_METHODS = ("auto", "sindy", "weak", "strong")
+FIELD_METHODS = ("auto", "sindy", "weak", "strong", "pinn")
 
 
 def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | None = None, states=None,
               seed: int = 0, periodic: bool | None = None, progress=None, command: str = "",
-              config: dict | None = None, force: bool = False, known=None):
+              config: dict | None = None, force: bool = False, known=None, params=None, pinn_settings=None,
+              device: str = "auto"):
     """Load fields, discover the PDE, and write the run folder ``out``.
 
     Parameters
@@ -28,13 +29,17 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
     out : path
     space : str or list of str
         Spatial column(s).
-    methods : {"auto", "sindy", "weak", "strong"}
-        ``auto`` and ``sindy`` run both forms; ``weak`` or ``strong`` one of them.
+    methods : {"auto", "sindy", "weak", "strong", "pinn"}
+        ``auto`` and ``sindy`` run both forms; ``weak`` or ``strong`` one of them; ``pinn`` both forms
+        and the hidden-term PINN.
     time, states, seed, periodic, progress, command, config, force
         As for :func:`discover.api.run`; ``periodic`` declares the boundary.
-    known : dict, optional
-        Known part for the hidden-term PINN (``--methods pinn``), passed on to
-        :mod:`discover.fields.hidden` once it is wired here.
+    known, params : list of str, optional
+        Known part of the operator and fixed parameters for the hidden-term PINN (``--methods pinn``,
+        :mod:`discover.fields.hidden`); its PDE is judged beside the weak and strong regressions'.
+    pinn_settings : dict, optional
+        The ``[pde_pinn]`` table.
+    device : {"auto", "cpu", "cuda"}
 
     Returns
     -------
@@ -45,11 +50,6 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
 
     check_seed(seed)
     m = (methods or "auto").strip().lower()
-    if m == "pinn":
-        # Hook for the hidden-term PINN in PDE form (discover/fields/hidden.py, issue 22): it takes
-        # the loaded fields and ``known`` and returns sympy expressions of the hidden term.
-        raise ConfigError("`--methods pinn` with `--space` (the hidden-term PINN for PDEs) is not wired in this "
-                          "build; use --methods auto, weak or strong.")
     if m not in FIELD_METHODS:
         raise ConfigError(f"`--methods` with `--space` must be one of {', '.join(FIELD_METHODS)}, not '{methods}'.")
     from discover.fields.io import load_fields
@@ -59,8 +59,13 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
     from discover.fields.fit import PdeConfig, discover_pde
     from discover.report.pde import write_field_run
 
-    forms = ("weak", "strong") if m in ("auto", "sindy") else (m,)
-    result = discover_pde(fields, PdeConfig(forms=forms), seed=seed, progress=progress)
+    forms = ("weak", "strong") if m in ("auto", "sindy", "pinn") else (m,)
+    extra = None
+    if m == "pinn":
+        from discover.fields.pinn_route import pinn_candidates
+
+        extra = pinn_candidates(fields, known, params, pinn_settings, seed=seed, device=device, progress=progress)
+    result = discover_pde(fields, PdeConfig(forms=forms), seed=seed, progress=progress, extra=extra)
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     provenance = {"inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths], "command": command,
                   "config": config or {}}

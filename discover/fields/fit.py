@@ -149,7 +149,8 @@ def _candidates(kind: str, fits, lib) -> list[PdeCandidate]:
     return out
 
 
-def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int = 0, progress=None) -> FieldResult:
+def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int = 0, progress=None,
+                 extra: list[PdeCandidate] | None = None) -> FieldResult:
     """Discover u_t = N(u, u_x, u_xx, ...) from one or more runs on the same grid.
 
     Parameters
@@ -160,6 +161,8 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
     seed : int
     progress : optional
         A :class:`discover.progress` reporter (the CLI's draws rich bars).
+    extra : list of PdeCandidate, optional
+        Candidates found elsewhere (the hidden-term PINN), judged with the regressions' own.
 
     Returns
     -------
@@ -187,6 +190,7 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
                 systems[form] = (A, b, lib, fits)
                 cands += _candidates(form, fits, lib)
             task.advance()
+    cands += list(extra or [])
     if not cands:
         raise DataError("The data are too short for PDE discovery (too few times or positions for the test "
                         "functions); give more samples per run.")
@@ -209,7 +213,8 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
     order = sorted(range(len(cands)), key=lambda i: (i != chosen, cands[i].scores["error"], cands[i].complexity))
     cands = [cands[i] for i in order]
     reasons: list[str] = []
-    if best is not None:
+    if best is not None and best.form in systems:
+        # A PINN candidate brings the standard errors of its own refit instead.
         _bootstrap(best, systems[best.form], cfg.bootstrap, rng)
     confidence = _confidence(best, cands, reasons)
     with progress.task("fields: simulating the selected model", total=1):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -42,11 +43,16 @@ def to_dict(result: FieldResult) -> dict:
     f = result.fields[0]
     name = f.names[0]
 
+    def finite(v):
+        # JSON has no NaN or infinity: a score that does not exist (a blow-up, the PINN's regression
+        # residual) is written as null.
+        return v if not isinstance(v, float) or math.isfinite(v) else None
+
     def one(c: PdeCandidate) -> dict:
         return {"method": f"pde-{c.form}", "form": c.form, "equations": {name: equation_text(c, result)},
                 "complexity": c.complexity,
-                "scores": {"validation_r2": c.scores.get("r2"), "validation_error": c.scores.get("error"),
-                           "failed": c.scores.get("failed"), "residual": c.residual},
+                "scores": {"validation_r2": finite(c.scores.get("r2")), "validation_error": finite(c.scores.get("error")),
+                           "failed": c.scores.get("failed"), "residual": finite(c.residual)},
                 **({"std": {term_text(m, *_ids(result)[2:]): s for m, s in c.std.items()}} if c.std else {})}
 
     best = one(result.best) if result.best else None

@@ -30,9 +30,32 @@ def test_generate_pde_and_bad_options(tmp_path):
     assert res.exit_code == 0 and (tmp_path / "b.csv").read_text().startswith("t,x,u")
     bad = runner.invoke(app, ["run", str(tmp_path / "b.csv"), "--space", "q", "-o", str(tmp_path / "r")])
     assert bad.exit_code == 2 and "spatial column 'q'" in bad.output
-    pinn = runner.invoke(app, ["run", str(tmp_path / "b.csv"), "--space", "x", "--methods", "pinn", "-o",
-                               str(tmp_path / "r")])
-    assert pinn.exit_code == 2
+    typo = runner.invoke(app, ["run", str(tmp_path / "b.csv"), "--space", "x", "--methods", "pinn", "--known",
+                               "u: 0.1*u_yy", "-o", str(tmp_path / "r")])
+    assert typo.exit_code == 2, typo.output
+
+
+def test_pinn_candidate_is_judged_with_the_regressions(tmp_path):
+    """`--methods pinn --space x`: the hidden-term PINN's PDE enters the same held-out selection (the
+    training is far too short here to be right; recovery is tested in test_hidden.py)."""
+    data = tmp_path / "b.csv"
+    to_long_frame([generate_field("burgers", noise=0.02, seed=0, n_x=32, n_t=30)]).to_csv(data, index=False)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[pde_pinn]\npretrain_steps = 20\nadam_steps = 60\nlbfgs_steps = 5\ncollocation = 128\n"
+                   "samples = 300\n")
+    out = tmp_path / "run"
+    res = runner.invoke(app, ["run", str(data), "--space", "x", "--methods", "pinn", "--known", "u: 0.1*u_xx",
+                              "--config", str(cfg), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+
+    def strict(name):
+        raise ValueError(f"non-standard JSON constant {name}")
+
+    eq = json.loads((out / "equations.json").read_text(), parse_constant=strict)
+    methods = [c["method"] for c in eq["candidates"]]
+    assert "pde-pinn" in methods and "pde-weak" in methods
+    pinn = next(c for c in eq["candidates"] if c["method"] == "pde-pinn")
+    assert "u_xx" in pinn["equations"]["u"]  # the known diffusion is part of its right-hand side
 
 
 def test_labels_are_escaped_in_the_pde_report(tmp_path):
