@@ -70,18 +70,24 @@ class ImplicitConfig:
     tolerances : tuple of float
         Relative error increases over each variable's best formula at which the simplest
         formula is taken to build system candidates (as in symbolic regression).
+    max_terms : int
+        Largest rational formula per variable (coefficients, the denominator's included).
+    max_systems : int
+        System candidates handed to selection (the simplest combinations of those choices).
     """
 
     numerator_degree: int = 2
     denominator_powers: int = 4
     polynomial_degrees: tuple[int, ...] = (4, 5)
     prune: float = 0.002
-    grid: int = 8
+    grid: int = 12
     max_features: int = 90
     max_rows: int = 1500
     max_refits: int = 12
     per_variable: int = 5
     tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
+    max_systems: int = 12
+    max_terms: int = 8
 
 
 #: Libraries are judged in two families: rational (with the low-degree polynomial) and polynomial
@@ -211,6 +217,34 @@ def _backward(R: np.ndarray, q: np.ndarray, forced: np.ndarray) -> list[np.ndarr
     return out
 
 
+def _explicit_fit(N, proper, nb, D, y, idx, b):
+    """Least squares of ``y`` on the support ``idx`` of [polynomial, proper remainder / (1 + D b)]."""
+    dval = 1 + D @ b if D.shape[1] else np.ones_like(y)
+    A = np.hstack([N[:, :nb], N[:, proper] / dval[:, None]]) if D.shape[1] else N
+    a = np.linalg.lstsq(A[:, idx], y, rcond=None)[0]
+    return a, float(np.mean((A[:, idx] @ a - y) ** 2))
+
+
+def _refine(N, proper, nb, t, y, idx, b0: float):
+    """The coefficient ``b`` of a one-term denominator ``1 + b·t`` that fits best for a fixed
+    support (bounded scalar search on log b within a factor 3 of the grid's value)."""
+    from scipy.optimize import minimize_scalar
+
+    D = t[:, None]
+
+    def err(logb):
+        b = np.array([np.exp(logb)]) * np.sign(b0)
+        if (1 + D @ b).min() <= 0:
+            return np.inf
+        return _explicit_fit(N, proper, nb, D, y, idx, b)[1]
+
+    lb = np.log(abs(b0))
+    res = minimize_scalar(err, bounds=(lb - np.log(3), lb + np.log(3)), method="bounded", options={"xatol": 1e-3})
+    if not np.isfinite(res.fun) or res.fun > err(lb):
+        return np.array([b0]), err(lb)
+    return np.array([np.exp(res.x) * np.sign(b0)]), float(res.fun)
+
+
 @register
 class Implicit(BaseDistiller):
     """Sparse implicit regression ``p(x) dx/dt = q(x)`` (SINDy-PI) with nonlinear refits.
@@ -307,31 +341,42 @@ class Implicit(BaseDistiller):
                 grid += [np.array([g / float(_rms(D)[0])]) for g in np.geomspace(0.05, 20.0, cfg.grid)]
         y_scale = float(_rms(y[:, None])[0])
         nb = len(self.base_)
+        # the remainder over the denominator is proper: no monomial that a denominator term divides
+        # (t/(1 + b·t) is a combination of 1 and 1/(1 + b·t), which would make the columns dependent)
+        proper = [k for k, m in enumerate(self.base_) if not any(sp.fraction(sp.cancel(m / t))[1] == 1 for t in den)]
         best: dict[int, dict] = {}
         for b in grid:
             dval = 1 + D @ b if D.shape[1] else np.ones_like(y)
             if dval.min() <= 1e-3 * np.abs(dval).max():
                 continue  # a pole on the data (or a denominator of the wrong sign)
             # explicit form for this denominator: polynomial part + (polynomial remainder) / denominator
-            A = np.hstack([N[:, :nb], N[:, :nb] / dval[:, None]]) if D.shape[1] else N
+            A = np.hstack([N[:, :nb], N[:, proper] / dval[:, None]]) if D.shape[1] else N
             a_scale = _rms(A)
             R, q = _compress(A / a_scale, (y / y_scale)[:, None])
             for support in _backward(R, q[:, 0], np.zeros(A.shape[1], dtype=bool)):
                 idx = np.flatnonzero(support)
+                if idx.size + D.shape[1] > cfg.max_terms:
+                    continue
                 a = np.linalg.lstsq(R[:, idx], q[:, 0], rcond=None)[0] * y_scale / a_scale[idx]
                 mse = float(np.mean((A[:, idx] @ a - y) ** 2))
                 size = idx.size + D.shape[1]
-                if size in best and best[size]["mse"] <= mse:
-                    continue
-                if D.shape[1]:
-                    poly = sum((float(c) * num[k] for c, k in zip(a, idx) if k < nb), sp.Integer(0))
-                    rest = sum((float(c) * num[k - nb] for c, k in zip(a, idx) if k >= nb), sp.Integer(0))
-                    denom = 1 + sum((float(c) * t for c, t in zip(b, den)), sp.Integer(0))
-                    pair = (poly * denom + rest, denom)
-                else:
-                    pair = (sum((float(c) * num[k] for c, k in zip(a, idx)), sp.Integer(0)), sp.Integer(1))
-                best[size] = {"pair": pair, "threshold": cfg.prune, "size": size, "mse": mse}
-        return list(best.values())
+                if size not in best or mse < best[size]["mse"]:
+                    best[size] = {"idx": idx, "b": b, "mse": mse}
+        out = []
+        for size, e in best.items():
+            idx, b = e["idx"], e["b"]
+            if D.shape[1] == 1:  # the grid is coarse: refine the denominator's coefficient for this support
+                b, e["mse"] = _refine(N, proper, nb, D[:, 0], y, idx, float(b[0]))
+            a, _ = _explicit_fit(N, proper, nb, D, y, idx, b)
+            if D.shape[1]:
+                poly = sum((float(c) * num[k] for c, k in zip(a, idx) if k < nb), sp.Integer(0))
+                rest = sum((float(c) * num[proper[k - nb]] for c, k in zip(a, idx) if k >= nb), sp.Integer(0))
+                denom = 1 + sum((float(c) * t for c, t in zip(b, den)), sp.Integer(0))
+                pair = (poly * denom + rest, denom)
+            else:
+                pair = (sum((float(c) * num[k] for c, k in zip(a, idx)), sp.Integer(0)), sp.Integer(1))
+            out.append({"pair": pair, "threshold": cfg.prune, "size": size, "mse": e["mse"]})
+        return out
 
     @staticmethod
     def _front(entries: list[dict], keep: int, size: str = "complexity") -> list[dict]:
@@ -345,27 +390,35 @@ class Implicit(BaseDistiller):
         return out[:keep] if len(out) <= keep else out[:keep - 1] + [out[-1]]
 
     def _assemble(self, names, errors: dict, tolerances) -> list[Candidate]:
-        """System candidates: per family of libraries and per tolerance, each variable's simplest
-        formula within the tolerance of its best (the families apart, so that a high-degree
-        polynomial that chases the derivative estimate's errors does not hide a rational formula
-        from selection, which judges both on held-out data)."""
-        out, seen = [], set()
+        """System candidates: per family of libraries, each variable's simplest formula within
+        each tolerance of its best, and every combination of these choices across variables
+        (at most ``max_systems``, simplest first). The families are kept apart, so that a
+        high-degree polynomial that chases the derivative estimate's errors does not hide a
+        rational formula from selection, which judges both on held-out data."""
+        from itertools import product
+
+        combos = {}
         for fam in FAMILIES:
-            for tol in tolerances:
-                eqs, se, libs = {}, {}, set()
-                for name in names:
-                    front = [e for e in self.fronts_[name] if _family(e["library"]) & {fam}]
-                    best = min(e["mse"] for e in front)
+            choices = []
+            for name in names:
+                front = [e for e in self.fronts_[name] if _family(e["library"]) & {fam}]
+                best = min(e["mse"] for e in front)
+                picks = {}
+                for tol in tolerances:
                     ok = [e for e in front if e["mse"] <= best * (1 + tol) + 1e-10 * errors[name]]
                     pick = min(ok, key=lambda e: (e["complexity"], e["mse"]))
-                    eqs[name], se[name] = pick["expr"], pick["standard_errors"]
-                    libs.add(pick["library"])
-                key = tuple(sp.srepr(eqs[n]) for n in names)
-                if key in seen:
-                    continue
-                seen.add(key)
-                settings = {"library": " + ".join(sorted(libs)), "tolerance": tol,
-                            "coefficients": "refitted on the data by nonlinear least squares",
-                            "standard_errors": {n: [[round(v, 6), round(s, 6)] for v, s in se[n]] for n in names}}
-                out.append(Candidate(eqs, self.name, settings))
+                    picks[sp.srepr(pick["expr"])] = pick
+                choices.append(list(picks.values()))
+            for combo in product(*choices):
+                key = tuple(sp.srepr(e["expr"]) for e in combo)
+                combos.setdefault(key, combo)
+        ranked = sorted(combos.values(), key=lambda c: (sum(e["complexity"] for e in c), sum(e["mse"] for e in c)))
+        out = []
+        for combo in ranked[: self.settings_.max_systems]:
+            eqs = {n: e["expr"] for n, e in zip(names, combo)}
+            settings = {"library": " + ".join(sorted({e["library"] for e in combo})),
+                        "coefficients": "refitted on the data by nonlinear least squares",
+                        "standard_errors": {n: [[round(v, 6), round(s, 6)] for v, s in e["standard_errors"]]
+                                            for n, e in zip(names, combo)}}
+            out.append(Candidate(eqs, self.name, settings))
         return out

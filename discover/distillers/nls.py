@@ -101,6 +101,8 @@ def _solve(template, params, symbols, target: Target):
         with np.errstate(all="ignore"):
             r = target.residual(np.asarray(fn(*target.X.T), dtype=float))
         return [], float(np.mean(r**2)) if np.all(np.isfinite(r)) else np.inf, np.zeros(0)
+    if not any(inner for _, _, inner in params):
+        return _linear(template, params, symbols, target)
     from scipy.optimize import least_squares
 
     fn = safe_lambdify([*symbols, *[p for p, _, _ in params]], template, "numpy")
@@ -125,6 +127,24 @@ def _solve(template, params, symbols, target: Target):
     except np.linalg.LinAlgError:
         se = np.full(k, np.nan)
     return list(sol.x), cost, se
+
+
+def _linear(template, params, symbols, target: Target):
+    """Least squares when every constant is a top-level coefficient (the problem is linear)."""
+    cols = []
+    for p, _, _ in params:
+        fn = safe_lambdify(list(symbols), sp.diff(template, p), "numpy")
+        with np.errstate(all="ignore"):
+            col = np.broadcast_to(np.asarray(fn(*target.X.T), dtype=float), (target.X.shape[0],))
+        cols.append(np.asarray(target.W @ col) if target.W is not None else col)
+    A = np.column_stack(cols)
+    if not np.all(np.isfinite(A)):
+        return [v for _, v, _ in params], np.inf, np.full(len(params), np.nan)
+    theta = np.linalg.lstsq(A, target.y, rcond=None)[0]
+    r = A @ theta - target.y
+    m, k = A.shape
+    cov = np.linalg.pinv(A.T @ A) * float(r @ r) / max(m - k, 1)
+    return list(theta), float(np.mean(r**2)), np.sqrt(np.clip(np.diag(cov), 0, None))
 
 
 def refit(expr: sp.Expr, symbols, target: Target, snap: bool = True):
@@ -161,3 +181,23 @@ def refit(expr: sp.Expr, symbols, target: Target, snap: bool = True):
     values = {p: sp.Float(float(v), 15) for (p, _, _), v in zip(params, theta)}
     out = template.xreplace(values)
     return out, cost, [(float(v), float(s)) for v, s in zip(theta, se)]
+
+
+def refit_candidate(candidate, samples):
+    """The candidate with every constant of every equation refitted on ``samples`` (see
+    :func:`refit`; integers snapped where they fit as well), or None when a refit fails or
+    changes nothing. Standard errors go to ``settings["standard_errors"]``."""
+    from discover.candidates import Candidate, tidy
+
+    symbols = [sp.Symbol(v) for v in samples.names]
+    eqs, errors = {}, {}
+    for i, name in enumerate(samples.names):
+        expr, cost, se = refit(candidate.equations[name], symbols, targets(samples, i))
+        if not np.isfinite(cost):
+            return None
+        eqs[name], errors[name] = tidy(expr), [[round(v, 6), round(s, 6)] for v, s in se]
+    if all(sp.srepr(eqs[n]) == sp.srepr(candidate.equations[n]) for n in samples.names):
+        return None
+    settings = {**candidate.settings, "coefficients": "refitted on the data by nonlinear least squares",
+                "standard_errors": errors}
+    return Candidate(eqs, candidate.method, settings)
