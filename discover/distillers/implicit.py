@@ -83,7 +83,7 @@ class ImplicitConfig:
     grid: int = 12
     max_features: int = 90
     max_rows: int = 1500
-    max_refits: int = 12
+    max_refits: int = 16
     per_variable: int = 5
     tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
     max_systems: int = 12
@@ -217,6 +217,54 @@ def _backward(R: np.ndarray, q: np.ndarray, forced: np.ndarray) -> list[np.ndarr
     return out
 
 
+def _compact(entry: dict, symbols, X, target, rounds: int = 3) -> dict | None:
+    """``entry``'s formula as one fraction over a monic denominator, with the numerator terms
+    that the data do not need removed (greedily, smallest contribution first, while the refit's
+    error grows by at most :data:`~discover.distillers.nls.SNAP_TOLERANCE`).
+
+    The divided-out form ``s + r/p`` keeps a numerator term that only cancels when its
+    constants agree exactly (``-2·X + X/(S + 0.5)`` has no ``X`` over ``S + 0.5``); here the
+    cancellation is tested on the data, as an integer exponent is."""
+    from discover.distillers.nls import SNAP_TOLERANCE
+
+    num, den = sp.fraction(sp.together(entry["expr"]))
+    if not den.free_symbols:
+        return None
+    ranked = sorted(terms(den).items(), key=lambda kv: (-degree(kv[0]), sp.default_sort_key(kv[0])))
+    lead = ranked[0][1]
+    den = ranked[0][0] + sum((sp.Float(c / lead, 15) * t for t, c in ranked[1:]), sp.Integer(0))
+    parts = [sp.Float(c / lead, 15) * t for t, c in terms(sp.expand(num)).items()]
+    base_cost = min(entry["mse"], refit(sp.Add(*parts) / den, symbols, target, snap=False)[1])
+    dropped = False
+    for _ in range(rounds):
+        if len(parts) < 2:
+            break
+        size = [float(np.sqrt(np.mean(_columns([t / den], symbols, X)[:, 0] ** 2))) for t in parts]
+        j = int(np.argmin(size))
+        trial = [t for k, t in enumerate(parts) if k != j]
+        expr, cost, se = refit(sp.Add(*trial) / den, symbols, target, snap=False)
+        if not np.isfinite(cost) or cost > base_cost * (1 + SNAP_TOLERANCE) + 1e-12 * float(np.mean(target.y**2)):
+            break
+        parts, dropped, result = trial, True, (expr, cost, se)
+    if not dropped:
+        return None
+    expr, cost, se = result
+    return {"expr": tidy(expr), "complexity": complexity(expr), "mse": cost, "library": "rational",
+            "standard_errors": se}
+
+
+def _per_size(entries: list[dict], limit: int, per_size: int = 2) -> list[dict]:
+    """The ``per_size`` best entries (lowest ``mse``) of each size, simplest sizes first, that
+    improve on every simpler size's best; at most ``limit``."""
+    out, floor = [], np.inf
+    for size in sorted({e["size"] for e in entries}):
+        top = sorted((e for e in entries if e["size"] == size), key=lambda e: e["mse"])[:per_size]
+        if top[0]["mse"] < floor * (1 - 1e-3):
+            out += top
+            floor = top[0]["mse"]
+    return out[:limit]
+
+
 def _explicit_fit(N, proper, nb, D, y, idx, b):
     """Least squares of ``y`` on the support ``idx`` of [polynomial, proper remainder / (1 + D b)]."""
     dval = 1 + D @ b if D.shape[1] else np.ones_like(y)
@@ -281,7 +329,7 @@ class Implicit(BaseDistiller):
                      for e in self._supports(N, D, y, num, den)]
             pool: dict[str, dict] = {}
             chosen = {id(e): e for fam in FAMILIES
-                      for e in self._front([f for f in found if _family(f["library"]) & {fam}], cfg.max_refits // 2, size="size")}
+                      for e in _per_size([f for f in found if _family(f["library"]) & {fam}], cfg.max_refits // 2)}
             for e in chosen.values():
                 expr = explicit(*e["pair"], symbols)
                 fitted, cost, se = refit(expr, symbols, target)
@@ -295,6 +343,11 @@ class Implicit(BaseDistiller):
                          "library": e["library"], "standard_errors": se}
                 if key not in pool or cost < pool[key]["mse"]:
                     pool[key] = entry
+            for entry in list(pool.values()):
+                if entry["library"] == "rational":
+                    compact = _compact(entry, symbols, X, target)
+                    if compact is not None:
+                        pool.setdefault(sp.srepr(compact["expr"]), compact)
             front = list({id(e): e for fam in FAMILIES for e in self._front(
                 [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())
             if not front:
@@ -360,10 +413,14 @@ class Implicit(BaseDistiller):
                 a = np.linalg.lstsq(R[:, idx], q[:, 0], rcond=None)[0] * y_scale / a_scale[idx]
                 mse = float(np.mean((A[:, idx] @ a - y) ** 2))
                 size = idx.size + D.shape[1]
-                if size not in best or mse < best[size]["mse"]:
-                    best[size] = {"idx": idx, "b": b, "mse": mse}
+                # the two best supports of each size (ties between near-equivalent forms are
+                # common under noise; the refit on the data and held-out data decide)
+                kept = [k for k in best.get(size, []) if not np.array_equal(k["idx"], idx)]
+                other = [k for k in best.get(size, []) if np.array_equal(k["idx"], idx)]
+                mine = min(other + [{"idx": idx, "b": b, "mse": mse}], key=lambda k: k["mse"])
+                best[size] = sorted(kept + [mine], key=lambda k: k["mse"])[:2]
         out = []
-        for size, e in best.items():
+        for size, e in ((size, e) for size, es in best.items() for e in es):
             idx, b = e["idx"], e["b"]
             if D.shape[1] == 1:  # the grid is coarse: refine the denominator's coefficient for this support
                 b, e["mse"] = _refine(N, proper, nb, D[:, 0], y, idx, float(b[0]))

@@ -90,7 +90,9 @@ def _parameterise(expr: sp.Expr, top: bool = True):
         if rest == 1:
             out.append(walk(coef, None))  # the constant term is always free
             continue
-        lead = walk(coef, None) if coef.is_Number else coef
+        # a sum times the term (a numerator over a denominator) carries its own coefficients
+        own = coef == 1 and any(f.is_Add for f in sp.Mul.make_args(rest))
+        lead = coef if own or not coef.is_Number else walk(coef, None)
         out.append(lead * walk(rest))
     return sp.Add(*out), params
 
