@@ -253,6 +253,32 @@ def _compact(entry: dict, symbols, X, target, rounds: int = 3) -> dict | None:
             "standard_errors": se}
 
 
+def _cancelled(entry: dict, symbols, target, digits: int = 2) -> dict | None:
+    """``entry``'s fraction with a factor common to numerator and denominator cancelled.
+
+    Fitted constants never make a common factor exact (``(3·u**2 - 2.998)/(u**4 - 1.002)``), so
+    the fraction is cancelled after rounding its constants to ``digits`` significant digits;
+    the cancelled form is refitted and kept when it fits as well as the original."""
+    from discover.distillers.nls import SNAP_TOLERANCE
+
+    expr = sp.together(tidy(entry["expr"], digits))
+    num, den = sp.fraction(expr)
+    if not den.free_symbols:
+        return None
+    c_num, c_den = sp.fraction(sp.cancel(expr))
+    if sum(degree(t) for t in terms(c_den)) >= sum(degree(t) for t in terms(den)):
+        return None
+    ranked = sorted(terms(c_den).items(), key=lambda kv: (-degree(kv[0]), sp.default_sort_key(kv[0])))
+    lead = ranked[0][1]
+    c_den = ranked[0][0] + sum((sp.Float(c / lead, 15) * t for t, c in ranked[1:]), sp.Integer(0))
+    c_num = sum((sp.Float(c / lead, 15) * t for t, c in terms(c_num).items()), sp.Integer(0))
+    fitted, cost, se = refit(c_num / c_den, symbols, target)
+    if not np.isfinite(cost) or cost > entry["mse"] * (1 + SNAP_TOLERANCE) + 1e-12 * float(np.mean(target.y**2)):
+        return None
+    return {"expr": tidy(fitted), "complexity": complexity(fitted), "mse": cost, "library": "rational",
+            "standard_errors": se}
+
+
 def _per_size(entries: list[dict], limit: int, per_size: int = 2) -> list[dict]:
     """The ``per_size`` best entries (lowest ``mse``) of each size, simplest sizes first, that
     improve on every simpler size's best; at most ``limit``."""
@@ -345,9 +371,9 @@ class Implicit(BaseDistiller):
                     pool[key] = entry
             for entry in list(pool.values()):
                 if entry["library"] == "rational":
-                    compact = _compact(entry, symbols, X, target)
-                    if compact is not None:
-                        pool.setdefault(sp.srepr(compact["expr"]), compact)
+                    for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target)):
+                        if simpler is not None:
+                            pool.setdefault(sp.srepr(simpler["expr"]), simpler)
             front = list({id(e): e for fam in FAMILIES for e in self._front(
                 [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())
             if not front:

@@ -92,7 +92,18 @@ def _parameterise(expr: sp.Expr, top: bool = True):
             continue
         # a sum times the term (a numerator over a denominator) carries its own coefficients
         own = coef == 1 and any(f.is_Add for f in sp.Mul.make_args(rest))
-        lead = coef if own or not coef.is_Number else walk(coef, None)
+        if own:  # the numerator's coefficients are coefficients, not inner constants
+            factors = []
+            for f in sp.Mul.make_args(rest):
+                if f.is_Add:
+                    f = sp.Add(*[walk(c, None) * walk(r) if r != 1 else walk(c, None)
+                                 for c, r in (a.as_coeff_Mul() for a in f.args)])
+                else:
+                    f = walk(f)
+                factors.append(f)
+            out.append(sp.Mul(*factors))
+            continue
+        lead = coef if not coef.is_Number else walk(coef, None)
         out.append(lead * walk(rest))
     return sp.Add(*out), params
 

@@ -51,7 +51,7 @@ def test_auto_tries_rational_terms_before_symbolic_regression():
 @pytest.mark.parametrize("name", ["michaelis_menten", "toggle_switch"])
 def test_rational_systems_recovered_exactly_at_one_percent_noise(name):
     system = SYSTEMS[name]
-    data = generate(system, points=1000, trajectories=3, noise=0.01, seed=0)
+    data = generate(system, points=2000, trajectories=3, noise=0.01, seed=0)
     model = Discoverer(methods="sindy_pi", random_state=0).fit(data)
     r = compare(model.equations_, system.equations())
     assert r["exact"], model.equations_
