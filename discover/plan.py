@@ -75,10 +75,14 @@ class Plan:
         return tuple(r for s in self.stages for r in s.routes)
 
 
-# What `auto` means: SINDy; then, if its pick looks wrong, symbolic regression, and SINDy
-# again with the functions symbolic regression found added to its library.
+# What `auto` means: SINDy; then, if its pick looks wrong (its residuals are structured: held-out
+# error beyond the noise, unstable terms, or the library's top degree used), the implicit
+# (SINDy-PI) search for rational terms with grown polynomial degrees, symbolic regression, and
+# SINDy again with the functions symbolic regression found added to its library.
 AUTO = (
     Stage("distil", (Route("sindy"),)),
+    Stage("rational", (Route("sindy_pi"),), when="escalate",
+          note="rational terms (SINDy-PI) and polynomial degrees 4 and 5 were tried"),
     Stage("search", (Route("sr"),), when="escalate", note="symbolic regression was called"),
     Stage("library", (Route("sindy"),), when="escalate", library_from="search"),
 )

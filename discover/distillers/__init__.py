@@ -13,11 +13,14 @@ get_distiller = REGISTRY.get_class
 
 REGISTRY.declare("prose", "discover.distillers.prose")
 REGISTRY.declare("sindy", "discover.distillers.sindy")
+REGISTRY.declare("sindy_pi", "discover.distillers.implicit")
 REGISTRY.declare("sr", "discover.distillers.symbolic_regression")
 
 _LAZY = {
     "BaseDistiller": "discover.distillers.base",
     "Samples": "discover.data.samples",
+    "Implicit": "discover.distillers.implicit",
+    "ImplicitConfig": "discover.distillers.implicit",
     "Prose": "discover.distillers.prose",
     "ProseConfig": "discover.distillers.prose",
     "SINDy": "discover.distillers.sindy",
@@ -26,7 +29,7 @@ _LAZY = {
     "SymbolicRegression": "discover.distillers.symbolic_regression",
 }
 
-__all__ = ["REGISTRY", "BaseDistiller", "Prose", "ProseConfig", "SINDy", "SRConfig", "Samples", "SindyConfig",
+__all__ = ["REGISTRY", "BaseDistiller", "Implicit", "ImplicitConfig", "Prose", "ProseConfig", "SINDy", "SRConfig", "Samples", "SindyConfig",
            "SymbolicRegression", "get_distiller", "register"]
 
 __getattr__ = lazy_attributes(__name__, _LAZY)

@@ -20,6 +20,7 @@ from discover.candidates import Candidate, tidy
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.clean import clean, mse, read
+from discover.distillers.nls import refit_candidate
 from discover.distillers.sr_engines import EngineSettings, check_engine, engine_usable, get_engine
 from discover.errors import DiscoverError
 from discover.registry import settings_from
@@ -140,7 +141,9 @@ class SymbolicRegression(BaseDistiller):
             if not front:
                 return []
             self.fronts_[name] = sorted(front, key=lambda e: (e["complexity"], e["mse"]))
-        return self._assemble(samples.names, Y, cfg.tolerances)
+        out = self._assemble(samples.names, Y, cfg.tolerances)
+        # constants inside the found functions (rates, phases, exponents) refitted on the data
+        return out + [r for r in (refit_candidate(c, samples) for c in out) if r is not None]
 
     def _assemble(self, names, Y, tolerances) -> list[Candidate]:
         out, seen = [], set()

@@ -103,7 +103,10 @@ def _references() -> list[tuple]:
     out = []
     for s in SYSTEMS.values():
         eqs = s.equations()
-        ref = from_sympy([eqs[v] for v in s.variables], s.variables)
+        try:
+            ref = from_sympy([eqs[v] for v in s.variables], s.variables)
+        except ValueError:
+            continue  # outside the family PROSE generates (a Hill term, a sigmoid): never generated
         out.append((ref.shapes(), ref))
     return out
 

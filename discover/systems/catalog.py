@@ -8,6 +8,7 @@ family module whose entries are merged into :data:`SYSTEMS` below.
 from __future__ import annotations
 
 from discover.errors import ConfigError, did_you_mean
+from discover.systems.biology import BIOLOGY
 from discover.systems.system import System
 
 SYSTEMS: dict[str, System] = {
@@ -122,6 +123,7 @@ SYSTEMS: dict[str, System] = {
         ),
     ]
 }
+SYSTEMS.update({s.name: s for s in BIOLOGY})  # rational, Hill, Holling, sigmoid, degree-5 and trigonometric families
 
 
 def get_system(name: str) -> System:

@@ -7,13 +7,20 @@ import sympy as sp
 from discover.prose.grammar import VOCAB, decode_number, encode_number, from_sympy, parse_tokens, system_tokens, to_sympy
 from discover.structure import compare
 from discover.systems import SYSTEMS
+from discover.systems.biology import BIOLOGY
 
 
 @pytest.mark.parametrize("name", sorted(SYSTEMS))
 def test_reference_systems_round_trip(name):
     system = SYSTEMS[name]
     truth = system.equations()
-    encoded = system_tokens(from_sympy([truth[v] for v in system.variables], system.variables))
+    try:
+        ref = from_sympy([truth[v] for v in system.variables], system.variables)
+    except ValueError:
+        if name in {s.name for s in BIOLOGY}:
+            pytest.skip("a Hill, Holling or sigmoid term is outside the family PROSE generates")
+        raise
+    encoded = system_tokens(ref)
     assert all(t in VOCAB for t in encoded)
     back = to_sympy(parse_tokens(encoded, len(system.variables)), system.variables)
     result = compare(dict(zip(system.variables, back)), truth)

@@ -1,0 +1,507 @@
+"""Implicit (SINDy-PI) distiller: rational right-hand sides found as a sparse linear problem.
+
+A right-hand side ``dx_i/dt = q(x) / p(x)`` (Michaelis-Menten, Monod, Hill and Holling terms)
+is not a sparse sum of library functions, but ``p(x) * dx_i/dt = q(x)`` is linear in the
+coefficients of ``p`` and ``q`` (Kaheman, Kutz & Brunton, "SINDy-PI", Proc. R. Soc. A 476,
+2020; Mangan, Brunton, Proctor & Kutz, "Inferring biological networks by sparse identification
+of nonlinear dynamics", IEEE TMBMC 2, 2016). With the constant term of ``p`` set to 1, it is the
+ordinary sparse regression ``dx_i/dt = Θ_q(x) a - (dx_i/dt · Θ_p(x)) b``. pysindy's ``SINDyPI`` solves the general problem (every library term tried as
+the left-hand side) through cvxpy, which is not a dependency here, and tries each of ~50 left-hand
+sides; normalising the constant of the denominator to 1 covers every saturating term whose
+denominator does not vanish at the origin, so this one regression is written out instead, one
+candidate denominator at a time, with supports from backward elimination (:func:`_backward`)
+on the compressed problem. Sparsity is then chosen as SINDy's is: every support is a
+candidate, the Pareto front of error against complexity goes on, held-out data decide.
+
+Each support found becomes an explicit rational function, divided out (``q/p = s + r/p``, the
+polynomial part separated, so a factor common to ``q`` and ``p`` cancels), its denominator
+made monic in its leading term, every constant refitted on the data's weak form by nonlinear
+least squares (:mod:`discover.distillers.nls`, with standard errors), and terms that carry
+nothing after the refit pruned. The same distiller also grows the polynomial degree (4 and 5,
+denominator 1) when the state has few enough variables: the lower-degree libraries SINDy
+tried have then left the residuals it was called for. Per variable, the simplest formulas on
+the Pareto front of error against complexity are assembled into system candidates, and the
+held-out selection judges them beside every other method's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations_with_replacement
+from math import comb
+
+import numpy as np
+import sympy as sp
+
+from discover.candidates import Candidate, tidy
+from discover.data.samples import Samples
+from discover.distillers.base import BaseDistiller, register
+from discover.distillers.nls import refit, targets
+from discover.distillers.sindy import _compress, _rms
+from discover.structure import complexity, degree, terms
+
+
+@dataclass(frozen=True)
+class ImplicitConfig:
+    """Settings of the implicit (SINDy-PI) distiller.
+
+    Attributes
+    ----------
+    numerator_degree : int
+        Full polynomial degree of the numerator library.
+    denominator_powers : int
+        Denominator terms are powers ``x_j**k`` for k up to this (Hill functions of that order),
+        and the products ``x_j * x_k`` of two states.
+    polynomial_degrees : tuple of int
+        Higher polynomial degrees tried with denominator 1 (degree growth).
+    grid : int
+        Values of a one-term denominator's coefficient tried (log-spaced, 0.05 to 20 over the term's RMS).
+    prune : float
+        After a refit, terms contributing less than this fraction of the derivative's RMS are dropped.
+    max_features : int
+        Largest library per equation (numerator + denominator); larger libraries are cut to
+        the lower degrees, which bounds the cost.
+    max_rows : int
+        Samples used for the sparse regression (evenly subsampled beyond this).
+    max_refits : int
+        Distinct supports per variable whose constants are refitted (the simplest first).
+    per_variable : int
+        Formulas per variable kept from the Pareto front.
+    tolerances : tuple of float
+        Relative error increases over each variable's best formula at which the simplest
+        formula is taken to build system candidates (as in symbolic regression).
+    max_terms : int
+        Largest rational formula per variable (coefficients, the denominator's included).
+    max_systems : int
+        System candidates handed to selection (the simplest combinations of those choices).
+    """
+
+    numerator_degree: int = 2
+    denominator_powers: int = 4
+    polynomial_degrees: tuple[int, ...] = (4, 5)
+    prune: float = 0.002
+    grid: int = 12
+    max_features: int = 90
+    max_rows: int = 1500
+    max_refits: int = 16
+    per_variable: int = 5
+    tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
+    max_systems: int = 12
+    max_terms: int = 8
+
+
+#: Libraries are judged in two families: rational (with the low-degree polynomial) and polynomial
+#: (the low degree and the grown ones).
+FAMILIES = ("rational", "polynomial")
+
+
+def _family(library: str) -> set:
+    if library == "rational":
+        return {"rational"}
+    if library.startswith("polynomial degree") and int(library.rsplit(" ", 1)[1]) <= 2:
+        return {"rational", "polynomial"}
+    return {"polynomial"}
+
+
+def _monomials(symbols, deg: int) -> list:
+    out = [sp.Integer(1)]
+    for k in range(1, deg + 1):
+        out += [sp.Mul(*c) for c in combinations_with_replacement(symbols, k)]
+    return out
+
+
+def _libraries(symbols, cfg: ImplicitConfig) -> list[tuple[str, list, tuple]]:
+    """(name, numerator terms, denominator terms) of each regression tried.
+
+    Denominators are ``1 + b·t`` for each candidate term ``t`` (a power of one state up to
+    ``denominator_powers``, or a product of two states) and ``1 + b1·x + b2·x**2`` (one state);
+    the numerator is a full polynomial of ``numerator_degree`` plus each denominator term
+    times a linear factor (so that ``p·s + r`` is representable). Trying denominators one by
+    one keeps each regression small and well conditioned, which one joint regression over
+    every denominator term is not (its columns nearly cancel). Polynomials of the higher
+    degrees follow, with denominator 1, as long as they fit ``max_features``."""
+    d = len(symbols)
+    base = _monomials(symbols, cfg.numerator_degree)
+    linear = _monomials(symbols, 1)
+    options = [(s**k,) for s in symbols for k in range(1, cfg.denominator_powers + 1)]
+    options += [(a * b,) for a, b in combinations_with_replacement(symbols, 2) if a != b]
+    options += [(s, s**2) for s in symbols]
+    out = [(f"polynomial degree {cfg.numerator_degree}", base, ())]
+    for den in options:
+        num = list(dict.fromkeys(base + [m * t for m in linear for t in den]))
+        if len(num) + len(den) <= cfg.max_features:
+            out.append(("rational", num, den))
+    for deg in cfg.polynomial_degrees:
+        if comb(d + deg, deg) <= cfg.max_features:
+            out.append((f"polynomial degree {deg}", _monomials(symbols, deg), ()))
+    return out
+
+
+def _columns(exprs, symbols, X) -> np.ndarray:
+    from discover.expressions import safe_lambdify
+
+    if not exprs:
+        return np.zeros((X.shape[0], 0))
+    fn = safe_lambdify(list(symbols), exprs, "numpy")
+    with np.errstate(all="ignore"):
+        cols = fn(*X.T)
+    return np.column_stack([np.broadcast_to(np.asarray(c, dtype=float), (X.shape[0],)) for c in cols])
+
+
+def explicit(num: sp.Expr, den: sp.Expr, symbols) -> sp.Expr:
+    """``num/den`` as polynomial part plus proper remainder over a monic denominator."""
+    if den == 1:
+        return sp.expand(num)
+    ranked = sorted(terms(den).items(), key=lambda kv: (-degree(kv[0]), sp.default_sort_key(kv[0])))
+    top, lead = ranked[0]
+    # monic: the leading term's coefficient is the exact integer 1, which a refit leaves alone
+    num, den = sp.expand(num / lead), top + sum((sp.Float(c / lead, 15) * t for t, c in ranked[1:]), sp.Integer(0))
+    try:
+        q, r = sp.div(sp.Poly(num, *symbols), sp.Poly(den, *symbols))
+        q, r = q.as_expr(), r.as_expr()
+    except (sp.PolynomialError, sp.polys.polyerrors.PolificationFailed):
+        return num / den
+    return sp.expand(q) + sp.expand(r) / den
+
+
+def _prune(expr: sp.Expr, symbols, X, scale: float, level: float) -> sp.Expr:
+    """Drop top-level terms (and terms of a numerator over a shared denominator) whose RMS
+    contribution on the data is below ``level`` times ``scale``."""
+    out = []
+    for t in sp.Add.make_args(expr):
+        col = _columns([t], symbols, X)[:, 0]
+        if np.all(np.isfinite(col)) and np.sqrt(np.mean(col**2)) < level * scale:
+            continue
+        num, den = sp.fraction(t)
+        if den.free_symbols and sp.expand(num).is_Add:
+            kept = [u for u in sp.Add.make_args(sp.expand(num))
+                    if np.sqrt(np.mean(_columns([u / den], symbols, X)[:, 0] ** 2)) >= level * scale]
+            t = sp.Add(*kept) / den
+        out.append(t)
+    return sp.Add(*out)
+
+
+def _poles(expr: sp.Expr, symbols, X) -> bool:
+    """Whether a denominator of ``expr`` changes sign or nearly vanishes on the data."""
+    for p in expr.atoms(sp.Pow):
+        if p.exp.is_number and p.exp < 0 and p.base.free_symbols:
+            v = _columns([p.base], symbols, X)[:, 0]
+            if not np.all(np.isfinite(v)) or np.min(np.abs(v)) < 1e-3 * np.max(np.abs(v)) or v.min() * v.max() < 0:
+                return True
+    return False
+
+
+def _backward(R: np.ndarray, q: np.ndarray, forced: np.ndarray) -> list[np.ndarray]:
+    """Supports from backward elimination: from all columns, repeatedly drop the one whose loss
+    raises the least-squares error least, down to one column besides the ``forced`` ones.
+
+    Written by hand instead of thresholding (SINDy's STLSQ): with a denominator, the columns
+    ``-y·t`` and the numerator's nearly cancel, the unpenalised coefficients are large and of
+    mixed signs, and no threshold separates the true terms; the elimination path does not
+    depend on coefficient sizes. On the compressed problem each step costs p small solves.
+    """
+    keep = np.ones(R.shape[1], dtype=bool)
+    out = [keep & ~forced]
+    while (keep & ~forced).sum() > 1:
+        best, best_err = None, np.inf
+        for j in np.flatnonzero(keep & ~forced):
+            trial = keep.copy()
+            trial[j] = False
+            idx = np.flatnonzero(trial)
+            w = np.linalg.lstsq(R[:, idx], q, rcond=None)[0]
+            err = float(np.sum((R[:, idx] @ w - q) ** 2))
+            if err < best_err:
+                best, best_err = j, err
+        keep[best] = False
+        out.append(keep & ~forced)
+    return out
+
+
+def _compact(entry: dict, symbols, X, target, rounds: int = 3) -> dict | None:
+    """``entry``'s formula as one fraction over a monic denominator, with the numerator terms
+    that the data do not need removed (greedily, smallest contribution first, while the refit's
+    error grows by at most :data:`~discover.distillers.nls.SNAP_TOLERANCE`).
+
+    The divided-out form ``s + r/p`` keeps a numerator term that only cancels when its
+    constants agree exactly (``-2·X + X/(S + 0.5)`` has no ``X`` over ``S + 0.5``); here the
+    cancellation is tested on the data, as an integer exponent is."""
+    from discover.distillers.nls import SNAP_TOLERANCE
+
+    num, den = sp.fraction(sp.together(entry["expr"]))
+    if not den.free_symbols:
+        return None
+    ranked = sorted(terms(den).items(), key=lambda kv: (-degree(kv[0]), sp.default_sort_key(kv[0])))
+    lead = ranked[0][1]
+    den = ranked[0][0] + sum((sp.Float(c / lead, 15) * t for t, c in ranked[1:]), sp.Integer(0))
+    parts = [sp.Float(c / lead, 15) * t for t, c in terms(sp.expand(num)).items()]
+    base_cost = min(entry["mse"], refit(sp.Add(*parts) / den, symbols, target, snap=False)[1])
+    dropped = False
+    for _ in range(rounds):
+        if len(parts) < 2:
+            break
+        size = [float(np.sqrt(np.mean(_columns([t / den], symbols, X)[:, 0] ** 2))) for t in parts]
+        j = int(np.argmin(size))
+        trial = [t for k, t in enumerate(parts) if k != j]
+        expr, cost, se = refit(sp.Add(*trial) / den, symbols, target, snap=False)
+        if not np.isfinite(cost) or cost > base_cost * (1 + SNAP_TOLERANCE) + 1e-12 * float(np.mean(target.y**2)):
+            break
+        parts, dropped, result = trial, True, (expr, cost, se)
+    if not dropped:
+        return None
+    expr, cost, se = result
+    return {"expr": tidy(expr), "complexity": complexity(expr), "mse": cost, "library": "rational",
+            "standard_errors": se}
+
+
+def _cancelled(entry: dict, symbols, target, digits: int = 2) -> dict | None:
+    """``entry``'s fraction with a factor common to numerator and denominator cancelled.
+
+    Fitted constants never make a common factor exact (``(3·u**2 - 2.998)/(u**4 - 1.002)``), so
+    the fraction is cancelled after rounding its constants to ``digits`` significant digits;
+    the cancelled form is refitted and kept when it fits as well as the original."""
+    from discover.distillers.nls import SNAP_TOLERANCE
+
+    expr = sp.together(tidy(entry["expr"], digits))
+    num, den = sp.fraction(expr)
+    if not den.free_symbols:
+        return None
+    c_num, c_den = sp.fraction(sp.cancel(expr))
+    if sum(degree(t) for t in terms(c_den)) >= sum(degree(t) for t in terms(den)):
+        return None
+    ranked = sorted(terms(c_den).items(), key=lambda kv: (-degree(kv[0]), sp.default_sort_key(kv[0])))
+    lead = ranked[0][1]
+    c_den = ranked[0][0] + sum((sp.Float(c / lead, 15) * t for t, c in ranked[1:]), sp.Integer(0))
+    c_num = sum((sp.Float(c / lead, 15) * t for t, c in terms(c_num).items()), sp.Integer(0))
+    fitted, cost, se = refit(c_num / c_den, symbols, target)
+    if not np.isfinite(cost) or cost > entry["mse"] * (1 + SNAP_TOLERANCE) + 1e-12 * float(np.mean(target.y**2)):
+        return None
+    return {"expr": tidy(fitted), "complexity": complexity(fitted), "mse": cost, "library": "rational",
+            "standard_errors": se}
+
+
+def _per_size(entries: list[dict], limit: int, per_size: int = 2) -> list[dict]:
+    """The ``per_size`` best entries (lowest ``mse``) of each size, simplest sizes first, that
+    improve on every simpler size's best; at most ``limit``."""
+    out, floor = [], np.inf
+    for size in sorted({e["size"] for e in entries}):
+        top = sorted((e for e in entries if e["size"] == size), key=lambda e: e["mse"])[:per_size]
+        if top[0]["mse"] < floor * (1 - 1e-3):
+            out += top
+            floor = top[0]["mse"]
+    return out[:limit]
+
+
+def _explicit_fit(N, proper, nb, D, y, idx, b):
+    """Least squares of ``y`` on the support ``idx`` of [polynomial, proper remainder / (1 + D b)]."""
+    dval = 1 + D @ b if D.shape[1] else np.ones_like(y)
+    A = np.hstack([N[:, :nb], N[:, proper] / dval[:, None]]) if D.shape[1] else N
+    a = np.linalg.lstsq(A[:, idx], y, rcond=None)[0]
+    return a, float(np.mean((A[:, idx] @ a - y) ** 2))
+
+
+def _refine(N, proper, nb, t, y, idx, b0: float):
+    """The coefficient ``b`` of a one-term denominator ``1 + b·t`` that fits best for a fixed
+    support (bounded scalar search on log b within a factor 3 of the grid's value)."""
+    from scipy.optimize import minimize_scalar
+
+    D = t[:, None]
+
+    def err(logb):
+        b = np.array([np.exp(logb)]) * np.sign(b0)
+        if (1 + D @ b).min() <= 0:
+            return np.inf
+        return _explicit_fit(N, proper, nb, D, y, idx, b)[1]
+
+    lb = np.log(abs(b0))
+    res = minimize_scalar(err, bounds=(lb - np.log(3), lb + np.log(3)), method="bounded", options={"xatol": 1e-3})
+    if not np.isfinite(res.fun) or res.fun > err(lb):
+        return np.array([b0]), err(lb)
+    return np.array([np.exp(res.x) * np.sign(b0)]), float(res.fun)
+
+
+@register
+class Implicit(BaseDistiller):
+    """Sparse implicit regression ``p(x) dx/dt = q(x)`` (SINDy-PI) with nonlinear refits.
+
+    Attributes
+    ----------
+    candidates_ : list of Candidate
+    fronts_ : dict of str to list of dict
+        Per variable, the Pareto front of refitted formulas: ``expr``, ``complexity``, ``mse``.
+    """
+
+    name = "sindy_pi"
+    Settings = ImplicitConfig
+
+    def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
+        cfg = self.settings_
+        n, d = samples.states.shape
+        rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
+        X, Y = samples.states[rows], samples.derivatives[rows]
+        symbols = [sp.Symbol(v) for v in samples.names]
+        libs = _libraries(symbols, cfg)
+        self.base_ = _monomials(symbols, cfg.numerator_degree)
+        cache = {}
+        for t in dict.fromkeys(t for _, num, den in libs for t in (*num, *den)):
+            cache[t] = _columns([t], symbols, X)[:, 0]
+        libs = [(name, num, den, np.column_stack([cache[t] for t in num]),
+                 np.column_stack([cache[t] for t in den]) if den else np.zeros((len(X), 0))) for name, num, den in libs]
+        self.fronts_, errors = {}, {}
+        for i, var in enumerate(samples.names):
+            target = targets(samples, i)
+            y = Y[:, i]
+            scale = float(_rms(y[:, None])[0])
+            found = [dict(e, library=lib_name) for lib_name, num, den, N, D in libs
+                     for e in self._supports(N, D, y, num, den)]
+            pool: dict[str, dict] = {}
+            chosen = {id(e): e for fam in FAMILIES
+                      for e in _per_size([f for f in found if _family(f["library"]) & {fam}], cfg.max_refits // 2)}
+            for e in chosen.values():
+                expr = explicit(*e["pair"], symbols)
+                fitted, cost, se = refit(expr, symbols, target)
+                pruned = _prune(fitted, symbols, X, scale, e["threshold"])
+                if pruned != fitted:
+                    fitted, cost, se = refit(pruned, symbols, target)
+                if not np.isfinite(cost) or _poles(fitted, symbols, X) or fitted == 0:
+                    continue
+                key = sp.srepr(tidy(fitted))
+                entry = {"expr": tidy(fitted), "complexity": complexity(fitted), "mse": cost,
+                         "library": e["library"], "standard_errors": se}
+                if key not in pool or cost < pool[key]["mse"]:
+                    pool[key] = entry
+            for entry in list(pool.values()):
+                if entry["library"] == "rational":
+                    for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target)):
+                        if simpler is not None:
+                            pool.setdefault(sp.srepr(simpler["expr"]), simpler)
+            front = list({id(e): e for fam in FAMILIES for e in self._front(
+                [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())
+            if not front:
+                return []
+            self.fronts_[var] = front
+            errors[var] = float(np.mean(target.y**2))
+        self.facts_ = {"highest_degree": max(cfg.polynomial_degrees, default=3)}
+        return self._assemble(samples.names, errors, cfg.tolerances)
+
+    @staticmethod
+    def _implicit_denominators(N, D, y) -> list[np.ndarray]:
+        """Denominator coefficients ``b`` proposed by the implicit regression (SINDy-PI) along its
+        backward-elimination path, the three that fit best explicitly (positive denominators only)."""
+        Dy = -y[:, None] * D
+        M = np.hstack([N, Dy])
+        m_scale = _rms(M)
+        R, q = _compress(M / m_scale, y[:, None])
+        forced = np.arange(M.shape[1]) >= N.shape[1]
+        found = []
+        for support in _backward(R, q[:, 0], forced):
+            cols = np.flatnonzero(support | forced)
+            coef = np.linalg.lstsq(R[:, cols], q[:, 0], rcond=None)[0] / m_scale[cols]
+            b = coef[-D.shape[1]:]
+            dval = 1 + D @ b
+            if dval.min() > 1e-3 * np.abs(dval).max():
+                found.append((float(np.mean((N[:, cols[:-D.shape[1]]] @ coef[:-D.shape[1]] / dval - y) ** 2)), b))
+        return [b for _, b in sorted(found, key=lambda f: f[0])[:3]]
+
+    def _supports(self, N, D, y, num, den) -> list[dict]:
+        """The best support of each size without a pole on the data: ``pair`` (numerator,
+        denominator), ``size`` (number of coefficients), ``mse`` (explicit form).
+
+        With the denominator ``1 + b·t`` fixed, ``y = q(x) / (1 + b·t)`` is linear in the
+        numerator's coefficients with no noisy regressor; ``b`` runs over a logarithmic grid
+        (:attr:`ImplicitConfig.grid`) and over the values the implicit regression proposes
+        (the only ones tried for a two-term denominator). Supports come from backward
+        elimination (:func:`_backward`) of the numerator's terms."""
+        cfg = self.settings_
+        if D.shape[1] == 0:
+            grid = [np.zeros(0)]
+        else:
+            grid = self._implicit_denominators(N, D, y)
+            if D.shape[1] == 1:
+                grid += [np.array([g / float(_rms(D)[0])]) for g in np.geomspace(0.05, 20.0, cfg.grid)]
+        y_scale = float(_rms(y[:, None])[0])
+        nb = len(self.base_)
+        # the remainder over the denominator is proper: no monomial that a denominator term divides
+        # (t/(1 + b·t) is a combination of 1 and 1/(1 + b·t), which would make the columns dependent)
+        proper = [k for k, m in enumerate(self.base_) if not any(sp.fraction(sp.cancel(m / t))[1] == 1 for t in den)]
+        best: dict[int, dict] = {}
+        for b in grid:
+            dval = 1 + D @ b if D.shape[1] else np.ones_like(y)
+            if dval.min() <= 1e-3 * np.abs(dval).max():
+                continue  # a pole on the data (or a denominator of the wrong sign)
+            # explicit form for this denominator: polynomial part + (polynomial remainder) / denominator
+            A = np.hstack([N[:, :nb], N[:, proper] / dval[:, None]]) if D.shape[1] else N
+            a_scale = _rms(A)
+            R, q = _compress(A / a_scale, (y / y_scale)[:, None])
+            for support in _backward(R, q[:, 0], np.zeros(A.shape[1], dtype=bool)):
+                idx = np.flatnonzero(support)
+                if idx.size + D.shape[1] > cfg.max_terms:
+                    continue
+                a = np.linalg.lstsq(R[:, idx], q[:, 0], rcond=None)[0] * y_scale / a_scale[idx]
+                mse = float(np.mean((A[:, idx] @ a - y) ** 2))
+                size = idx.size + D.shape[1]
+                # the two best supports of each size (ties between near-equivalent forms are
+                # common under noise; the refit on the data and held-out data decide)
+                kept = [k for k in best.get(size, []) if not np.array_equal(k["idx"], idx)]
+                other = [k for k in best.get(size, []) if np.array_equal(k["idx"], idx)]
+                mine = min(other + [{"idx": idx, "b": b, "mse": mse}], key=lambda k: k["mse"])
+                best[size] = sorted(kept + [mine], key=lambda k: k["mse"])[:2]
+        out = []
+        for size, e in ((size, e) for size, es in best.items() for e in es):
+            idx, b = e["idx"], e["b"]
+            if D.shape[1] == 1:  # the grid is coarse: refine the denominator's coefficient for this support
+                b, e["mse"] = _refine(N, proper, nb, D[:, 0], y, idx, float(b[0]))
+            a, _ = _explicit_fit(N, proper, nb, D, y, idx, b)
+            if D.shape[1]:
+                poly = sum((float(c) * num[k] for c, k in zip(a, idx) if k < nb), sp.Integer(0))
+                rest = sum((float(c) * num[proper[k - nb]] for c, k in zip(a, idx) if k >= nb), sp.Integer(0))
+                denom = 1 + sum((float(c) * t for c, t in zip(b, den)), sp.Integer(0))
+                pair = (poly * denom + rest, denom)
+            else:
+                pair = (sum((float(c) * num[k] for c, k in zip(a, idx)), sp.Integer(0)), sp.Integer(1))
+            out.append({"pair": pair, "threshold": cfg.prune, "size": size, "mse": e["mse"]})
+        return out
+
+    @staticmethod
+    def _front(entries: list[dict], keep: int, size: str = "complexity") -> list[dict]:
+        """Entries that beat every simpler one (``size`` against ``mse``), at most ``keep``
+        (the simplest, and the most accurate)."""
+        out, floor = [], np.inf
+        for e in sorted(entries, key=lambda e: (e[size], e["mse"])):
+            if e["mse"] < floor * (1 - 1e-3):
+                out.append(e)
+                floor = e["mse"]
+        return out[:keep] if len(out) <= keep else out[:keep - 1] + [out[-1]]
+
+    def _assemble(self, names, errors: dict, tolerances) -> list[Candidate]:
+        """System candidates: per family of libraries, each variable's simplest formula within
+        each tolerance of its best, and every combination of these choices across variables
+        (at most ``max_systems``, simplest first). The families are kept apart, so that a
+        high-degree polynomial that chases the derivative estimate's errors does not hide a
+        rational formula from selection, which judges both on held-out data."""
+        from itertools import product
+
+        combos = {}
+        for fam in FAMILIES:
+            choices = []
+            for name in names:
+                front = [e for e in self.fronts_[name] if _family(e["library"]) & {fam}]
+                best = min(e["mse"] for e in front)
+                picks = {}
+                for tol in tolerances:
+                    ok = [e for e in front if e["mse"] <= best * (1 + tol) + 1e-10 * errors[name]]
+                    pick = min(ok, key=lambda e: (e["complexity"], e["mse"]))
+                    picks[sp.srepr(pick["expr"])] = pick
+                choices.append(list(picks.values()))
+            for combo in product(*choices):
+                key = tuple(sp.srepr(e["expr"]) for e in combo)
+                combos.setdefault(key, combo)
+        ranked = sorted(combos.values(), key=lambda c: (sum(e["complexity"] for e in c), sum(e["mse"] for e in c)))
+        out = []
+        for combo in ranked[: self.settings_.max_systems]:
+            eqs = {n: e["expr"] for n, e in zip(names, combo)}
+            settings = {"library": " + ".join(sorted({e["library"] for e in combo})),
+                        "coefficients": "refitted on the data by nonlinear least squares",
+                        "standard_errors": {n: [[round(v, 6), round(s, 6)] for v, s in e["standard_errors"]]
+                                            for n, e in zip(names, combo)}}
+            out.append(Candidate(eqs, self.name, settings))
+        return out

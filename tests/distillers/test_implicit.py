@@ -1,0 +1,59 @@
+"""The implicit (SINDy-PI) distiller and the nonlinear refit of constants, at small sizes."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from discover import Discoverer
+from discover.distillers.implicit import explicit
+from discover.distillers.nls import Target, refit
+from discover.plan import build_plan
+from discover.structure import compare
+from discover.systems import SYSTEMS, generate
+
+
+def test_refit_snaps_a_hill_exponent_and_recovers_constants():
+    x = sp.Symbol("x")
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0.1, 3.0, (400, 1))
+    y = 2.0 * X[:, 0] ** 2 / (0.7 + X[:, 0] ** 2) - 0.3 * X[:, 0] + 0.01 * rng.standard_normal(400)
+    expr, cost, errors = refit(1.8 * x**2.2 / (x**2.2 + 0.5) - 0.25 * x, [x], Target(X, y))
+    assert sp.Integer(2) in {p.exp for p in expr.atoms(sp.Pow)}  # the exponent snapped to 2
+    assert not any(isinstance(p.exp, sp.Float) for p in expr.atoms(sp.Pow))
+    r = compare({"x": expr}, {"x": 2.0 * x**2 / (x**2 + 0.7) - 0.3 * x})
+    assert r["exact"] and r["max_coef_error"] < 0.05
+    assert all(np.isfinite(s) and s < 0.1 for _, s in errors)
+
+
+def test_refit_keeps_a_phase_the_data_need():
+    x = sp.Symbol("x")
+    X = np.linspace(-3, 3, 300)[:, None]
+    y = 1.5 * np.sin(X[:, 0] + 0.4)
+    expr, _, _ = refit(1.3 * sp.sin(1.1 * x + 0.3), [x], Target(X, y))
+    phase = [a for a in expr.atoms(sp.Float) if abs(float(a) - 0.4) < 0.01]
+    assert phase, expr
+
+
+def test_explicit_divides_out_the_polynomial_part_over_a_monic_denominator():
+    u, v = sp.symbols("u v")
+    out = explicit(4.0 - u - u * v**2, 1 + v**2, [u, v])
+    assert sp.simplify(out - (-u + 4 / (v**2 + 1))) == 0
+    den = [p.base for p in out.atoms(sp.Pow) if p.exp == -1][0]
+    assert den.as_coefficients_dict()[v**2] == 1
+
+
+def test_auto_tries_rational_terms_before_symbolic_regression():
+    names = [s.name for s in build_plan("auto").stages]
+    assert names.index("rational") < names.index("search")
+    assert [s.name for s in build_plan("sindy").stages] == ["distil"]
+
+
+@pytest.mark.parametrize("name", ["michaelis_menten", "toggle_switch"])
+def test_rational_systems_recovered_exactly_at_one_percent_noise(name):
+    system = SYSTEMS[name]
+    data = generate(system, points=2000, trajectories=3, noise=0.01, seed=0)
+    model = Discoverer(methods="sindy_pi", random_state=0).fit(data)
+    r = compare(model.equations_, system.equations())
+    assert r["exact"], model.equations_
+    assert r["max_coef_error"] < 0.05
+    assert model.best_.settings["standard_errors"]
