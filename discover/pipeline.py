@@ -29,6 +29,7 @@ from discover.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_ex
 from discover.progress import NullProgress
 from discover.result import RunResult
 from discover.run_record import settings_record, surrogate_facts
+from discover.threads import small_problems
 
 
 @dataclass
@@ -130,15 +131,16 @@ class Discoverer(ModelView, BaseEstimator):
         data = as_dataset(X, t, feature_names)
         tables = self._check_settings(plan, data)
         run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
-        with run.timed("split_and_derivatives"):
-            from discover.selection import Validation
+        with small_problems():
+            with run.timed("split_and_derivatives"):
+                from discover.selection import Validation
 
-            run.prepared = prepare(data)
-            run.validation = Validation.from_prepared(run.prepared)
-        for stage in plan.stages:
-            self._walk(stage, run, tables)
-        delay = self._delay(plan, run, tables) if plan.delay else None
-        self._finish(plan, run, delay)
+                run.prepared = prepare(data)
+                run.validation = Validation.from_prepared(run.prepared)
+            for stage in plan.stages:
+                self._walk(stage, run, tables)
+            delay = self._delay(plan, run, tables) if plan.delay else None
+            self._finish(plan, run, delay)
         return self
 
     def _check_settings(self, plan: Plan, data: Dataset) -> dict:

@@ -125,8 +125,12 @@ def _compress(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     thresholded least squares on (R, Q'b) returns the same coefficients as on (A, b) at a
     fraction of the cost: the threshold sweep then costs nothing per row of data.
     """
-    Q, R = np.linalg.qr(A, mode="reduced")
-    return R, Q.T @ b
+    # One Householder QR of [A | b] without forming Q: its first p columns give R and its last
+    # columns Q'b (the reflections of the first p columns act on b as Q' does), at a fraction of
+    # the cost of the explicit Q.
+    p = A.shape[1]
+    Rb = np.linalg.qr(np.hstack([A, b]), mode="r")
+    return Rb[:p, :p], Rb[:p, p:]
 
 
 def _stlsq(A: np.ndarray, b: np.ndarray, threshold: float, alpha: float = 1e-8, max_iter: int = 30) -> np.ndarray:
@@ -179,21 +183,31 @@ def _best_subsets(R: np.ndarray, q: np.ndarray, k_max: int) -> list[list[np.ndar
     from itertools import combinations
 
     p = R.shape[1]
-    out = []
-    for j in range(q.shape[1]):
-        best = []
-        for k in range(1, min(k_max, p) + 1):
+    out = [[] for _ in range(q.shape[1])]
+    for k in range(1, min(k_max, p) + 1):
+        subs = np.array(list(combinations(range(p), k)))
+        # Every support of size k at once: a stacked SVD gives each one's least-squares residual
+        # as np.linalg.lstsq computes it (same rank cut), for all targets together.
+        U, s, _ = np.linalg.svd(R[:, subs].transpose(1, 0, 2), full_matrices=False)
+        rank = s > np.finfo(float).eps * max(R.shape[0], k) * s[:, :1]
+        U = U * rank[:, None, :]
+        fitted = U @ (U.transpose(0, 2, 1) @ q)  # (n_subsets, rows, targets)
+        errs = np.sum((fitted - q[None]) ** 2, axis=1)
+        for j in range(q.shape[1]):
+            # near-ties (collinear columns, e.g. a conserved sum) are settled as one lstsq per
+            # support in combination order would settle them, the first strictly smaller wins
+            e = errs[:, j]
+            close = np.flatnonzero(e <= e.min() * (1 + 1e-6) + 1e-12 * float(q[:, j] @ q[:, j]))
             top, top_err = None, np.inf
-            for sub in combinations(range(p), k):
-                idx = list(sub)
-                w, *_ = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)
+            for i in close:
+                idx = list(subs[i])
+                w = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)[0]
                 err = float(np.sum((R[:, idx] @ w - q[:, j]) ** 2))
                 if err < top_err:
                     top, top_err = (idx, w), err
             coef = np.zeros(p)
             coef[top[0]] = top[1]
-            best.append(coef)
-        out.append(best)
+            out[j].append(coef)
     return out
 
 
