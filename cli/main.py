@@ -70,6 +70,7 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Write into a folder that is not a run folder of discover: its content is first moved aside to DIR.old-<date-time>, never deleted.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (equations.json plus confidence, run folder and timings) and nothing else there; progress goes to stderr.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit status says how the run ended).")] = False,
+    no_figures: Annotated[bool, typer.Option("--no-figures", help="Draw no figures (faster): the reports keep their text and tables, for pipelines that read equations.json; `discover report DIR` draws them later.")] = False,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json.
 
@@ -95,7 +96,7 @@ def run(
             model = run_pipeline(
                 data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
                 seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
-                command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
+                command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
                 **plugin_tables(cfg, sr_engine, known, param),
             )
         if as_json:

@@ -354,12 +354,13 @@ class Discoverer(ModelView, BaseEstimator):
                             f"{', '.join(self.names_)}; give the same states (`feature_names`).")
         return short_horizon_r2(self.best_, data, self.names_, self.result_.settings.get("validation_horizon"))
 
-    def write_report(self, out_dir, provenance: dict | None = None, force: bool = False) -> str:
+    def write_report(self, out_dir, provenance: dict | None = None, force: bool = False, figures: bool = True) -> str:
         """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).
 
         An earlier run folder at ``out_dir`` is replaced (files a user added to it are kept);
         a folder discover did not write is refused with :class:`~discover.errors.OutDirError`,
-        or moved aside to ``NAME.old-<date-time>`` when ``force`` is true.
+        or moved aside to ``NAME.old-<date-time>`` when ``force`` is true. ``figures=False``
+        draws no figure (the reports keep their text and tables; matplotlib is not imported).
         """
         from discover.report import write_run
 
@@ -367,4 +368,4 @@ class Discoverer(ModelView, BaseEstimator):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
         if provenance:
             self.result_.provenance.update(provenance)
-        return write_run(self.result_, out_dir, models=self.surrogates_, force=force)
+        return write_run(self.result_, out_dir, models=self.surrogates_, force=force, figures=figures)
