@@ -141,7 +141,9 @@ def _print_summary(model, target: Path) -> None:
         colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
         r2 = res.best.scores.get("short_r2")
         how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
-        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2:.3f})")
+        from discover.report.numbers import r2_text
+
+        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2_text(r2)})")
     out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 

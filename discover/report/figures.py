@@ -17,10 +17,10 @@ from discover.expressions import identifiers, parse_expression, to_text
 from discover.integrate import compile_rhs, integrate
 from discover.printing import derivative_text, differential_text
 from discover.report.plotkit import (
-    DATA,
     MAX_DOTS,
     MODEL,
     dense_times,
+    dots,
     figure,
     integer_axis,
     log_axis,
@@ -67,7 +67,7 @@ def trajectories(result: RunResult, path: Path) -> None:
         for k, seg in enumerate(segs):
             p = thin(len(seg.t), MAX_DOTS)
             first = j == 0 and k == 0
-            ax.plot(seg.t[p], seg.x[p, j], **DATA, label="data" if first else None)
+            ax.plot(seg.t[p], seg.x[p, j], **dots(len(p)), label="data" if first else None)
             if sims is not None and np.all(np.isfinite(sims[k])):
                 label = None
                 if j == 0:
@@ -104,7 +104,7 @@ def derivative_fit(result: RunResult, path: Path) -> None:
             model = f(states.T).T
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
-        ax.plot(tr.t[p], dx[p, j], **DATA, label="estimated from the data" if j == 0 else None)
+        ax.plot(tr.t[p], dx[p, j], **dots(len(p)), label="estimated from the data" if j == 0 else None)
         if model is not None:
             ax.plot(grid, model[:, j], "-", lw=1.3, color=MODEL[0], label="selected equations" if j == 0 else None)
         ax.set_ylabel(plain(derivative_text(name, result.time_name)))

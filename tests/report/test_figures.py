@@ -39,3 +39,12 @@ def test_year_axis_has_whole_ticks(tmp_path):
     labels = [lab.get_text() for lab in axes[0, 0].get_xticklabels() if lab.get_text()]
     assert labels and all("." not in lab and "e" not in lab for lab in labels)
     assert save(fig, tmp_path / "f.png") and (tmp_path / "f.png").stat().st_size > 0
+
+
+def test_r2_near_one_keeps_its_differences():
+    from discover.report.numbers import r2_text
+
+    assert r2_text(0.95) == "0.950"
+    shown = {r2_text(v) for v in (0.99989, 0.99988, 0.999885)}
+    assert len(shown) == 3 and not any(s == "1.000" for s in shown)
+    assert r2_text(None) == "—" and r2_text(float("-inf")) == "failed"
