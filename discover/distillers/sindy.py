@@ -22,6 +22,8 @@ from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.expressions import identifiers, parse_expression, safe_lambdify
 
+KNEE = 2.0  # the front's knee: its simplest member whose fit error is within this factor of its best
+
 
 @dataclass(frozen=True)
 class SindyConfig:
@@ -325,7 +327,10 @@ class SINDy(BaseDistiller):
         for form in sorted({e["form"] for e in entries}):
             best: dict[int, dict] = {}
             for e in entries:
-                if e["form"] == form and (e["n_terms"] not in best or e["own_error"] < best[e["n_terms"]]["own_error"]):
+                # a tie (the same support found in two libraries: the same fit up to rounding) goes
+                # to the entry found first, in the smaller library, not to the last bit of rounding
+                if e["form"] == form and (e["n_terms"] not in best
+                                          or e["own_error"] < best[e["n_terms"]]["own_error"] * (1 - 1e-9)):
                     best[e["n_terms"]] = e
             steps, floor = [], np.inf
             for k in sorted(best):
@@ -333,7 +338,15 @@ class SINDy(BaseDistiller):
                     steps.append(best[k])
                     floor = best[k]["own_error"]
             # Keep the simplest members: past the knee, more terms only chase noise.
-            front += steps[: max(1, limit // 2)]
+            kept = steps[: max(1, limit // 2)]
+            # ... and the knee itself, the simplest member within a factor KNEE of the best fit,
+            # when it lies beyond them (a system of many variables needs many terms: Lorenz-96
+            # with 5 states has 20, its front 18 members). Without it, the exact model never
+            # reaches selection and symbolic regression is called to find what SINDy had.
+            if steps:
+                knee = next((e for e in steps if e["own_error"] <= KNEE * steps[-1]["own_error"]), steps[-1])
+                kept += [knee] if all(knee is not e for e in kept) else []
+            front += kept
         return sorted(front, key=lambda e: (e["n_terms"], e["error"]))
 
     @staticmethod
