@@ -219,19 +219,19 @@ def forecasts(result: RunResult, path: Path) -> bool:
     p = thin(len(seg.t), MAX_DOTS)
     d = len(result.names)
     fig, axes = figure(d, 1, (8, 1.7 * d + 0.9))
-    sim = None
+    sim, grid = None, dense_times(seg.t)
     if result.best is not None:
-        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [seg.t])
+        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [grid])
         sim = sol.x[0] if sol.ok else None
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
-        ax.plot(seg.t[p], seg.x[p, j], ".", ms=2.5, color="0.55", label="held-out data" if j == 0 else None)
+        ax.plot(seg.t[p], seg.x[p, j], **dots(len(p)), label="held-out data" if j == 0 else None)
         for k, (label, info) in enumerate(shown.items()):
             f = info["forecasts"][0]
             ax.plot(seg.t, f[:, j], "--", lw=1.4, color=COLORS[(k + 1) % len(COLORS)],
                     label=f"{label} forecast" if j == 0 else None)
         if sim is not None:
-            ax.plot(seg.t, sim[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
+            ax.plot(grid, sim[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
         lo, hi = float(np.min(seg.x[:, j])), float(np.max(seg.x[:, j]))
         pad = 0.3 * (hi - lo) + 1e-12
         ax.set_ylim(lo - pad, hi + pad)  # a forecast that runs away must not flatten the data
