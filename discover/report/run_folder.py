@@ -117,7 +117,10 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
     source = Path(source) if source is not None else None
 
     def build(tmp: Path) -> None:
-        render(result, tmp, draw_figures=figures)
+        if figures:
+            render(result, tmp)
+        else:
+            render(result, tmp, draw_figures=False)
         _save_data(result, tmp / "data.npz")
         if models:
             (tmp / "models").mkdir()
