@@ -72,6 +72,7 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document on stdout (equations.json plus confidence, run folder and timings) and nothing else there; progress goes to stderr.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit status says how the run ended).")] = False,
     space: Annotated[Optional[str], typer.Option("--space", help="Spatial column(s) of a field u(t, x): long CSV (t, x, u), wide CSV (positions in the header) or .npz; discovers a PDE u_t = ... instead of ODEs.")] = None,
+    no_figures: Annotated[bool, typer.Option("--no-figures", help="Draw no figures (faster): the reports keep their text and tables, for pipelines that read equations.json; `discover report DIR` draws them later.")] = False,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json.
 
@@ -101,7 +102,7 @@ def run(
             model = run_pipeline(
                 data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
                 seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
-                command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
+                command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
                 **plugin_tables(cfg, sr_engine, known, param),
             )
         if as_json:
@@ -177,7 +178,9 @@ def _print_summary(model, target: Path) -> None:
         r2 = res.best.scores.get("short_r2")
         how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
         why = f": {escape(res.deciding)}" if res.deciding else ""
-        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2:.3f}){why}", soft_wrap=True)
+        from discover.report.numbers import r2_text
+
+        out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2_text(r2)}){why}", soft_wrap=True)
     out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 

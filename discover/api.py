@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
-        config: dict | None = None, force: bool = False, provenance: dict | None = None, **settings) -> Discoverer:
+        config: dict | None = None, force: bool = False, provenance: dict | None = None, figures: bool = True,
+        **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
     Parameters
@@ -36,6 +37,9 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         Accept a folder discover did not write; its content is moved aside, never deleted.
     provenance : dict, optional
         More facts for ``run.json``'s ``provenance`` (``discover batch`` records its hashes there).
+    figures : bool, default True
+        Draw the figures; ``False`` writes the reports without them (faster; for pipelines that
+        read only ``equations.json``).
     **settings
         A table of settings per plug-in, by its registered name, as in the config file:
         ``sindy={"degrees": [1, 2]}``, ``sr={"engine": "operon"}``, ``node={"solver": "dopri5"}``,
@@ -72,5 +76,5 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         "config": config or {},
         **(provenance or {}),
     }
-    model.write_report(out, provenance=provenance, force=force)
+    model.write_report(out, provenance=provenance, force=force, figures=figures)
     return model

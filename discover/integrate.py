@@ -11,6 +11,7 @@ that blows up or grows stiff beyond an evaluation budget is reported as failed
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -66,9 +67,19 @@ class Solution:
     failed_runs: tuple = ()
 
 
+@lru_cache(maxsize=512)
+def _compiled(symbols: tuple, exprs: tuple):
+    # Selection simulates each candidate several times (validation segments, horizons,
+    # cross-validation) and the report again: lambdify (sympy printing + compile) once per system.
+    return safe_lambdify(list(symbols), list(exprs), modules="numpy")
+
+
 def compile_rhs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]):
     """Return ``f(X)`` mapping states of shape (n_states, m) to derivatives (n_states, m)."""
-    fn = safe_lambdify(list(symbols), list(exprs), modules="numpy")
+    try:
+        fn = _compiled(tuple(symbols), tuple(exprs))
+    except TypeError:  # an unhashable right-hand side: compile it afresh
+        fn = safe_lambdify(list(symbols), list(exprs), modules="numpy")
 
     def f(X: np.ndarray) -> np.ndarray:
         out = np.empty(X.shape)

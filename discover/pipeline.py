@@ -29,6 +29,7 @@ from discover.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_ex
 from discover.progress import NullProgress
 from discover.result import RunResult
 from discover.run_record import settings_record, surrogate_facts
+from discover.threads import small_problems
 
 
 @dataclass
@@ -130,15 +131,16 @@ class Discoverer(ModelView, BaseEstimator):
         data = as_dataset(X, t, feature_names)
         tables = self._check_settings(plan, data)
         run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
-        with run.timed("split_and_derivatives"):
-            from discover.selection import Validation
+        with small_problems():
+            with run.timed("split_and_derivatives"):
+                from discover.selection import Validation
 
-            run.prepared = prepare(data)
-            run.validation = Validation.from_prepared(run.prepared)
-        for stage in plan.stages:
-            self._walk(stage, run, tables)
-        delay = self._delay(plan, run, tables) if plan.delay else None
-        self._finish(plan, run, delay)
+                run.prepared = prepare(data)
+                run.validation = Validation.from_prepared(run.prepared)
+            for stage in plan.stages:
+                self._walk(stage, run, tables)
+            delay = self._delay(plan, run, tables) if plan.delay else None
+            self._finish(plan, run, delay)
         return self
 
     def _check_settings(self, plan: Plan, data: Dataset) -> dict:
@@ -356,12 +358,13 @@ class Discoverer(ModelView, BaseEstimator):
                             f"{', '.join(self.names_)}; give the same states (`feature_names`).")
         return short_horizon_r2(self.best_, data, self.names_, self.result_.settings.get("validation_horizon"))
 
-    def write_report(self, out_dir, provenance: dict | None = None, force: bool = False) -> str:
+    def write_report(self, out_dir, provenance: dict | None = None, force: bool = False, figures: bool = True) -> str:
         """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).
 
         An earlier run folder at ``out_dir`` is replaced (files a user added to it are kept);
         a folder discover did not write is refused with :class:`~discover.errors.OutDirError`,
-        or moved aside to ``NAME.old-<date-time>`` when ``force`` is true.
+        or moved aside to ``NAME.old-<date-time>`` when ``force`` is true. ``figures=False``
+        draws no figure (the reports keep their text and tables; matplotlib is not imported).
         """
         from discover.report import write_run
 
@@ -369,4 +372,4 @@ class Discoverer(ModelView, BaseEstimator):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
         if provenance:
             self.result_.provenance.update(provenance)
-        return write_run(self.result_, out_dir, models=self.surrogates_, force=force)
+        return write_run(self.result_, out_dir, models=self.surrogates_, force=force, figures=figures)

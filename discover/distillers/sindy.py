@@ -22,6 +22,8 @@ from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.expressions import identifiers, parse_expression, safe_lambdify
 
+KNEE = 2.0  # the front's knee: its simplest member whose fit error is within this factor of its best
+
 
 @dataclass(frozen=True)
 class SindyConfig:
@@ -125,8 +127,12 @@ def _compress(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     thresholded least squares on (R, Q'b) returns the same coefficients as on (A, b) at a
     fraction of the cost: the threshold sweep then costs nothing per row of data.
     """
-    Q, R = np.linalg.qr(A, mode="reduced")
-    return R, Q.T @ b
+    # One Householder QR of [A | b] without forming Q: its first p columns give R and its last
+    # columns Q'b (the reflections of the first p columns act on b as Q' does), at a fraction of
+    # the cost of the explicit Q.
+    p = A.shape[1]
+    Rb = np.linalg.qr(np.hstack([A, b]), mode="r")
+    return Rb[:p, :p], Rb[:p, p:]
 
 
 def _stlsq(A: np.ndarray, b: np.ndarray, threshold: float, alpha: float = 1e-8, max_iter: int = 30) -> np.ndarray:
@@ -179,21 +185,31 @@ def _best_subsets(R: np.ndarray, q: np.ndarray, k_max: int) -> list[list[np.ndar
     from itertools import combinations
 
     p = R.shape[1]
-    out = []
-    for j in range(q.shape[1]):
-        best = []
-        for k in range(1, min(k_max, p) + 1):
+    out = [[] for _ in range(q.shape[1])]
+    for k in range(1, min(k_max, p) + 1):
+        subs = np.array(list(combinations(range(p), k)))
+        # Every support of size k at once: a stacked SVD gives each one's least-squares residual
+        # as np.linalg.lstsq computes it (same rank cut), for all targets together.
+        U, s, _ = np.linalg.svd(R[:, subs].transpose(1, 0, 2), full_matrices=False)
+        rank = s > np.finfo(float).eps * max(R.shape[0], k) * s[:, :1]
+        U = U * rank[:, None, :]
+        fitted = U @ (U.transpose(0, 2, 1) @ q)  # (n_subsets, rows, targets)
+        errs = np.sum((fitted - q[None]) ** 2, axis=1)
+        for j in range(q.shape[1]):
+            # near-ties (collinear columns, e.g. a conserved sum) are settled as one lstsq per
+            # support in combination order would settle them, the first strictly smaller wins
+            e = errs[:, j]
+            close = np.flatnonzero(e <= e.min() * (1 + 1e-6) + 1e-12 * float(q[:, j] @ q[:, j]))
             top, top_err = None, np.inf
-            for sub in combinations(range(p), k):
-                idx = list(sub)
-                w, *_ = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)
+            for i in close:
+                idx = list(subs[i])
+                w = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)[0]
                 err = float(np.sum((R[:, idx] @ w - q[:, j]) ** 2))
                 if err < top_err:
                     top, top_err = (idx, w), err
             coef = np.zeros(p)
             coef[top[0]] = top[1]
-            best.append(coef)
-        out.append(best)
+            out[j].append(coef)
     return out
 
 
@@ -311,7 +327,10 @@ class SINDy(BaseDistiller):
         for form in sorted({e["form"] for e in entries}):
             best: dict[int, dict] = {}
             for e in entries:
-                if e["form"] == form and (e["n_terms"] not in best or e["own_error"] < best[e["n_terms"]]["own_error"]):
+                # a tie (the same support found in two libraries: the same fit up to rounding) goes
+                # to the entry found first, in the smaller library, not to the last bit of rounding
+                if e["form"] == form and (e["n_terms"] not in best
+                                          or e["own_error"] < best[e["n_terms"]]["own_error"] * (1 - 1e-9)):
                     best[e["n_terms"]] = e
             steps, floor = [], np.inf
             for k in sorted(best):
@@ -319,7 +338,15 @@ class SINDy(BaseDistiller):
                     steps.append(best[k])
                     floor = best[k]["own_error"]
             # Keep the simplest members: past the knee, more terms only chase noise.
-            front += steps[: max(1, limit // 2)]
+            kept = steps[: max(1, limit // 2)]
+            # ... and the knee itself, the simplest member within a factor KNEE of the best fit,
+            # when it lies beyond them (a system of many variables needs many terms: Lorenz-96
+            # with 5 states has 20, its front 18 members). Without it, the exact model never
+            # reaches selection and symbolic regression is called to find what SINDy had.
+            if steps:
+                knee = next((e for e in steps if e["own_error"] <= KNEE * steps[-1]["own_error"]), steps[-1])
+                kept += [knee] if all(knee is not e for e in kept) else []
+            front += kept
         return sorted(front, key=lambda e: (e["n_terms"], e["error"]))
 
     @staticmethod

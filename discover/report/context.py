@@ -8,6 +8,7 @@ from discover import printing
 from discover.errors import DiscoverError
 from discover.expressions import identifiers, parse_expression
 from discover.report.constants import constants
+from discover.report.numbers import r2_text
 from discover.result import RunResult
 from discover.structure import terms
 
@@ -119,6 +120,18 @@ def _delay_methods(result: RunResult) -> list[str]:
     return [m for stage in result.settings.get("plan", []) if stage.get("stage") == "delay" for m in stage["models"]]
 
 
+def _training_text(result: RunResult) -> str:
+    """'3200 in 2 runs' or, for one run cut around its held-out block, '3200 (one run, before and
+    after the held-out block)'."""
+    from discover.report.plotkit import source_runs
+
+    n, pieces, runs = sum(len(t) for t in result.train), len(result.train), source_runs(result)
+    if pieces == runs:
+        return f"{n} in {runs} run{'s' if runs != 1 else ''}"
+    what = "one run" if runs == 1 else f"{runs} runs"
+    return f"{n} ({what}, before and after the held-out block)"
+
+
 def build(result: RunResult, figures: dict[str, str]) -> dict:
     best = result.best
     eqs = []
@@ -149,8 +162,8 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
             "form": c.settings.get("form", ""),
             "library": c.settings.get("library", ""),
             "complexity": c.complexity,
-            "short_r2": "failed" if s.get("failed") else _fmt(s.get("short_r2")),
-            "validation_r2": "failed" if s.get("failed") else _fmt(s.get("validation_r2")),
+            "short_r2": "failed" if s.get("failed") else r2_text(s.get("short_r2")),
+            "validation_r2": "failed" if s.get("failed") else r2_text(s.get("validation_r2")),
             "valid_time": "—" if s.get("failed") else _fmt(s.get("valid_time"), 2),
             "equations": "; ".join(f"{printing.derivative_text(v, t)} = {printing.text(e)}" for v, e in c.equations.items()),
             "note": s.get("message", ""),
@@ -175,8 +188,8 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "split": result.split,
         "in_sample": result.in_sample,
         "scores": {
-            "short_r2": _fmt(scores.get("short_r2")),
-            "validation_r2": _fmt(scores.get("validation_r2")),
+            "short_r2": r2_text(scores.get("short_r2")),
+            "validation_r2": r2_text(scores.get("validation_r2")),
             "valid_time": _fmt(scores.get("valid_time"), 2),
             "valid_fraction": _fmt(scores.get("valid_fraction"), 2),
         },
@@ -187,6 +200,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "n_train": sum(len(t) for t in result.train),
         "n_val": sum(len(t) for t in result.validation),
         "n_traj": len(result.train),
+        "train_text": _training_text(result),
         "methods": ", ".join([*result.settings.get("methods", []), *_delay_methods(result)]),
         "equation_run": bool(result.candidates) or result.delay is None,
         "seed": result.settings.get("seed"),

@@ -1,4 +1,9 @@
-"""Figures of a run (matplotlib, written as PNG files)."""
+"""Figures of a run (matplotlib, written as PNG files).
+
+Data are grey dots, models coloured lines simulated on a fine grid between the samples;
+every figure is laid out by matplotlib's constrained layout and drawn once, at one DPI
+(:mod:`discover.report.plotkit`).
+"""
 
 from __future__ import annotations
 
@@ -11,25 +16,25 @@ from discover.errors import DataError
 from discover.expressions import identifiers, parse_expression, to_text
 from discover.integrate import compile_rhs, integrate
 from discover.printing import derivative_text, differential_text
+from discover.report.plotkit import (
+    MAX_DOTS,
+    MODEL,
+    dense_times,
+    dots,
+    figure,
+    integer_axis,
+    log_axis,
+    nondominated,
+    plain,
+    run_name,
+    save,
+    source_runs,
+    thin,
+    time_axis,
+)
 from discover.result import RunResult
 
-MAX_PLOT_POINTS = 5000  # dots beyond this only slow the figure down
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-
-
-def _plt():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    matplotlib.rcParams["text.usetex"] = False  # labels are plain text: with mathtext only '$' is special
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _plain(label: str) -> str:
-    """A label as matplotlib text, never mathtext: every '$' escaped."""
-    return str(label).replace("$", r"\$")
+COLORS = MODEL
 
 
 def _symbols(result):
@@ -38,70 +43,83 @@ def _symbols(result):
 
 def trajectories(result: RunResult, path: Path) -> None:
     """Held-out data against the selected model simulated from each segment's first state."""
-    plt = _plt()
     from discover.selection.scoring import LONG_HORIZONS
 
     horizon = LONG_HORIZONS * float(result.settings.get("validation_horizon") or np.inf)
 
     def cut(tr):
         n = max(2, int(np.searchsorted(tr.t, tr.t[0] + horizon, side="right")))
-        p = np.unique(np.linspace(0, n - 1, min(n, MAX_PLOT_POINTS)).astype(int))
-        return type(tr)(tr.t[p], tr.x[p], tr.label)
+        return type(tr)(tr.t[:n], tr.x[:n], tr.label)
 
     segs = [cut(s) for s in result.validation[:3]]
     smooth = [cut(s) for s in result.validation_smoothed[:3]]
+    runs = source_runs(result)
     d = len(result.names)
-    fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), sharex=False, squeeze=False)
-    sims = None
+    fig, axes = figure(d, 1, (8, 1.7 * d + 0.9))
+    sims, grids = None, [dense_times(s.t) for s in smooth]
     if result.best is not None:
         sol = integrate([result.best.equations[n] for n in result.names], _symbols(result),
-                        np.array([s.x[0] for s in smooth]), [s.t for s in smooth])
+                        np.array([s.x[0] for s in smooth]), grids)
         sims = sol.x
+    several = len(segs) > 1
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
         for k, seg in enumerate(segs):
-            c = COLORS[k % len(COLORS)]
-            ax.plot(seg.t, seg.x[:, j], ".", ms=2.5, color=c, alpha=0.45, label=_plain(f"data: {seg.label}") if j == 0 else None)
+            p = thin(len(seg.t), MAX_DOTS)
+            first = j == 0 and k == 0
+            ax.plot(seg.t[p], seg.x[p, j], **dots(len(p)), label="data" if first else None)
             if sims is not None and np.all(np.isfinite(sims[k])):
-                ax.plot(seg.t, sims[k][:, j], "-", lw=1.4, color=c, label="model" if j == 0 and k == 0 else None)
-        ax.set_ylabel(_plain(name))
-    axes[-1, 0].set_xlabel(_plain(result.time_name))
+                label = None
+                if j == 0:
+                    label = plain(f"model, {run_name(seg.label, runs)}") if several else "selected equations"
+                ax.plot(grids[k], sims[k][:, j], "-", lw=1.5, color=MODEL[k % len(MODEL)], label=label)
+        ax.set_ylabel(plain(name))
+        time_axis(ax, np.concatenate([s.t for s in segs]))
+    axes[-1, 0].set_xlabel(plain(result.time_name))
     if result.best is None:
         axes[0, 0].set_title("Held-out data" if not result.in_sample else "Data")
+    elif result.in_sample:
+        axes[0, 0].set_title("The selected equations simulated from the first sample (in-sample: nothing could be held out)")
     else:
-        axes[0, 0].set_title("Held-out data (dots) and the selected equations simulated (lines)"
-                             if not result.in_sample else "Data (dots) and the selected equations simulated (lines, in-sample)")
-    axes[0, 0].legend(fontsize=7, loc="upper right", ncol=2)
-    _save(fig, path)
+        axes[0, 0].set_title("The selected equations simulated from the first state of each held-out segment")
+    axes[0, 0].legend(loc="upper right", ncol=2 if several else 1)
+    save(fig, path)
 
 
 def derivative_fit(result: RunResult, path: Path) -> None:
     """Estimated dx/dt against the selected right-hand side along the first training run."""
-    plt = _plt()
     tr, xs, dx = result.train[0], result.train_smoothed[0], result.train_derivatives[0]
-    p = np.unique(np.linspace(0, len(tr) - 1, min(len(tr), MAX_PLOT_POINTS)).astype(int))
-    tr, xs, dx = type(tr)(tr.t[p], tr.x[p], tr.label), type(xs)(xs.t[p], xs.x[p], xs.label), dx[p]
+    p = thin(len(tr), MAX_DOTS)
     d = len(result.names)
-    fig, axes = plt.subplots(d, 1, figsize=(8, 1.8 * d + 0.6), squeeze=False)
+    fig, axes = figure(d, 1, (8, 1.6 * d + 0.9))
     f = compile_rhs([result.best.equations[n] for n in result.names], _symbols(result)) if result.best else None
-    model = f(xs.x.T).T if f else None
+    model = None
+    if f is not None:
+        # the right-hand side along the smoothed states, interpolated between samples
+        from scipy.interpolate import make_interp_spline
+
+        grid = dense_times(xs.t)
+        states = make_interp_spline(xs.t, xs.x, k=3 if len(xs.t) > 3 else 1)(grid)
+        with np.errstate(all="ignore"):
+            model = f(states.T).T
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
-        ax.plot(tr.t, dx[:, j], ".", ms=2.5, color="#777777", alpha=0.6, label="estimated from data" if j == 0 else None)
+        ax.plot(tr.t[p], dx[p, j], **dots(len(p)), label="estimated from the data" if j == 0 else None)
         if model is not None:
-            ax.plot(tr.t, model[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
-        ax.set_ylabel(_plain(derivative_text(name, result.time_name)))
-    axes[-1, 0].set_xlabel(_plain(result.time_name))
-    axes[0, 0].set_title(_plain(f"Derivative fit on training run '{tr.label}'"))
-    axes[0, 0].legend(fontsize=7, loc="upper right")
-    _save(fig, path)
+            ax.plot(grid, model[:, j], "-", lw=1.3, color=MODEL[0], label="selected equations" if j == 0 else None)
+        ax.set_ylabel(plain(derivative_text(name, result.time_name)))
+        time_axis(ax, tr.t)
+    axes[-1, 0].set_xlabel(plain(result.time_name))
+    which = run_name(tr.label, source_runs(result))
+    axes[0, 0].set_title(plain("Derivative fit on the training data" + ("" if which == "the data" else f" ({which})")))
+    axes[0, 0].legend(loc="upper right")
+    save(fig, path)
 
 
 def term_confidence(result: RunResult, path: Path) -> bool:
     """Bootstrap inclusion probability of each term; returns False when there is none to show."""
     if result.best is None or not result.best.term_confidence:
         return False
-    plt = _plt()
     from discover.structure import terms
 
     rows = []
@@ -110,12 +128,13 @@ def term_confidence(result: RunResult, path: Path) -> bool:
         for t, p in sorted(probs.items(), key=lambda kv: (kv[0] not in kept, -kv[1])):
             if p >= 0.05 or t in kept:
                 label = f"{differential_text(v)}: {t}" + ("" if t in kept else "  (not in model)")
-                rows.append((_plain(label), p, t in kept))
+                rows.append((plain(label), p, t in kept))
     if not rows:
         return False
     labels, values, inside = zip(*rows[::-1])
     longest = max(len(label) for label in labels)  # long names: a wider figure, not a squeezed plot
-    fig, ax = plt.subplots(figsize=(min(max(7.0, 4.5 + 0.08 * longest), 16.0), 0.28 * len(rows) + 1.0))
+    fig, axes = figure(1, 1, (min(max(7.0, 4.5 + 0.08 * longest), 16.0), 0.28 * len(rows) + 1.0))
+    ax = axes[0, 0]
     colors = ["#bbbbbb" if not k else "#2ca02c" if p >= 0.9 else "#ff7f0e" if p >= 0.6 else "#d62728"
               for p, k in zip(values, inside)]
     ax.barh(range(len(values)), values, color=colors)
@@ -124,56 +143,71 @@ def term_confidence(result: RunResult, path: Path) -> bool:
     ax.set_xlabel("inclusion probability over bootstrap refits")
     ax.axvline(0.9, color="#999999", lw=0.8, ls="--")
     ax.set_title("How often each term is kept when the data are resampled")
-    return _save(fig, path)
+    return save(fig, path)
+
+
+MARKERS = ["o", "s", "^", "D", "v", "P"]
 
 
 def pareto(result: RunResult, path: Path) -> None:
-    """Held-out error against complexity for every candidate, by method."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
+    """Held-out error against complexity for every candidate, by method; the front joined."""
+    fig, axes = figure(1, 1, (6.5, 3.6))
+    ax = axes[0, 0]
     methods = sorted({c.method for c in result.candidates})
+    everyone = []
     for k, m in enumerate(methods):
-        pts = [(c.complexity, max(1 - c.scores.get("short_r2", np.nan), 1e-8)) for c in result.candidates
-               if c.method == m and not c.scores.get("failed")]
+        pts = [{"complexity": c.complexity, "mse": max(1 - c.scores.get("short_r2", np.nan), 1e-10)}
+               for c in result.candidates if c.method == m and not c.scores.get("failed")]
+        pts = [q for q in pts if np.isfinite(q["mse"])]
+        everyone += pts
         if pts:
-            x, y = zip(*pts)
-            ax.plot(x, y, "o", color=COLORS[k % len(COLORS)], label=m, alpha=0.8)
+            ax.plot([q["complexity"] for q in pts], [q["mse"] for q in pts], MARKERS[k % len(MARKERS)],
+                    color=MODEL[(k + 1) % len(MODEL)], label=plain(m), alpha=0.85, ms=6)
+    front = nondominated(everyone)
+    if len(front) > 1:
+        ax.step([q["complexity"] for q in front], [q["mse"] for q in front], where="post", color="0.6", lw=0.9,
+                zorder=0, label="front (no candidate is both simpler and more accurate)")
     if result.best is not None and not result.best.scores.get("failed"):
-        ax.plot([result.best.complexity], [max(1 - result.best.scores["short_r2"], 1e-8)], "*", ms=16,
+        ax.plot([result.best.complexity], [max(1 - result.best.scores["short_r2"], 1e-10)], "*", ms=16,
                 color="gold", mec="black", label="selected")
-    ax.set_yscale("log")
+    log_axis(ax)
+    integer_axis(ax.xaxis)
     ax.set_xlabel("complexity (terms + non-polynomial operations)")
     ax.set_ylabel("held-out error (1 - R²)")
     ax.set_title("Candidates: accuracy against complexity")
-    ax.legend(fontsize=8)
-    _save(fig, path)
+    ax.legend()
+    save(fig, path)
 
 
 def search_fronts(result: RunResult, path: Path) -> bool:
     """Symbolic regression's Pareto front for each searched equation (error against complexity)."""
     if not result.fronts:
         return False
-    plt = _plt()
     keys = list(result.fronts)
-    fig, axes = plt.subplots(1, len(keys), figsize=(3.6 * len(keys) + 0.6, 3.4), squeeze=False)
+    fig, axes = figure(1, len(keys), (3.6 * len(keys) + 0.6, 3.4))
     ids = identifiers(result.names)  # the fronts' formulas are written as equations.json writes equations
     chosen = {f"d{v}/d{result.time_name}": to_text(e, ids) for v, e in (result.best.equations.items() if result.best else [])}
+    starred = False
     for ax, key in zip(axes[0], keys):
-        front = sorted(result.fronts[key], key=lambda e: e["complexity"])
+        front = nondominated([{**e, "mse": max(e["mse"], 1e-12)} for e in result.fronts[key]])
         x = [e["complexity"] for e in front]
-        y = [max(e["mse"], 1e-12) for e in front]
-        ax.step(x, y, where="post", color=COLORS[0], lw=1)
-        ax.plot(x, y, "o", color=COLORS[0])
+        y = [e["mse"] for e in front]
+        ax.step(x, y, where="post", color=MODEL[1], lw=1)
+        ax.plot(x, y, "o", color=MODEL[1], label="front" if ax is axes[0, 0] else None)
         var = key.split(": ", 1)[-1]
         for e in front:
             if chosen.get(var) == e["expr"]:
-                ax.plot([e["complexity"]], [max(e["mse"], 1e-12)], "*", ms=15, color="gold", mec="black")
-        ax.set_yscale("log")
-        ax.set_title(_plain(key), fontsize=9)
+                ax.plot([e["complexity"]], [e["mse"]], "*", ms=15, color="gold", mec="black",
+                        label=None if starred else "in the selected model")
+                starred = True
+        log_axis(ax)
+        integer_axis(ax.xaxis)
+        ax.set_title(plain(key), fontsize=9)
         ax.set_xlabel("complexity")
     axes[0, 0].set_ylabel("mean squared error")
-    fig.suptitle("Symbolic regression: Pareto front per equation (star: in the selected model)", fontsize=10)
-    return _save(fig, path)
+    fig.legend(loc="outside lower center", ncol=2)
+    fig.suptitle("Symbolic regression: Pareto front per equation", fontsize=10)
+    return save(fig, path)
 
 
 def forecasts(result: RunResult, path: Path) -> bool:
@@ -181,32 +215,31 @@ def forecasts(result: RunResult, path: Path) -> bool:
     shown = {k: v for k, v in result.surrogates.items() if v.get("forecasts")}
     if not shown or not result.validation:
         return False
-    plt = _plt()
     seg, smooth = result.validation[0], result.validation_smoothed[0]
-    p = np.unique(np.linspace(0, len(seg.t) - 1, min(len(seg.t), MAX_PLOT_POINTS)).astype(int))
+    p = thin(len(seg.t), MAX_DOTS)
     d = len(result.names)
-    fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), squeeze=False)
-    sim = None
+    fig, axes = figure(d, 1, (8, 1.7 * d + 0.9))
+    sim, grid = None, dense_times(seg.t)
     if result.best is not None:
-        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [seg.t])
+        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [grid])
         sim = sol.x[0] if sol.ok else None
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
-        ax.plot(seg.t[p], seg.x[p, j], ".", ms=2.5, color="0.55", label="held-out data" if j == 0 else None)
+        ax.plot(seg.t[p], seg.x[p, j], **dots(len(p)), label="held-out data" if j == 0 else None)
         for k, (label, info) in enumerate(shown.items()):
             f = info["forecasts"][0]
             ax.plot(seg.t, f[:, j], "--", lw=1.4, color=COLORS[(k + 1) % len(COLORS)],
                     label=f"{label} forecast" if j == 0 else None)
         if sim is not None:
-            ax.plot(seg.t, sim[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
+            ax.plot(grid, sim[:, j], "-", lw=1.2, color=COLORS[0], label="selected equations" if j == 0 else None)
         lo, hi = float(np.min(seg.x[:, j])), float(np.max(seg.x[:, j]))
         pad = 0.3 * (hi - lo) + 1e-12
         ax.set_ylim(lo - pad, hi + pad)  # a forecast that runs away must not flatten the data
-        ax.set_ylabel(_plain(name))
-    axes[-1, 0].set_xlabel(_plain(result.time_name))
+        ax.set_ylabel(plain(name))
+    axes[-1, 0].set_xlabel(plain(result.time_name))
     axes[0, 0].set_title("Surrogate forecast and distilled equations from the first held-out state")
-    axes[0, 0].legend(fontsize=7, loc="upper right")
-    return _save(fig, path)
+    axes[0, 0].legend(loc="upper right")
+    return save(fig, path)
 
 
 def _curves(result: RunResult) -> list[dict] | None:
@@ -233,9 +266,8 @@ def hidden_term(result: RunResult, path: Path) -> bool:
 
     hidden = [read(c.settings["hidden"][n], n) for n in result.names]
     f = compile_rhs(hidden, syms)
-    plt = _plt()
     d = len(result.names)
-    fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), squeeze=False)
+    fig, axes = figure(d, 1, (8, 1.7 * d + 0.9))
     # The model's constants were refitted after training, so its hidden term is compared with G
     # at the PINN's own parameters: (known part fitted + hidden formula) - known part at the PINN's.
     fitted_known = compile_rhs([read(c.settings.get("known_fitted", {}).get(n, "0"), n) for n in result.names], syms)
@@ -247,11 +279,11 @@ def hidden_term(result: RunResult, path: Path) -> bool:
                     label="hidden-term network G" if (j == 0 and k == 0) else None)
             ax.plot(curve["t"], shifted[:, j], "--", lw=1.2, color=COLORS[0],
                     label="distilled model, at the PINN's known parameters" if (j == 0 and k == 0) else None)
-            ax.set_ylabel(_plain(f"hidden {derivative_text(name, result.time_name)}"))
-    axes[-1, 0].set_xlabel(_plain(result.time_name))
+            ax.set_ylabel(plain(f"hidden {derivative_text(name, result.time_name)}"))
+    axes[-1, 0].set_xlabel(plain(result.time_name))
     axes[0, 0].set_title("Hidden term along the fitted trajectories")
-    axes[0, 0].legend(fontsize=7, loc="upper right")
-    return _save(fig, path)
+    axes[0, 0].legend(loc="upper right")
+    return save(fig, path)
 
 
 def _havok_span(result: RunResult):
@@ -262,13 +294,6 @@ def _havok_span(result: RunResult):
     return a["havok/t"], a["havok/v"], a["havok/measured"], a["havok/driven"], float(a["havok/forcing_std"])
 
 
-def _save(fig, path: Path) -> bool:
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    _plt().close(fig)
-    return True
-
-
 def havok_forcing(result: RunResult, path: Path) -> bool:
     """The measured signal above HAVOK's forcing v_r; bursts of forcing shaded on both."""
     span = _havok_span(result)
@@ -277,17 +302,17 @@ def havok_forcing(result: RunResult, path: Path) -> bool:
     t, v, x, _, spread = span
     f = v[:, -1]
     burst = np.abs(f) > 2.0 * spread
-    plt = _plt()
-    fig, axes = plt.subplots(2, 1, figsize=(8, 4.2), sharex=True)
+    fig, axes = figure(2, 1, (8, 4.2), sharex=True)
+    axes = axes[:, 0]
     for ax in axes:
         ax.fill_between(t, 0, 1, where=burst, color=COLORS[1], alpha=0.15, transform=ax.get_xaxis_transform(), lw=0)
     axes[0].plot(t, x[:, 0], color="0.3", lw=0.9)
-    axes[0].set_ylabel(_plain(f"{result.names[0]} (measured)"))
+    axes[0].set_ylabel(plain(f"{result.names[0]} (measured)"))
     axes[1].plot(t, f, color=COLORS[1], lw=0.9)
     axes[1].set_ylabel(f"forcing v{result.delay.rank}")
-    axes[1].set_xlabel(_plain(result.time_name))
+    axes[1].set_xlabel(plain(result.time_name))
     axes[0].set_title("HAVOK forcing (shaded where |v_r| > 2 standard deviations)")
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def havok_reconstruction(result: RunResult, path: Path) -> bool:
@@ -296,17 +321,16 @@ def havok_reconstruction(result: RunResult, path: Path) -> bool:
     if span is None:
         return False
     t, v, meas, rec, _ = span
-    plt = _plt()
     k = rec.shape[1]
-    fig, axes = plt.subplots(k, 1, figsize=(8, 1.9 * k + 0.8), squeeze=False)
+    fig, axes = figure(k, 1, (8, 1.7 * k + 0.9))
     for j in range(k):
         axes[j, 0].plot(t, meas[:, j], color="0.55", lw=1.6, label="measured" if j == 0 else None)
         axes[j, 0].plot(t, rec[:, j], "--", color=COLORS[0], lw=1.0, label="HAVOK model" if j == 0 else None)
-        axes[j, 0].set_ylabel(_plain(result.names[j]))
-    axes[-1, 0].set_xlabel(_plain(result.time_name))
+        axes[j, 0].set_ylabel(plain(result.names[j]))
+    axes[-1, 0].set_xlabel(plain(result.time_name))
     axes[0, 0].set_title("HAVOK reconstruction (linear model driven by the measured forcing)")
-    axes[0, 0].legend(fontsize=7, loc="upper right")
-    return _save(fig, path)
+    axes[0, 0].legend(loc="upper right")
+    return save(fig, path)
 
 
 def delay_forecasts(result: RunResult, path: Path) -> bool:
@@ -316,9 +340,8 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
         return False
     ex = {k: a[f"example/{k}"] for k in ("t", "truth", "t_history", "history")}
     ex["forecasts"] = {k.split("/", 2)[2]: v for k, v in a.items() if k.startswith("example/forecast/")}
-    plt = _plt()
     k = ex["truth"].shape[1]
-    fig, axes = plt.subplots(k, 1, figsize=(8, 1.9 * k + 0.8), squeeze=False)
+    fig, axes = figure(k, 1, (8, 1.7 * k + 0.9))
     for j in range(k):
         ax = axes[j, 0]
         ax.plot(ex["t_history"], ex["history"][:, j], color="0.3", lw=1.0, label="history" if j == 0 else None)
@@ -328,11 +351,11 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
         lo, hi = float(np.min(ex["truth"][:, j])), float(np.max(ex["truth"][:, j]))
         pad = 0.5 * (hi - lo) + 1e-12
         ax.set_ylim(lo - pad, hi + pad)
-        ax.set_ylabel(_plain(result.names[j]))
-    axes[-1, 0].set_xlabel(_plain(result.time_name))
+        ax.set_ylabel(plain(result.names[j]))
+    axes[-1, 0].set_xlabel(plain(result.time_name))
     axes[0, 0].set_title("Forecasts from delay measurements (first held-out segment)")
-    axes[0, 0].legend(fontsize=7, loc="upper left")
-    return _save(fig, path)
+    axes[0, 0].legend(loc="upper left")
+    return save(fig, path)
 
 
 def write_all(result: RunResult, folder: Path) -> dict[str, str]:

@@ -44,9 +44,9 @@ def versions() -> dict[str, str]:
     return out
 
 
-def render(result: RunResult, folder: Path) -> None:
-    """Write figures, report.md, report.html and equations.json into ``folder``."""
-    figs = figures.write_all(result, folder / "figures")
+def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
+    """Write figures (unless ``draw_figures`` is false), report.md, report.html and equations.json into ``folder``."""
+    figs = figures.write_all(result, folder / "figures") if draw_figures else {}
     ctx = context.build(result, figs)
     (folder / "report.md").write_text(markup.render_markdown(ctx), encoding="utf-8")
     images = {
@@ -95,7 +95,7 @@ def _run_json(result: RunResult) -> dict:
 
 
 def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None, force: bool = False,
-              source: str | Path | None = None) -> str:
+              source: str | Path | None = None, figures: bool = True) -> str:
     """Write the complete run folder at ``out_dir``.
 
     ``models`` are fitted surrogates, each saved as ``models/<name>.pt``; a run rendered again
@@ -104,7 +104,8 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
     The folder is built beside ``out_dir`` and swapped in only when complete (see
     :func:`discover.rundir.replace_folder`): an earlier run folder is replaced, keeping any file
     a user added to it; a folder that is not a run folder is refused, or moved aside when
-    ``force`` is true.
+    ``force`` is true. With ``figures=False`` no figure is drawn (nor matplotlib imported): the
+    reports hold the text and tables only, for pipelines that read ``equations.json``.
 
     Raises
     ------
@@ -116,7 +117,10 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
     source = Path(source) if source is not None else None
 
     def build(tmp: Path) -> None:
-        render(result, tmp)
+        if figures:
+            render(result, tmp)
+        else:
+            render(result, tmp, draw_figures=False)
         _save_data(result, tmp / "data.npz")
         if models:
             (tmp / "models").mkdir()
