@@ -25,6 +25,8 @@ SETTINGS = {
     "device": _TEXT,
     "out": _TEXT,
     "sr_engine": _TEXT,
+    "inputs": _NAMES,
+    "input_hold": _TEXT,
 }
 MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known and --param
 

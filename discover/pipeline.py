@@ -112,7 +112,7 @@ class Discoverer(ModelView, BaseEstimator):
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, X, t=None, feature_names=None) -> "Discoverer":
+    def fit(self, X, t=None, feature_names=None, inputs=None, input_hold: str = "linear") -> "Discoverer":
         """Walk the run plan on the data and select one candidate; return ``self``.
 
         ``X`` is a :class:`Dataset`; a pandas DataFrame, read as a CSV is (``t`` may name its
@@ -121,13 +121,19 @@ class Discoverer(ModelView, BaseEstimator):
         arrays with a list of times for several runs. ``feature_names`` names array columns.
         Data the program cannot use raise :class:`~discover.errors.DataError` in one sentence
         (see :func:`discover.data.inputs.as_dataset`).
+
+        ``inputs`` declares measured driving signals (control or forcing): the names of input
+        columns of a DataFrame, or arrays of shape (n_samples, n_inputs) beside array data.
+        They enter the models as variables, get no equation and are never differentiated;
+        ``input_hold`` says how they are read between samples when a model is simulated
+        (``"linear"``, or ``"zoh"``, zero-order hold, for piecewise-constant inputs).
         """
         from discover.data.inputs import as_dataset
 
         check_seed(self.random_state, "`random_state`")
         check_device(self.device)
         plan = build_plan(self.methods)
-        data = as_dataset(X, t, feature_names)
+        data = as_dataset(X, t, feature_names, inputs, input_hold)
         tables = self._check_settings(plan, data)
         run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
         with run.timed("split_and_derivatives"):
@@ -161,6 +167,10 @@ class Discoverer(ModelView, BaseEstimator):
                 why = DISTILLERS[r.distiller].unavailable(tables.get(r.distiller))
                 if why:
                     raise UnavailableError(why)
+        if data.inputs:
+            from discover.driven import refuse_without_inputs
+
+            refuse_without_inputs(plan, DISTILLERS, SURROGATES, data.inputs)
         for r in plan.routes:
             DISTILLERS[r.distiller].check_settings(tables.get(r.distiller), data)
             if r.surrogate:
@@ -239,7 +249,7 @@ class Discoverer(ModelView, BaseEstimator):
         found = distiller.fit(samples).candidates_
         if distiller.facts_:
             run.facts[route.label] = distiller.facts_
-        ids = identifiers(run.prepared.names)  # formulas in run.json are written as in equations.json
+        ids = identifiers(run.prepared.names + run.prepared.inputs)  # formulas in run.json are written as in equations.json
         for var, front in distiller.fronts_.items():
             run.fronts[f"{route.label}: d{var}/d{run.prepared.data.time_name}"] = [
                 {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
@@ -300,6 +310,7 @@ class Discoverer(ModelView, BaseEstimator):
 
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
+        from discover.driven import input_warnings
         from discover.selection import select
 
         chosen = run.selection or select([], run.prepared.in_sample)
@@ -316,9 +327,9 @@ class Discoverer(ModelView, BaseEstimator):
             validation=list(prepared.validation), validation_smoothed=list(prepared.validation_smoothed),
             split=prepared.split, in_sample=prepared.in_sample,
             settings=settings_record(self, plan, run), timings=run.timings, fronts=run.fronts,
-            warnings=[f"Dropped {prepared.data.dropped_rows} rows with missing values."]
-            if prepared.data.dropped_rows else [],
-            surrogates=run.surrogate_facts, delay=delay,
+            warnings=([f"Dropped {prepared.data.dropped_rows} rows with missing values."]
+                      if prepared.data.dropped_rows else []) + input_warnings(prepared, chosen.best),
+            surrogates=run.surrogate_facts, delay=delay, inputs=prepared.inputs, hold=prepared.data.hold,
         ), run.fitted)
 
     def _adopt(self, result: RunResult, surrogates: dict) -> None:

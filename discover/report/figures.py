@@ -11,6 +11,7 @@ from discover.errors import DataError
 from discover.expressions import identifiers, parse_expression, to_text
 from discover.integrate import compile_rhs, integrate
 from discover.printing import derivative_text, differential_text
+from discover.report.inputs_panel import driven_args, input_symbols, inputs_at
 from discover.result import RunResult
 
 MAX_PLOT_POINTS = 5000  # dots beyond this only slow the figure down
@@ -55,7 +56,8 @@ def trajectories(result: RunResult, path: Path) -> None:
     sims = None
     if result.best is not None:
         sol = integrate([result.best.equations[n] for n in result.names], _symbols(result),
-                        np.array([s.x[0] for s in smooth]), [s.t for s in smooth])
+                        np.array([s.x[0] for s in smooth]), [s.t for s in smooth],
+                        **driven_args(result, result.validation[:3]))
         sims = sol.x
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
@@ -83,8 +85,9 @@ def derivative_fit(result: RunResult, path: Path) -> None:
     tr, xs, dx = type(tr)(tr.t[p], tr.x[p], tr.label), type(xs)(xs.t[p], xs.x[p], xs.label), dx[p]
     d = len(result.names)
     fig, axes = plt.subplots(d, 1, figsize=(8, 1.8 * d + 0.6), squeeze=False)
-    f = compile_rhs([result.best.equations[n] for n in result.names], _symbols(result)) if result.best else None
-    model = f(xs.x.T).T if f else None
+    f = compile_rhs([result.best.equations[n] for n in result.names], _symbols(result),
+                    input_symbols(result)) if result.best else None
+    model = f(xs.x.T, *inputs_at(result, result.train_smoothed[0], p)).T if f else None
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
         ax.plot(tr.t, dx[:, j], ".", ms=2.5, color="#777777", alpha=0.6, label="estimated from data" if j == 0 else None)
@@ -188,7 +191,8 @@ def forecasts(result: RunResult, path: Path) -> bool:
     fig, axes = plt.subplots(d, 1, figsize=(8, 1.9 * d + 0.6), squeeze=False)
     sim = None
     if result.best is not None:
-        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [seg.t])
+        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [seg.t],
+                        **driven_args(result, [seg]))
         sim = sol.x[0] if sol.ok else None
     for j, name in enumerate(result.names):
         ax = axes[j, 0]

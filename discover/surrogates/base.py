@@ -50,6 +50,8 @@ class BaseSurrogate(Plugin, ABC):
     default_distillers: ClassVar[tuple[str, ...]] = ("sindy",)
     #: Distilled candidates also get a twin with coefficients refitted on the data's weak form.
     refit_on_data: ClassVar[bool] = True
+    #: The networks read the states only; measured inputs (``--inputs``) are refused for now.
+    supports_inputs: ClassVar[bool] = False
 
     def __init__(self, settings=None, random_state: int = 0, device: str = "auto", progress=None):
         self.settings = settings

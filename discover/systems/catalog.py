@@ -8,6 +8,7 @@ family module whose entries are merged into :data:`SYSTEMS` below.
 from __future__ import annotations
 
 from discover.errors import ConfigError, did_you_mean
+from discover.systems.driven import DRIVEN
 from discover.systems.system import System
 
 SYSTEMS: dict[str, System] = {
@@ -122,6 +123,9 @@ SYSTEMS: dict[str, System] = {
         ),
     ]
 }
+
+
+SYSTEMS.update(DRIVEN)  # reference systems driven by a measured input
 
 
 def get_system(name: str) -> System:
