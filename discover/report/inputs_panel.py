@@ -56,7 +56,7 @@ def input_panel(result: RunResult, path: Path) -> bool:
             axes[j, 0].set_ylabel(_plain(name))
     axes[-1, 0].set_xlabel(_plain(result.time_name))
     hold = "held between samples" if result.hold == "zoh" else "interpolated linearly between samples"
-    axes[0, 0].set_title(f"Measured inputs of the held-out data ({hold}), which drive the simulations")
+    axes[0, 0].set_title(f"Measured inputs of the held-out data ({hold})", fontsize=10)
     axes[0, 0].legend(fontsize=7, loc="upper right")
     return _save(fig, path)
 
