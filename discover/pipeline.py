@@ -279,7 +279,8 @@ class Discoverer(ModelView, BaseEstimator):
             found = surrogate.post_process(found, run.prepared)
         samples = run.prepared.samples()
         if surrogate.refit_on_data and samples.weak is not None:
-            refits = (refit_on_data(c, samples.weak, samples.raw_states, samples.names) for c in found)
+            refits = (refit_on_data(c, samples.weak, samples.raw_variables(), samples.names, samples.input_names)
+                      for c in found)
             found = found + [c for c in refits if c is not None]
         return drop_rejected(found)
 

@@ -85,7 +85,7 @@ def test_integrate_is_driven_by_each_runs_own_input():
 
 def test_prose_and_networks_say_they_do_not_support_inputs(tmp_path):
     data = discover.load_csv(_csv(tmp_path), inputs="u")
-    for methods in ("prose", "node", "havok"):
+    for methods in ("prose", "pinn", "havok"):
         with pytest.raises(ConfigError, match="support measured inputs"):
             discover.Discoverer(methods=methods).fit(data)
 
@@ -143,3 +143,10 @@ def test_run_with_inputs_writes_them_and_simulates_with_them(tmp_path):
     assert sim[-1, 0] == pytest.approx(4 * (1 - np.exp(-5)), rel=0.02)
     with pytest.raises(ConfigError, match="give their values"):
         model.simulate(t, [0.0])
+    namespace = {}
+    exec(compile(model.to_python(), "export", "exec"), namespace)  # noqa: S102 (our own generated module)
+    assert namespace["INPUTS"] == ("u",)
+    assert namespace["rhs"](0.0, np.array([1.0]), lambda s: [1.0])[0] == pytest.approx(1.5, rel=0.02)
+    with pytest.raises(ConfigError, match="to_python"):
+        model.to_callable()
+
