@@ -33,8 +33,8 @@ def refuse_without_inputs(plan, distillers, surrogates, inputs) -> None:
     for r in plan.routes:
         for name, registry in ((r.distiller, distillers), (r.surrogate, surrogates)):
             if name and not registry.get_class(name).supports_inputs:
-                raise ConfigError(f"`{name}` does not support measured inputs (here {names}); use --methods sindy or "
-                                  f"sr (or auto), or leave out `--inputs`.")
+                raise ConfigError(f"`{name}` does not support measured inputs (here {names}); use --methods auto, "
+                                  f"sindy, sr or node, or leave out `--inputs`.")
     if plan.delay:
         raise ConfigError(f"The time-delay models ({', '.join(plan.delay)}) do not support measured inputs "
                           f"(here {names}); leave them out of `--methods` or leave out `--inputs`.")

@@ -33,3 +33,19 @@ def test_driven_system_recovered_with_a_new_input_held_out(name):
     run = data.trajectories[-1]
     sim = model.simulate(run.t, run.x[0], u=run.u)
     assert np.sqrt(np.mean((sim - run.x) ** 2)) < 0.05 * run.x.std()
+    assert model.score(data.with_trajectories([run])) > 0.99  # scored under the run's own input
+
+
+@pytest.mark.slow
+def test_neural_ode_reads_the_input_and_sindy_distills_it():
+    """node+sindy on a driven system: the network takes u(t) beside the states, and its field is distilled
+    with u as a variable of the library."""
+    system = get_system("heated_room")
+    data = generate(system, points=200, trajectories=4, noise=0.01, seed=0, input_signal="sine")
+    model = discover.Discoverer(methods="node+sindy", random_state=0,
+                                settings={"node": {"epochs": 25, "pretrain": 300, "patience": 10}}).fit(data)
+    result = compare(model.equations_, system.equations())
+    assert result["exact"] and result["max_coef_error"] < 0.02, model.equations_
+    forecast = model.result_.surrogates["node"]["forecasts"][0]
+    held = model.result_.validation[0]
+    assert np.sqrt(np.mean((forecast - held.x) ** 2)) < 0.1 * held.x.std()
