@@ -18,6 +18,12 @@ from discover.signals import InputSignal
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
 
+def _plain(label: str) -> str:
+    """A label as matplotlib text, never mathtext: every '$' escaped (as figures.py does; no import
+    of it here, since it reads this module's helpers)."""
+    return str(label).replace("$", r"\$")
+
+
 def input_symbols(result: RunResult) -> list:
     return [sp.Symbol(n) for n in getattr(result, "inputs", ())]
 
@@ -42,9 +48,12 @@ def input_panel(result: RunResult, path: Path) -> bool:
     returns False when the run has no inputs."""
     if not getattr(result, "inputs", ()) or not result.validation:
         return False
-    from discover.report.figures import _plain, _plt, _save
+    import matplotlib
 
-    plt = _plt()
+    matplotlib.use("Agg")
+    matplotlib.rcParams["text.usetex"] = False  # labels are plain text, as in figures.py
+    import matplotlib.pyplot as plt
+
     m = len(result.inputs)
     fig, axes = plt.subplots(m, 1, figsize=(8, 1.6 * m + 0.6), squeeze=False)
     for k, seg in enumerate(result.validation[:3]):
@@ -58,7 +67,10 @@ def input_panel(result: RunResult, path: Path) -> bool:
     hold = "held between samples" if result.hold == "zoh" else "interpolated linearly between samples"
     axes[0, 0].set_title(f"Measured inputs of the held-out data ({hold})", fontsize=10)
     axes[0, 0].legend(fontsize=7, loc="upper right")
-    return _save(fig, path)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
 
 
 def write_input_figures(result: RunResult, folder: Path) -> dict[str, str]:
