@@ -27,6 +27,8 @@ SETTINGS = {
     "sr_engine": _TEXT,
     "space": _NAMES,
     "periodic": ("true or false", lambda v: isinstance(v, bool)),
+    "inputs": _NAMES,
+    "input_hold": _TEXT,
 }
 MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known and --param
 

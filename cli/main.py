@@ -62,6 +62,8 @@ def run(
     methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of sindy, sr, prose, node (= node+sindy), node+sr, pinn (= pinn+sindy and pinn+sr; with --known), havok, hankel (time-delay models of the measured signals).")] = None,
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
+    inputs: Annotated[Optional[str], typer.Option(help="Comma-separated input columns (control or forcing signals): measured, not modelled; they enter the equations but get none of their own.")] = None,
+    input_hold: Annotated[Optional[str], typer.Option("--input-hold", help="How inputs are read between samples when a model is simulated: linear (default) or zoh (zero-order hold, for switched inputs).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
     config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table; a table per method named after it, such as [sindy], [node], [pinn], [delay]; [known] and [params] tables for the hidden-term PINN); options given here win.")] = None,
     device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
@@ -82,8 +84,9 @@ def run(
     with _user_errors(quiet):
         cfg = read_config(config)
         given = {"methods": methods, "time": time, "states": states, "seed": seed, "device": device,
-                 "sr_engine": sr_engine}
-        defaults = {"methods": "auto", "time": None, "states": None, "seed": 0, "device": "auto", "sr_engine": "operon"}
+                 "sr_engine": sr_engine, "inputs": inputs, "input_hold": input_hold}
+        defaults = {"methods": "auto", "time": None, "states": None, "seed": 0, "device": "auto", "sr_engine": "operon",
+                    "inputs": None, "input_hold": "linear"}
         # An option given on the command line wins, even when it is empty (then it is refused).
         settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
@@ -102,6 +105,7 @@ def run(
             model = run_pipeline(
                 data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
                 seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
+                inputs=settings["inputs"], input_hold=settings["input_hold"],
                 command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
                 **plugin_tables(cfg, sr_engine, known, param),
             )
@@ -199,6 +203,7 @@ def generate(
     t_end: Annotated[Optional[float], typer.Option(help="Duration of each run (default: the system's own).")] = None,
     uneven: Annotated[bool, typer.Option(help="Sample at random times instead of an even grid.")] = False,
     vary: Annotated[Optional[list[str]], typer.Option("--vary", help="Make a family of data sets for `discover batch`: NAME=START:STOP:COUNT or NAME=V1,V2 for a parameter (repeat for a grid); writes -o DIR/DIR_1.csv ... and DIR/manifest.csv.")] = None,
+    input_signal: Annotated[Optional[str], typer.Option("--input", help="For a driven system: the input signal of each run, step, sine (default), chirp or prbs (each run its own, from the seed).")] = None,
 ):
     """Write a CSV of trajectories simulated from a reference system (with --vary, a family of them and a manifest)."""
     with _user_errors():
@@ -213,6 +218,10 @@ def generate(
         from discover.systems import get_system, to_frame
 
         check_seed(seed)
+        if input_signal is not None:
+            from discover.systems.excitation import check_kind
+
+            check_kind(input_signal)
         if vary:
             from discover.systems.family import write_family
 
@@ -221,9 +230,8 @@ def generate(
             out.print(f"Wrote {len(files) - 1} data sets of {escape(system)} and their manifest to "
                       f"{escape(str(files[-1]))}", highlight=False)
             return
-
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
-                   t_end=t_end, uneven=uneven)
+                   t_end=t_end, uneven=uneven, input_signal=input_signal)
         output.parent.mkdir(parents=True, exist_ok=True)
         to_frame(data).to_csv(output, index=False, float_format="%.10g")
         out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {escape(system)} to {escape(str(output))}")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
         config: dict | None = None, force: bool = False, provenance: dict | None = None, figures: bool = True,
+        inputs=None, input_hold: str = "linear",
         **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
@@ -32,6 +33,10 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         As :class:`~discover.pipeline.Discoverer` (``seed`` is its ``random_state``).
     time, states
         The time column and the state columns (default: found as the README says).
+    inputs : str or list of str, optional
+        Input columns (control or forcing signals): measured, not modelled.
+    input_hold : {"linear", "zoh"}
+        How inputs are read between samples when a model is simulated.
     command, config : recorded in ``run.json``.
     force : bool
         Accept a folder discover did not write; its content is moved aside, never deleted.
@@ -56,10 +61,11 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     paths = check_paths([paths] if isinstance(paths, (str, Path)) else list(paths))
     from discover.plan import check_run_settings, uses_network
 
-    check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states)
+    check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states, inputs=inputs,
+                       input_hold=input_hold)
     from discover.data.csv import file_hash, load_csv
 
-    data = load_csv(paths, time=time, states=states)
+    data = load_csv(paths, time=time, states=states, inputs=inputs, hold=input_hold)
 
     # The data are good: only now the pipeline, its plug-ins and (for a network) torch.
     from discover.pipeline import Discoverer

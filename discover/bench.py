@@ -81,22 +81,30 @@ def simulated_r2(found: dict, truth: dict, system: System, x0: np.ndarray, t: np
     return r2(ref.x[0], sim.x[0])
 
 
-def score_case(found: dict | None, system: System, clean, new_x0: np.ndarray) -> dict:
-    """Scores of one found system (None when the method returned nothing)."""
+def score_case(found: dict | None, system: System, clean, new_x0) -> dict:
+    """Scores of one found system (None when the method returned nothing); for a driven system
+    ``new_x0`` is a new clean run (its own state and input)."""
     truth = system.equations()
     if not found:
         return {"exact": False, "precision": 0.0, "recall": 0.0, "f1": 0.0, "coef_error": float("nan"),
                 "r2_train": float("nan"), "r2_new": float("nan"), "equations": ""}
     r = compare(found, truth)
     tr = clean.trajectories[0]
+    if system.inputs:  # driven: simulated under a training run's input, and from a new state under a chirp
+        from discover.sindyc import driven_r2
+
+        r2_train, r2_new = driven_r2(found, truth, system, tr), driven_r2(found, truth, system, new_x0)
+    else:
+        r2_train, r2_new = (simulated_r2(found, truth, system, tr.x[0], tr.t),
+                            simulated_r2(found, truth, system, new_x0, tr.t))
     return {
         "exact": r["exact"],
         "precision": r["precision"],
         "recall": r["recall"],
         "f1": r["f1"],
         "coef_error": r["coef_error"],
-        "r2_train": simulated_r2(found, truth, system, tr.x[0], tr.t),
-        "r2_new": simulated_r2(found, truth, system, new_x0, tr.t),
+        "r2_train": r2_train,
+        "r2_new": r2_new,
         "equations": "; ".join(f"d{v}={sp.sstr(found[v])}" for v in system.variables),
     }
 
@@ -114,17 +122,23 @@ def run_benchmark(config: BenchConfig, progress=None) -> list[dict]:
         for system in systems:
             rng = np.random.default_rng(config.seed + 1000)
             new_x0 = system.initial_states(2, rng)[1]
+            if system.inputs:
+                from discover.sindyc import PEER, new_driven_run, pysindy_sindyc
+
+                new_x0 = new_driven_run(system, config.seed + 1000, config.points, new_x0)
             for noise in config.noises:
                 kw = dict(points=config.points, trajectories=config.trajectories, seed=config.seed)
                 data = generate(system, noise=noise, **kw)
                 clean = generate(system, noise=0.0, **kw)  # same initial states and times
-                for method in (*config.methods, BASELINE):
+                for method in (*config.methods, PEER if system.inputs else BASELINE):
                     task.update(f"{system.name}, noise {noise:g}, {method}")
                     t0 = time.perf_counter()
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
                         if method == BASELINE:
                             found = pysindy_default(data)
+                        elif system.inputs and method == PEER:
+                            found = pysindy_sindyc(data)
                         else:
                             model = Discoverer(methods=method, random_state=config.seed).fit(data)
                             found = model.equations_ or None

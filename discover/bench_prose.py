@@ -128,6 +128,7 @@ def evaluate_reference(noise: float = 0.01, beam: int = 8, weights=None, with_sr
     from discover.systems import SYSTEMS
     from discover.systems.synthetic import generate
 
+    SYSTEMS = {k: s for k, s in SYSTEMS.items() if not s.inputs}  # PROSE reads no input signal
     rows = {}
     with (progress or NullProgress()).task("PROSE on reference systems", total=len(SYSTEMS)) as task:
         for name, system in SYSTEMS.items():

@@ -74,20 +74,49 @@ def _compiled(symbols: tuple, exprs: tuple):
     return safe_lambdify(list(symbols), list(exprs), modules="numpy")
 
 
-def compile_rhs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol]):
-    """Return ``f(X)`` mapping states of shape (n_states, m) to derivatives (n_states, m)."""
-    try:
-        fn = _compiled(tuple(symbols), tuple(exprs))
-    except TypeError:  # an unhashable right-hand side: compile it afresh
-        fn = safe_lambdify(list(symbols), list(exprs), modules="numpy")
+def compile_rhs(exprs: Sequence[sp.Expr], symbols: Sequence[sp.Symbol], input_symbols: Sequence[sp.Symbol] = ()):
+    """Return ``f(X)`` mapping states of shape (n_states, m) to derivatives (n_states, m).
 
-    def f(X: np.ndarray) -> np.ndarray:
+    With ``input_symbols``, ``f(X, U)`` also takes the inputs' values, shape (n_inputs, m).
+    """
+    try:
+        fn = _compiled(tuple(symbols) + tuple(input_symbols), tuple(exprs))
+    except TypeError:  # an unhashable right-hand side: compile it afresh
+        fn = safe_lambdify(list(symbols) + list(input_symbols), list(exprs), modules="numpy")
+
+    def f(X: np.ndarray, U: np.ndarray | None = None) -> np.ndarray:
         out = np.empty(X.shape)
-        for i, o in enumerate(fn(*X)):
+        args = list(X) if U is None else [*X, *U]
+        for i, o in enumerate(fn(*args)):
             out[i] = o  # constants broadcast
         return out
 
     return f
+
+
+def _input_values(inputs, starts: np.ndarray, n_inputs: int):
+    """``U(t)``: the inputs of every stacked run at its own relative time ``t``, shape (n_inputs, n_runs).
+
+    ``inputs[i]`` is run ``i``'s signal on absolute time (run ``i`` starts at ``starts[i]``); runs that
+    share one signal (windows of one held-out segment) are read in one vectorised call."""
+    from discover.signals import InputSignal
+
+    groups: dict[int, tuple] = {}
+    for i, sig in enumerate(inputs):
+        groups.setdefault(id(sig), (sig, []))[1].append(i)
+    groups = [(sig, np.array(idx)) for sig, idx in groups.values()]
+
+    def U(t: float) -> np.ndarray:
+        out = np.empty((len(starts), n_inputs))
+        for sig, idx in groups:
+            if isinstance(sig, InputSignal):
+                out[idx] = sig(t + starts[idx])
+            else:
+                for i in idx:
+                    out[i] = sig(t + starts[i])
+        return out.T
+
+    return U
 
 
 def integrate(
@@ -101,6 +130,8 @@ def integrate(
     atol: float = 1e-8,
     method: str = "auto",
     per_run: bool = False,
+    inputs: Sequence | None = None,
+    input_symbols: Sequence[sp.Symbol] = (),
 ) -> Solution:
     """Integrate the system from several initial states at once.
 
@@ -125,6 +156,10 @@ def integrate(
         ``failed_runs`` instead of failing the whole solve: one unphysical starting state (a
         population smoothed slightly below zero) should not sink a model that is right
         everywhere else.
+    inputs : list of callable, optional
+        For a driven system, run ``i``'s input signal u(t) on absolute time (an
+        :class:`~discover.signals.InputSignal` interpolating the measurements, or any function
+        returning shape (n_inputs,)); ``input_symbols`` name the inputs in ``exprs``.
 
     ``atol`` is meant for states of order one: when every initial state is smaller than
     one it shrinks with them (times the largest magnitude), so data measured in tiny units
@@ -137,13 +172,14 @@ def integrate(
     magnitude = float(np.max(np.abs(x0))) if np.all(np.isfinite(x0)) else 1.0
     if 0.0 < magnitude < 1.0:
         atol = atol * magnitude
-    f = compile_rhs(exprs, symbols)
+    f = compile_rhs(exprs, symbols, input_symbols)
+    U = _input_values(inputs, np.array([float(ti[0]) for ti in times]), len(input_symbols)) if input_symbols else None
     dead = np.zeros(n_runs, dtype=bool)
 
     def field(_t, y):
         X = y.reshape(n_runs, d).T
         with np.errstate(all="ignore"):
-            dy = f(X).T
+            dy = (f(X) if U is None else f(X, U(_t))).T
         if per_run:
             gone = ~np.all(np.isfinite(dy), axis=1) | ~np.all(np.isfinite(X.T), axis=1)
             if bound is not None:
@@ -166,7 +202,8 @@ def integrate(
     if horizon <= 0:
         return Solution([np.repeat(x0[i : i + 1], len(r), axis=0) for i, r in enumerate(rel)], True)
     if method == "auto":
-        first = integrate(exprs, symbols, x0, times, bound, max_evals, rtol, atol, "RK45", per_run)
+        first = integrate(exprs, symbols, x0, times, bound, max_evals, rtol, atol, "RK45", per_run, inputs,
+                          input_symbols)
         if first.ok or "too many steps" not in first.message:
             return first
         method, max_evals = "LSODA", max_evals // 2

@@ -80,26 +80,60 @@ class ModelView:
                               f"not {index!r}.")
         return self.candidates_[int(index)]
 
-    def predict(self, states: np.ndarray, index: int | None = None) -> np.ndarray:
-        """dx/dt at ``states`` (n_samples, n_states), of the selected equations or candidate ``index``."""
+    def _inputs(self) -> tuple[str, ...]:
+        return tuple(getattr(self.result_, "inputs", ()) or ())
+
+    def _check_u(self, u, what: str) -> None:
+        inputs = self._inputs()
+        if inputs and u is None:
+            raise ConfigError(f"The model reads the measured input(s) {', '.join(inputs)}; give their values with "
+                              f"`{what}(..., u=...)`.")
+        if not inputs and u is not None:
+            raise ConfigError("The model has no inputs (it was fitted without `inputs=`); leave out `u`.")
+
+    def predict(self, states: np.ndarray, index: int | None = None, u=None) -> np.ndarray:
+        """dx/dt at ``states`` (n_samples, n_states), of the selected equations or candidate ``index``.
+
+        ``u`` (n_samples, n_inputs): the inputs at those samples, for a model fitted with inputs.
+        """
         from discover.integrate import compile_rhs
 
         c = self._candidate(index)
-        f = compile_rhs([c.equations[n] for n in self.names_], [sp.Symbol(n) for n in self.names_])
-        return f(np.atleast_2d(np.asarray(states, dtype=float)).T).T
+        self._check_u(u, "predict")
+        inputs = self._inputs()
+        f = compile_rhs([c.equations[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
+                        [sp.Symbol(n) for n in inputs])
+        X = np.atleast_2d(np.asarray(states, dtype=float))
+        if not inputs:
+            return f(X.T).T
+        U = np.asarray(u, dtype=float).reshape(X.shape[0], len(inputs))
+        return f(X.T, U.T).T
 
-    def simulate(self, t: np.ndarray, x0: np.ndarray, index: int | None = None) -> np.ndarray:
+    def simulate(self, t: np.ndarray, x0: np.ndarray, index: int | None = None, u=None, hold: str | None = None
+                 ) -> np.ndarray:
         """Integrate the selected equations (or candidate ``index``) from ``x0`` at times ``t``.
+
+        For a model fitted with measured inputs, ``u`` drives it: an array of shape
+        (len(t), n_inputs), read between the times as the data were (``hold``: ``"linear"`` or
+        ``"zoh"``; by default the fit's own), or a function ``u(t)`` returning (n_inputs,).
 
         Returns
         -------
         ndarray of shape (len(t), n_states)
         """
         from discover.integrate import integrate
+        from discover.signals import as_signal
 
         c = self._candidate(index)
+        self._check_u(u, "simulate")
+        t = np.asarray(t, dtype=float)
+        inputs = self._inputs()
+        driven = {}
+        if inputs:
+            sig = as_signal(u, t, len(inputs), hold or getattr(self.result_, "hold", "linear"))
+            driven = {"inputs": [sig], "input_symbols": [sp.Symbol(n) for n in inputs]}
         sol = integrate([c.equations[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
-                        np.atleast_2d(x0), [np.asarray(t, dtype=float)])
+                        np.atleast_2d(x0), [t], **driven)
         return sol.x[0]
 
     def candidates_frame(self):

@@ -113,7 +113,7 @@ class Discoverer(ModelView, BaseEstimator):
         self.progress = progress
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, X, t=None, feature_names=None) -> "Discoverer":
+    def fit(self, X, t=None, feature_names=None, inputs=None, input_hold: str = "linear") -> "Discoverer":
         """Walk the run plan on the data and select one candidate; return ``self``.
 
         ``X`` is a :class:`Dataset`; a pandas DataFrame, read as a CSV is (``t`` may name its
@@ -122,13 +122,19 @@ class Discoverer(ModelView, BaseEstimator):
         arrays with a list of times for several runs. ``feature_names`` names array columns.
         Data the program cannot use raise :class:`~discover.errors.DataError` in one sentence
         (see :func:`discover.data.inputs.as_dataset`).
+
+        ``inputs`` declares measured driving signals (control or forcing): the names of input
+        columns of a DataFrame, or arrays of shape (n_samples, n_inputs) beside array data.
+        They enter the models as variables, get no equation and are never differentiated;
+        ``input_hold`` says how they are read between samples when a model is simulated
+        (``"linear"``, or ``"zoh"``, zero-order hold, for piecewise-constant inputs).
         """
         from discover.data.inputs import as_dataset
 
         check_seed(self.random_state, "`random_state`")
         check_device(self.device)
         plan = build_plan(self.methods)
-        data = as_dataset(X, t, feature_names)
+        data = as_dataset(X, t, feature_names, inputs, input_hold)
         tables = self._check_settings(plan, data)
         run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
         with small_problems():
@@ -163,6 +169,10 @@ class Discoverer(ModelView, BaseEstimator):
                 why = DISTILLERS[r.distiller].unavailable(tables.get(r.distiller))
                 if why:
                     raise UnavailableError(why)
+        if data.inputs:
+            from discover.driven import refuse_without_inputs
+
+            refuse_without_inputs(plan, DISTILLERS, SURROGATES, data.inputs)
         for r in plan.routes:
             DISTILLERS[r.distiller].check_settings(tables.get(r.distiller), data)
             if r.surrogate:
@@ -241,7 +251,7 @@ class Discoverer(ModelView, BaseEstimator):
         found = distiller.fit(samples).candidates_
         if distiller.facts_:
             run.facts[route.label] = distiller.facts_
-        ids = identifiers(run.prepared.names)  # formulas in run.json are written as in equations.json
+        ids = identifiers(run.prepared.names + run.prepared.inputs)  # formulas in run.json are written as in equations.json
         for var, front in distiller.fronts_.items():
             run.fronts[f"{route.label}: d{var}/d{run.prepared.data.time_name}"] = [
                 {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
@@ -271,7 +281,8 @@ class Discoverer(ModelView, BaseEstimator):
             found = surrogate.post_process(found, run.prepared)
         samples = run.prepared.samples()
         if surrogate.refit_on_data and samples.weak is not None:
-            refits = (refit_on_data(c, samples.weak, samples.raw_states, samples.names) for c in found)
+            refits = (refit_on_data(c, samples.weak, samples.raw_variables(), samples.names, samples.input_names)
+                      for c in found)
             found = found + [c for c in refits if c is not None]
         return drop_rejected(found)
 
@@ -302,6 +313,7 @@ class Discoverer(ModelView, BaseEstimator):
 
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
+        from discover.driven import input_warnings
         from discover.selection import select
         from discover.selection.verdict import assess
 
@@ -322,9 +334,10 @@ class Discoverer(ModelView, BaseEstimator):
             validation=list(prepared.validation), validation_smoothed=list(prepared.validation_smoothed),
             split=prepared.split, in_sample=prepared.in_sample,
             settings=settings_record(self, plan, run), timings=run.timings, fronts=run.fronts,
-            warnings=[f"Dropped {prepared.data.dropped_rows} rows with missing values."]
-            if prepared.data.dropped_rows else [],
-            surrogates=run.surrogate_facts, delay=delay, deciding=chosen.deciding,
+            warnings=([f"Dropped {prepared.data.dropped_rows} rows with missing values."]
+                      if prepared.data.dropped_rows else []) + input_warnings(prepared, chosen.best),
+            surrogates=run.surrogate_facts, delay=delay, deciding=chosen.deciding, inputs=prepared.inputs,
+            hold=prepared.data.hold,
         ), run.fitted)
 
     def _adopt(self, result: RunResult, surrogates: dict) -> None:
@@ -338,21 +351,35 @@ class Discoverer(ModelView, BaseEstimator):
         self.surrogates_ = surrogates
 
     # ------------------------------------------------------------------ use after fitting
-    def score(self, X, t=None, feature_names=None) -> float:
+    def score(self, X, t=None, feature_names=None, inputs=None) -> float:
         """The report's held-out metric on new data: the short-horizon R² of the selected equations.
 
         The data (anything :meth:`fit` accepts; arrays default to the fitted state names) are
         smoothed as in ``fit``, and the equations are integrated from many starting states over
         the run's validation horizon and compared with the measurements (1 - median normalised
         error; :func:`discover.selection.scoring.short_horizon_r2`), as the report's
-        "short-horizon R²" is. ``-inf`` when the equations blow up from most starts.
+        "short-horizon R²" is. ``-inf`` when the equations blow up from most starts. A model fitted
+        with measured inputs is driven by the inputs of the new data (``inputs`` as in :meth:`fit`;
+        a DataFrame's input columns default to the fitted ones).
         """
         from discover.data.inputs import as_dataset
         from discover.selection.scoring import short_horizon_r2
 
         self._check()
         default = None if isinstance(X, Dataset) or hasattr(X, "columns") else list(self.names_)
-        data = as_dataset(X, t, feature_names if feature_names is not None else default)
+        fitted_inputs = tuple(self.result_.inputs)
+        if inputs is None and fitted_inputs and hasattr(X, "columns"):
+            inputs = list(fitted_inputs)
+        data = as_dataset(X, t, feature_names if feature_names is not None else default, inputs,
+                          self.result_.hold)
+        if tuple(data.inputs) != fitted_inputs and not (fitted_inputs and len(data.inputs) == len(fitted_inputs)
+                                                         and not hasattr(X, "columns")):
+            raise DataError(f"The model reads the inputs {', '.join(fitted_inputs) or 'none'} but the data give "
+                            f"{', '.join(data.inputs) or 'none'}; give the same inputs (`inputs=`).")
+        if fitted_inputs and tuple(data.inputs) != fitted_inputs:  # arrays: their inputs take the fitted names
+            from dataclasses import replace
+
+            data = replace(data, inputs=fitted_inputs)
         if tuple(data.names) != tuple(self.names_):
             raise DataError(f"The data have the states {', '.join(data.names)} but the model was fitted on "
                             f"{', '.join(self.names_)}; give the same states (`feature_names`).")

@@ -138,7 +138,8 @@ def uses_network(spec) -> bool:
     return any(p in surrogates or p in NETWORK_METHODS for item in _items(spec) for p in item.split("+"))
 
 
-def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=None) -> None:
+def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=None, inputs=None,
+                       input_hold="linear") -> None:
     """Every setting of a run that can be judged without the data, before anything heavy loads.
 
     Warns
@@ -155,6 +156,10 @@ def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=
     check_device(device)
     check_text(time, "`--time`")
     split_names(states)
+    split_names(inputs, "`--inputs`")
+    from discover.signals import check_hold
+
+    check_hold(input_hold)
     if device == "cuda" and not uses_network(methods):
         warnings.warn(
             "`--device cuda` has no effect here: none of the methods asked for trains or runs a network "

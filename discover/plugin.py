@@ -15,6 +15,8 @@ class Plugin(BaseEstimator):
 
     name: ClassVar[str] = ""
     Settings: ClassVar[type] = NoSettings
+    #: Whether the plug-in models measured inputs u(t) (``--inputs``); one that does not is refused with them.
+    supports_inputs: ClassVar[bool] = True
 
     @classmethod
     def check_settings(cls, settings, data) -> None:

@@ -33,6 +33,10 @@ class RunResult:
     first state (arrays, and plain facts such as the PINN's fitted ``curves``)
     delay : DelayResult or None
         The delay models' comparison, as plain data.
+    inputs : tuple of str
+        Measured inputs (control or forcing columns) the equations read; each trajectory's ``u``.
+    hold : str
+        How inputs are read between samples when the equations are simulated (``linear`` or ``zoh``).
 
     Everything here is plain data (arrays, sympy expressions, numbers, strings): the run
     folder stores all of it, so ``discover report DIR`` draws the same report again.
@@ -61,3 +65,5 @@ class RunResult:
     surrogates: dict = field(default_factory=dict)
     delay: object = None
     deciding: str | None = None
+    inputs: tuple[str, ...] = ()
+    hold: str = "linear"

@@ -38,7 +38,7 @@ def surrogate_facts(surrogate, prepared: Prepared, seconds: float) -> dict:
     facts = {"seconds": round(seconds, 2), "forecasts": []}
     nfe = []
     for seg in prepared.validation_smoothed:
-        x, n = surrogate.forecast(seg.t, seg.x[0])
+        x, n = surrogate.forecast(seg.t, seg.x[0], **({"u": seg.u} if prepared.inputs else {}))
         facts["forecasts"].append(x)
         if n is not None:
             nfe.append(n)

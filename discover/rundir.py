@@ -39,7 +39,7 @@ from discover.errors import OutDirError
 RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json")
 #: Figures discover draws into ``figures/`` (``NAME.png``).
 FIGURES = ("trajectories", "forecasts", "hidden", "derivatives", "confidence", "havok_forcing",
-           "havok_reconstruction", "delay_forecasts", "pareto", "sr_fronts", "spacetime")
+           "havok_reconstruction", "delay_forecasts", "pareto", "sr_fronts", "spacetime", "inputs")
 RUN_SCHEMA = "discover.run/"
 _MAX_RUN_JSON = 64 * 2**20
 

@@ -70,20 +70,38 @@ def _find_time(columns: Sequence[str], time: str | None, where: str) -> str:
     )
 
 
-def _read_one(path: Path, time: str | None, states: list[str] | None):
-    return pick_columns(read_table(path), time, states)
+def _read_one(path: Path, time: str | None, states: list[str] | None, inputs: list[str] | None = None):
+    return pick_columns(read_table(path), time, states, inputs)
 
 
-def pick_columns(table, time: str | None, states: list[str] | None):
-    """Time, states, run labels and the rows to keep of a checked :class:`~discover.data.table.Table`.
+def _check_inputs(inputs: list[str], columns, tcol, run_col, states, where: str) -> None:
+    """Refuse an input that is not a column, or that is the time, trajectory or a state column."""
+    for s in inputs:
+        if s not in columns:
+            raise DataError(
+                f"Unknown input '{shown(s)}' in `--inputs`{did_you_mean(s, columns)}; "
+                f"the columns of {where} are {', '.join(shown(c, 40) for c in columns)}."
+            )
+        if s in (tcol, run_col):
+            raise DataError(f"'{shown(s)}' is the {'time' if s == tcol else 'trajectory'} column and cannot be an input.")
+        if states is not None and s in states:
+            raise DataError(f"'{shown(s)}' is named both in `--states` and in `--inputs`; a column is either a state "
+                            "(modelled) or an input (measured, not modelled).")
 
-    Returns ``(t, x, runs, keep, chosen, tcol)``: ``runs`` is None without a trajectory column;
-    ``keep`` marks the rows without a missing value.
+
+def pick_columns(table, time: str | None, states: list[str] | None, inputs: list[str] | None = None):
+    """Time, states, run labels, the rows to keep and the inputs of a checked :class:`~discover.data.table.Table`.
+
+    Returns ``(t, x, runs, keep, chosen, tcol, u)``: ``runs`` is None without a trajectory column;
+    ``keep`` marks the rows without a missing value; ``u`` holds the ``inputs`` columns
+    (shape (n_rows, 0) without inputs).
     """
     where, columns = table.where, table.names
+    inputs = list(inputs or [])
     tcol = _find_time(columns, time, where)
     run_col = next((c for c in columns if c.lower() in RUN_NAMES and c != tcol), None)
-    candidates = [c for c in columns if c not in (tcol, run_col)]
+    _check_inputs(inputs, columns, tcol, run_col, states, where)
+    candidates = [c for c in columns if c not in (tcol, run_col) and c not in inputs]
     if states is not None:
         for s in states:
             if s not in columns:
@@ -104,23 +122,25 @@ def pick_columns(table, time: str | None, states: list[str] | None):
         )
     t = table.numbers(tcol)
     x = np.column_stack([table.numbers(c) for c in chosen])
+    u = np.column_stack([table.numbers(c) for c in inputs]) if inputs else np.zeros((len(t), 0))
     runs = None
-    keep = ~np.isnan(t) & ~np.any(np.isnan(x), axis=1)
+    keep = ~np.isnan(t) & ~np.any(np.isnan(x), axis=1) & ~np.any(np.isnan(u), axis=1)
     if run_col is not None:
         runs = table.labels(run_col)
         keep &= np.array([r is not None for r in runs], dtype=bool)
-    return t, x, runs, keep, chosen, tcol
+    return t, x, runs, keep, chosen, tcol, u
 
 
-def split_runs(t, x, runs, keep, names, where: str, label: str) -> tuple[list[Trajectory], int]:
+def split_runs(t, x, runs, keep, names, where: str, label: str, u=None) -> tuple[list[Trajectory], int]:
     """The checked runs of one table (one run labelled ``label`` when ``runs`` is None) and the
-    number of rows dropped for a missing value."""
+    number of rows dropped for a missing value; ``u`` are the input columns, if any."""
+    u = np.zeros((len(t), 0)) if u is None else u
     n_drop = int((~keep).sum())
     if n_drop == len(keep):
         raise DataError(
             f"Every row of {where} has a missing value; fill in the data or choose columns with `--states`."
         )
-    t, x = t[keep], x[keep]
+    t, x, u = t[keep], x[keep], u[keep]
     if runs is None:
         groups = [(label, np.arange(len(t)))]
     else:
@@ -129,7 +149,7 @@ def split_runs(t, x, runs, keep, names, where: str, label: str) -> tuple[list[Tr
         groups = [(str(r), np.flatnonzero(runs == r)) for r in order]
     found = []
     for name, idx in groups:
-        traj = Trajectory(t[idx], x[idx], label=name)
+        traj = Trajectory(t[idx], x[idx], label=name, u=u[idx])
         check_trajectory(traj, names, where if runs is None else f"trajectory '{shown(name)}' of {where}")
         found.append(traj)
     return found, n_drop
@@ -139,6 +159,8 @@ def load_csv(
     paths: str | Path | Iterable[str | Path],
     time: str | None = None,
     states: str | Sequence[str] | None = None,
+    inputs: str | Sequence[str] | None = None,
+    hold: str = "linear",
 ) -> Dataset:
     """Read one or more trajectory CSV files into a :class:`Dataset`.
 
@@ -151,6 +173,11 @@ def load_csv(
     states : str or list of str, optional
         State columns to use (comma-separated string or list); by default every other
         numeric column.
+    inputs : str or list of str, optional
+        Input columns (control or forcing signals): measured, not modelled; they are not
+        states, get no equation and are never differentiated.
+    hold : {"linear", "zoh"}
+        How inputs are read between samples when a model is simulated.
 
     Returns
     -------
@@ -175,6 +202,10 @@ def load_csv(
         paths = [paths]
     paths = check_paths(list(paths))
     wanted = split_names(states, "`--states`")
+    wanted_inputs = split_names(inputs, "`--inputs`")
+    from discover.signals import check_hold
+
+    check_hold(hold)
     if time is not None:
         time = normal(time)
         if not time:
@@ -185,7 +216,7 @@ def load_csv(
     dropped = 0
     for path in paths:
         where = f"'{shown(path, 500)}'"
-        t, x, runs, keep, chosen, tcol = _read_one(path, time, wanted)
+        t, x, runs, keep, chosen, tcol, u = _read_one(path, time, wanted, wanted_inputs)
         if names is None:
             names, time_name = chosen, tcol
         elif chosen != names:
@@ -194,7 +225,7 @@ def load_csv(
                 f"{', '.join(shown(c, 40) for c in names)}; give files with the same columns or choose them with "
                 "`--states`."
             )
-        found, n_drop = split_runs(t, x, runs, keep, names, where, path.stem if len(paths) > 1 else "0")
+        found, n_drop = split_runs(t, x, runs, keep, names, where, path.stem if len(paths) > 1 else "0", u)
         dropped += n_drop
         trajectories += found
     if dropped:
@@ -204,7 +235,8 @@ def load_csv(
             stacklevel=2,
         )
     ds = Dataset(
-        tuple(trajectories), tuple(names), time_name=time_name, source=tuple(str(p) for p in paths), dropped_rows=dropped
+        tuple(trajectories), tuple(names), time_name=time_name, source=tuple(str(p) for p in paths), dropped_rows=dropped,
+        inputs=tuple(wanted_inputs or ()), hold=hold,
     )
     where = "the data" if len(paths) > 1 else f"'{shown(paths[0], 500)}'"
     check_not_constant(ds.stacked()[1], names, where)

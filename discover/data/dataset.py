@@ -30,24 +30,35 @@ class Trajectory:
     label : str
         Identifies the run in messages and reports (file name, or value of the
         ``trajectory`` column).
+    u : ndarray of shape (n_samples, n_inputs), optional
+        Measured inputs (control or forcing signals) at those times: they drive the states,
+        are never differentiated and get no equation. Shape (n_samples, 0) when there are none.
     """
 
     t: np.ndarray
     x: np.ndarray
     label: str = "0"
+    u: np.ndarray | None = None
 
     def __post_init__(self):
         t = np.asarray(self.t, dtype=float)
         x = np.asarray(self.x, dtype=float)
         if x.ndim == 1:
             x = x[:, None]
+        u = np.zeros((t.shape[0] if t.ndim == 1 else 0, 0)) if self.u is None else np.asarray(self.u, dtype=float)
+        if u.ndim == 1:
+            u = u[:, None]
         object.__setattr__(self, "t", t)
         object.__setattr__(self, "x", x)
+        object.__setattr__(self, "u", u)
         if t.ndim != 1 or x.shape[0] != t.shape[0]:
             raise DataError(
                 f"Trajectory '{self.label}' has {t.shape[0]} times but {x.shape[0]} rows of states; "
                 "give one time per row."
             )
+        if u.shape[0] != t.shape[0]:
+            raise DataError(f"Trajectory '{self.label}' has {t.shape[0]} times but {u.shape[0]} rows of inputs; "
+                            "give one time per row.")
 
     def __len__(self) -> int:
         return self.t.shape[0]
@@ -58,7 +69,12 @@ class Trajectory:
 
     def window(self, start: int, stop: int, label: str | None = None) -> "Trajectory":
         """Return samples ``start:stop`` as a new trajectory."""
-        return Trajectory(self.t[start:stop], self.x[start:stop], label or f"{self.label}[{start}:{stop}]")
+        return Trajectory(self.t[start:stop], self.x[start:stop], label or f"{self.label}[{start}:{stop}]",
+                          self.u[start:stop])
+
+    def with_states(self, x: np.ndarray, label: str | None = None) -> "Trajectory":
+        """The same run (times, inputs) with other states (smoothed ones, a simulation)."""
+        return Trajectory(self.t, x, self.label if label is None else label, self.u)
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,11 @@ class Dataset:
         Files the data came from (empty for data built in memory).
     dropped_rows : int
         Rows removed because they held missing values.
+    inputs : tuple of str
+        Names of the measured inputs, one per column of every trajectory's ``u`` (none by default).
+    hold : {"linear", "zoh"}
+        How inputs are read between samples when a model is simulated (linear interpolation,
+        or zero-order hold for piecewise-constant inputs).
     """
 
     trajectories: tuple[Trajectory, ...]
@@ -84,10 +105,16 @@ class Dataset:
     source: tuple[str, ...] = ()
     dropped_rows: int = 0
     meta: dict = field(default_factory=dict)
+    inputs: tuple[str, ...] = ()
+    hold: str = "linear"
 
     def __post_init__(self):
         object.__setattr__(self, "trajectories", tuple(self.trajectories))
         object.__setattr__(self, "names", tuple(self.names))
+        object.__setattr__(self, "inputs", tuple(self.inputs))
+        from discover.signals import check_hold
+
+        check_hold(self.hold)
         if not self.trajectories:
             raise DataError("The data set holds no trajectory; give at least one run with 10 or more points.")
         for traj in self.trajectories:
@@ -96,6 +123,9 @@ class Dataset:
                     f"Trajectory '{traj.label}' has {traj.x.shape[1]} state columns but the data set "
                     f"names {len(self.names)} ({', '.join(self.names)})."
                 )
+            if traj.u.shape[1] != len(self.inputs):
+                raise DataError(f"Trajectory '{traj.label}' has {traj.u.shape[1]} input columns but the data set "
+                                f"names {len(self.inputs)} inputs.")
 
     @classmethod
     def from_arrays(cls, t, x, names=None, time_name: str = "t") -> "Dataset":
@@ -120,6 +150,13 @@ class Dataset:
             check_trajectory(traj, self.names, where=f"trajectory '{traj.label}'")
         if len(set(self.names)) != len(self.names):
             raise DataError(f"State names must differ from each other; got {', '.join(self.names)}.")
+        if set(self.inputs) & set(self.names) or len(set(self.inputs)) != len(self.inputs):
+            raise DataError(f"Input names must differ from each other and from the states; got inputs "
+                            f"{', '.join(self.inputs)} and states {', '.join(self.names)}.")
+        for traj in self.trajectories:
+            if not np.all(np.isfinite(traj.u)):
+                raise DataError(f"Trajectory '{traj.label}' has an input value that is not a finite number; "
+                                "fix or drop that row.")
         check_not_constant(self.stacked()[1], self.names, "the data")
         check_scale(self.trajectories, self.names, "the data")
         return self
@@ -138,6 +175,20 @@ class Dataset:
             np.concatenate([tr.t for tr in self.trajectories]),
             np.concatenate([tr.x for tr in self.trajectories]),
         )
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.inputs)
+
+    def with_trajectories(self, trajectories) -> "Dataset":
+        """The same data set (names, inputs, source) holding other runs (pieces of these, smoothed ones)."""
+        from dataclasses import replace
+
+        return replace(self, trajectories=tuple(trajectories))
+
+    def stacked_inputs(self) -> np.ndarray:
+        """All inputs, trajectories one after another, shape (n_samples, n_inputs)."""
+        return np.concatenate([tr.u for tr in self.trajectories])
 
     def scale(self) -> np.ndarray:
         """Standard deviation of each state over all trajectories, shape (n_states,)."""

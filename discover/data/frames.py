@@ -46,7 +46,8 @@ def frame_table(df) -> Table:
     return Table(names, WHERE, df, position, first_row=0)
 
 
-def from_frame(df, time: str | None = None, states: str | Sequence[str] | None = None) -> Dataset:
+def from_frame(df, time: str | None = None, states: str | Sequence[str] | None = None,
+               inputs: str | Sequence[str] | None = None, hold: str = "linear") -> Dataset:
     """Read a pandas DataFrame into a :class:`Dataset`, as :func:`~discover.data.csv.load_csv` reads a CSV.
 
     Parameters
@@ -58,6 +59,10 @@ def from_frame(df, time: str | None = None, states: str | Sequence[str] | None =
         Name of the time column; by default ``t`` or ``time`` in any case.
     states : str or list of str, optional
         State columns to use; by default every other column.
+    inputs : str or list of str, optional
+        Input columns (measured driving signals, not modelled).
+    hold : {"linear", "zoh"}
+        How inputs are read between samples when a model is simulated.
 
     Returns
     -------
@@ -74,17 +79,19 @@ def from_frame(df, time: str | None = None, states: str | Sequence[str] | None =
         When rows with missing values were dropped.
     """
     wanted = split_names(states, "`states`")
+    wanted_inputs = split_names(inputs, "`inputs`")
     if time is not None:
         if not isinstance(time, str) or not normal(time):
             raise DataError(f"`t` must name the DataFrame's time column, not {shown(repr(time))}.")
         time = normal(time)
     table = frame_table(df)
-    t, x, runs, keep, names, tcol = pick_columns(table, time, wanted)
-    trajectories, dropped = split_runs(t, x, runs, keep, names, WHERE, "0")
+    t, x, runs, keep, names, tcol, u = pick_columns(table, time, wanted, wanted_inputs)
+    trajectories, dropped = split_runs(t, x, runs, keep, names, WHERE, "0", u)
     if dropped:
         warnings.warn(f"Dropped {dropped} row{'s' if dropped != 1 else ''} with missing values.",
                       MissingValuesWarning, stacklevel=3)
-    ds = Dataset(tuple(trajectories), tuple(names), time_name=tcol, dropped_rows=dropped)
+    ds = Dataset(tuple(trajectories), tuple(names), time_name=tcol, dropped_rows=dropped,
+                 inputs=tuple(wanted_inputs or ()), hold=hold)
     check_not_constant(ds.stacked()[1], names, WHERE)
     check_scale(ds.trajectories, names, WHERE)
     return ds

@@ -7,6 +7,10 @@
   one run, or a list of such arrays with a list of times (or one time step) for several runs;
   ``feature_names`` names the states (``x0``, ``x1``, ... by default).
 
+``inputs`` declares measured driving signals (control or forcing): for a DataFrame, the names
+of its input columns; for arrays, an array of shape (n_samples, n_inputs) per run (a list for
+several runs), named ``u`` (one input) or ``u0``, ``u1``, ..., or a dict of name to such arrays.
+
 Every problem is a :class:`~discover.errors.DataError` with one sentence, as for a CSV.
 """
 
@@ -59,7 +63,29 @@ def _states(x, what: str) -> np.ndarray:
     return x
 
 
-def as_dataset(X, t=None, feature_names=None) -> Dataset:
+def _array_inputs(inputs, runs: list[np.ndarray]) -> tuple[list[np.ndarray], tuple[str, ...]]:
+    """Input arrays per run and their names, from an array, a list of arrays or a dict of them."""
+    if isinstance(inputs, dict):
+        names = [normal(str(k)) for k in inputs]
+        per = [_array_inputs(v, runs)[0] for v in inputs.values()]
+        return [np.hstack([p[i] for p in per]) for i in range(len(runs))], tuple(names)
+    many = isinstance(inputs, (list, tuple)) and len(runs) > 1
+    arrays = list(inputs) if many else [inputs]
+    if len(arrays) != len(runs):
+        raise DataError(f"`X` holds {len(runs)} runs, so `inputs` must be a list of {len(runs)} arrays (one per run).")
+    out = []
+    for i, (u, x) in enumerate(zip(arrays, runs)):
+        u = _states(u, f"`inputs` of run {i}")
+        if u.shape[0] != x.shape[0]:
+            raise DataError(f"`inputs` of run {i} has {u.shape[0]} rows but the run has {x.shape[0]}; give one row per sample.")
+        out.append(u)
+    m = out[0].shape[1]
+    if any(u.shape[1] != m for u in out):
+        raise DataError("Every run's `inputs` must have the same number of columns.")
+    return out, (("u",) if m == 1 else tuple(f"u{j}" for j in range(m)))
+
+
+def as_dataset(X, t=None, feature_names=None, inputs=None, hold: str = "linear") -> Dataset:
     """``X`` (and ``t``, ``feature_names``) as a checked :class:`Dataset`; see the module docstring.
 
     Raises
@@ -68,15 +94,18 @@ def as_dataset(X, t=None, feature_names=None) -> Dataset:
         Bad values, shapes or names, in one sentence.
     """
     if isinstance(X, Dataset):
-        if t is not None or feature_names is not None:
-            raise DataError("A Dataset carries its own times and names; leave out `t` and `feature_names`.")
+        if t is not None or feature_names is not None or inputs is not None:
+            raise DataError("A Dataset carries its own times, names and inputs; leave out `t`, `feature_names` and "
+                            "`inputs`.")
         return X.validate()
     if _is_frame(X):
         from discover.data.frames import from_frame
 
         if t is not None and not isinstance(t, str):
             raise DataError("For a DataFrame, `t` names its time column (text); leave it out to use 't' or 'time'.")
-        return from_frame(X, time=t, states=feature_names)
+        if inputs is not None and not isinstance(inputs, (str, list, tuple)):
+            raise DataError("For a DataFrame, `inputs` names its input columns (text such as 'u' or a list of names).")
+        return from_frame(X, time=t, states=feature_names, inputs=inputs, hold=hold)
     if isinstance(X, (list, tuple)) and X and not np.isscalar(X[0]) and np.ndim(X[0]) >= 1 and (
             not isinstance(X[0], (list, tuple)) or np.ndim(X[0]) == 2):
         runs = [_states(x, f"run {i} of `X`") for i, x in enumerate(X)]
@@ -109,5 +138,6 @@ def as_dataset(X, t=None, feature_names=None) -> Dataset:
             raise DataError(f"`feature_names` gives {len(names)} names but `X` has {d} state column"
                             f"{'s' if d != 1 else ''}; give one name per column.")
         names = [normal(n) for n in names]
-    trajs = tuple(Trajectory(ti, xi, label=str(i)) for i, (ti, xi) in enumerate(zip(times, runs)))
-    return Dataset(trajs, tuple(names)).validate()
+    us, input_names = _array_inputs(inputs, runs) if inputs is not None else ([None] * len(runs), ())
+    trajs = tuple(Trajectory(ti, xi, label=str(i), u=ui) for i, (ti, xi, ui) in enumerate(zip(times, runs, us)))
+    return Dataset(trajs, tuple(names), inputs=input_names, hold=hold).validate()

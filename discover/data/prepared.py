@@ -72,14 +72,23 @@ class Prepared:
     def names(self) -> tuple[str, ...]:
         return self.data.names
 
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Names of the measured inputs (none for an autonomous system)."""
+        return self.data.inputs
+
     def samples(self) -> Samples:
         """Smoothed training states and their derivatives, stacked, with the weak form and runs."""
         if not self._samples:
             X = np.concatenate([s.x for s in self.train_smoothed])
             Y = np.concatenate(self.derivatives)
             runs = tuple((s.t, s.x, d) for s, d in zip(self.train_smoothed, self.derivatives))
+            inputs = {}
+            if self.inputs:  # measured, not smoothed: a switched input keeps its steps
+                inputs = dict(inputs=np.concatenate([s.u for s in self.train_smoothed]), input_names=self.inputs,
+                              raw_inputs=self.train.stacked_inputs())
             self._samples.append(Samples(X, Y, self.names, weak=self.weak, raw_states=self.train.stacked()[1],
-                                         trajectories=runs))
+                                         trajectories=runs, **inputs))
         return self._samples[0]
 
 
@@ -87,9 +96,9 @@ def prepare(data: Dataset) -> Prepared:
     """Split ``data``, smooth and differentiate it, and measure its noise and time scale."""
     sp_ = split(data)
     der = estimate_derivatives(sp_.train)
-    val_der = estimate_derivatives(Dataset(sp_.validation, data.names, data.time_name))
-    smooth = tuple(Trajectory(t.t, x, t.label) for t, x in zip(sp_.train.trajectories, der.smoothed))
-    val_smooth = tuple(Trajectory(s.t, x, s.label) for s, x in zip(sp_.validation, val_der.smoothed))
+    val_der = estimate_derivatives(data.with_trajectories(sp_.validation))
+    smooth = tuple(t.with_states(x) for t, x in zip(sp_.train.trajectories, der.smoothed))
+    val_smooth = tuple(s.with_states(x) for s, x in zip(sp_.validation, val_der.smoothed))
     variance = data.stacked()[1].var(axis=0)
     raw = sp_.train.stacked()[1]
     noise_var = np.mean((raw - np.concatenate(der.smoothed)) ** 2, axis=0)

@@ -38,6 +38,11 @@ class Samples:
         part, or functions symbolic regression found).
     library_source : str
         Where ``library_terms`` came from, as the report names them.
+    inputs : ndarray of shape (n_samples, n_inputs), optional
+        Measured inputs at ``states``' rows: variables of the models, with no equation of their own.
+    input_names : tuple of str
+    raw_inputs : ndarray of shape (n_samples_raw, n_inputs), optional
+        The inputs at ``raw_states``' rows (for the weak form).
     """
 
     states: np.ndarray
@@ -49,3 +54,18 @@ class Samples:
     guess: Any = None
     library_terms: tuple = ()
     library_source: str = ""
+    inputs: np.ndarray | None = None
+    input_names: tuple[str, ...] = ()
+    raw_inputs: np.ndarray | None = None
+
+    def variables(self) -> tuple[np.ndarray, tuple[str, ...]]:
+        """States and inputs side by side, and their names: what a model's right-hand side reads."""
+        if not self.input_names:
+            return self.states, self.names
+        return np.hstack([self.states, self.inputs]), (*self.names, *self.input_names)
+
+    def raw_variables(self) -> np.ndarray | None:
+        """``raw_states`` with ``raw_inputs`` beside them (the weak form's columns)."""
+        if self.raw_states is None or not self.input_names:
+            return self.raw_states
+        return np.hstack([self.raw_states, self.raw_inputs])

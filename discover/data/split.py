@@ -42,7 +42,7 @@ def split(data: Dataset) -> Split:
     trajs = data.trajectories
 
     def with_trajs(ts):
-        return Dataset(tuple(ts), data.names, data.time_name, data.source, data.dropped_rows, data.meta)
+        return data.with_trajectories(ts)
 
     if len(trajs) >= 3:
         k = max(1, len(trajs) // 4)

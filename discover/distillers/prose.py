@@ -74,6 +74,8 @@ class Prose(BaseDistiller):
     """Structures proposed by the shipped PROSE transformer, refitted on the data."""
 
     name = "prose"
+    # its transformer was trained on autonomous systems only: it reads no input signal
+    supports_inputs = False
     Settings = ProseConfig
     guess_from = "sindy"
 

@@ -19,9 +19,11 @@ from discover.expressions import safe_lambdify
 from discover.structure import terms
 
 
-def refit_on_data(candidate: Candidate, weak: WeakForm, raw_states: np.ndarray, names) -> Candidate | None:
-    """The same terms with coefficients from the weak form of the measured runs (None if unusable)."""
-    symbols = [sp.Symbol(n) for n in names]
+def refit_on_data(candidate: Candidate, weak: WeakForm, raw_states: np.ndarray, names, inputs=()) -> Candidate | None:
+    """The same terms with coefficients from the weak form of the measured runs (None if unusable).
+
+    With measured ``inputs`` (names), ``raw_states`` holds the inputs' columns after the states'."""
+    symbols = [sp.Symbol(n) for n in (*names, *inputs)]
     out = {}
     for i, n in enumerate(names):
         ts = [t for t in terms(candidate.equations[n], 1e-12)]

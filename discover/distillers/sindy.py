@@ -107,7 +107,7 @@ class _Library:
 def _extra_terms(cfg: SindyConfig, samples: Samples) -> tuple:
     """The configured extra terms (text from a ``[sindy]`` table is read by the restricted parser)
     and the terms the samples offer."""
-    table = {ident: sp.Symbol(label) for label, ident in identifiers(samples.names).items()}
+    table = {ident: sp.Symbol(label) for label, ident in identifiers(samples.variables()[1]).items()}
     own = tuple(t if isinstance(t, sp.Basic) else parse_expression(str(t), table, "[sindy] extra_terms")
                 for t in cfg.extra_terms)
     return own + tuple(samples.library_terms)
@@ -240,26 +240,28 @@ class SINDy(BaseDistiller):
         out = {}
         cfg = self.settings_
         if "strong" in cfg.forms:
-            out["strong"] = (lib(samples.states[rows]), samples.derivatives[rows])
+            out["strong"] = (lib(samples.variables()[0][rows]), samples.derivatives[rows])
         if "weak" in cfg.forms and samples.weak is not None and samples.raw_states is not None:
-            Theta_w = samples.weak.project(lib(samples.raw_states))
+            Theta_w = samples.weak.project(lib(samples.raw_variables()))
             if Theta_w.shape[0] > Theta_w.shape[1] and np.all(np.isfinite(Theta_w)):
                 out["weak"] = (Theta_w, samples.weak.targets)
         return out
 
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
         cfg = self.settings_
-        n, d = samples.states.shape
+        # With measured inputs the library spans states and inputs together (SINDYc: Brunton,
+        # Proctor & Kutz, IFAC 2016): inputs, their products with the states, no equation for them.
+        V, variables = samples.variables()
+        n, d = V.shape
         rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
-        [sp.Symbol(v) for v in samples.names]
         # Yardstick shared by every candidate: fit to the (strong-form) derivative estimate.
-        Xe, Ye = samples.states[rows], samples.derivatives[rows]
+        Xe, Ye = V[rows], samples.derivatives[rows]
         y_scale = _rms(Ye)
         found: dict[tuple, dict] = {}
         for degree in cfg.degrees:
             if comb(d + degree, degree) > cfg.max_features:
                 continue
-            lib = _Library(degree, samples.names, _extra_terms(cfg, samples), samples.states)
+            lib = _Library(degree, variables, _extra_terms(cfg, samples), V)
             problems = self._problems(samples, lib, rows)
             terms = lib.terms
             Theta_e = lib(Xe)

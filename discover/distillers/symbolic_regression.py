@@ -114,16 +114,17 @@ class SymbolicRegression(BaseDistiller):
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
         cfg = self.settings_
         engine = get_engine(cfg.engine)
-        n = samples.states.shape[0]
+        V, variables = samples.variables()  # measured inputs are variables of the search, with no equation
+        n = V.shape[0]
         rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
-        X, Y = samples.states[rows], samples.derivatives[rows]
+        X, Y = V[rows], samples.derivatives[rows]
         settings = EngineSettings(cfg.operators, cfg.generations, cfg.population_size, cfg.max_length,
                                   cfg.max_time, cfg.max_evaluations, max(1, min(2, os.cpu_count() or 1)))
         seed = int(rng.integers(0, 2**31 - 1))
         self.fronts_ = {}
-        symbols = [sp.Symbol(v) for v in samples.names]
+        symbols = [sp.Symbol(v) for v in variables]
         # The engines see internal names only: a column name is a label, never part of a formula's text.
-        internal = [f"x{i}" for i in range(len(samples.names))]
+        internal = [f"x{i}" for i in range(len(variables))]
         for j, name in enumerate(samples.names):
             raw = _knee(engine(X, Y[:, j], internal, settings, seed + j), symbols, X, Y[:, j])
             front, seen = [], set()

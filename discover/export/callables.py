@@ -40,6 +40,9 @@ def to_callable(source, kind: str = "numpy", names=None):
     if kind not in KINDS:
         raise ConfigError(f"`kind` must be one of {', '.join(KINDS)}, not {kind!r}{did_you_mean(str(kind), KINDS)}.")
     system = system_of(source, names)
+    if system.inputs:
+        raise ConfigError(f"`to_callable` makes f(x) of a closed system; this model also reads the inputs "
+                          f"{', '.join(system.inputs)}: use `to_python` (rhs(t, x, u)) or `simulate(t, x0, u=...)`.")
     exprs, values = system.internal("x_", "c_")
     states = [sp.Symbol(f"x_{i}") for i in range(len(system.names))]
     exprs = [e.xreplace({sp.Symbol(k): sp.Float(v, 17) for k, v in values.items()}) for e in exprs]

@@ -85,7 +85,8 @@ def to_python(source, path=None, names=None) -> str:
     system = system_of(source, names)
     exprs, values = system.internal("x_", "c_")
     states = [f"x_{i}" for i in range(len(system.names))]
-    allowed = set(states) | set(values)
+    inputs = [f"u_{j}" for j in range(len(system.inputs))]
+    allowed = set(states) | set(values) | set(inputs)
     bodies = [_code(e, allowed) for e in exprs]
     text = tuple(f"{printing.derivative_text(n, system.time)} = {printing.text(e)}"
                  for n, e in zip(system.names, system.exprs))
@@ -102,6 +103,7 @@ def to_python(source, path=None, names=None) -> str:
         "import numpy",
         "",
         f"STATES = {tuple(system.names)!r}",
+        *([f"INPUTS = {tuple(system.inputs)!r}"] if inputs else []),
         f"TIME = {system.time!r}",
         f"METHOD = {system.method!r}",
         "EQUATIONS = (\n" + "".join(f"    {s!r},\n" for s in text) + ")",
@@ -110,8 +112,13 @@ def to_python(source, path=None, names=None) -> str:
         f"STANDARD_ERRORS = {_table(system.standard_errors)}",
         "",
         "",
-        "def rhs(t, x):",
-        '    """dx/dt at the state ``x`` (the system is autonomous: ``t`` is not used)."""',
+        *(["def rhs(t, x, u):",
+           '    """dx/dt at the state ``x`` driven by the inputs ``u(t)`` (a function of time returning the',
+           '    values of ``INPUTS``; bind it with ``lambda t, x: rhs(t, x, u)`` for ``solve_ivp``)."""',
+           "    inputs = numpy.atleast_1d(u(t))",
+           *(f"    {v} = inputs[{j}]" for j, v in enumerate(inputs))] if inputs else
+          ["def rhs(t, x):",
+           '    """dx/dt at the state ``x`` (the system is autonomous: ``t`` is not used)."""']),
         *(f"    {c} = CONSTANTS[{c!r}]" for c in values),
         *(f"    {s} = x[{i}]" for i, s in enumerate(states)),
         "    dxdt = numpy.empty(numpy.shape(x))",

@@ -47,6 +47,8 @@ class System:
     constants : dict of str to float
         Named constants the candidate's settings hold (the PINN's parameters).
     standard_errors : dict of str to float
+    inputs : tuple of str
+        Measured inputs the right-hand sides read (exported as ``u_0, u_1, ...``).
     """
 
     names: tuple
@@ -56,6 +58,7 @@ class System:
     complexity: int
     constants: dict
     standard_errors: dict
+    inputs: tuple = ()
 
     @property
     def symbols(self) -> list[sp.Symbol]:
@@ -72,6 +75,7 @@ class System:
             ``{constant name: value}``, in order of appearance.
         """
         states = {s: sp.Symbol(f"{state}{i}") for i, s in enumerate(self.symbols)}
+        states |= {sp.Symbol(n): sp.Symbol(f"u_{j}") for j, n in enumerate(self.inputs)}
         values, out = {}, []
         for e in self.exprs:
             extra = e.free_symbols - set(states)
@@ -101,6 +105,7 @@ def system_of(source, names: Sequence[str] | None = None, time: str = "t") -> Sy
     time : str
         The time label when ``source`` is a candidate.
     """
+    inputs = tuple(getattr(getattr(source, "result_", source), "inputs", ()) or ())
     if isinstance(source, Candidate):
         cand, order, t = source, list(names or source.variables), time
     elif hasattr(source, "candidates_frame"):  # a Discoverer, fitted or not
@@ -120,4 +125,4 @@ def system_of(source, names: Sequence[str] | None = None, time: str = "t") -> Sy
                           f"{', '.join(map(repr, cand.variables))}.")
     values, errors = candidate_constants(cand)
     return System(tuple(order), str(t), tuple(cand.equations[n] for n in order), cand.method, cand.complexity,
-                  values, errors)
+                  values, errors, inputs)

@@ -102,6 +102,8 @@ def _references() -> list[tuple]:
 
     out = []
     for s in SYSTEMS.values():
+        if s.inputs:  # PROSE models autonomous systems only
+            continue
         eqs = s.equations()
         try:
             ref = from_sympy([eqs[v] for v in s.variables], s.variables)

@@ -206,6 +206,9 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "seed": result.settings.get("seed"),
         "timings": result.timings,
         "warnings": result.warnings,
+        "inputs": list(getattr(result, "inputs", ())),
+        "input_hold": "held between samples (zero-order hold)" if getattr(result, "hold", "linear") == "zoh"
+        else "interpolated linearly between samples",
         "versions": prov.get("versions", {}),
         "command": prov.get("command", ""),
         "hidden": hidden_terms(result),

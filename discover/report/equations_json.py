@@ -65,7 +65,8 @@ def _non_finite(scores: dict) -> dict:
 
 
 def to_dict(result: RunResult) -> dict:
-    ids = identifiers(result.names)
+    inputs = tuple(getattr(result, "inputs", ()))
+    ids = identifiers(result.names + inputs)
     best = _entry(result.best, ids) if result.best else None
     if best is not None:
         best["confidence"] = result.confidence
@@ -77,7 +78,9 @@ def to_dict(result: RunResult) -> dict:
         "schema": SCHEMA,
         "time": result.time_name,
         "variables": list(result.names),
-        "symbols": symbol_table(result.names),
+        # measured inputs the equations read (no equation of their own); additive to the schema
+        **({"inputs": list(inputs)} if inputs else {}),
+        "symbols": symbol_table(result.names + inputs),
         "best": best,
         "candidates": [_entry(c, ids) for c in result.candidates],
     }

@@ -16,6 +16,7 @@ from discover.errors import DataError
 from discover.expressions import identifiers, parse_expression, to_text
 from discover.integrate import compile_rhs, integrate
 from discover.printing import derivative_text, differential_text
+from discover.report.inputs_panel import driven_args, input_symbols
 from discover.report.plotkit import (
     MAX_DOTS,
     MODEL,
@@ -59,7 +60,7 @@ def trajectories(result: RunResult, path: Path) -> None:
     sims, grids = None, [dense_times(s.t) for s in smooth]
     if result.best is not None:
         sol = integrate([result.best.equations[n] for n in result.names], _symbols(result),
-                        np.array([s.x[0] for s in smooth]), grids)
+                        np.array([s.x[0] for s in smooth]), grids, **driven_args(result, result.validation[:3]))
         sims = sol.x
     several = len(segs) > 1
     for j, name in enumerate(result.names):
@@ -92,7 +93,8 @@ def derivative_fit(result: RunResult, path: Path) -> None:
     p = thin(len(tr), MAX_DOTS)
     d = len(result.names)
     fig, axes = figure(d, 1, (8, 1.6 * d + 0.9))
-    f = compile_rhs([result.best.equations[n] for n in result.names], _symbols(result)) if result.best else None
+    f = compile_rhs([result.best.equations[n] for n in result.names], _symbols(result),
+                    input_symbols(result)) if result.best else None
     model = None
     if f is not None:
         # the right-hand side along the smoothed states, interpolated between samples
@@ -100,8 +102,13 @@ def derivative_fit(result: RunResult, path: Path) -> None:
 
         grid = dense_times(xs.t)
         states = make_interp_spline(xs.t, xs.x, k=3 if len(xs.t) > 3 else 1)(grid)
+        extra = ()
+        if input_symbols(result):
+            from discover.signals import InputSignal
+
+            extra = (InputSignal(xs.t, xs.u, result.hold)(grid).T,)
         with np.errstate(all="ignore"):
-            model = f(states.T).T
+            model = f(states.T, *extra).T
     for j, name in enumerate(result.names):
         ax = axes[j, 0]
         ax.plot(tr.t[p], dx[p, j], **dots(len(p)), label="estimated from the data" if j == 0 else None)
@@ -221,7 +228,8 @@ def forecasts(result: RunResult, path: Path) -> bool:
     fig, axes = figure(d, 1, (8, 1.7 * d + 0.9))
     sim, grid = None, dense_times(seg.t)
     if result.best is not None:
-        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [grid])
+        sol = integrate([result.best.equations[n] for n in result.names], _symbols(result), smooth.x[:1], [grid],
+                        **driven_args(result, [seg]))
         sim = sol.x[0] if sol.ok else None
     for j, name in enumerate(result.names):
         ax = axes[j, 0]

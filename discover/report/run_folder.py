@@ -24,6 +24,7 @@ from discover.data.dataset import Trajectory
 from discover.delay.base import DelayResult
 from discover.errors import DataError
 from discover.report import context, equations_json, figures, markup
+from discover.report.inputs_panel import write_input_figures
 from discover.result import RunResult
 from discover.rundir import is_run_folder, model_files, replace_folder
 
@@ -47,6 +48,8 @@ def versions() -> dict[str, str]:
 def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
     """Write figures (unless ``draw_figures`` is false), report.md, report.html and equations.json into ``folder``."""
     figs = figures.write_all(result, folder / "figures") if draw_figures else {}
+    if draw_figures:
+        figs.update(write_input_figures(result, folder / "figures"))
     ctx = context.build(result, figs)
     (folder / "report.md").write_text(markup.render_markdown(ctx), encoding="utf-8")
     images = {
@@ -64,6 +67,8 @@ def _save_data(result: RunResult, path: Path) -> None:
         for i, tr in enumerate(getattr(result, group)):
             arrays[f"{group}/{i}/t"] = tr.t
             arrays[f"{group}/{i}/x"] = tr.x
+            if tr.u.shape[1]:
+                arrays[f"{group}/{i}/u"] = tr.u
     for i, d in enumerate(result.train_derivatives):
         arrays[f"train_derivatives/{i}"] = d
     for label, info in result.surrogates.items():
@@ -88,6 +93,7 @@ def _run_json(result: RunResult) -> dict:
         "selection": {"confidence": result.confidence, "reasons": result.reasons, "agreement": result.agreement,
                       "rule": result.rule, **({"deciding": result.deciding} if result.deciding else {})},
         "warnings": result.warnings,
+        **({"inputs": {"names": list(result.inputs), "hold": result.hold}} if result.inputs else {}),
         "fronts": result.fronts,
         "surrogates": {k: {a: b for a, b in v.items() if a not in ARRAY_FACTS} for k, v in result.surrogates.items()},
         **({"delay": result.delay.summary()} if result.delay is not None else {}),
@@ -157,7 +163,8 @@ def load_run(run_dir: str | Path) -> RunResult:
         raise DataError(f"'{d}' holds a PDE run (discover run --space); its report is written by that run and "
                         "cannot be rendered again or exported yet; run it again instead.")
     names = tuple(eq["variables"])
-    cands = [Candidate.from_dict(c, names, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
+    inputs = tuple(eq.get("inputs", ()))
+    cands = [Candidate.from_dict(c, names + inputs, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
              for c in eq["candidates"]]
     best = cands[0] if eq.get("best") else None
     data = np.load(d / "data.npz")
@@ -166,7 +173,9 @@ def load_run(run_dir: str | Path) -> RunResult:
         labels = run["split"]["labels"].get(group.replace("_smoothed", ""), [])
         out, i = [], 0
         while f"{group}/{i}/t" in data:
-            out.append(Trajectory(data[f"{group}/{i}/t"], data[f"{group}/{i}/x"], labels[i] if i < len(labels) else str(i)))
+            u = data[f"{group}/{i}/u"] if f"{group}/{i}/u" in data else None
+            out.append(Trajectory(data[f"{group}/{i}/t"], data[f"{group}/{i}/x"], labels[i] if i < len(labels) else str(i),
+                                  u))
             i += 1
         return out
 
@@ -196,7 +205,8 @@ def load_run(run_dir: str | Path) -> RunResult:
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
-        surrogates=surrogates, delay=delay, deciding=sel.get("deciding"),
+        surrogates=surrogates, delay=delay, deciding=sel.get("deciding"), inputs=inputs,
+        hold=run.get("inputs", {}).get("hold", "linear"),
     )
 
 

@@ -21,8 +21,8 @@ from discover.structure import terms
 N_BLOCKS = 4
 
 
-def _basis(candidate: Candidate, names):
-    symbols = [sp.Symbol(n) for n in names]
+def _basis(candidate: Candidate, names, inputs=()):
+    symbols = [sp.Symbol(n) for n in (*names, *inputs)]
     out = []
     for n in names:
         ts = list(terms(candidate.equations[n], 1e-12))
@@ -36,10 +36,15 @@ def _features(fns, X):
     return np.column_stack(cols) if cols else np.zeros((X.shape[0], 0))
 
 
-def blocked_cv_error(candidate: Candidate, smoothed, measured, derivatives, names, variance) -> float:
-    """Median over held-out blocks of the normalised simulation error (NaN-free; inf if a refit fails)."""
-    symbols, basis = _basis(candidate, names)
-    X_all = np.concatenate([s.x for s in smoothed])
+def blocked_cv_error(candidate: Candidate, smoothed, measured, derivatives, names, variance, inputs=(),
+                     hold: str = "linear") -> float:
+    """Median over held-out blocks of the normalised simulation error (NaN-free; inf if a refit fails).
+
+    With measured ``inputs`` (names; each run's ``u``), each block is simulated driven by its run's input."""
+    from discover.signals import InputSignal
+
+    symbols, basis = _basis(candidate, names, inputs)
+    X_all = np.concatenate([np.hstack([s.x, s.u]) for s in smoothed])
     Y_all = np.concatenate(derivatives)
     offsets = np.cumsum([0] + [len(s) for s in smoothed])
     feats = [_features(fns, X_all) for _, fns in basis]
@@ -55,7 +60,9 @@ def blocked_cv_error(candidate: Candidate, smoothed, measured, derivatives, name
             for j, (ts, _) in enumerate(basis):
                 coef = np.linalg.lstsq(feats[j][keep], Y_all[keep, j], rcond=None)[0] if ts else []
                 eqs.append(sum((float(c) * t for c, t in zip(coef, ts)), sp.Integer(0)))
-            sol = integrate(eqs, symbols, seg.x[a][None, :], [seg.t[a:b]], bound=1e6 * float(np.sqrt(variance.max())))
+            driven = {"inputs": [InputSignal(raw.t, raw.u, hold)], "input_symbols": symbols[len(names):]} if inputs else {}
+            sol = integrate(eqs, symbols[: len(names)], seg.x[a][None, :], [seg.t[a:b]],
+                            bound=1e6 * float(np.sqrt(variance.max())), **driven)
             if not sol.ok:
                 return float("inf")
             errors.append(np.mean(((sol.x[0] - raw.x[a:b]) ** 2) / variance))

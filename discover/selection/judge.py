@@ -20,7 +20,8 @@ def judge(candidates: list, prepared, validation: Validation, progress=None) -> 
             c.scores = score(c, validation, names)
             if prepared.in_sample and not c.scores["failed"]:
                 cv = blocked_cv_error(c, list(prepared.train_smoothed), list(prepared.train.trajectories),
-                                      list(prepared.derivatives), names, validation.variance)
+                                      list(prepared.derivatives), names, validation.variance,
+                                      prepared.inputs, prepared.data.hold)
                 c.scores["in_sample_short_r2"] = c.scores["short_r2"]
                 c.scores["short_r2"] = 1.0 - cv
                 c.scores["cross_validated"] = True

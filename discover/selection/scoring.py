@@ -43,14 +43,33 @@ class Validation:
     horizon: float
     starts: tuple[np.ndarray, ...]
     bound: float
+    inputs: tuple[str, ...] = ()
+    hold: str = "linear"
+
+    def signals(self) -> list:
+        """Each segment's measured inputs as a signal u(t) (None without inputs): a simulation of
+        a driven model on a held-out run is driven by that run's own input."""
+        from discover.signals import InputSignal
+
+        if not self.inputs:
+            return [None] * len(self.measured)
+        return [InputSignal(m.t, m.u, self.hold) for m in self.measured]
+
+    def input_args(self, signals) -> dict:
+        """Keyword arguments of :func:`~discover.integrate.integrate` for runs driven by ``signals``."""
+        if not self.inputs:
+            return {}
+        return {"inputs": signals, "input_symbols": [sp.Symbol(n) for n in self.inputs]}
 
     @classmethod
     def from_prepared(cls, prepared) -> "Validation":
         """The held-out segments of :class:`~discover.data.prepared.Prepared` data, ready to score on."""
-        return cls.build(prepared.validation_smoothed, prepared.validation, prepared.horizon, prepared.variance)
+        return cls.build(prepared.validation_smoothed, prepared.validation, prepared.horizon, prepared.variance,
+                         prepared.inputs, prepared.data.hold)
 
     @classmethod
-    def build(cls, segments, measured, horizon_time: float, variance: np.ndarray) -> "Validation":
+    def build(cls, segments, measured, horizon_time: float, variance: np.ndarray, inputs=(),
+              hold: str = "linear") -> "Validation":
         """``segments`` are smoothed (simulations start from them); ``measured`` are the raw
         data the simulations are compared with; ``variance`` is each variable's variance
         over the whole data set (so a flat held-out segment does not inflate errors)."""
@@ -73,7 +92,8 @@ class Validation:
             starts = [st[np.unique(np.linspace(0, len(st) - 1, max(1, int(round(len(st) * keep)))).astype(int))]
                       for st in starts]
         span = np.abs(x).max(axis=0) + np.sqrt(var)
-        return cls(tuple(segments), tuple(measured), var, horizon_time, tuple(starts), float(20 * span.max()))
+        return cls(tuple(segments), tuple(measured), var, horizon_time, tuple(starts), float(20 * span.max()),
+                   tuple(inputs), hold)
 
 
 def _thin(n: int, most: int) -> np.ndarray:
@@ -87,16 +107,17 @@ def _thin(n: int, most: int) -> np.ndarray:
 
 def _windows(validation: Validation):
     """Time grids and initial states of the short-horizon windows."""
-    times, x0, refs = [], [], []
-    for seg, raw, st in zip(validation.segments, validation.measured, validation.starts):
+    times, x0, refs, sigs = [], [], [], []
+    for seg, raw, st, sig in zip(validation.segments, validation.measured, validation.starts, validation.signals()):
         for i in st:
+            sigs.append(sig)
             end = np.searchsorted(seg.t, seg.t[i] + validation.horizon, side="right")
             end = max(end, i + 2)
             sel = i + _thin(end - i, MAX_POINTS_PER_WINDOW)
             times.append(seg.t[sel])
             x0.append(seg.x[i])
             refs.append(raw.x[sel])
-    return times, np.array(x0), refs
+    return times, np.array(x0), refs, sigs
 
 
 def score(candidate: Candidate, validation: Validation, names) -> dict:
@@ -112,8 +133,8 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
     """
     symbols = [sp.Symbol(n) for n in names]
     exprs = [candidate.equations[n] for n in names]
-    times, x0, refs = _windows(validation)
-    sol = integrate(exprs, symbols, x0, times, bound=validation.bound, per_run=True)
+    times, x0, refs, sigs = _windows(validation)
+    sol = integrate(exprs, symbols, x0, times, bound=validation.bound, per_run=True, **validation.input_args(sigs))
     if not sol.ok:
         return {"failed": True, "message": sol.message}
     per_window = np.array([np.mean(((s - r) ** 2) / validation.variance) for s, r in zip(sol.x, refs)])
@@ -134,6 +155,7 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
     long = integrate(
         exprs, symbols, np.array([s.x[0] for s in validation.segments]),
         [s.t[p] for s, p in zip(validation.segments, picks)], bound=validation.bound,
+        **validation.input_args(validation.signals()),
     )
     blown = {"blown_up_windows": len(sol.failed_runs) / len(per_window)} if sol.failed_runs else {}
     if not long.ok:
@@ -170,10 +192,11 @@ def short_horizon_r2(candidate: Candidate, data, names, horizon: float | None = 
     from discover.data.prepared import HORIZON_DECORRELATIONS
     from discover.data.timescales import decorrelation_time
 
-    smoothed = [Trajectory(tr.t, x, tr.label) for tr, x in zip(data.trajectories, estimate_derivatives(data).smoothed)]
+    smoothed = [tr.with_states(x) for tr, x in zip(data.trajectories, estimate_derivatives(data).smoothed)]
     if horizon is None:
         horizon = HORIZON_DECORRELATIONS * decorrelation_time(data.trajectories, data.n_states)
     horizon = min(float(horizon), max(tr.duration for tr in data.trajectories))
-    validation = Validation.build(smoothed, list(data.trajectories), horizon, data.stacked()[1].var(axis=0))
+    validation = Validation.build(smoothed, list(data.trajectories), horizon, data.stacked()[1].var(axis=0),
+                                  data.inputs, data.hold)
     scores = score(candidate, validation, names)
     return float("-inf") if scores["failed"] else scores["short_r2"]

@@ -50,6 +50,8 @@ class BaseSurrogate(Plugin, ABC):
     default_distillers: ClassVar[tuple[str, ...]] = ("sindy",)
     #: Distilled candidates also get a twin with coefficients refitted on the data's weak form.
     refit_on_data: ClassVar[bool] = True
+    #: The networks read the states only; measured inputs (``--inputs``) are refused for now.
+    supports_inputs: ClassVar[bool] = False
 
     def __init__(self, settings=None, random_state: int = 0, device: str = "auto", progress=None):
         self.settings = settings
@@ -70,10 +72,13 @@ class BaseSurrogate(Plugin, ABC):
         if not getattr(self, "fitted_", False):
             raise NotFittedError(f"This {type(self).__name__} is not fitted yet; call `fit` first.")
 
-    def vector_field(self, states: np.ndarray) -> np.ndarray:
-        """dx/dt at ``states`` of shape (n_samples, n_states)."""
+    def vector_field(self, states: np.ndarray, inputs: np.ndarray | None = None) -> np.ndarray:
+        """dx/dt at ``states`` of shape (n_samples, n_states) (and measured ``inputs``, (n_samples, n_inputs),
+        for a surrogate that supports them)."""
         self._check()
-        return self._vector_field(np.asarray(states, dtype=float))
+        if inputs is None:
+            return self._vector_field(np.asarray(states, dtype=float))
+        return self._vector_field(np.asarray(states, dtype=float), np.asarray(inputs, dtype=float))
 
     def predict(self, times: np.ndarray, initial_state: np.ndarray) -> np.ndarray:
         """States at ``times`` starting from ``initial_state``; shape (len(times), n_states)."""
@@ -84,7 +89,11 @@ class BaseSurrogate(Plugin, ABC):
     def distillation_samples(self, prepared: Prepared) -> Samples:
         """What distillers read: the vector field at the smoothed training states."""
         self._check()
-        X = prepared.samples().states
+        own = prepared.samples()
+        X = own.states
+        if prepared.inputs:  # the field at the measured inputs; they stay variables of the distillers
+            return Samples(X, self.vector_field(X, own.inputs), prepared.names, inputs=own.inputs,
+                           input_names=own.input_names)
         return Samples(X, self.vector_field(X), prepared.names)
 
     def library_terms(self) -> tuple:
@@ -95,8 +104,10 @@ class BaseSurrogate(Plugin, ABC):
         """Turn distilled candidates into candidates of the full model (unchanged here)."""
         return candidates
 
-    def forecast(self, times: np.ndarray, initial_state: np.ndarray) -> tuple[np.ndarray, int | None]:
-        """A forecast and the number of vector-field evaluations it took (None if not counted)."""
+    def forecast(self, times: np.ndarray, initial_state: np.ndarray, u: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, int | None]:
+        """A forecast and the number of vector-field evaluations it took (None if not counted); ``u``
+        (len(times), n_inputs) are the measured inputs at ``times`` for a surrogate that supports them."""
         return self.predict(times, initial_state), None
 
     def facts(self) -> dict:

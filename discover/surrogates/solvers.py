@@ -76,6 +76,24 @@ def rk4(f, x0, times, substeps: int = 2):
     return torch.stack(out, dim=1)
 
 
+def rk4_driven(f, x0, times, U, substeps: int = 2):
+    """:func:`rk4` for a field driven by inputs, ``f(x, u)``: ``U`` (W, K, M) holds each window's inputs
+    at its times, read linearly between them (so the midpoint stages see the mean of two samples)."""
+    out, x = [x0], x0
+    for j in range(1, times.shape[1]):
+        h = ((times[:, j] - times[:, j - 1]) / substeps)[:, None]
+        u0, du = U[:, j - 1], (U[:, j] - U[:, j - 1]) / substeps
+        for s in range(substeps):
+            a, m, b = u0 + s * du, u0 + (s + 0.5) * du, u0 + (s + 1) * du
+            k1 = f(x, a)
+            k2 = f(x + 0.5 * h * k1, m)
+            k3 = f(x + 0.5 * h * k2, m)
+            k4 = f(x + h * k3, b)
+            x = x + h / 6.0 * (k1 + 2 * k2 + 2 * k3 + k4)
+        out.append(x)
+    return torch.stack(out, dim=1)
+
+
 def dopri5(f, x0, times, rtol: float = 1e-5, atol: float = 1e-7, max_steps: int = 10_000):
     """Adaptive Dormand-Prince 5(4) through each window's times (W, K); returns (W, K, D).
 

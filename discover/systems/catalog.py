@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from discover.errors import ConfigError, did_you_mean
 from discover.systems.biology import BIOLOGY
+from discover.systems.driven import DRIVEN
 from discover.systems.system import System
 
 SYSTEMS: dict[str, System] = {
@@ -124,6 +125,9 @@ SYSTEMS: dict[str, System] = {
     ]
 }
 SYSTEMS.update({s.name: s for s in BIOLOGY})  # rational, Hill, Holling, sigmoid, degree-5 and trigonometric families
+
+
+SYSTEMS.update(DRIVEN)  # reference systems driven by a measured input
 
 
 def get_system(name: str) -> System:

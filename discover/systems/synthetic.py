@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import sympy as sp
 
 from discover.data.dataset import Dataset, Trajectory
 from discover.errors import ConfigError
@@ -21,6 +22,7 @@ def generate(
     uneven: bool = False,
     params: dict | None = None,
     initial_states: np.ndarray | None = None,
+    input_signal: str | None = None,
 ) -> Dataset:
     """Simulate a reference system and add measurement noise.
 
@@ -38,6 +40,10 @@ def generate(
         Seeds initial states, sample times and noise.
     uneven : bool
         Draw sample times uniformly at random instead of on an even grid.
+    input_signal : {"step", "sine", "chirp", "prbs"}, optional
+        For a driven system, the kind of input that drives it (``sine`` by default); every run
+        gets its own signal drawn from the seed. The inputs are written as measured, without noise
+        (a commanded signal is known exactly).
     """
     if points < 10:
         raise ConfigError(f"`--points` is {points}; give at least 10 points per trajectory.")
@@ -56,7 +62,19 @@ def generate(
         else:
             times.append(np.linspace(0.0, t_end, points))
     eqs = system.equations(params)
-    sol = integrate([eqs[v] for v in system.variables], system.symbols, x0, times, max_evals=10**7, rtol=1e-10, atol=1e-10)
+    driven, us = {}, [None] * len(x0)
+    if system.inputs:
+        from discover.systems.driven import EXCITATION
+        from discover.systems.excitation import Excitation, signals
+
+        drive = signals(input_signal or "sine", len(x0), len(system.inputs), EXCITATION.get(system.name, Excitation()),
+                        t_end, rng)
+        driven = {"inputs": drive, "input_symbols": [sp.Symbol(u) for u in system.inputs]}
+        us = [np.array([f(ti) for ti in t]) for f, t in zip(drive, times)]
+    elif input_signal is not None:
+        raise ConfigError(f"`--input` drives a system with inputs; {system.name} has none (see `discover systems`).")
+    sol = integrate([eqs[v] for v in system.variables], system.symbols, x0, times, max_evals=10**7, rtol=1e-10,
+                    atol=1e-10, **driven)
     if not sol.ok:
         raise ConfigError(f"Simulating {system.name} failed ({sol.message}); change its parameters or initial state.")
     clean = sol.x
@@ -64,15 +82,16 @@ def generate(
     trajs = []
     for i, (t, x) in enumerate(zip(times, clean)):
         xn = x + noise * scale * rng.standard_normal(x.shape)
-        trajs.append(Trajectory(t, xn, label=str(i)))
-    return Dataset(tuple(trajs), system.variables, time_name="t", meta={"system": system.name, "noise": noise})
+        trajs.append(Trajectory(t, xn, label=str(i), u=us[i]))
+    return Dataset(tuple(trajs), system.variables, time_name="t", meta={"system": system.name, "noise": noise},
+                   inputs=system.inputs, hold="zoh" if input_signal in ("step", "prbs") else "linear")
 
 
 def to_frame(data: Dataset) -> pd.DataFrame:
     """The data set as a table in the input CSV format (``trajectory`` column when several)."""
     frames = []
     for traj in data.trajectories:
-        df = pd.DataFrame(traj.x, columns=list(data.names))
+        df = pd.DataFrame(np.hstack([traj.x, traj.u]), columns=[*data.names, *data.inputs])
         df.insert(0, data.time_name, traj.t)
         if len(data.trajectories) > 1:
             df.insert(0, "trajectory", traj.label)

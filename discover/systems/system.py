@@ -30,6 +30,8 @@ class System:
         can express it).
     positive : bool
         Whether states must stay positive (initial states are drawn accordingly).
+    inputs : tuple of str
+        Measured inputs u(t) the right-hand sides read (none for an autonomous system).
     """
 
     name: str
@@ -42,6 +44,7 @@ class System:
     t_end: float = 10.0
     polynomial: bool = True
     positive: bool = False
+    inputs: tuple[str, ...] = ()
 
     @property
     def symbols(self) -> tuple:
@@ -56,7 +59,7 @@ class System:
         from discover.expressions import parse_expression
 
         values = {**self.params, **(params or {})}
-        local = {k: sp.Symbol(k) for k in values} | {v: sp.Symbol(v) for v in self.variables}
+        local = {k: sp.Symbol(k) for k in values} | {v: sp.Symbol(v) for v in (*self.variables, *self.inputs)}
         subs = {sp.Symbol(k): sp.nsimplify(v, rational=False) if isinstance(v, int) else sp.Float(v) for k, v in values.items()}
         return {
             v: sp.expand(parse_expression(r, local, f"system '{self.name}', d{v}/dt").subs(subs))

@@ -28,6 +28,8 @@ def test_examples_are_normalised_moving_and_finite():
 
 def test_reference_systems_are_rejected():
     for s in SYSTEMS.values():
+        if s.inputs:
+            continue
         eqs = s.equations()
         try:
             system = from_sympy([eqs[v] for v in s.variables], s.variables)

@@ -10,7 +10,7 @@ from discover.systems import SYSTEMS
 from discover.systems.biology import BIOLOGY
 
 
-@pytest.mark.parametrize("name", sorted(SYSTEMS))
+@pytest.mark.parametrize("name", sorted(n for n, s in SYSTEMS.items() if not s.inputs))
 def test_reference_systems_round_trip(name):
     system = SYSTEMS[name]
     truth = system.equations()
