@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.expressions import safe_lambdify
+from discover.expressions import as_expr, safe_lambdify
 
 #: A constant inside a function, a power or a denominator is snapped to the nearest integer
 #: (an exponent to 2, a phase to 0) when the refit's error grows by at most this (relative).
@@ -172,7 +172,7 @@ def refit(expr: sp.Expr, symbols, target: Target, snap: bool = True):
     errors : list of (float, float)
         Each refitted constant and its standard error.
     """
-    template, params = _parameterise(sp.sympify(expr))
+    template, params = _parameterise(as_expr(expr))
     theta, cost, se = _solve(template, params, symbols, target)
     changed = snap and np.isfinite(cost)
     floor = 1e-12 * float(np.mean(target.y**2))
