@@ -30,12 +30,16 @@ reports: setup
 	$(BIN)/discover generate lotka_volterra --noise 0.01 --points 600 --trajectories 3 --seed 1 -o examples/lotka_volterra.csv
 	$(BIN)/discover generate pendulum --noise 0.01 --points 1000 --trajectories 3 --seed 0 -o examples/pendulum.csv
 	$(BIN)/discover generate lotka_volterra --noise 0.05 --points 30 --t-end 3 --seed 1 -o examples/lotka_volterra_sparse.csv
+	$(BIN)/discover generate duffing_forced --input sine --noise 0.01 --points 1000 --trajectories 3 --seed 0 -o examples/duffing_forced.csv
+	$(BIN)/discover generate burgers --noise 0.01 --positions 64 --seed 0 -o examples/burgers.csv
 	$(BIN)/discover run examples/lorenz.csv --out reports/lorenz
 	$(BIN)/discover run examples/lotka_volterra.csv --out reports/lotka_volterra
 	$(BIN)/discover run examples/lynx_hare.csv --time year --out reports/lynx_hare
 	$(BIN)/discover run examples/pendulum.csv --out reports/pendulum
 	$(BIN)/discover run examples/lotka_volterra_sparse.csv --methods pinn --known 'x: a*x' --known 'y: -d*y' --out reports/lotka_volterra_pinn
 	$(BIN)/discover run examples/lorenz.csv --states x --methods havok,hankel --out reports/lorenz_delay
+	$(BIN)/discover run examples/duffing_forced.csv --inputs u --out reports/duffing_forced
+	$(BIN)/discover run examples/burgers.csv --space x --out reports/burgers
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -335,6 +335,11 @@ class Implicit(BaseDistiller):
 
     def _distill(self, samples: Samples, rng: np.random.Generator) -> list[Candidate]:
         cfg = self.settings_
+        if samples.input_names:
+            # Its libraries and denominators are built on the states only: with measured inputs it
+            # would offer models that ignore them, so it stays out (SINDy and SR model the inputs).
+            self.facts_ = {"skipped": "measured inputs: the implicit rational search models states only"}
+            return []
         n, d = samples.states.shape
         rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
         X, Y = samples.states[rows], samples.derivatives[rows]

@@ -58,11 +58,13 @@ class Target:
 def targets(samples, i: int, max_rows: int = 4000) -> Target:
     """The weak-form target of equation ``i`` when the samples carry one with enough test
     functions, else the strong form."""
+    # The columns are the states and then the measured inputs (a driven model reads both).
     if samples.weak is not None and samples.raw_states is not None and len(samples.weak.targets) >= MIN_TEST_FUNCTIONS:
-        return Target(samples.raw_states, samples.weak.targets[:, i], samples.weak.W)
-    n = samples.states.shape[0]
+        return Target(samples.raw_variables(), samples.weak.targets[:, i], samples.weak.W)
+    X, _ = samples.variables()
+    n = X.shape[0]
     rows = np.unique(np.linspace(0, n - 1, min(n, max_rows)).astype(int))
-    return Target(samples.states[rows], samples.derivatives[rows, i])
+    return Target(X[rows], samples.derivatives[rows, i])
 
 
 def _parameterise(expr: sp.Expr, top: bool = True):
@@ -202,7 +204,7 @@ def refit_candidate(candidate, samples):
     changes nothing. Standard errors go to ``settings["standard_errors"]``."""
     from discover.candidates import Candidate, tidy
 
-    symbols = [sp.Symbol(v) for v in samples.names]
+    symbols = [sp.Symbol(v) for v in samples.variables()[1]]
     eqs, errors = {}, {}
     for i, name in enumerate(samples.names):
         expr, cost, se = refit(candidate.equations[name], symbols, targets(samples, i))

@@ -54,21 +54,23 @@ def input_panel(result: RunResult, path: Path) -> bool:
     matplotlib.rcParams["text.usetex"] = False  # labels are plain text, as in figures.py
     import matplotlib.pyplot as plt
 
+    from discover.report.plotkit import run_name, source_runs
+
+    runs = source_runs(result)
     m = len(result.inputs)
-    fig, axes = plt.subplots(m, 1, figsize=(8, 1.6 * m + 0.6), squeeze=False)
+    fig, axes = plt.subplots(m, 1, figsize=(8, 1.6 * m + 0.6), squeeze=False, layout="constrained")
     for k, seg in enumerate(result.validation[:3]):
         dense = np.linspace(seg.t[0], seg.t[-1], min(4000, 20 * len(seg.t)))
         drawn = InputSignal(seg.t, seg.u, result.hold)(dense)
         for j, name in enumerate(result.inputs):
             axes[j, 0].plot(dense, drawn[:, j], "-", lw=1.2, color=COLORS[k % len(COLORS)],
-                            label=_plain(f"input: {seg.label}") if j == 0 else None)
+                            label=_plain(run_name(seg.label, runs)) if j == 0 else None)
             axes[j, 0].set_ylabel(_plain(name))
     axes[-1, 0].set_xlabel(_plain(result.time_name))
     hold = "held between samples" if result.hold == "zoh" else "interpolated linearly between samples"
     axes[0, 0].set_title(f"Measured inputs of the held-out data ({hold})", fontsize=10)
     axes[0, 0].legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
     return True
 

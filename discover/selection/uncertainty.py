@@ -154,9 +154,11 @@ def refit_candidate(candidate, samples, window: float = 1.0) -> dict[str, Fit]:
     """A :class:`Fit` of every right-hand side of ``candidate`` on the derivative samples of ``samples``
     (a :class:`~discover.data.samples.Samples`); ``window`` is the smoothing window in samples."""
     names = list(samples.names)
-    symbols = [sp.Symbol(n) for n in names]
+    # a driven model reads the measured inputs too: they are columns beside the states
+    V, columns = samples.variables()
+    symbols = [sp.Symbol(n) for n in columns]
     keep = _thin(len(samples.states))
-    X, Y = samples.states[keep], samples.derivatives[keep]
+    X, Y = V[keep], samples.derivatives[keep]
     # thinned samples further apart than a window carry independent errors
     window = max(1.0, window * len(keep) / len(samples.states))
     out = {}
