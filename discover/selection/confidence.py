@@ -19,6 +19,10 @@ of the report give:
 4. **Agreement across methods.** Another candidate of no greater complexity, with a different
    structure, that predicts held-out data as well means the data cannot choose between them,
    unless other methods found the selected structure independently and none found the rival's.
+   A form beyond polynomials (a function such as exp or sin, or a denominator) that one search
+   alone proposed cannot be high either: many such forms fit smooth data equally well (an
+   exponential for a Hill term, a cosine for a sigmoid), so only a second, independent search
+   (or both forms of the regression) finding the same one corroborates it.
 5. **Out-of-sample validation.** Scores judged by blocked cross-validation on the training data
    (nothing could be held out) cannot make the level high.
 """
@@ -117,6 +121,9 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
         # another method found the selected structure independently: the tie is broken by agreement,
         # unless a rival's structure was found by more than one method as well
         ties = [c for c in ties if len({d.method for d in ranked if _structure(d) == _structure(c)}) > 1]
+    if not agreement and len(forms) <= 1 and not _polynomial(best):
+        _cap(caps, "medium", f"only {best.method} proposed this non-polynomial form and no other method found it; "
+                             "other forms may fit these data as well")
     if ties:
         _cap(caps, "medium", f"a different structure of the same size ({ties[0].method}: "
                              f"{_one_line(ties[0], evidence.time)}) predicts held-out data as well")
@@ -133,6 +140,11 @@ def _one_line(c, time: str, most: int = 160) -> str:
     """The candidate's equations on one line, cut at ``most`` characters."""
     text = "; ".join(f"{printing.derivative_text(v, time)} = {printing.text(e)}" for v, e in c.equations.items())
     return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _polynomial(c) -> bool:
+    """Whether every right-hand side is a polynomial in its variables (what SINDy's default library spans)."""
+    return all(e.is_polynomial(*e.free_symbols) for e in c.equations.values())
 
 
 def _structure(c) -> tuple:
