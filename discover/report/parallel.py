@@ -131,15 +131,31 @@ def _draw_shared(result: RunResult, folder: Path) -> dict[str, str]:
     return figs
 
 
+def _warm_up() -> None:
+    """Import the drawing modules and draw one small figure to memory, while the parent fits: the
+    fonts, text layout and PNG writer are then loaded once, here, and the helper forked from
+    this process finds them loaded too."""
+    import io
+
+    from discover.report import figures, inputs_panel, plotkit  # noqa: F401 - imported ahead of use
+
+    fig, axes = plotkit.figure(1, 1, (3.0, 2.0))
+    axes[0, 0].plot([1.0, 2.0, 3.0], [0.1, 1.0, 10.0], "o-", color=plotkit.MODEL[0], label="model")
+    plotkit.log_axis(axes[0, 0])
+    plotkit.integer_axis(axes[0, 0].xaxis)
+    axes[0, 0].set_title("warm-up")
+    axes[0, 0].set_xlabel("t")
+    axes[0, 0].legend()
+    plotkit.save(fig, io.BytesIO())
+
+
 def _serve(conn, other_end) -> None:
     """The worker: import the drawing modules, wait for one run's results, draw, answer."""
     other_end.close()  # the parent's end: the worker sees EOF when the parent is gone
     os.setpgid(0, 0)  # its own process group: Ctrl-C stops the parent, which kills the group
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        from discover.report import figures, inputs_panel, plotkit  # noqa: F401 - imported ahead of use
-
-        plotkit.pyplot()
+        _warm_up()
     except Exception:  # noqa: BLE001 - the same error is raised (and reported) when drawing
         pass
     try:
