@@ -112,6 +112,8 @@ def _helper(result: RunResult, folder: Path, keys: list[str], counter, conn) -> 
 
 def _draw_shared(result: RunResult, folder: Path) -> dict[str, str]:
     """Draw every figure, shared with one more forked process."""
+    from discover.report import figures
+
     keys = _queue(result)
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("i", 0)
@@ -128,7 +130,8 @@ def _draw_shared(result: RunResult, folder: Path) -> dict[str, str]:
     if answer[0] == "error":
         raise answer[1] from _RemoteTraceback(answer[2])
     figs.update(answer[1])
-    return figs
+    order = {key: i for i, key in enumerate([k for k, _ in figures.plan(result)] + ["inputs"])}
+    return dict(sorted(figs.items(), key=lambda kv: order.get(kv[0], len(order))))  # the report's order
 
 
 def _warm_up() -> None:
@@ -270,12 +273,7 @@ class Pending:
     def wait(self) -> dict[str, str]:
         if self.worker is None:
             return draw_here(self.result, self.folder)
-        figs = self.worker.wait(self.result, self.folder)
-        # the report's order, whichever process drew what
-        from discover.report import figures
-
-        order = [k for k, _ in figures.plan(self.result)]
-        return dict(sorted(figs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)))
+        return self.worker.wait(self.result, self.folder)
 
 
 def submit(result: RunResult, folder: Path) -> Pending:
