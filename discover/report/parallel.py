@@ -10,10 +10,10 @@ both cores draw, while the
 parent writes the other files; the parent waits for them before the HTML, which embeds
 every figure. The figures are the same files, whichever process draws them.
 
-Where fork is unavailable (Windows, macOS's default), inside a thread or a daemonic process
-(a dask worker of ``discover batch``), beside other threads (a notebook's kernel), with
-``DISCOVER_FIGURE_WORKER=0``, or when the results cannot be handed over, the figures are
-drawn in the parent as before. An error while drawing is raised in the parent as the same
+Off Linux (Windows has no fork; macOS's system libraries are not safe across it), inside a
+thread or a daemonic process (a dask worker of ``discover batch``), beside other threads (a
+notebook's kernel), with ``DISCOVER_FIGURE_WORKER=0``, or when the results cannot be handed
+over, the figures are drawn in the parent as before. An error while drawing is raised in the parent as the same
 exception, with the worker's traceback chained to it (the CLI's log shows both). The workers
 have their own process group: Ctrl-C reaches the parent only, which kills them before the
 run folder's staging copy is discarded (:mod:`discover.rundir`), so nothing is written
@@ -25,6 +25,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import traceback
 from contextlib import contextmanager
@@ -49,7 +50,7 @@ class _RemoteTraceback(Exception):
 def _can_fork() -> bool:
     if os.environ.get("DISCOVER_FIGURE_WORKER", "1") == "0":
         return False
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not sys.platform.startswith("linux"):  # macOS offers fork, but its system libraries do not survive it
         return False
     # fork copies only the calling thread: with other threads alive a lock may be copied held
     return (threading.current_thread() is threading.main_thread() and threading.active_count() == 1
