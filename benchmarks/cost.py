@@ -64,7 +64,7 @@ report.write_run = timed
 import atexit, resource
 def _own_cpu():  # this process alone, without the figure worker: the run's critical path
     r = resource.getrusage(resource.RUSAGE_SELF)
-    sys.__stderr__.write("COST-OWN-CPU %f\n" % (r.ru_utime + r.ru_stime))
+    sys.__stderr__.write("COST-OWN-CPU %f\\n" % (r.ru_utime + r.ru_stime))
 atexit.register(_own_cpu)
 from cli.main import main
 sys.argv = ["discover"] + sys.argv[1:]
