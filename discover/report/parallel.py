@@ -12,8 +12,10 @@ every figure. The figures are the same files, whichever process draws them.
 
 Off Linux (Windows has no fork; macOS's system libraries are not safe across it), inside a
 thread or a daemonic process (a dask worker of ``discover batch``), beside other threads (a
-notebook's kernel), with ``DISCOVER_FIGURE_WORKER=0``, or when the results cannot be handed
-over, the figures are drawn in the parent as before. An error while drawing is raised in the parent as the same
+notebook's kernel), on a machine whose cores are all busy (load average at least the number
+of usable cores: the worker would only add its cost; ``DISCOVER_FIGURE_WORKER=1`` starts it
+anyway), with ``DISCOVER_FIGURE_WORKER=0``, or when the results cannot be handed over, the
+figures are drawn in the parent as before. An error while drawing is raised in the parent as the same
 exception, with the worker's traceback chained to it (the CLI's log shows both). The workers
 have their own process group: Ctrl-C reaches the parent only, which kills them before the
 run folder's staging copy is discarded (:mod:`discover.rundir`), so nothing is written
@@ -47,14 +49,22 @@ class _RemoteTraceback(Exception):
         return self.args[0]
 
 
+def _spare_core() -> bool:
+    """Whether a second core is free: on a saturated machine the worker cannot run beside the fit
+    and only adds its own cost (a fork, a second process's start-up)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores >= 2 and os.getloadavg()[0] < cores
+
+
 def _can_fork() -> bool:
-    if os.environ.get("DISCOVER_FIGURE_WORKER", "1") == "0":
+    setting = os.environ.get("DISCOVER_FIGURE_WORKER", "auto")  # 0: never, 1: whatever the load
+    if setting == "0":
         return False
     if not sys.platform.startswith("linux"):  # macOS offers fork, but its system libraries do not survive it
         return False
     # fork copies only the calling thread: with other threads alive a lock may be copied held
     return (threading.current_thread() is threading.main_thread() and threading.active_count() == 1
-            and not multiprocessing.current_process().daemon)
+            and not multiprocessing.current_process().daemon and (setting == "1" or _spare_core()))
 
 
 def draw_here(result: RunResult, folder: Path, keys=None) -> dict[str, str]:

@@ -17,6 +17,12 @@ from discover.report import figures, parallel
 REPO = Path(__file__).parents[2]
 
 
+@pytest.fixture(autouse=True)
+def worker_whatever_the_load(monkeypatch):
+    """The worker is started even on a busy machine (by default it is not: it would only add its cost)."""
+    monkeypatch.setenv("DISCOVER_FIGURE_WORKER", "1")
+
+
 @pytest.fixture(scope="module")
 def lv_csv(tmp_path_factory):
     from discover.systems import generate, get_system, to_frame
@@ -136,3 +142,20 @@ def test_an_interrupted_run_keeps_the_earlier_folder_and_leaves_no_process(lv_cs
     assert not any(_running(p) for p in drew)
     assert files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pids", "run"]  # no staging folder left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the worker is forked on Linux")
+def test_no_worker_on_a_saturated_machine_unless_asked(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1})
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.5, 2.5, 2.5))
+    monkeypatch.setenv("DISCOVER_FIGURE_WORKER", "auto")
+    assert not parallel._can_fork()
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.6, 0.6, 0.6))
+    assert parallel._can_fork()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert not parallel._can_fork()  # one core: nothing to run beside the fit
+    monkeypatch.setenv("DISCOVER_FIGURE_WORKER", "1")
+    monkeypatch.setattr(os, "getloadavg", lambda: (9.0, 9.0, 9.0))
+    assert parallel._can_fork()
+    monkeypatch.setenv("DISCOVER_FIGURE_WORKER", "0")
+    assert not parallel._can_fork()
