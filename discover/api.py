@@ -67,20 +67,24 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
 
     data = load_csv(paths, time=time, states=states, inputs=inputs, hold=input_hold)
 
-    # The data are good: only now the pipeline, its plug-ins and (for a network) torch.
-    from discover.pipeline import Discoverer
+    # The data are good: a second process starts on the figures' imports (discover.report.parallel),
+    # and only now this one imports the pipeline, its plug-ins and (for a network) torch.
+    from discover.report.parallel import figure_worker
 
-    if device == "cuda" and uses_network(methods):
-        from discover.device import resolve_device
+    with figure_worker(figures):
+        from discover.pipeline import Discoverer
 
-        resolve_device(device)  # no GPU here: refused before any fitting
-    model = Discoverer(methods=methods, random_state=seed, device=device,
-                       settings={k: v for k, v in settings.items() if v is not None}, progress=progress).fit(data)
-    provenance = {
-        "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
-        "command": command,
-        "config": config or {},
-        **(provenance or {}),
-    }
-    model.write_report(out, provenance=provenance, force=force, figures=figures)
+        if device == "cuda" and uses_network(methods):
+            from discover.device import resolve_device
+
+            resolve_device(device)  # no GPU here: refused before any fitting
+        model = Discoverer(methods=methods, random_state=seed, device=device,
+                           settings={k: v for k, v in settings.items() if v is not None}, progress=progress).fit(data)
+        provenance = {
+            "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
+            "command": command,
+            "config": config or {},
+            **(provenance or {}),
+        }
+        model.write_report(out, provenance=provenance, force=force, figures=figures)
     return model

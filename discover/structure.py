@@ -91,8 +91,10 @@ def canonical_terms(expr, tol: float = 0.0) -> dict:
     same structure.
     """
     expr = as_expr(expr)
+    if not any(p.exp.is_number and p.exp < 0 for p in expr.atoms(sp.Pow)):
+        return terms(expr, tol)  # no division: its plain terms (checked first: `together` is costly)
     num, den = sp.fraction(sp.together(expr))
-    if den.is_number or not any(p.exp.is_number and p.exp < 0 for p in expr.atoms(sp.Pow)):
+    if den.is_number:
         return terms(expr, tol)
     dt = terms(den)
     lead = leading_coefficient(den)

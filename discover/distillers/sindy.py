@@ -12,6 +12,7 @@ each term an inclusion probability (ensemble SINDy, Fasel et al., Proc. R. Soc. 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -182,34 +183,50 @@ def _best_subsets(R: np.ndarray, q: np.ndarray, k_max: int) -> list[list[np.ndar
     C(p, k) fits costs a k-by-k solve whatever the number of data rows. Written by hand:
     pysindy's exact alternative (MIOSR) needs a commercial MIP solver.
     """
+    out = [[] for _ in range(q.shape[1])]
+    for k in range(1, min(k_max, R.shape[1]) + 1):
+        for j, coef in enumerate(_subset_fits(R, q, k)):
+            out[j].append(coef)
+    return out
+
+
+@lru_cache(maxsize=32)
+def _supports(p: int, k: int) -> np.ndarray:
+    """Every support of ``k`` of ``p`` columns, in combination order, shape (C(p, k), k)."""
     from itertools import combinations
 
+    out = np.array(list(combinations(range(p), k)))
+    out.setflags(write=False)
+    return out
+
+
+def _subset_fits(R: np.ndarray, q: np.ndarray, k: int) -> list[np.ndarray]:
+    """Per target column of ``q``, the least-squares-best coefficient vector with exactly ``k`` terms."""
     p = R.shape[1]
-    out = [[] for _ in range(q.shape[1])]
-    for k in range(1, min(k_max, p) + 1):
-        subs = np.array(list(combinations(range(p), k)))
-        # Every support of size k at once: a stacked SVD gives each one's least-squares residual
-        # as np.linalg.lstsq computes it (same rank cut), for all targets together.
-        U, s, _ = np.linalg.svd(R[:, subs].transpose(1, 0, 2), full_matrices=False)
-        rank = s > np.finfo(float).eps * max(R.shape[0], k) * s[:, :1]
-        U = U * rank[:, None, :]
-        fitted = U @ (U.transpose(0, 2, 1) @ q)  # (n_subsets, rows, targets)
-        errs = np.sum((fitted - q[None]) ** 2, axis=1)
-        for j in range(q.shape[1]):
-            # near-ties (collinear columns, e.g. a conserved sum) are settled as one lstsq per
-            # support in combination order would settle them, the first strictly smaller wins
-            e = errs[:, j]
-            close = np.flatnonzero(e <= e.min() * (1 + 1e-6) + 1e-12 * float(q[:, j] @ q[:, j]))
-            top, top_err = None, np.inf
-            for i in close:
-                idx = list(subs[i])
-                w = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)[0]
-                err = float(np.sum((R[:, idx] @ w - q[:, j]) ** 2))
-                if err < top_err:
-                    top, top_err = (idx, w), err
-            coef = np.zeros(p)
-            coef[top[0]] = top[1]
-            out[j].append(coef)
+    subs = _supports(p, k)
+    # Every support of size k at once: a stacked SVD gives each one's least-squares residual
+    # as np.linalg.lstsq computes it (same rank cut), for all targets together.
+    U, s, _ = np.linalg.svd(R[:, subs].transpose(1, 0, 2), full_matrices=False)
+    rank = s > np.finfo(float).eps * max(R.shape[0], k) * s[:, :1]
+    U = U * rank[:, None, :]
+    fitted = U @ (U.transpose(0, 2, 1) @ q)  # (n_subsets, rows, targets)
+    errs = np.sum((fitted - q[None]) ** 2, axis=1)
+    out = []
+    for j in range(q.shape[1]):
+        # near-ties (collinear columns, e.g. a conserved sum) are settled as one lstsq per
+        # support in combination order would settle them, the first strictly smaller wins
+        e = errs[:, j]
+        close = np.flatnonzero(e <= e.min() * (1 + 1e-6) + 1e-12 * float(q[:, j] @ q[:, j]))
+        top, top_err = None, np.inf
+        for i in close:
+            idx = list(subs[i])
+            w = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)[0]
+            err = float(np.sum((R[:, idx] @ w - q[:, j]) ** 2))
+            if err < top_err:
+                top, top_err = (idx, w), err
+        coef = np.zeros(p)
+        coef[top[0]] = top[1]
+        out.append(coef)
     return out
 
 
@@ -368,8 +385,11 @@ class SINDy(BaseDistiller):
                 continue
             # found by the best-subset search: rerun that search for supports of the same size, so
             # the inclusion probability is that of the selected model's own terms under its own search
-            for i, k in enumerate(sizes):
-                counts[i] += _best_subsets(R, q[:, [i]], k)[0][k - 1] != 0
+            # (only that size, and one search for every equation that has it)
+            for k in sorted(set(sizes)):
+                cols = [i for i, size in enumerate(sizes) if size == k]
+                for i, coef in zip(cols, _subset_fits(R, q[:, cols], k)):
+                    counts[i] += coef != 0
         prob = counts / n_boot
         out = {}
         for i, v in enumerate(names):

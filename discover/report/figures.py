@@ -8,6 +8,7 @@ every figure is laid out by matplotlib's constrained layout and drawn once, at o
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import sympy as sp
@@ -366,29 +367,25 @@ def delay_forecasts(result: RunResult, path: Path) -> bool:
     return save(fig, path)
 
 
-def write_all(result: RunResult, folder: Path) -> dict[str, str]:
-    """Write every figure into ``folder``; return {key: file name}."""
+def plan(result: RunResult) -> list[tuple[str, Callable]]:
+    """The figures a run may have, in the report's order: ``(key, draw)``, each written as
+    ``<key>.png`` by ``draw(result, path)``, which returns False when it has nothing to show.
+    Each draws alone, so they may be drawn in any order or in separate processes."""
+    out = [("trajectories", trajectories), ("forecasts", forecasts), ("hidden", hidden_term)]
+    if result.best is not None:
+        out.append(("derivatives", derivative_fit))
+    out += [("confidence", term_confidence), ("havok_forcing", havok_forcing),
+            ("havok_reconstruction", havok_reconstruction), ("delay_forecasts", delay_forecasts)]
+    if result.candidates:
+        out += [("pareto", pareto), ("sr_fronts", search_fronts)]
+    return out
+
+
+def write_all(result: RunResult, folder: Path, keys=None) -> dict[str, str]:
+    """Write every figure (or those of ``keys``) into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
-    trajectories(result, folder / "trajectories.png")
-    out["trajectories"] = "trajectories.png"
-    if forecasts(result, folder / "forecasts.png"):
-        out["forecasts"] = "forecasts.png"
-    if hidden_term(result, folder / "hidden.png"):
-        out["hidden"] = "hidden.png"
-    if result.best is not None:
-        derivative_fit(result, folder / "derivatives.png")
-        out["derivatives"] = "derivatives.png"
-    if term_confidence(result, folder / "confidence.png"):
-        out["confidence"] = "confidence.png"
-    for key, draw in (("havok_forcing", havok_forcing), ("havok_reconstruction", havok_reconstruction),
-                      ("delay_forecasts", delay_forecasts)):
-        if draw(result, folder / f"{key}.png"):
+    for key, draw in plan(result):
+        if (keys is None or key in keys) and draw(result, folder / f"{key}.png") is not False:
             out[key] = f"{key}.png"
-    if not result.candidates:
-        return out
-    pareto(result, folder / "pareto.png")
-    out["pareto"] = "pareto.png"
-    if search_fronts(result, folder / "sr_fronts.png"):
-        out["sr_fronts"] = "sr_fronts.png"
     return out

@@ -23,8 +23,7 @@ from discover.candidates import Candidate
 from discover.data.dataset import Trajectory
 from discover.delay.base import DelayResult
 from discover.errors import DataError
-from discover.report import context, equations_json, figures, markup
-from discover.report.inputs_panel import write_input_figures
+from discover.report import context, equations_json, markup, parallel
 from discover.result import RunResult
 from discover.rundir import is_run_folder, model_files, replace_folder
 
@@ -47,9 +46,11 @@ def versions() -> dict[str, str]:
 
 def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
     """Write figures (unless ``draw_figures`` is false), report.md, report.html and equations.json into ``folder``."""
-    figs = figures.write_all(result, folder / "figures") if draw_figures else {}
-    if draw_figures:
-        figs.update(write_input_figures(result, folder / "figures"))
+    # the figures are drawn by the run's figure worker, if it has one, while this process goes on
+    pending = parallel.submit(result, folder / "figures") if draw_figures else None
+    (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
+                                           encoding="utf-8")
+    figs = pending.wait() if pending is not None else {}
     ctx = context.build(result, figs)
     (folder / "report.md").write_text(markup.render_markdown(ctx), encoding="utf-8")
     images = {
@@ -57,8 +58,6 @@ def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
         for k, v in figs.items()
     }
     (folder / "report.html").write_text(markup.render_html(ctx, images), encoding="utf-8")
-    (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
-                                           encoding="utf-8")
 
 
 def _save_data(result: RunResult, path: Path) -> None:
