@@ -234,7 +234,8 @@ class Discoverer(ModelView, BaseEstimator):
         if stage.library_from:
             routes, found = run.by_stage.get(stage.library_from, ((), []))
             samples = replace(samples, library_terms=library_extras(found),
-                              library_source="terms found by " + ", ".join(r.label for r in routes))
+                              library_source="terms found by " + ", ".join(r.label for r in routes),
+                              library_by=", ".join(r.label for r in routes))
         return samples
 
     def _route(self, route: Route, samples: Samples, run: _Run, tables: dict) -> list[Candidate]:
@@ -242,11 +243,12 @@ class Discoverer(ModelView, BaseEstimator):
         from dataclasses import replace
 
         from discover.distillers import get_distiller
+        from discover.selection.provenance import stamp
 
         surrogate = self._surrogate(route.surrogate, run, tables) if route.surrogate else None
         if surrogate is not None:
             samples = surrogate.distillation_samples(run.prepared)
-            samples = replace(samples, library_terms=surrogate.library_terms())
+            samples = replace(samples, library_terms=surrogate.library_terms(), library_by=route.surrogate)
         distiller = get_distiller(route.distiller)(tables.get(route.distiller), self.random_state, self.device)
         found = distiller.fit(samples).candidates_
         if distiller.facts_:
@@ -259,6 +261,7 @@ class Discoverer(ModelView, BaseEstimator):
             found = self._post_process(surrogate, found, run)
         for c in found:
             c.method = route.label
+        stamp(found, route.label, samples.library_terms, samples.library_by, run.prepared.names + run.prepared.inputs)
         return found
 
     def _surrogate(self, name: str, run: _Run, tables: dict):
