@@ -243,6 +243,7 @@ class Discoverer(ModelView, BaseEstimator):
         from dataclasses import replace
 
         from discover.distillers import get_distiller
+        from discover.printing import derivative_text
         from discover.selection.provenance import stamp
 
         surrogate = self._surrogate(route.surrogate, run, tables) if route.surrogate else None
@@ -255,7 +256,7 @@ class Discoverer(ModelView, BaseEstimator):
             run.facts[route.label] = distiller.facts_
         ids = identifiers(run.prepared.names + run.prepared.inputs)  # formulas in run.json are written as in equations.json
         for var, front in distiller.fronts_.items():
-            run.fronts[f"{route.label}: d{var}/d{run.prepared.data.time_name}"] = [
+            run.fronts[f"{route.label}: {derivative_text(var, run.prepared.data.time_name)}"] = [
                 {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
         if surrogate is not None:
             found = self._post_process(surrogate, found, run)
