@@ -90,11 +90,24 @@ def run(out: Path, systems, noises) -> None:
                                                                                   clean, new_x0)}
             row.update(confidence=model.confidence_, deciding=model.result_.reasons[0] if model.confidence_ != "high"
                        else "", before=_LAST.get("before", model.confidence_), before_reason=_LAST.get("before_reason"),
-                       seconds=round(time.perf_counter() - t0, 1))
+                       seconds=round(time.perf_counter() - t0, 1), **_forms(model))
             with path.open("a") as f:
                 f.write(json.dumps(row, default=float) + "\n")
             print(f"{name} {noise:g}: exact={row['exact']} {row['before']} -> {row['confidence']} "
                   f"({row['seconds']:.0f} s)", flush=True)
+
+
+def _forms(model) -> dict:
+    """Which forms of SINDy's regression ran, which found the selected structure, and who agreed."""
+    from discover.structure import shape
+
+    best = model.best_
+    if best is None:
+        return {}
+    key = shape(best.equations)
+    ran = sorted({c.settings["form"] for c in model.candidates_ if c.settings.get("form")})
+    same = sorted({c.settings["form"] for c in model.candidates_ if c.settings.get("form") and shape(c.equations) == key})
+    return {"best_method": best.method, "forms_ran": ran, "forms_same": same, "agreement": model.result_.agreement}
 
 
 def _rows(out: Path) -> list[dict]:
@@ -102,10 +115,32 @@ def _rows(out: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
 
 
-def table(out: Path, groups=None) -> str:
+def recorded(path: Path) -> list[dict]:
+    """The ``auto`` rows of a ``discover bench`` Markdown table (benchmarks/results/bench-*.md), as rows of
+    this script: their confidence is the rule without provenance, and with it too where the selected
+    structure is polynomial (provenance changes nothing then: see :mod:`discover.selection.provenance`)."""
+    rows = []
+    for line in path.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 10 or cells[2] != "auto":
+            continue
+        r2 = {"—": float("nan"), "blew up": float("-inf")}.get(cells[7])
+        rows.append({"system": cells[0], "noise": float(cells[1]), "exact": cells[3] == "yes", "f1": float(cells[4]),
+                     "r2_new": float(cells[7]) if r2 is None else r2, "before": cells[8], "confidence": cells[8],
+                     "deciding": "(from the recorded bench: not rerun)", "seconds": float(cells[9])})
+    return rows
+
+
+def table(out: Path, groups=None, base=()) -> str:
+    """The rows of ``out`` (with those of the recorded bench tables ``base`` for cases not rerun) and their calibration."""
     from discover.bench_calibration import markdown as calibration
 
     rows = _rows(out)
+    seen = {(r["system"], r["noise"]) for r in rows}
+    for r in (r for path in base for r in recorded(Path(path))):
+        if (r["system"], r["noise"]) not in seen:  # a case in both recorded benches counts once
+            seen.add((r["system"], r["noise"]))
+            rows.append(r)
     lines = ["| system | noise | exact | F1 | R² new | confidence without provenance | confidence (provenance) | "
              "deciding reason | time (s) |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -115,8 +150,8 @@ def table(out: Path, groups=None) -> str:
         lines.append(f"| {r['system']} | {r['noise']:g} | {'yes' if r['exact'] else 'no'} | {r['f1']:.3f} | {r2} | "
                      f"{r['before'] or '—'} | {r['confidence'] or '—'} | {why} | {r['seconds']:.0f} |")
     blocks = ["\n".join(lines)]
-    for title, names in (groups or {"all": [r["system"] for r in rows]}).items():
-        subset = [r for r in rows if r["system"] in names]
+    for title, (names, noises) in (groups or {"all": ([r["system"] for r in rows], None)}).items():
+        subset = [r for r in rows if r["system"] in names and (noises is None or r["noise"] in noises)]
         if not subset:
             continue
         before = [{**r, "confidence": r["before"]} for r in subset]
@@ -134,13 +169,18 @@ def main(argv=None) -> None:
     p.add_argument("--systems", default="duffing_forced,heated_room,lotka_volterra_harvest,chemostat_dilution,"
                                         "quintic_duffing,hopf_quintic,rotating_hoop,kuramoto_pair")
     p.add_argument("--noise", default="0,0.01,0.05")
-    p.add_argument("--groups", default="", help="title=a,b;title=c,d (calibration per group of systems)")
+    p.add_argument("--groups", default="", help="title=a,b;title=c,d@0.01,0.05 (calibration per group of systems, at some noise levels)")
+    p.add_argument("--base", default="", help="recorded bench tables (comma-separated) for the cases not rerun")
     a = p.parse_args(argv)
     if a.step == "run":
         run(a.dir, a.systems.split(","), [float(v) for v in a.noise.split(",")])
     else:
-        groups = {g.split("=")[0]: g.split("=")[1].split(",") for g in a.groups.split(";") if "=" in g} or None
-        print(table(a.dir, groups))
+        groups = {}
+        for g in (g for g in a.groups.split(";") if "=" in g):  # title=a,b or title=a,b@0.01,0.05
+            title, spec = g.split("=", 1)
+            names, _, noises = spec.partition("@")
+            groups[title] = (names.split(","), [float(v) for v in noises.split(",")] if noises else None)
+        print(table(a.dir, groups or None, [b for b in a.base.split(",") if b]))
 
 
 if __name__ == "__main__":
