@@ -135,8 +135,11 @@ def table(out: Path, groups=None, base=()) -> str:
     """The rows of ``out`` (with those of the recorded bench tables ``base`` for cases not rerun) and their calibration."""
     from discover.bench_calibration import markdown as calibration
 
-    rows = _rows(out)
-    seen = {(r["system"], r["noise"]) for r in rows}
+    rows, seen = [], set()
+    for r in _rows(out):  # a case run twice (same data, same seed: the same fit) counts once
+        if (r["system"], r["noise"]) not in seen:
+            seen.add((r["system"], r["noise"]))
+            rows.append(r)
     for r in (r for path in base for r in recorded(Path(path))):
         if (r["system"], r["noise"]) not in seen:  # a case in both recorded benches counts once
             seen.add((r["system"], r["noise"]))

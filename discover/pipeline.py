@@ -244,12 +244,12 @@ class Discoverer(ModelView, BaseEstimator):
 
         from discover.distillers import get_distiller
         from discover.printing import derivative_text
-        from discover.selection.provenance import stamp
+        from discover.selection.provenance import GIVEN, stamp
 
         surrogate = self._surrogate(route.surrogate, run, tables) if route.surrogate else None
         if surrogate is not None:
             samples = surrogate.distillation_samples(run.prepared)
-            samples = replace(samples, library_terms=surrogate.library_terms(), library_by=route.surrogate)
+            samples = replace(samples, library_terms=surrogate.library_terms(), library_by=GIVEN)
         distiller = get_distiller(route.distiller)(tables.get(route.distiller), self.random_state, self.device)
         found = distiller.fit(samples).candidates_
         if distiller.facts_:

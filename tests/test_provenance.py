@@ -46,6 +46,11 @@ def test_terms_are_stamped_with_the_search_that_proposed_them():
     rounded = Candidate({"x": 0.6 - 0.87 * sp.exp(-2.1003 * x) * x}, "sindy")
     provenance.stamp([rounded], "sindy", (sp.exp(-2.1 * x) * x,), "sr", ["x"])
     assert provenance.origin(rounded) == {"sr"}
+    # the user's known part (offered by the hidden-term PINN) is given, not proposed: the candidate stays its own
+    known = Candidate({"x": 0.6 - 0.87 * sp.exp(-2.1 * x) * x}, "pinn+sindy")
+    provenance.stamp([known], "pinn+sindy", (sp.exp(-2.1 * x) * x,), provenance.GIVEN, ["x"])
+    assert known.settings["proposed_by"] == {"x": {"x*exp(-2.1*x)": "known"}}
+    assert provenance.origin(known) == {"pinn+sindy"} and not provenance.borrowed(known)
 
 
 def test_sindy_on_the_terms_sr_found_does_not_corroborate_its_form():

@@ -7,9 +7,11 @@ was proposed once. So each candidate records, for every term beyond the polynomi
 that proposed it (``settings["proposed_by"]``: per variable, the term written on the identifiers
 of ``equations.json`` -> the proposing search): its own route (symbolic regression, SINDy-PI,
 SINDy's configured library, PROSE) or the one that offered the term to its library (``sr`` for
-SINDy's library stage, a surrogate's name for its known part). A candidate's *origin* is the set
-of searches behind its non-polynomial terms (its own method when it has none), and two
-candidates agree independently only when their origins do not meet.
+SINDy's library stage) or :data:`GIVEN` for the terms of the user's known part that a surrogate
+offers (the user's knowledge, not a search's proposal: they neither corroborate nor need
+corroboration). A candidate's *origin* is the set of searches behind its non-polynomial terms
+(its own method when it has none), and two candidates agree independently only when their
+origins do not meet.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from discover.expressions import identifiers, to_text
 from discover.structure import shape, skeleton, terms
 
 KEY = "proposed_by"
+GIVEN = "known"  # terms of the user's known part (a surrogate's library terms): given, not proposed by a search
 
 
 def _polynomial(term) -> bool:
@@ -65,7 +68,7 @@ def stamp(candidates, own: str, offered=(), offered_by: str = "", names=()) -> N
 def origin(c) -> frozenset:
     """The searches behind the candidate's non-polynomial terms; its own method when it has none
     (or was not stamped: a candidate read back from a file, or built by hand)."""
-    found = {who for row in (c.settings.get(KEY) or {}).values() for who in row.values()}
+    found = {who for row in (c.settings.get(KEY) or {}).values() for who in row.values()} - {GIVEN}
     return frozenset(found) if found else frozenset({c.method})
 
 
@@ -123,5 +126,5 @@ def sources(c) -> str:
     return "; ".join(f"{', '.join(sorted(set(ts)))} from {who}" for who, ts in sorted(by.items()))
 
 
-__all__ = ["KEY", "agreement", "borrowed", "corroborated_elsewhere", "independent", "origin", "own_forms", "sources",
+__all__ = ["GIVEN", "KEY", "agreement", "borrowed", "corroborated_elsewhere", "independent", "origin", "own_forms", "sources",
            "stamp"]
