@@ -149,7 +149,7 @@ def table(out: Path, groups=None, base=()) -> str:
     for r in rows:
         r2 = r["r2_new"]
         r2 = "—" if r2 is None or r2 != r2 else ("blew up" if r2 == float("-inf") else f"{r2:.3f}")
-        why = (r.get("deciding") or "").replace("|", "\\|")
+        why = "".join("\\" + ch if ch in "\\`*_[]<>|" else ch for ch in r.get("deciding") or "")  # text, not markup
         lines.append(f"| {r['system']} | {r['noise']:g} | {'yes' if r['exact'] else 'no'} | {r['f1']:.3f} | {r2} | "
                      f"{r['before'] or '—'} | {r['confidence'] or '—'} | {why} | {r['seconds']:.0f} |")
     blocks = ["\n".join(lines)]
