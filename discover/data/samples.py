@@ -39,8 +39,8 @@ class Samples:
     library_source : str
         Where ``library_terms`` came from, as the report names them.
     library_by : str
-        The search that proposed ``library_terms`` (a route's or surrogate's name): the terms a
-        candidate keeps from them are that search's proposal, not its own (see
+        Who proposed ``library_terms``: the routes of an earlier stage (``"sr"``), or ``"known"`` for a
+        surrogate's known part; the terms a candidate keeps from them are not its own proposal (see
         :mod:`discover.selection.provenance`).
     inputs : ndarray of shape (n_samples, n_inputs), optional
         Measured inputs at ``states``' rows: variables of the models, with no equation of their own.
