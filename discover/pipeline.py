@@ -234,7 +234,8 @@ class Discoverer(ModelView, BaseEstimator):
         if stage.library_from:
             routes, found = run.by_stage.get(stage.library_from, ((), []))
             samples = replace(samples, library_terms=library_extras(found),
-                              library_source="terms found by " + ", ".join(r.label for r in routes))
+                              library_source="terms found by " + ", ".join(r.label for r in routes),
+                              library_by=", ".join(r.label for r in routes))
         return samples
 
     def _route(self, route: Route, samples: Samples, run: _Run, tables: dict) -> list[Candidate]:
@@ -242,23 +243,26 @@ class Discoverer(ModelView, BaseEstimator):
         from dataclasses import replace
 
         from discover.distillers import get_distiller
+        from discover.printing import derivative_text
+        from discover.selection.provenance import GIVEN, stamp
 
         surrogate = self._surrogate(route.surrogate, run, tables) if route.surrogate else None
         if surrogate is not None:
             samples = surrogate.distillation_samples(run.prepared)
-            samples = replace(samples, library_terms=surrogate.library_terms())
+            samples = replace(samples, library_terms=surrogate.library_terms(), library_by=GIVEN)
         distiller = get_distiller(route.distiller)(tables.get(route.distiller), self.random_state, self.device)
         found = distiller.fit(samples).candidates_
         if distiller.facts_:
             run.facts[route.label] = distiller.facts_
         ids = identifiers(run.prepared.names + run.prepared.inputs)  # formulas in run.json are written as in equations.json
         for var, front in distiller.fronts_.items():
-            run.fronts[f"{route.label}: d{var}/d{run.prepared.data.time_name}"] = [
+            run.fronts[f"{route.label}: {derivative_text(var, run.prepared.data.time_name)}"] = [
                 {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
         if surrogate is not None:
             found = self._post_process(surrogate, found, run)
         for c in found:
             c.method = route.label
+        stamp(found, route.label, samples.library_terms, samples.library_by, run.prepared.names + run.prepared.inputs)
         return found
 
     def _surrogate(self, name: str, run: _Run, tables: dict):

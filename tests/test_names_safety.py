@@ -177,6 +177,10 @@ def test_payload_columns_run_nothing_through_run_and_report(tmp_path, monkeypatc
     run = json.loads((tmp_path / "out" / "run.json").read_text())
     fronts = [e["expr"] for k, v in run["fronts"].items() if k.startswith("sr:") for e in v]
     assert fronts and not any("(" + "'" in f for f in fronts)  # sr ran; its formulas are on identifiers too
+    # each front is named as the headline names the equation: d(label)/dt, the label whole
+    from discover.printing import derivative_text
+
+    assert set(run["fronts"]) == {f"sr: {derivative_text(n, 't')}" for n in rename.values()}
     best = Candidate.from_dict(doc["best"], doc["variables"], doc["symbols"])
     assert compare(best.equations, _renamed_truth("lotka_volterra", rename))["exact"]
     # a payload planted in equations.json is refused, not run

@@ -38,6 +38,10 @@ class Samples:
         part, or functions symbolic regression found).
     library_source : str
         Where ``library_terms`` came from, as the report names them.
+    library_by : str
+        Who proposed ``library_terms``: the routes of an earlier stage (``"sr"``), or ``"known"`` for a
+        surrogate's known part; the terms a candidate keeps from them are not its own proposal (see
+        :mod:`discover.selection.provenance`).
     inputs : ndarray of shape (n_samples, n_inputs), optional
         Measured inputs at ``states``' rows: variables of the models, with no equation of their own.
     input_names : tuple of str
@@ -54,6 +58,7 @@ class Samples:
     guess: Any = None
     library_terms: tuple = ()
     library_source: str = ""
+    library_by: str = ""
     inputs: np.ndarray | None = None
     input_names: tuple[str, ...] = ()
     raw_inputs: np.ndarray | None = None

@@ -194,7 +194,7 @@ def search_fronts(result: RunResult, path: Path) -> bool:
     keys = list(result.fronts)
     fig, axes = figure(1, len(keys), (3.6 * len(keys) + 0.6, 3.4))
     ids = identifiers(result.names)  # the fronts' formulas are written as equations.json writes equations
-    chosen = {f"d{v}/d{result.time_name}": to_text(e, ids) for v, e in (result.best.equations.items() if result.best else [])}
+    chosen = {derivative_text(v, result.time_name): to_text(e, ids) for v, e in (result.best.equations.items() if result.best else [])}
     starred = False
     for ax, key in zip(axes[0], keys):
         front = nondominated([{**e, "mse": max(e["mse"], 1e-12)} for e in result.fronts[key]])

@@ -22,7 +22,10 @@ of the report give:
    A form beyond polynomials (a function such as exp or sin, or a denominator) that one search
    alone proposed cannot be high either: many such forms fit smooth data equally well (an
    exponential for a Hill term, a cosine for a sigmoid), so only a second, independent search
-   (or both forms of the regression) finding the same one corroborates it.
+   (or both forms of the regression, with terms of their own) finding the same one corroborates
+   it. Agreement counts only between searches that proposed the terms independently
+   (:mod:`discover.selection.provenance`): SINDy handed the functions symbolic regression found
+   and keeping them is the same proposal, not a second one.
 5. **Out-of-sample validation.** Scores judged by blocked cross-validation on the training data
    (nothing could be held out) cannot make the level high.
 """
@@ -34,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discover import printing
+from discover.selection import provenance
 from discover.structure import shape, terms
 
 HIGH_ERROR = 0.05  # held-out error beyond the noise, as a share of the variance
@@ -112,6 +116,10 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
     _identifiability(evidence, caps, reasons)
     if agreement:
         reasons.append(f"{', '.join(agreement)} found the same structure")
+    dependent = provenance.agreement(best, [c for c in ranked if np.isfinite(_error(c))])[1]
+    if dependent:
+        reasons.append(f"{', '.join(dependent)} found the same structure only with the terms "
+                       f"{' and '.join(sorted(provenance.origin(best)))} proposed, which does not count as agreement")
     if len(forms) > 1:
         reasons.append(f"the {' and '.join(forms)} forms of the regression agree on the structure")
     key = _structure(best)
@@ -120,9 +128,10 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
     if ties and agreement:
         # another method found the selected structure independently: the tie is broken by agreement,
         # unless a rival's structure was found by more than one method as well
-        ties = [c for c in ties if len({d.method for d in ranked if _structure(d) == _structure(c)}) > 1]
+        ties = [c for c in ties if provenance.corroborated_elsewhere(c, ranked)]
     if not agreement and len(forms) <= 1 and not _polynomial(best):
-        _cap(caps, "medium", f"only {best.method} proposed this non-polynomial form and no other method found it; "
+        who = " and ".join(sorted(provenance.origin(best)))
+        _cap(caps, "medium", f"only {who} proposed this non-polynomial form and no other search found it on its own; "
                              "other forms may fit these data as well")
     if ties:
         _cap(caps, "medium", f"a different structure of the same size ({ties[0].method}: "

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from discover.candidates import Candidate
+from discover.selection import provenance
 from discover.structure import shape
 
 TOLERANCE = 0.10
@@ -51,7 +52,8 @@ class Selection:
     ranked : list of Candidate
         Every candidate, best first, then by held-out error.
     agreement : list of str
-        Methods (other than the best's) whose candidates share the best's structure.
+        Methods (other than the best's) whose candidates share the best's structure and were found
+        independently of it (:func:`discover.selection.provenance.agreement`).
     confidence : str
         ``"high"``, ``"medium"`` or ``"low"``.
     reasons : list of str
@@ -59,7 +61,11 @@ class Selection:
     deciding : str or None
         The reason the level is not higher (None when it is high).
     forms : list of str
-        Forms of the regression (SINDy's derivative and weak forms) that found the best's structure.
+        Forms of the regression (SINDy's derivative and weak forms) that found the best's structure
+        with their own terms.
+    dependent : list of str
+        Methods that found the best's structure only with terms the best's search proposed (they do
+        not count as agreement).
     """
 
     best: Candidate | None
@@ -70,6 +76,7 @@ class Selection:
     rule: str = RULE
     deciding: str | None = None
     forms: list[str] = field(default_factory=list)
+    dependent: list[str] = field(default_factory=list)
 
 
 def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:
@@ -98,11 +105,12 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
     eligible = [c for c in ok if excess(c) <= limit]
     best = min(eligible, key=lambda c: (c.complexity, _error(c)))
     ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
-    key = structure_key(best)
-    agreement = sorted({c.method for c in ok if c is not best and structure_key(c) == key and c.method != best.method})
-    same_forms = sorted({c.settings.get("form") for c in ok if structure_key(c) == key and c.settings.get("form")})
+    # only searches that proposed the structure's terms themselves corroborate it (SINDy handed the
+    # functions symbolic regression found does not): see discover.selection.provenance
+    agreement, dependent = provenance.agreement(best, ok)
+    same_forms = provenance.own_forms(best, ok)
     confidence, reasons, deciding = _confidence(best, ranked, agreement, same_forms, in_sample, noise)
-    return Selection(best, ranked, agreement, confidence, reasons, rule, deciding, same_forms)
+    return Selection(best, ranked, agreement, confidence, reasons, rule, deciding, same_forms, dependent)
 
 
 def _confidence(best: Candidate, ranked, agreement, forms, in_sample: bool, noise: float = 0.0,
