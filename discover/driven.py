@@ -34,7 +34,7 @@ def refuse_without_inputs(plan, distillers, surrogates, inputs) -> None:
         for name, registry in ((r.distiller, distillers), (r.surrogate, surrogates)):
             if name and not registry.get_class(name).supports_inputs:
                 raise ConfigError(f"`{name}` does not support measured inputs (here {names}); use --methods auto, "
-                                  f"sindy, sr or node, or leave out `--inputs`.")
+                                  f"sindy, sr, node or pinn, or leave out `--inputs`.")
     if plan.delay:
         raise ConfigError(f"The time-delay models ({', '.join(plan.delay)}) do not support measured inputs "
                           f"(here {names}); leave them out of `--methods` or leave out `--inputs`.")
