@@ -212,7 +212,8 @@ class ModelView:
         return to_latex(self.use(index) if index is not None else self)
 
     def to_callable(self, kind: str = "numpy", index: int | None = None):
-        """``f(x) -> dx/dt`` in NumPy or torch (:func:`discover.export.to_callable`)."""
+        """``f(x) -> dx/dt`` in NumPy or torch, ``f(x, u, t=None)`` for a model with measured inputs
+        (:func:`discover.export.to_callable`)."""
         from discover.export import to_callable
 
         return to_callable(self.use(index) if index is not None else self, kind)

@@ -83,9 +83,9 @@ def test_integrate_is_driven_by_each_runs_own_input():
     np.testing.assert_allclose(sol.x[1][:, 0], 2 * (1 - np.exp(-t)), atol=1e-4)
 
 
-def test_prose_and_networks_say_they_do_not_support_inputs(tmp_path):
+def test_prose_and_delay_models_say_they_do_not_support_inputs(tmp_path):
     data = discover.load_csv(_csv(tmp_path), inputs="u")
-    for methods in ("prose", "pinn", "havok"):
+    for methods in ("prose", "havok"):
         with pytest.raises(ConfigError, match="support measured inputs"):
             discover.Discoverer(methods=methods).fit(data)
 
@@ -147,6 +147,5 @@ def test_run_with_inputs_writes_them_and_simulates_with_them(tmp_path):
     exec(compile(model.to_python(), "export", "exec"), namespace)  # noqa: S102 (our own generated module)
     assert namespace["INPUTS"] == ("u",)
     assert namespace["rhs"](0.0, np.array([1.0]), lambda s: [1.0])[0] == pytest.approx(1.5, rel=0.02)
-    with pytest.raises(ConfigError, match="to_python"):
-        model.to_callable()
+    assert model.to_callable()([1.0], [1.0])[0] == pytest.approx(1.5, rel=0.02)  # f(x, u), as rhs(t, x, u)
 

@@ -70,9 +70,10 @@ def hidden_terms(result: RunResult) -> dict | None:
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     st = c.settings
     names = result.names
+    labels = (*names, *result.inputs)  # formulas may read measured inputs
     rows = [{"var": v, "lhs": printing.derivative_text(v, result.time_name),
-             "known": _with_labels(st.get("known_fitted", {}).get(v, "0"), names),
-             "hidden": _with_labels(st["hidden"].get(v, "0"), names), "full": printing.text(c.equations[v])}
+             "known": _with_labels(st.get("known_fitted", {}).get(v, "0"), labels),
+             "hidden": _with_labels(st["hidden"].get(v, "0"), labels), "full": printing.text(c.equations[v])}
             for v in names]
     se, pinn = st.get("standard_errors", {}), st.get("pinn_parameters", {})
     fitted = [(k, k, v, f"{pinn.get(k, float('nan')):.4g}", "learned") for k, v in st.get("parameters", {}).items()]

@@ -268,20 +268,23 @@ def hidden_term(result: RunResult, path: Path) -> bool:
     c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
     syms = _symbols(result)
     # the settings hold formulas written on the identifiers of equations.json: read them back safely
-    table = {ident: sp.Symbol(label) for label, ident in identifiers(result.names).items()}
+    table = {ident: sp.Symbol(label) for label, ident in identifiers((*result.names, *result.inputs)).items()}
+    inputs = [sp.Symbol(n) for n in result.inputs]  # with measured inputs, the curves hold them as "w"
 
     def read(text, n):
         return parse_expression(text, table, f"hidden-term formula for d{n}/d{result.time_name}", error=DataError)
 
     hidden = [read(c.settings["hidden"][n], n) for n in result.names]
-    f = compile_rhs(hidden, syms)
+    f = compile_rhs(hidden, syms, inputs)
     d = len(result.names)
     fig, axes = figure(d, 1, (8, 1.7 * d + 0.9))
     # The model's constants were refitted after training, so its hidden term is compared with G
     # at the PINN's own parameters: (known part fitted + hidden formula) - known part at the PINN's.
-    fitted_known = compile_rhs([read(c.settings.get("known_fitted", {}).get(n, "0"), n) for n in result.names], syms)
+    fitted_known = compile_rhs([read(c.settings.get("known_fitted", {}).get(n, "0"), n) for n in result.names], syms,
+                               inputs)
     for k, curve in enumerate(curves):
-        shifted = f(curve["u"].T).T + fitted_known(curve["u"].T).T - curve["F"]
+        at = (curve["u"].T, curve["w"].T) if inputs else (curve["u"].T,)
+        shifted = f(*at).T + fitted_known(*at).T - curve["F"]
         for j, name in enumerate(result.names):
             ax = axes[j, 0]
             ax.plot(curve["t"], curve["G"][:, j], "-", lw=1.6, color=COLORS[1],

@@ -18,6 +18,10 @@ Each refitted constant also gets a standard error, from the same fit: the Gauss-
 (Fisher information) covariance ``s^2 (J^T J)^-1`` of the output-error least squares, with the
 initial states as nuisance parameters. With tens of noisy points some constants are barely
 determined by the data (Lotka-Volterra's gamma on t in [0, 3]: +-40-50%), and the report says so.
+
+With measured inputs, every model also reads them: along the curves at the PINN's own dense
+times, and in the output-error fit each run is driven by its own measured signal, read between
+samples as the data's ``hold`` says.
 """
 
 from __future__ import annotations
@@ -57,11 +61,11 @@ def _folds_into_known(term, known_expr, learned) -> bool:
 def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Dataset, refine: bool = True):
     """Full right-hand sides, fitted parameters and hidden terms, or None if the fit fails."""
     names = list(known.names)
-    X = known.state_symbols
+    X, W = known.state_symbols, known.input_symbols
     learned = [sp.Symbol(p, real=True) for p in known.learned]
     coefs, c0, models, labels = [], [], [], []
     for v in names:
-        h = _real(hidden.get(v, 0), names)
+        h = _real(hidden.get(v, 0), names + list(known.inputs))
         kn = known.expr(v)
         extra = 0
         for phi, value in terms(h, 1e-12).items():
@@ -75,19 +79,21 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
         models.append(kn + extra)
     theta = learned + coefs
     theta0 = np.array([p_init.get(p.name, 1.0) for p in learned] + c0, dtype=float)
-    f = safe_lambdify([X, theta], models, modules="numpy")
+    f = safe_lambdify([X, theta, W], models, modules="numpy")
 
-    def field(U, th):
-        cols = f(list(np.atleast_2d(U).T), list(th))
+    def field(U, th, V=None):
+        U = np.atleast_2d(U)
+        cols = f(list(U.T), list(th), [] if V is None else list(np.atleast_2d(V).T))
         return np.stack([np.broadcast_to(np.asarray(c, dtype=float), U.shape[:1]) for c in cols], axis=1)
 
     U = np.concatenate([c["u"] for c in curves])
+    V = np.concatenate([c["w"] for c in curves]) if known.inputs else None
     D = np.concatenate([c["dudt"] for c in curves])
     dscale = D.std(axis=0) + 1e-12
 
     def colloc(th):
         with np.errstate(all="ignore"):
-            r = ((field(U, th) - D) / dscale).ravel()
+            r = ((field(U, th, V) - D) / dscale).ravel()
         return np.where(np.isfinite(r), r, 1e6)
 
     if len(theta):
@@ -111,10 +117,10 @@ def assemble(known, hidden: dict, p_init: dict, curves: list[dict], data: Datase
     return equations, values, hidden_out, float(bic), {"constants": constants, "errors": errors}
 
 
-def _simulate(field, th, t, x0, max_evals: int = 5000):
+def _simulate(field, th, t, x0, max_evals: int = 5000, signal=None):
     def rhs(_t, y):
         with np.errstate(all="ignore"):
-            return field(y[None], th)[0]
+            return field(y[None], th, None if signal is None else signal(_t)[None])[0]
 
     try:
         sol = solve_ivp(limited(rhs, max_evals, bound=1e8, finite=True), (t[0], t[-1]), x0, t_eval=t,
@@ -131,7 +137,10 @@ def _output_error(field, theta, curves, data: Dataset, refine: bool):
     observations and of fitted numbers (for an information criterion), and the constants'
     standard errors (None when the refit was skipped or failed).
     """
+    from discover.signals import InputSignal
+
     runs = data.trajectories
+    signals = [InputSignal(tr.t, tr.u, data.hold) if data.inputs else None for tr in runs]
     scale = np.concatenate([tr.x for tr in runs]).std(axis=0) + 1e-12
     x0s = np.array([c["u"][0] for c in curves])
     n_th = len(theta)
@@ -140,8 +149,8 @@ def _output_error(field, theta, curves, data: Dataset, refine: bool):
     def resid(z):
         th, x0 = z[:n_th], z[n_th:].reshape(x0s.shape)
         out = []
-        for tr, a in zip(runs, x0):
-            sim = _simulate(field, th, tr.t, a)
+        for tr, a, sig in zip(runs, x0, signals):
+            sim = _simulate(field, th, tr.t, a, signal=sig)
             out.append(np.full(tr.x.size, 1e3) if sim is None else ((sim - tr.x) / scale).ravel())
         return np.concatenate(out)
 
@@ -187,7 +196,7 @@ def standard_errors(resid, z: np.ndarray, rss: float, n_obs: int) -> np.ndarray 
 def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candidate]:
     """Each hidden-term candidate becomes a full-model candidate (known + hidden, refitted)."""
     known = pinn.known_
-    ids = identifiers(known.names)  # formulas in settings are written as equations.json writes equations
+    ids = identifiers(known.names + known.inputs)  # formulas in settings are written as equations.json writes equations
     out = []
     for c in candidates:
         done = assemble(known, c.equations, pinn.parameters_, pinn.curves_, data)

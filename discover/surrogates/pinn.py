@@ -7,7 +7,9 @@ Discovery with Sparse Data" and "Universal Physics-Informed Neural Networks" (IC
   evaluated together, one per trajectory);
 - a second network ``G_phi(u)`` represents the hidden terms, so that
   ``du/dt = F_known(u; p) + G_phi(u)``; parameters ``p`` of the known part that the user did
-  not fix are learned with the networks;
+  not fix are learned with the networks. With measured inputs w(t) (``--inputs``) both parts
+  read them too, ``F_known(u, w; p) + G_phi(u, w)``, w interpolated between its samples (linearly
+  or held, as the data's ``hold`` says) at every collocation time;
 - the loss is the data misfit at the measurement times, the residual
   ``du_theta/dt - F_known - G_phi`` at collocation points spread over each run, and the misfit of
   the initial state, with weights balanced by their gradients (Wang, Teng and Perdikaris,
@@ -38,7 +40,9 @@ from discover.progress import NullProgress
 from discover.registry import settings_from
 from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.known import parse_known
-from discover.surrogates.networks import RunNets, balance_weights, mlp
+from discover.surrogates.networks import RunNets, balance_weights, cpu_threads, mlp
+
+_NEEDS_INPUTS = "This hidden-term PINN reads measured inputs; give them (`{}`)."
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class PinnConfig:
     lbfgs_steps : L-BFGS iterations afterwards (0 turns it off).
     balance_every : steps between updates of the loss weights.
     samples : points per run at which G_phi is read for distillation.
+    threads : torch CPU threads while training (0 leaves torch's setting alone).
     known : dict of str to str, optional
         The known part of each equation, ``{"x": "a*x"}`` (``--known``); other symbols are parameters.
     params : dict of str to float, optional
@@ -71,6 +76,7 @@ class PinnConfig:
     balance_every: int = 50
     balance: bool = True
     samples: int = 400
+    threads: int = 1
     known: dict | None = None
     params: dict | None = None
 
@@ -107,18 +113,24 @@ class HiddenTermPINN(BaseSurrogate):
     Settings = PinnConfig
     default_distillers = ("sindy", "sr")
     refit_on_data = False  # post_process refits every constant on the measurements itself
+    supports_inputs = True
 
     @classmethod
     def check_settings(cls, settings, data) -> None:
         cfg = settings_from(PinnConfig, settings, cls.name)
-        parse_known(cfg.known, data.names, cfg.params, data.time_name)
+        parse_known(cfg.known, data.names, cfg.params, data.time_name, data.inputs)
 
     # ------------------------------------------------------------------ training
     def _fit(self, prepared: Prepared, seed: int) -> None:
+        with cpu_threads(self.settings_.threads, self.device_):
+            self._train(prepared, seed)
+
+    def _train(self, prepared: Prepared, seed: int) -> None:
         cfg = self.settings_
         data = prepared.train
-        known = parse_known(cfg.known, data.names, cfg.params, data.time_name)
+        known = parse_known(cfg.known, data.names, cfg.params, data.time_name, data.inputs)
         self.known_ = known
+        self._set_inputs(data)
         torch.manual_seed(seed)
         rng = np.random.default_rng(seed)
         dev = torch.device(self.device_)
@@ -148,26 +160,38 @@ class HiddenTermPINN(BaseSurrogate):
         mean, scale, rate = (torch.as_tensor(a, **f32) for a in (self.mean_, self.scale_, self.rate_))
 
         self.u_net = RunNets(K, n, cfg.width, cfg.depth).to(dev)
-        self.g_net = mlp(n, n, cfg.hidden_width, cfg.hidden_depth).to(dev)
+        n_in = len(self.inputs_)
+        self.g_net = mlp(n + n_in, n, cfg.hidden_width, cfg.hidden_depth).to(dev)
         p0 = self._initial_parameters(prepared)
         self.p = nn.Parameter(torch.as_tensor(p0, **f32))
         f_known = known.torch()
+        u_mean, u_scale = (torch.as_tensor(a, **f32) for a in (self.u_mean_, self.u_scale_))
 
-        def residual(tc):
+        def inputs_at(tau_np):
+            """Scaled inputs at collocation times tau (K, C) of each run, (K*C, n_inputs); None without inputs."""
+            if not n_in:
+                return None
+            w = np.stack([self._inputs_at(k, self._time(tau_np[k], k)) for k in range(K)])
+            return (torch.as_tensor(w, **f32).reshape(-1, n_in) - u_mean) / u_scale
+
+        def residual(tc, wc):
             tc = tc.requires_grad_(True)
             s = self.u_net(tc)
             ds = torch.stack([torch.autograd.grad(s[..., i].sum(), tc, create_graph=True)[0][..., 0]
                               for i in range(n)], dim=-1)
             flat = s.reshape(-1, n)
             x = flat * scale + mean
-            rhs = f_known(x, self.p) / rate + self.g_net(flat)
+            if wc is None:
+                rhs = f_known(x, self.p) / rate + self.g_net(flat)
+            else:
+                rhs = f_known(x, self.p, wc * u_scale + u_mean) / rate + self.g_net(torch.cat([flat, wc], dim=1))
             return ds.reshape(-1, n) - rhs
 
-        def losses(tc):
+        def losses(tc, wc):
             s = self.u_net(tau_d)
             data_l = (((s - x_d) ** 2).sum(-1) * mask_d).sum() / (mask_d.sum() * n)
             ic_l = ((s[:, 0] - x_d[:, 0]) ** 2).mean()
-            res_l = (residual(tc) ** 2).mean()
+            res_l = (residual(tc, wc) ** 2).mean()
             return {"data": data_l, "residual": res_l, "initial": ic_l}
 
         weights = {"data": 1.0, "residual": 1.0, "initial": 1.0}
@@ -180,7 +204,7 @@ class HiddenTermPINN(BaseSurrogate):
                 # Collocation points: stratified random times within each run's own span.
                 u = (np.arange(cfg.collocation) + rng.random((K, cfg.collocation))) / cfg.collocation
                 tc = -1.0 + torch.as_tensor(u[..., None], **f32) * (tau_end + 1.0)
-                parts = losses(tc)
+                parts = losses(tc, inputs_at(tc[..., 0].cpu().numpy()))
                 if cfg.balance and step % cfg.balance_every == 0:
                     weights = balance_weights(parts, weights, [p for p in self.u_net.parameters()])
                 loss = sum(weights[k] * v for k, v in parts.items())
@@ -191,13 +215,14 @@ class HiddenTermPINN(BaseSurrogate):
                 if step % 20 == 0:
                     task.advance(20)
             grid = -1.0 + torch.linspace(0, 1, cfg.collocation, **f32).view(1, -1, 1) * (tau_end + 1.0)
+            w_grid = inputs_at(grid[..., 0].cpu().numpy())
             if cfg.lbfgs_steps:
                 lb = torch.optim.LBFGS(params, lr=1.0, max_iter=cfg.lbfgs_steps, history_size=50,
                                        tolerance_grad=1e-9, tolerance_change=1e-12, line_search_fn="strong_wolfe")
 
                 def closure():
                     lb.zero_grad()
-                    parts = losses(grid.clone())
+                    parts = losses(grid.clone(), w_grid)
                     total_l = sum(weights[k] * v for k, v in parts.items())
                     total_l.backward()
                     return total_l
@@ -209,7 +234,7 @@ class HiddenTermPINN(BaseSurrogate):
                         for p, b in zip(params, before):
                             p.copy_(b)
             task.advance(total)
-        final = losses(grid.clone())
+        final = losses(grid.clone(), w_grid)
         self.losses_ = {k: float(v.detach()) for k, v in final.items()}
         self.weights_ = {k: float(v) for k, v in weights.items()}
         self.parameters_ = {name: float(v) for name, v in zip(known.learned, self.p.detach().cpu().numpy())}
@@ -220,6 +245,23 @@ class HiddenTermPINN(BaseSurrogate):
     def _tau(self, t, k):
         return 2.0 * (np.asarray(t, dtype=float) - self.t0_[k]) / self.span_ - 1.0
 
+    def _time(self, tau, k):
+        return self.t0_[k] + (np.asarray(tau, dtype=float) + 1.0) * self.span_ / 2.0
+
+    def _set_inputs(self, data: Dataset) -> None:
+        """Measured inputs: names, how they are read between samples, each run's signal, and their scale."""
+        from discover.signals import InputSignal
+
+        self.inputs_, self.hold_ = tuple(data.inputs), data.hold
+        self.signals_ = [InputSignal(tr.t, tr.u, data.hold) for tr in data.trajectories] if self.inputs_ else []
+        w = data.stacked_inputs() if self.inputs_ else np.zeros((1, 0))
+        self.u_mean_ = w.mean(axis=0)
+        self.u_scale_ = np.where(w.std(axis=0) > 0, w.std(axis=0), 1.0)
+
+    def _inputs_at(self, k: int, t) -> np.ndarray:
+        """Run ``k``'s measured inputs at times ``t``, (len(t), n_inputs)."""
+        return self.signals_[k](np.atleast_1d(np.asarray(t, dtype=float)))
+
     def _initial_parameters(self, prepared: Prepared) -> np.ndarray:
         """Learned parameters start where the known part alone best fits smoothed derivatives."""
         known = self.known_
@@ -228,13 +270,13 @@ class HiddenTermPINN(BaseSurrogate):
         from scipy.optimize import least_squares
 
         samples = prepared.samples()
-        X, Y = samples.states, samples.derivatives
+        X, Y, W = samples.states, samples.derivatives, samples.inputs
         f = known.numpy()
         cols = [i for i, v in enumerate(known.names) if v in known.exprs]
         scale = Y[:, cols].std(axis=0) + 1e-12
 
         def r(p):
-            return ((f(X, p)[:, cols] - Y[:, cols]) / scale).ravel()
+            return ((f(X, p, W)[:, cols] - Y[:, cols]) / scale).ravel()
 
         try:
             with np.errstate(all="ignore"):
@@ -246,32 +288,58 @@ class HiddenTermPINN(BaseSurrogate):
         return np.ones(len(known.learned))
 
     # ------------------------------------------------------------------ reading the model
-    def _g(self, X: np.ndarray) -> np.ndarray:
+    def _g(self, X: np.ndarray, W: np.ndarray | None = None) -> np.ndarray:
         dev = next(self.g_net.parameters()).device
-        s = torch.as_tensor((np.atleast_2d(X) - self.mean_) / self.scale_, dtype=torch.float32, device=dev)
+        z = (np.atleast_2d(X) - self.mean_) / self.scale_
+        if self.inputs_:
+            if W is None:
+                raise ConfigError(_NEEDS_INPUTS.format("inputs="))
+            z = np.hstack([z, (np.atleast_2d(W) - self.u_mean_) / self.u_scale_])
+        s = torch.as_tensor(z, dtype=torch.float32, device=dev)
         with torch.no_grad():
             return self.g_net(s).cpu().double().numpy() * self.rate_
 
-    def hidden_term(self, states: np.ndarray) -> np.ndarray:
-        """G(u) in physical units at ``states`` (n_samples, n_states)."""
+    def hidden_term(self, states: np.ndarray, inputs: np.ndarray | None = None) -> np.ndarray:
+        """G(u) in physical units at ``states`` (n_samples, n_states) (and measured ``inputs``,
+        (n_samples, n_inputs), when the model reads them)."""
         self._check()
-        return self._g(np.asarray(states, dtype=float))
+        return self._g(np.asarray(states, dtype=float), None if inputs is None else np.asarray(inputs, dtype=float))
 
-    def known_term(self, states: np.ndarray) -> np.ndarray:
+    def known_term(self, states: np.ndarray, inputs: np.ndarray | None = None) -> np.ndarray:
+        if self.inputs_ and inputs is None:
+            raise ConfigError(_NEEDS_INPUTS.format("inputs="))
         p = np.array([self.parameters_[k] for k in self.known_.learned])
-        return self.known_.numpy()(np.atleast_2d(states), p)
+        return self.known_.numpy()(np.atleast_2d(states), p, inputs)
 
-    def _vector_field(self, states: np.ndarray) -> np.ndarray:
-        return self.known_term(states) + self._g(states)
+    def _vector_field(self, states: np.ndarray, inputs: np.ndarray | None = None) -> np.ndarray:
+        return self.known_term(states, inputs) + self._g(states, inputs)
 
     def _predict(self, times: np.ndarray, initial_state: np.ndarray) -> np.ndarray:
+        return self.forecast(times, initial_state)[0]
+
+    def forecast(self, times: np.ndarray, initial_state: np.ndarray, u: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, int]:
+        """States at ``times`` from ``initial_state`` (adaptive RK45) and the number of field evaluations;
+        with measured inputs, ``u`` (len(times), n_inputs) are read between the samples as in training."""
         from scipy.integrate import solve_ivp
 
-        sol = solve_ivp(lambda _t, y: self._vector_field(y[None])[0], (times[0], times[-1]), initial_state,
-                        t_eval=times, rtol=1e-6, atol=1e-9)
+        from discover.signals import InputSignal
+
+        times = np.asarray(times, dtype=float)
+        if self.inputs_:
+            if u is None:
+                raise ConfigError(_NEEDS_INPUTS.format("u="))
+            signal = InputSignal(times, u, self.hold_)
+
+            def rhs(t, y):
+                return self._vector_field(y[None], signal(t)[None])[0]
+        else:
+            def rhs(_t, y):
+                return self._vector_field(y[None])[0]
+        sol = solve_ivp(rhs, (times[0], times[-1]), initial_state, t_eval=times, rtol=1e-6, atol=1e-9)
         if sol.status != 0 or sol.y.shape[1] != len(times):
-            return np.full((len(times), len(initial_state)), np.nan)
-        return sol.y.T
+            return np.full((len(times), len(initial_state)), np.nan), int(sol.nfev)
+        return sol.y.T, int(sol.nfev)
 
     def _curves(self, data: Dataset) -> list[dict]:
         """Dense fitted states and their pieces, per run (read by distillation and the report)."""
@@ -286,7 +354,9 @@ class HiddenTermPINN(BaseSurrogate):
             ds = torch.stack([torch.autograd.grad(s[k, :, i].sum(), tau, retain_graph=True)[0][k, :, 0] for i in range(n)], dim=-1)
             u = s[k].detach().cpu().double().numpy() * self.scale_ + self.mean_
             dudt = ds.detach().cpu().double().numpy() * self.rate_
-            out.append({"t": t, "u": u, "dudt": dudt, "G": self._g(u), "F": self.known_term(u)})
+            w = self._inputs_at(k, t) if self.inputs_ else None
+            curve = {"t": t, "u": u, "dudt": dudt, "G": self._g(u, w), "F": self.known_term(u, w)}
+            out.append(curve if w is None else {**curve, "w": w})
         return out
 
     def distillation_samples(self, prepared: Prepared) -> Samples:
@@ -298,17 +368,21 @@ class HiddenTermPINN(BaseSurrogate):
         """
         U = np.concatenate([c["u"] for c in self.curves_])
         G = np.concatenate([c["G"] for c in self.curves_])
+        W = np.concatenate([c["w"] for c in self.curves_]) if self.inputs_ else np.zeros((len(U), 0))
         linear = self.known_.linear_terms()
         if linear:
             import sympy as sp
 
-            states = self.known_.state_symbols
+            states, inputs = self.known_.state_symbols, self.known_.input_symbols
             for i, v in enumerate(self.known_.names):
                 for p, phi in linear.get(v, []):
                     value = self.parameters_[p]
                     coef = sp.expand(self.known_.expr(v)).coeff(phi).subs(sp.Symbol(p, real=True), value)
-                    fn = safe_lambdify([states], phi, modules="numpy")
-                    G[:, i] += float(coef) * np.broadcast_to(np.asarray(fn(list(U.T)), dtype=float), U.shape[:1])
+                    fn = safe_lambdify([states, inputs], phi, modules="numpy")
+                    G[:, i] += float(coef) * np.broadcast_to(np.asarray(fn(list(U.T), list(W.T)), dtype=float),
+                                                             U.shape[:1])
+        if self.inputs_:  # the inputs stay variables of the distillers' libraries
+            return Samples(U, G, prepared.names, inputs=W, input_names=self.inputs_)
         return Samples(U, G, prepared.names)
 
     def library_terms(self) -> tuple:
@@ -335,7 +409,9 @@ class HiddenTermPINN(BaseSurrogate):
         self._check()
         k = self.known_
         torch.save({"format": "discover.pinn/1", "config": self.settings_.to_dict(), "names": list(k.names),
-                    "known": {v: to_text(e, identifiers(k.names)) for v, e in k.exprs.items()},
+                    "known": {v: to_text(e, identifiers(k.names + k.inputs)) for v, e in k.exprs.items()},
+                    "inputs": list(self.inputs_), "hold": self.hold_, "u_mean": self.u_mean_.tolist(),
+                    "u_scale": self.u_scale_.tolist(),
                     "fixed": dict(k.fixed),
                     "parameters": self.parameters_, "losses": self.losses_, "weights_": self.weights_,
                     "runs": len(self.t0_), "mean": self.mean_.tolist(), "scale": self.scale_.tolist(),
@@ -350,7 +426,11 @@ class HiddenTermPINN(BaseSurrogate):
             raise ConfigError(f"'{path}' is not a hidden-term PINN saved by discover.")
         self = cls(PinnConfig(**state["config"], known=state["known"], params=state["fixed"]), device=device)
         self.settings_, self.device_ = self.settings, device
-        self.known_ = parse_known(state["known"], state["names"], state["fixed"])
+        self.inputs_, self.hold_ = tuple(state.get("inputs", ())), state.get("hold", "linear")
+        self.known_ = parse_known(state["known"], state["names"], state["fixed"], inputs=self.inputs_)
+        self.u_mean_ = np.array(state.get("u_mean", []), dtype=float)
+        self.u_scale_ = np.array(state.get("u_scale", []), dtype=float)
+        self.signals_ = []  # the training runs' signals are not saved: give inputs to every call
         cfg, n = self.settings_, len(state["names"])
         self.mean_, self.scale_ = np.array(state["mean"]), np.array(state["scale"])
         self.t0_, self.t1_, self.span_ = np.array(state["t0"]), np.array(state["t1"]), state["span"]
@@ -358,7 +438,7 @@ class HiddenTermPINN(BaseSurrogate):
         self.parameters_, self.losses_, self.weights_ = state["parameters"], state["losses"], state["weights_"]
         self.u_net = RunNets(state["runs"], n, cfg.width, cfg.depth)
         self.u_net.load_state_dict(state["u_net"])
-        self.g_net = mlp(n, n, cfg.hidden_width, cfg.hidden_depth)
+        self.g_net = mlp(n + len(self.inputs_), n, cfg.hidden_width, cfg.hidden_depth)
         self.g_net.load_state_dict(state["g_net"])
         self.u_net.to(device).eval()
         self.g_net.to(device).eval()
