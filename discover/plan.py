@@ -77,12 +77,15 @@ class Plan:
 
 # What `auto` means: SINDy; then, if its pick looks wrong (its residuals are structured: held-out
 # error beyond the noise, unstable terms, or the library's top degree used), the implicit
-# (SINDy-PI) search for rational terms with grown polynomial degrees, symbolic regression, and
+# (SINDy-PI) search for rational terms with grown polynomial degrees, sparse terms plus fitted
+# sigmoid units and trigonometric terms (discover.distillers.units), symbolic regression, and
 # SINDy again with the functions symbolic regression found added to its library.
 AUTO = (
     Stage("distil", (Route("sindy"),)),
     Stage("rational", (Route("sindy_pi"),), when="escalate",
           note="rational terms (SINDy-PI) and polynomial degrees 4 and 5 were tried"),
+    Stage("units", (Route("units"),), when="escalate",
+          note="sigmoid units of weighted sums of the states and trigonometric terms were tried"),
     Stage("search", (Route("sr"),), when="escalate", note="symbolic regression was called"),
     Stage("library", (Route("sindy"),), when="escalate", library_from="search"),
 )
