@@ -45,6 +45,8 @@ from discover.structure import complexity
 
 #: Largest number of supports of one size searched exhaustively in the trigonometric library.
 MAX_SUBSETS = 20000
+#: Up to this many linear terms beside the units, every subset of them is tried (else backward elimination).
+MAX_EXHAUSTIVE = 5
 
 
 @dataclass(frozen=True)
@@ -210,12 +212,17 @@ class Units(BaseDistiller):
         Z = (X - mean) / scale
         trig = trig_library(symbols) if cfg.trig else []
         T = _columns(trig, symbols, X) if trig else None
+        weak = None  # the library's integral (weak) form, where the data give one: it resists noise
+        if trig and samples.weak is not None and samples.raw_states is not None:
+            Tw = samples.weak.project(_columns(trig, symbols, samples.raw_states))
+            if Tw.shape[0] > Tw.shape[1] and np.all(np.isfinite(Tw)):
+                weak = (Tw, samples.weak.targets)
         self.fronts_, errors = {}, {}
         for i, var in enumerate(samples.names):
             target = targets(samples, i)
             y = Y[:, i]
             yscale = float(_rms(y[:, None])[0])
-            proposals = self._trig_supports(T, trig, y) if trig else []
+            proposals = self._trig_supports(T, trig, y, weak and (weak[0], weak[1][:, i])) if trig else []
             for k in range(1, cfg.max_units + 1):
                 theta, _ = fit_units(Z, y, k, rng, cfg.starts, cfg.max_nfev)
                 if theta is not None:
@@ -227,7 +234,7 @@ class Units(BaseDistiller):
             for e in proposals:
                 e["complexity"], e["library"] = complexity(e["expr"]), _kind(e["expr"])
             pool: dict[str, dict] = {}
-            for e in self._family_fronts(proposals, cfg.max_refits // len(FAMILIES)):
+            for e in self._family_fronts(proposals, cfg.max_refits // len(FAMILIES), runners_up=True):
                 fitted, cost, se = refit(e["expr"], symbols, target, snap=e["snap"])
                 pruned = _prune(fitted, symbols, X, yscale, cfg.prune)
                 if pruned != fitted and pruned != 0:
@@ -246,17 +253,25 @@ class Units(BaseDistiller):
             errors[var] = float(np.mean(target.y**2))
         return self._assemble(samples.names, errors)
 
-    def _trig_supports(self, T: np.ndarray, terms: list, y: np.ndarray) -> list:
-        """The best support of each size up to ``trig_terms`` in the trigonometric library."""
-        a_scale, y_scale = _rms(T), float(_rms(y[:, None])[0])
-        R, q = _compress(T / a_scale, (y / y_scale)[:, None])
+    def _trig_supports(self, T: np.ndarray, terms: list, y: np.ndarray, weak=None) -> list:
+        """The best support of each size up to ``trig_terms`` in the trigonometric library, on
+        the derivative estimates and on the weak form (``weak``: its library and target); each
+        support's coefficients and error are then taken on the derivative estimates, so that
+        proposals compare on one scale."""
         # exhaustive search costs C(p, k) small solves: the support size is cut to keep it bounded
         k = max((k for k in range(1, self.settings_.trig_terms + 1) if comb(T.shape[1], k) <= MAX_SUBSETS), default=1)
+        supports = {}
+        for A, b in [(T, y)] + ([weak] if weak is not None else []):
+            a_scale, b_scale = _rms(A), float(_rms(b[:, None])[0])
+            R, q = _compress(A / a_scale, (b / b_scale)[:, None])
+            for coef in _best_subsets(R, q, k)[0]:
+                idx = np.flatnonzero(coef)
+                supports[idx.tobytes()] = idx
         out = []
-        for coef in _best_subsets(R, q, k)[0]:
-            c = coef * y_scale / a_scale
-            expr = sum((float(v) * t for v, t in zip(c, terms) if v != 0), sp.Integer(0))
-            out.append({"expr": expr, "mse": float(np.mean((T @ c - y) ** 2)), "snap": True})
+        for idx in supports.values():
+            c = np.linalg.lstsq(T[:, idx], y, rcond=None)[0]
+            expr = sum((float(v) * terms[j] for v, j in zip(c, idx)), sp.Integer(0))
+            out.append({"expr": expr, "mse": float(np.mean((T[:, idx] @ c - y) ** 2)), "snap": True})
         return out
 
     def _unit_supports(self, theta, Z, y, symbols, mean, scale) -> list:
@@ -275,16 +290,33 @@ class Units(BaseDistiller):
             forced = np.arange(A.shape[1]) >= d + 1
             a_scale = _rms(A)
             R, q = _compress(A / a_scale, y[:, None])
-            for support in _backward(R, q[:, 0], forced) + [np.zeros(A.shape[1], dtype=bool)]:
+            if d + 1 <= MAX_EXHAUSTIVE:  # few linear terms: every subset of them
+                supports = [np.isin(np.arange(A.shape[1]), sub) for k in range(d + 2)
+                            for sub in combinations(range(d + 1), k)]
+            else:
+                supports = _backward(R, q[:, 0], forced) + [np.zeros(A.shape[1], dtype=bool)]
+            for support in supports:
                 idx = np.flatnonzero(support | forced)
                 c = np.linalg.lstsq(A[:, idx], y, rcond=None)[0]
                 expr = sum((float(v) * exprs[j] for v, j in zip(c, idx)), sp.Integer(0))
                 out.append({"expr": expr, "mse": float(np.mean((A[:, idx] @ c - y) ** 2)), "snap": False})
         return out
 
-    def _family_fronts(self, entries: list[dict], keep: int) -> list[dict]:
-        """The union of each family's front (formulas of the family or linear ones)."""
-        out = {id(e): e for fam in FAMILIES for e in self._front([e for e in entries if e["library"] in (fam, LINEAR)], keep)}
+    def _family_fronts(self, entries: list[dict], keep: int, runners_up: bool = False) -> list[dict]:
+        """The union of each family's front (formulas of the family or linear ones); with
+        ``runners_up``, each member's runner-up of the same complexity within a factor 2 of its
+        error too (under noise, ``-E + σ`` and ``-I + σ`` fit the derivative estimates nearly
+        alike when E and I move together; the refit on the weak form tells them apart)."""
+        out = {}
+        for fam in FAMILIES:
+            mine = [e for e in entries if e["library"] in (fam, LINEAR)]
+            for e in self._front(mine, keep):
+                out[id(e)] = e
+                if runners_up:
+                    same = sorted((o for o in mine if o["complexity"] == e["complexity"] and o is not e),
+                                  key=lambda o: o["mse"])
+                    if same and same[0]["mse"] <= 2 * e["mse"]:
+                        out[id(same[0])] = same[0]
         return list(out.values())
 
     @staticmethod
