@@ -39,14 +39,15 @@ from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
 from discover.distillers.rational_forms import _backward, _columns, _prune
-from discover.distillers.sindy import _best_subsets, _compress, _rms
+from discover.distillers.sindy import _compress, _rms
 from discover.structure import complexity
-
 
 #: Largest number of supports of one size searched exhaustively in the trigonometric library.
 MAX_SUBSETS = 20000
 #: Up to this many linear terms beside the units, every subset of them is tried (else backward elimination).
 MAX_EXHAUSTIVE = 5
+#: Supports of each size taken from the trigonometric library (the best and its runners-up).
+TOP_SUPPORTS = 3
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,24 @@ def _pole(expr: sp.Expr, symbols, X) -> bool:
             if not np.all(np.isfinite(v)) or v.min() * v.max() <= 0 or np.min(np.abs(v)) < 1e-9 * np.max(np.abs(v)):
                 return True
     return False
+
+
+def _top_supports(R: np.ndarray, q: np.ndarray, k_max: int, m: int) -> list[np.ndarray]:
+    """The ``m`` best supports of each size up to ``k_max`` on a compressed least-squares problem.
+
+    As SINDy's best-subset search (one stacked SVD per size gives every support's residual),
+    but keeping the runners-up: under noise, near-equivalent supports (``phi`` against
+    ``sin(phi)`` on a short arc) fit within a hair of each other, and the refit on the weak
+    form and held-out data should judge them, not the derivative estimates alone."""
+    p = R.shape[1]
+    out = []
+    for k in range(1, min(k_max, p) + 1):
+        subs = np.array(list(combinations(range(p), k)))
+        U, s, _ = np.linalg.svd(R[:, subs].transpose(1, 0, 2), full_matrices=False)
+        U = U * (s > np.finfo(float).eps * max(R.shape[0], k) * s[:, :1])[:, None, :]
+        errs = np.sum(((U @ (U.transpose(0, 2, 1) @ q[:, None]))[..., 0] - q[None]) ** 2, axis=1)
+        out += [subs[j] for j in np.argsort(errs, kind="stable")[:m]]
+    return out
 
 
 def _logistic(z: np.ndarray) -> np.ndarray:
@@ -234,7 +253,10 @@ class Units(BaseDistiller):
             for e in proposals:
                 e["complexity"], e["library"] = complexity(e["expr"]), _kind(e["expr"])
             pool: dict[str, dict] = {}
-            for e in self._family_fronts(proposals, cfg.max_refits // len(FAMILIES), runners_up=True):
+            cheap = [e for e in proposals if e["library"] != SIGMOID]  # linear in their coefficients
+            costly = [e for e in self._family_fronts(proposals, cfg.max_refits // len(FAMILIES), runners_up=True)
+                      if e["library"] == SIGMOID]
+            for e in cheap + costly:
                 fitted, cost, se = refit(e["expr"], symbols, target, snap=e["snap"])
                 pruned = _prune(fitted, symbols, X, yscale, cfg.prune)
                 if pruned != fitted and pruned != 0:
@@ -264,8 +286,7 @@ class Units(BaseDistiller):
         for A, b in [(T, y)] + ([weak] if weak is not None else []):
             a_scale, b_scale = _rms(A), float(_rms(b[:, None])[0])
             R, q = _compress(A / a_scale, (b / b_scale)[:, None])
-            for coef in _best_subsets(R, q, k)[0]:
-                idx = np.flatnonzero(coef)
+            for idx in _top_supports(R, q[:, 0], k, TOP_SUPPORTS):
                 supports[idx.tobytes()] = idx
         out = []
         for idx in supports.values():
