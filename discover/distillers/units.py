@@ -12,7 +12,8 @@ polynomial and implicit (SINDy-PI) libraries cannot write them:
   :func:`scipy.optimize.least_squares` searches the unit parameters only, from several seeded
   starts (the problem is a one-hidden-layer network's, with its local minima). The linear
   terms are then thinned by backward elimination with the units held, as projection pursuit
-  regression does (Friedman & Stuetzle, JASA 76, 1981).
+  regression does (Friedman & Stuetzle, JASA 76, 1981). A ``tanh`` unit is the same family
+  (``tanh(z) = 2σ(2z) - 1``): it is found as a logistic unit with a constant term.
 * trigonometric functions of the states, of their sums and differences, and products of a
   state's sine and cosine (coupled phase oscillators, Kuramoto 1975: ``sin(b - a)``; a bead on
   a rotating hoop, Strogatz sec. 3.5: ``sin(phi)·cos(phi)``). These have integer weights, so
@@ -273,6 +274,7 @@ class Units(BaseDistiller):
                 return []
             self.fronts_[var] = front
             errors[var] = float(np.mean(target.y**2))
+        self.facts_ = {"sigmoid_units": cfg.max_units, "trigonometric_terms": len(trig)}
         return self._assemble(samples.names, errors)
 
     def _trig_supports(self, T: np.ndarray, terms: list, y: np.ndarray, weak=None) -> list:
