@@ -60,3 +60,26 @@ def test_auto_recovers_wilson_cowan_at_one_percent_noise():
     r = compare(model.equations_, system.equations())
     assert r["exact"], model.equations_
     assert r["max_coef_error"] < 0.05
+
+
+def test_two_ways_of_writing_a_sigmoid_have_one_structure():
+    E, I = sp.symbols("E I")
+    truth = sp.expand(-E + 1 / (1 + sp.exp(-(sp.Float(10.0) * E - sp.Float(10.0) * I + sp.Float(-2.0)))))
+    found = -1.004 * E + 1.005 / (7.399 * sp.exp(-9.974 * E + 9.956 * I) + 1)
+    assert compare({"E": found}, {"E": truth})["exact"]
+    assert not compare({"E": found - 0.3 * I}, {"E": truth})["exact"]
+
+
+def test_auto_escalates_on_a_slow_drift_but_not_on_chaos():
+    from types import SimpleNamespace
+
+    from discover.plan import needs_search
+
+    def pick(short, whole, valid):
+        best = SimpleNamespace(scores={"short_r2": short, "validation_r2": whole, "valid_fraction": valid},
+                               term_confidence={}, equations={"x": sp.Symbol("y")})
+        return SimpleNamespace(best=best)
+
+    assert "drifts" in needs_search(pick(0.9994, 0.9587, 1.0), 0.0)  # a truncated sine (Kuramoto)
+    assert needs_search(pick(1.0, -0.58, 0.37), 0.0) is None  # chaos leaves the valid band early
+    assert needs_search(pick(0.9973, 0.9962, 1.0), 0.0025) is None  # within the noise
