@@ -20,6 +20,9 @@ from discover.errors import ConfigError, did_you_mean, shown
 # MIN_STABILITY of its bootstrap refits: signs that the library lacks the right function.
 ESCALATE_ERROR = 1e-3
 MIN_STABILITY = 0.9
+# ... or when it stays within the valid band over whole held-out segments yet its R² there falls
+# short of its short-window R² by more than this beyond the noise (a slow structured error).
+SLOW_DRIFT = 0.01
 MAX_LIBRARY_TERMS = 12
 
 
@@ -77,12 +80,15 @@ class Plan:
 
 # What `auto` means: SINDy; then, if its pick looks wrong (its residuals are structured: held-out
 # error beyond the noise, unstable terms, or the library's top degree used), the implicit
-# (SINDy-PI) search for rational terms with grown polynomial degrees, symbolic regression, and
+# (SINDy-PI) search for rational terms with grown polynomial degrees, sparse terms plus fitted
+# sigmoid units and trigonometric terms (discover.distillers.units), symbolic regression, and
 # SINDy again with the functions symbolic regression found added to its library.
 AUTO = (
     Stage("distil", (Route("sindy"),)),
     Stage("rational", (Route("sindy_pi"),), when="escalate",
           note="rational terms (SINDy-PI) and polynomial degrees 4 and 5 were tried"),
+    Stage("units", (Route("units"),), when="escalate",
+          note="sigmoid units of weighted sums of the states and trigonometric terms were tried"),
     Stage("search", (Route("sr"),), when="escalate", note="symbolic regression was called"),
     Stage("library", (Route("sindy"),), when="escalate", library_from="search"),
 )
@@ -208,8 +214,10 @@ def build_plan(spec) -> Plan:
 def needs_search(selection, noise: float, facts: dict | None = None) -> str | None:
     """Why ``auto`` should call symbolic regression after SINDy, or None.
 
-    Three signs that the polynomial library may lack the right function: the pick predicts
-    held-out data poorly; one of its terms is unstable under resampling; or it leans on the
+    Four signs that the polynomial library may lack the right function: the pick predicts
+    held-out data poorly; it tracks whole held-out segments but drifts from them slowly (a
+    truncated Taylor series of a sine or a sigmoid keeps the phase of the data and loses its
+    shape); one of its terms is unstable under resampling; or it leans on the
     highest degree tried (a truncated Taylor series of a sine or a rational function looks
     like that; genuine cubic systems such as Duffing's pay a search to have it confirmed).
     ``facts`` are the distillers' facts so far (SINDy's name its highest library degree).
@@ -222,6 +230,11 @@ def needs_search(selection, noise: float, facts: dict | None = None) -> str | No
     err = 1.0 - best.scores.get("short_r2", float("-inf")) - noise
     if err > ESCALATE_ERROR:
         return f"SINDy's best candidate leaves {err:.2%} of the variance unexplained on held-out data"
+    drift = best.scores.get("short_r2", 1.0) - best.scores.get("validation_r2", 1.0) - noise
+    if best.scores.get("valid_fraction", 0.0) >= 1.0 and drift > SLOW_DRIFT:
+        # it tracks every held-out segment to the end (no chaos, no blow-up) yet loses R² over
+        # whole segments: a slow, systematic error, the mark of a truncated series
+        return f"SINDy's best candidate drifts from the held-out data over whole segments (R² {1 - drift:.3f} of short windows' after the noise)"
     probs = [best.term_confidence.get(v, {}).get(str(t), 1.0) for v, e in best.equations.items() for t in terms(e, 1e-12)]
     if probs and min(probs) < MIN_STABILITY:
         return f"a term of SINDy's best candidate survives only {min(probs):.0%} of bootstrap refits"

@@ -93,7 +93,10 @@ def canonical_terms(expr, tol: float = 0.0) -> dict:
     expr = as_expr(expr)
     if not any(p.exp.is_number and p.exp < 0 for p in expr.atoms(sp.Pow)):
         return terms(expr, tol)  # no division: its plain terms (checked first: `together` is costly)
-    num, den = sp.fraction(sp.together(expr))
+    # functions are atoms of the fraction: ``together`` would otherwise move exp(-z) to the
+    # denominator in one way of writing a sigmoid and not in another
+    atoms = {f: sp.Dummy() for f in expr.atoms(sp.Function)}
+    num, den = (p.xreplace({v: k for k, v in atoms.items()}) for p in sp.fraction(sp.together(expr.xreplace(atoms))))
     if den.is_number:
         return terms(expr, tol)
     dt = terms(den)

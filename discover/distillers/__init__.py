@@ -15,6 +15,7 @@ REGISTRY.declare("prose", "discover.distillers.prose")
 REGISTRY.declare("sindy", "discover.distillers.sindy")
 REGISTRY.declare("sindy_pi", "discover.distillers.implicit")
 REGISTRY.declare("sr", "discover.distillers.symbolic_regression")
+REGISTRY.declare("units", "discover.distillers.units")
 
 _LAZY = {
     "BaseDistiller": "discover.distillers.base",
@@ -27,9 +28,11 @@ _LAZY = {
     "SindyConfig": "discover.distillers.sindy",
     "SRConfig": "discover.distillers.symbolic_regression",
     "SymbolicRegression": "discover.distillers.symbolic_regression",
+    "Units": "discover.distillers.units",
+    "UnitsConfig": "discover.distillers.units",
 }
 
 __all__ = ["REGISTRY", "BaseDistiller", "Implicit", "ImplicitConfig", "Prose", "ProseConfig", "SINDy", "SRConfig", "Samples", "SindyConfig",
-           "SymbolicRegression", "get_distiller", "register"]
+           "SymbolicRegression", "Units", "UnitsConfig", "get_distiller", "register"]
 
 __getattr__ = lazy_attributes(__name__, _LAZY)
