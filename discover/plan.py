@@ -230,7 +230,10 @@ def needs_search(selection, noise: float, facts: dict | None = None) -> str | No
     err = 1.0 - best.scores.get("short_r2", float("-inf")) - noise
     if err > ESCALATE_ERROR:
         return f"SINDy's best candidate leaves {err:.2%} of the variance unexplained on held-out data"
-    drift = best.scores.get("short_r2", 1.0) - best.scores.get("validation_r2", 1.0) - noise
+    # both R² on the same scale (the data's variance): a segment's own R² is not, and would
+    # read a settled run's tiny offset from its fixed point as a drift
+    long_r2 = best.scores.get("long_r2", best.scores.get("validation_r2", 1.0))
+    drift = best.scores.get("short_r2", 1.0) - long_r2 - noise
     if best.scores.get("valid_fraction", 0.0) >= 1.0 and drift > SLOW_DRIFT:
         # it tracks every held-out segment to the end (no chaos, no blow-up) yet loses R² over
         # whole segments: a slow, systematic error, the mark of a truncated series

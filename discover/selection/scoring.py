@@ -129,6 +129,7 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         ``failed`` (bool), ``message``, ``short_r2`` (1 - median over windows of the
         normalised short-horizon error), ``n_compared`` (values compared),
         ``validation_r2`` (mean R² over variables of the whole-segment simulations),
+        ``long_r2`` (the whole segments' error normalised as ``short_r2``'s is),
         ``valid_time`` (mean valid-prediction time), ``valid_fraction``.
     """
     symbols = [sp.Symbol(n) for n in names]
@@ -161,9 +162,13 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
     if not long.ok:
         return {"failed": False, "short_r2": short_r2, "n_compared": n_compared, "validation_r2": float("-inf"), "valid_time": 0.0,
                 "valid_fraction": 0.0, "message": f"whole-segment simulation failed: {long.message}", **blown}
-    r2s, vts, fracs = [], [], []
+    r2s, longs, vts, fracs = [], [], [], []
     for seg, sim in zip((Trajectory(m.t[p], m.x[p], m.label) for m, p in zip(validation.measured, picks)), long.x):
         r2s.append(r2(seg.x, sim))
+        # normalised as short_r2 is (by the data's variance, not the segment's): a segment that
+        # settles on an equilibrium has almost no variance of its own, and its R² would call a
+        # tiny offset of the fixed point a drift
+        longs.append(1.0 - float(np.mean(((sim - seg.x) ** 2) / validation.variance)))
         nerr = np.sqrt((((sim - seg.x) ** 2) / validation.variance).mean(axis=1))
         bad = np.flatnonzero(nerr > VPT_THRESHOLD)
         vt = (seg.t[bad[0]] - seg.t[0]) if bad.size else seg.duration
@@ -174,6 +179,7 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         "short_r2": short_r2,
         "n_compared": n_compared,
         "validation_r2": float(np.mean(r2s)),
+        "long_r2": float(np.mean(longs)),
         "valid_time": float(np.mean(vts)),
         "valid_fraction": float(np.mean(fracs)),
         **blown,

@@ -83,3 +83,17 @@ def test_auto_escalates_on_a_slow_drift_but_not_on_chaos():
     assert "drifts" in needs_search(pick(0.9994, 0.9587, 1.0), 0.0)  # a truncated sine (Kuramoto)
     assert needs_search(pick(1.0, -0.58, 0.37), 0.0) is None  # chaos leaves the valid band early
     assert needs_search(pick(0.9973, 0.9962, 1.0), 0.0025) is None  # within the noise
+
+
+def test_a_run_settled_on_its_fixed_point_is_not_a_drift():
+    """A logistic run's tail has little variance of its own: its segment R² (0.95) reads a tiny
+    offset of the equilibrium as drift, the whole-segment error on the data's scale does not."""
+    from types import SimpleNamespace
+
+    from discover.plan import needs_search
+
+    best = SimpleNamespace(scores={"short_r2": 0.99992, "validation_r2": 0.9518, "long_r2": 0.99990, "valid_fraction": 1.0},
+                           term_confidence={}, equations={"x": sp.Symbol("x")})
+    assert needs_search(SimpleNamespace(best=best), 0.0) is None
+    best.scores["long_r2"] = 0.9564  # Kuramoto's truncated sine, on the same scale
+    assert "drifts" in needs_search(SimpleNamespace(best=best), 0.0)
