@@ -21,6 +21,10 @@ from discover.errors import ConfigError, did_you_mean, shown
 ESCALATE_ERROR = 1e-3
 MIN_STABILITY = 0.9
 MAX_LIBRARY_TERMS = 12
+# ... or when its simulation over whole held-out runs (no chaotic divergence: it never leaves the
+# data) explains less of their variance than the noise allows, by this margin: a wrong structure
+# can follow short windows within the noise of 5% data and still drift away over a whole run.
+LONG_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -208,8 +212,9 @@ def build_plan(spec) -> Plan:
 def needs_search(selection, noise: float, facts: dict | None = None) -> str | None:
     """Why ``auto`` should call symbolic regression after SINDy, or None.
 
-    Three signs that the polynomial library may lack the right function: the pick predicts
-    held-out data poorly; one of its terms is unstable under resampling; or it leans on the
+    Four signs that the polynomial library may lack the right function: the pick predicts
+    held-out data poorly, over short windows or over whole runs (:data:`LONG_MARGIN`); one of its
+    terms is unstable under resampling; or it leans on the
     highest degree tried (a truncated Taylor series of a sine or a rational function looks
     like that; genuine cubic systems such as Duffing's pay a search to have it confirmed).
     ``facts`` are the distillers' facts so far (SINDy's name its highest library degree).
@@ -222,6 +227,9 @@ def needs_search(selection, noise: float, facts: dict | None = None) -> str | No
     err = 1.0 - best.scores.get("short_r2", float("-inf")) - noise
     if err > ESCALATE_ERROR:
         return f"SINDy's best candidate leaves {err:.2%} of the variance unexplained on held-out data"
+    long_r2 = best.scores.get("validation_r2", 1.0)
+    if best.scores.get("valid_fraction", 0.0) >= 1.0 and long_r2 < 1.0 - noise - LONG_MARGIN:
+        return f"SINDy's best candidate, simulated over whole held-out runs, explains only {long_r2:.1%} of their variance"
     probs = [best.term_confidence.get(v, {}).get(str(t), 1.0) for v, e in best.equations.items() for t in terms(e, 1e-12)]
     if probs and min(probs) < MIN_STABILITY:
         return f"a term of SINDy's best candidate survives only {min(probs):.0%} of bootstrap refits"

@@ -38,7 +38,7 @@ from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
 from discover.distillers.rational_forms import _backward, _cancelled, _columns, _compact, _per_size, _poles, _prune, explicit
-from discover.distillers.rational_steps import compaction_path, trimmed_denominator
+from discover.distillers.rational_steps import best_subsets, forward_path, simplification_steps
 from discover.distillers.sindy import _compress, _rms
 from discover.structure import complexity
 
@@ -224,11 +224,11 @@ class Implicit(BaseDistiller):
                     pool[key] = entry
             for entry in list(pool.values()):
                 if entry["library"] == "rational":
-                    trimmed = trimmed_denominator(entry, symbols, X, target)
-                    for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target), trimmed,
-                                    *compaction_path(trimmed or entry, symbols, X, target)):
+                    for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target)):
                         if simpler is not None:
                             pool.setdefault(sp.srepr(simpler["expr"]), simpler)
+            for simpler in simplification_steps(list(pool.values()), symbols, X, target):
+                pool.setdefault(sp.srepr(simpler["expr"]), simpler)
             front = list({id(e): e for fam in FAMILIES for e in self._front(
                 [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())
             if not front:
@@ -288,7 +288,8 @@ class Implicit(BaseDistiller):
             A = np.hstack([N[:, :nb], N[:, proper] / dval[:, None]]) if D.shape[1] else N
             a_scale = _rms(A)
             R, q = _compress(A / a_scale, (y / y_scale)[:, None])
-            for support in _backward(R, q[:, 0], np.zeros(A.shape[1], dtype=bool)):
+            for support in (*_backward(R, q[:, 0], np.zeros(A.shape[1], dtype=bool)),
+                            *forward_path(R, q[:, 0], cfg.max_terms - D.shape[1]), *best_subsets(R, q[:, 0])):
                 idx = np.flatnonzero(support)
                 if idx.size + D.shape[1] > cfg.max_terms:
                     continue

@@ -31,6 +31,9 @@ TRIM = 0.01
 MAX_STEPS = 4
 #: The path stops once a step's error exceeds the starting error by this factor.
 MAX_RATIO = 50.0
+#: Rational formulas (the most accurate) whose simplification steps are tried; each step is a
+#: nonlinear refit, so this bounds the cost.
+MAX_ENTRIES = 3
 
 
 def _monic(den: sp.Expr) -> tuple[sp.Expr, float]:
@@ -91,4 +94,72 @@ def compaction_path(entry: dict, symbols, X, target) -> list[dict]:
             if den_new.free_symbols:  # continue from the refitted constants
                 den, lead = _monic(den_new)
                 parts = [sp.Float(c / lead, 15) * t for t, c in terms(sp.expand(num_new)).items()]
+    return out
+
+
+def simplification_steps(entries: list[dict], symbols, X, target) -> list[dict]:
+    """The :func:`trimmed_denominator` and :func:`compaction_path` steps of the
+    :data:`MAX_ENTRIES` most accurate rational ``entries``."""
+    out = []
+    for entry in sorted((e for e in entries if e["library"] == "rational"), key=lambda e: e["mse"])[:MAX_ENTRIES]:
+        trimmed = trimmed_denominator(entry, symbols, X, target)
+        out += ([trimmed] if trimmed else []) + compaction_path(trimmed or entry, symbols, X, target)
+    return out
+
+
+def forward_path(R: np.ndarray, q: np.ndarray, most: int) -> list[np.ndarray]:
+    """Supports from forward selection, the counterpart of backward elimination
+    (:func:`discover.distillers.rational_forms._backward`): from no column, repeatedly add the
+    one that lowers the least-squares error most, up to ``most`` columns.
+
+    With nearly collinear columns (``S`` and ``S/(1 + b·I)`` over a narrow range of ``I``) the
+    backward path can drop a true column early, while a small true support is reached within a
+    few forward steps; both paths are offered and the refits decide."""
+    p = R.shape[1]
+    keep = np.zeros(p, dtype=bool)
+    out = []
+    for _ in range(min(most, p)):
+        best, best_err = None, np.inf
+        for j in np.flatnonzero(~keep):
+            idx = np.flatnonzero(keep | (np.arange(p) == j))
+            w = np.linalg.lstsq(R[:, idx], q, rcond=None)[0]
+            err = float(np.sum((R[:, idx] @ w - q) ** 2))
+            if err < best_err:
+                best, best_err = j, err
+        keep[best] = True
+        out.append(keep.copy())
+    return out
+
+
+#: Supports of up to this many columns are searched exhaustively (every subset).
+EXHAUSTIVE = 3
+
+
+def best_subsets(R: np.ndarray, q: np.ndarray, most: int = EXHAUSTIVE, keep: int = 2) -> list[np.ndarray]:
+    """The ``keep`` best supports of each size up to ``most``, over every subset of columns.
+
+    Greedy paths (backward or forward) can miss a small support when columns are nearly
+    collinear; every subset of up to three columns is cheap to try on the compressed problem:
+    the residual of support ``s`` is ``q·q - g_s·G_ss⁻¹·g_s`` with ``G = RᵀR`` and ``g = Rᵀq``,
+    solved for all subsets of one size at once (batched 3×3 solves)."""
+    from itertools import combinations
+
+    p = R.shape[1]
+    G, g, qq = R.T @ R, R.T @ q, float(q @ q)
+    out = []
+    for k in range(1, min(most, p) + 1):
+        subsets = np.array(list(combinations(range(p), k)))
+        Gs = G[subsets[:, :, None], subsets[:, None, :]]
+        gs = g[subsets]
+        with np.errstate(all="ignore"):
+            try:
+                w = np.linalg.solve(Gs + 1e-12 * np.eye(k), gs[..., None])[..., 0]
+            except np.linalg.LinAlgError:
+                continue
+        err = qq - np.einsum("ij,ij->i", gs, w)
+        err[~np.isfinite(err)] = np.inf
+        for i in np.argsort(err)[:keep]:
+            mask = np.zeros(p, dtype=bool)
+            mask[subsets[i]] = True
+            out.append(mask)
     return out
