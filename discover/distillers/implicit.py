@@ -38,7 +38,7 @@ from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
 from discover.distillers.rational_forms import _backward, _cancelled, _columns, _compact, _per_size, _poles, _prune, explicit
-from discover.distillers.rational_steps import best_subsets, forward_path, simplification_steps
+from discover.distillers.rational_steps import simplification_steps
 from discover.distillers.sindy import _compress, _rms
 from discover.structure import complexity
 
@@ -74,6 +74,11 @@ class ImplicitConfig:
         formula is taken to build system candidates (as in symbolic regression).
     max_terms : int
         Largest rational formula per variable (coefficients, the denominator's included).
+    rescan : bool
+        Walk the elimination path again at each size's refined denominator coefficient (finds
+        budworm's Holling type III term, which the grid's coarse values miss; off by default
+        because it also proposes near-equivalent forms with small extra terms, which made
+        the toggle switch's pick inexact in the bench).
     max_systems : int
         System candidates handed to selection (the simplest combinations of those choices).
     """
@@ -90,6 +95,7 @@ class ImplicitConfig:
     tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
     max_systems: int = 12
     max_terms: int = 8
+    rescan: bool = False
 
 
 #: Libraries are judged in two families: rational (with the low-degree polynomial) and polynomial
@@ -288,8 +294,7 @@ class Implicit(BaseDistiller):
             A = np.hstack([N[:, :nb], N[:, proper] / dval[:, None]]) if D.shape[1] else N
             a_scale = _rms(A)
             R, q = _compress(A / a_scale, (y / y_scale)[:, None])
-            for support in (*_backward(R, q[:, 0], np.zeros(A.shape[1], dtype=bool)),
-                            *forward_path(R, q[:, 0], cfg.max_terms - D.shape[1]), *best_subsets(R, q[:, 0])):
+            for support in _backward(R, q[:, 0], np.zeros(A.shape[1], dtype=bool)):
                 idx = np.flatnonzero(support)
                 if idx.size + D.shape[1] > cfg.max_terms:
                     continue
@@ -305,7 +310,7 @@ class Implicit(BaseDistiller):
 
         for b in grid:
             scan(b)
-        if D.shape[1] == 1:
+        if D.shape[1] == 1 and cfg.rescan:
             # The elimination path depends on b, which the grid only brackets: off the true value,
             # a spurious column compensates and a true one is dropped. The path is walked again at
             # the refined b of each size's best support.
