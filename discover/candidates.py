@@ -49,6 +49,9 @@ class Candidate:
         Per variable, each constant's ``term`` (sympy expression it belongs to), ``value``,
         ``stderr`` (from a least-squares refit of the structure on the data; None if unknown)
         and ``inner`` (a constant inside the term rather than its coefficient). Filled after selection.
+    window_errors : numpy.ndarray or None
+        The normalised short-horizon error in each held-out window (filled by selection, for
+        paired comparisons between candidates on the same windows; not written to the report).
     """
 
     equations: dict[str, sp.Expr]
@@ -57,6 +60,8 @@ class Candidate:
     term_confidence: dict[str, dict[str, float]] = field(default_factory=dict)
     scores: dict = field(default_factory=dict)
     uncertainty: dict = field(default_factory=dict)
+    # per held-out window, the normalised short-horizon error (filled by selection; not written out)
+    window_errors: object = field(default=None, repr=False, compare=False)
 
     @property
     def complexity(self) -> int:

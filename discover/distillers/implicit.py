@@ -38,6 +38,7 @@ from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
 from discover.distillers.rational_forms import _backward, _cancelled, _columns, _compact, _per_size, _poles, _prune, explicit
+from discover.distillers.rational_steps import simplification_steps
 from discover.distillers.sindy import _compress, _rms
 from discover.structure import complexity
 
@@ -73,6 +74,11 @@ class ImplicitConfig:
         formula is taken to build system candidates (as in symbolic regression).
     max_terms : int
         Largest rational formula per variable (coefficients, the denominator's included).
+    rescan : bool
+        Walk the elimination path again at each size's refined denominator coefficient (finds
+        budworm's Holling type III term, which the grid's coarse values miss; off by default
+        because it also proposes near-equivalent forms with small extra terms, which made
+        the toggle switch's pick inexact in the bench).
     max_systems : int
         System candidates handed to selection (the simplest combinations of those choices).
     """
@@ -89,6 +95,7 @@ class ImplicitConfig:
     tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
     max_systems: int = 12
     max_terms: int = 8
+    rescan: bool = False
 
 
 #: Libraries are judged in two families: rational (with the low-degree polynomial) and polynomial
@@ -226,6 +233,8 @@ class Implicit(BaseDistiller):
                     for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target)):
                         if simpler is not None:
                             pool.setdefault(sp.srepr(simpler["expr"]), simpler)
+            for simpler in simplification_steps(list(pool.values()), symbols, X, target):
+                pool.setdefault(sp.srepr(simpler["expr"]), simpler)
             front = list({id(e): e for fam in FAMILIES for e in self._front(
                 [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())
             if not front:
@@ -276,10 +285,11 @@ class Implicit(BaseDistiller):
         # (t/(1 + b·t) is a combination of 1 and 1/(1 + b·t), which would make the columns dependent)
         proper = [k for k, m in enumerate(self.base_) if not any(sp.fraction(sp.cancel(m / t))[1] == 1 for t in den)]
         best: dict[int, dict] = {}
-        for b in grid:
+
+        def scan(b):
             dval = 1 + D @ b if D.shape[1] else np.ones_like(y)
             if dval.min() <= 1e-3 * np.abs(dval).max():
-                continue  # a pole on the data (or a denominator of the wrong sign)
+                return  # a pole on the data (or a denominator of the wrong sign)
             # explicit form for this denominator: polynomial part + (polynomial remainder) / denominator
             A = np.hstack([N[:, :nb], N[:, proper] / dval[:, None]]) if D.shape[1] else N
             a_scale = _rms(A)
@@ -297,6 +307,17 @@ class Implicit(BaseDistiller):
                 other = [k for k in best.get(size, []) if np.array_equal(k["idx"], idx)]
                 mine = min(other + [{"idx": idx, "b": b, "mse": mse}], key=lambda k: k["mse"])
                 best[size] = sorted(kept + [mine], key=lambda k: k["mse"])[:2]
+
+        for b in grid:
+            scan(b)
+        if D.shape[1] == 1 and cfg.rescan:
+            # The elimination path depends on b, which the grid only brackets: off the true value,
+            # a spurious column compensates and a true one is dropped. The path is walked again at
+            # the refined b of each size's best support.
+            again = {float(f"{_refine(N, proper, nb, D[:, 0], y, es[0]['idx'], float(es[0]['b'][0]))[0][0]:.4g}")
+                     for es in list(best.values())}
+            for b in sorted(again - {float(f"{g[0]:.4g}") for g in grid}):
+                scan(np.array([b]))
         out = []
         for size, e in ((size, e) for size, es in best.items() for e in es):
             idx, b = e["idx"], e["b"]

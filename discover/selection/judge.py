@@ -18,6 +18,7 @@ def judge(candidates: list, prepared, validation: Validation, progress=None) -> 
     with (progress or NullProgress()).task("scoring candidates on held-out data", total=len(candidates)) as task:
         for c in candidates:
             c.scores = score(c, validation, names)
+            c.window_errors = c.scores.pop("window_errors", None)
             if prepared.in_sample and not c.scores["failed"]:
                 cv = blocked_cv_error(c, list(prepared.train_smoothed), list(prepared.train.trajectories),
                                       list(prepared.derivatives), names, validation.variance,
@@ -25,4 +26,5 @@ def judge(candidates: list, prepared, validation: Validation, progress=None) -> 
                 c.scores["in_sample_short_r2"] = c.scores["short_r2"]
                 c.scores["short_r2"] = 1.0 - cv
                 c.scores["cross_validated"] = True
+                c.window_errors = None  # the ranked error is no longer the windows' median
             task.advance()

@@ -130,7 +130,8 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         normalised short-horizon error), ``n_compared`` (values compared),
         ``validation_r2`` (mean R² over variables of the whole-segment simulations),
         ``long_r2`` (the whole segments' error normalised as ``short_r2``'s is),
-        ``valid_time`` (mean valid-prediction time), ``valid_fraction``.
+        ``valid_time`` (mean valid-prediction time), ``valid_fraction``, and ``window_errors``
+        (the normalised error of each short-horizon window, an array).
     """
     symbols = [sp.Symbol(n) for n in names]
     exprs = [candidate.equations[n] for n in names]
@@ -160,7 +161,8 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
     )
     blown = {"blown_up_windows": len(sol.failed_runs) / len(per_window)} if sol.failed_runs else {}
     if not long.ok:
-        return {"failed": False, "short_r2": short_r2, "n_compared": n_compared, "validation_r2": float("-inf"), "valid_time": 0.0,
+        return {"failed": False, "window_errors": per_window, "short_r2": short_r2, "n_compared": n_compared,
+                "validation_r2": float("-inf"), "valid_time": 0.0,
                 "valid_fraction": 0.0, "message": f"whole-segment simulation failed: {long.message}", **blown}
     r2s, longs, vts, fracs = [], [], [], []
     for seg, sim in zip((Trajectory(m.t[p], m.x[p], m.label) for m, p in zip(validation.measured, picks)), long.x):
@@ -176,6 +178,7 @@ def score(candidate: Candidate, validation: Validation, names) -> dict:
         fracs.append(vt / seg.duration if seg.duration > 0 else 1.0)
     return {
         "failed": False,
+        "window_errors": per_window,
         "short_r2": short_r2,
         "n_compared": n_compared,
         "validation_r2": float(np.mean(r2s)),

@@ -12,6 +12,10 @@ When the data are too short to hold anything out, the short-horizon error is rep
 blocked cross-validation error of each candidate's structure (see
 :mod:`discover.selection.crossval`) and the same rule applies. Extra terms that do not improve
 held-out prediction are not worth reading; missing terms show up as a clear jump in error.
+Within the tolerance, a more complex candidate still wins when it predicts better than the
+simplest one in nearly every held-out window, by a margin worth a term (a paired comparison on
+the same windows, :mod:`discover.selection.paired`): that is how a rational form beats an
+exponential look-alike whose error differs by less than the tolerance but consistently.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 
 from discover.candidates import Candidate
 from discover.selection import provenance
+from discover.selection.paired import refine
 from discover.structure import shape
 
 TOLERANCE = 0.10
@@ -103,7 +108,7 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
     best_err = min(excess(c) for c in ok)
     limit = best_err * (1 + TOLERANCE) + max(FLOOR, NOISE_SHARE * noise)
     eligible = [c for c in ok if excess(c) <= limit]
-    best = min(eligible, key=lambda c: (c.complexity, _error(c)))
+    best = refine(min(eligible, key=lambda c: (c.complexity, _error(c))), eligible, _error)
     ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
     # only searches that proposed the structure's terms themselves corroborate it (SINDy handed the
     # functions symbolic regression found does not): see discover.selection.provenance

@@ -1,0 +1,75 @@
+"""Paired comparison of two candidates on the same held-out windows.
+
+The tolerance of :func:`discover.selection.select` treats every candidate whose held-out error
+lies within about one standard error of an R² of the best as tied: differences that small are
+chance *for one candidate's error on its own*. Two candidates simulated from the same starting
+states and compared with the same measurements share that chance (the measurement noise enters
+both errors alike), so the difference between their errors is far more precise than either:
+a look-alike (an exponential that mimics a Michaelis-Menten saturation over the range the data
+cover) can be worse than the true form in every held-out window by a margin much smaller than
+the tolerance, and that is evidence, not chance.
+
+:func:`beats` is a sign test over the held-out windows (each window's normalised error, the
+errors :func:`discover.selection.scoring.score` takes the median of) with a floor on the size
+of the gain, so that extra terms buying a sliver of accuracy are still refused.
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import numpy as np
+
+#: Smallest gain (relative to the simpler candidate's error) worth a more complex formula.
+MIN_GAIN = 0.05
+#: One-sided significance of the sign test over windows.
+ALPHA = 0.05
+#: Fewest windows on which a paired test is made (fewer cannot reach ``ALPHA``).
+MIN_WINDOWS = 5
+
+
+def sign_test(wins: int, n: int) -> float:
+    """One-sided p-value of ``wins`` or more successes in ``n`` fair coin flips."""
+    return sum(comb(n, k) for k in range(wins, n + 1)) / 2.0**n
+
+
+def beats(rival, pick, error) -> bool:
+    """Whether ``rival`` predicts the held-out windows better than ``pick`` beyond chance.
+
+    Parameters
+    ----------
+    rival, pick : Candidate
+        Scored candidates, with ``window_errors`` (one value per held-out window, same windows).
+    error : callable
+        Candidate -> the error selection ranks on.
+
+    Returns
+    -------
+    bool
+        True when ``rival``'s error is lower than ``pick``'s by at least :data:`MIN_GAIN` of it,
+        and it is lower in enough windows for a one-sided sign test at :data:`ALPHA`.
+    """
+    a, b = pick.window_errors, rival.window_errors
+    if a is None or b is None or len(a) != len(b):
+        return False
+    e_pick, e_rival = error(pick), error(rival)
+    if not (np.isfinite(e_pick) and np.isfinite(e_rival)) or e_pick - e_rival < MIN_GAIN * e_pick:
+        return False
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    d = d[np.isfinite(d) | np.isposinf(d)]
+    n = int(np.count_nonzero(d))
+    if n < MIN_WINDOWS:
+        return False
+    return sign_test(int(np.count_nonzero(d > 0)), n) <= ALPHA
+
+
+def refine(pick, eligible: list, error) -> object:
+    """The simplest candidate among ``eligible`` that no more accurate one :func:`beats`.
+
+    Starting from ``pick`` (the simplest within tolerance), the pick moves to the simplest
+    rival that beats it, until none does (each move lowers the error, so this ends)."""
+    while True:
+        rivals = [c for c in eligible if error(c) < error(pick) and beats(c, pick, error)]
+        if not rivals:
+            return pick
+        pick = min(rivals, key=lambda c: (c.complexity, error(c)))

@@ -1,0 +1,42 @@
+"""The paired comparison that lets a consistently better candidate win inside the tolerance."""
+
+import numpy as np
+import sympy as sp
+
+from discover.candidates import Candidate
+from discover.selection import select
+from discover.selection.paired import beats, sign_test
+
+x = sp.Symbol("x")
+
+
+def _candidate(expr, windows, method="m"):
+    windows = np.asarray(windows, dtype=float)
+    c = Candidate({"x": expr}, method)
+    c.scores = {"failed": False, "short_r2": 1.0 - float(np.median(windows))}
+    c.window_errors = windows
+    return c
+
+
+def test_sign_test_is_the_binomial_tail():
+    assert sign_test(5, 5) == 1 / 32
+    assert sign_test(0, 4) == 1.0
+
+
+def test_a_consistently_better_rival_wins_within_the_tolerance():
+    rng = np.random.default_rng(0)
+    noise = 1e-4 * (1 + 0.1 * rng.standard_normal(8))
+    simple = _candidate(-x + sp.exp(-x), noise + 1.3e-5, "sr")          # a look-alike, worse in every window
+    true = _candidate(-x + x / (x + 0.5) + 2, noise, "sindy_pi")          # more complex, better everywhere
+    picked = select([simple, true], noise=1e-4)
+    assert picked.best is true
+    assert beats(true, simple, lambda c: 1 - c.scores["short_r2"])
+
+
+def test_a_sliver_of_accuracy_or_a_mixed_record_does_not_buy_terms():
+    rng = np.random.default_rng(1)
+    base = 1e-4 * (1 + 0.1 * rng.standard_normal(8))
+    simple = _candidate(-x, base)
+    sliver = _candidate(-x + 0.01 * x**3, base - 1e-6)                   # better everywhere, by 1%
+    mixed = _candidate(-x + 0.02 * x**2, base + 3e-5 * np.array([-1, 1] * 4) - 1e-5)  # better on average only
+    assert select([simple, sliver, mixed], noise=1e-4).best is simple
