@@ -87,3 +87,19 @@ def test_a_model_no_better_than_holding_the_state_constant_is_low():
     _, c = _lorenz_like(1.0)
     level, _, deciding = judge(c, [c], [], [], Evidence(noise=0.0, null_error=0.004), 1e-3)
     assert level == "low" and "holding every state constant" in deciding
+
+
+def test_a_model_that_drifts_from_whole_segments_it_tracks_is_not_high():
+    """Hopf's quintic read from runs near its cycle: the harmonic oscillator predicts every short
+    window (R² 0.9999) and loses whole segments (0.87); a chaotic flow that parts from the data
+    (valid fraction below 1) is not judged by whole segments."""
+    from discover.selection.confidence import Evidence, judge
+
+    _, c = _lorenz_like(1.0)
+    c.scores.update({"short_r2": 0.9999, "long_r2": 0.8667, "valid_fraction": 1.0})
+    level, _, deciding = judge(c, [c], ["sr"], [], Evidence(noise=0.0), 1e-3)
+    assert level == "medium" and "drifts from whole held-out segments" in deciding
+    c.scores.update({"long_r2": 0.9990})  # within the noise of the short windows
+    assert judge(c, [c], ["sr"], [], Evidence(noise=0.0), 1e-3)[0] == "high"
+    c.scores.update({"long_r2": -0.6, "valid_fraction": 0.4})  # chaos
+    assert judge(c, [c], ["sr"], [], Evidence(noise=0.0), 1e-3)[0] == "high"

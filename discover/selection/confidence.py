@@ -6,8 +6,9 @@ of the report give:
 
 1. **Prediction beyond the noise.** The held-out short-horizon error less the share of the
    variance the measurement noise explains (high: at most :data:`HIGH_ERROR`; medium: at most
-   :data:`MEDIUM_ERROR`), and its skill over the null model that holds every state constant
-   (a model no better than that has learnt nothing, whatever its R²).
+   :data:`MEDIUM_ERROR`), its skill over the null model that holds every state constant
+   (a model no better than that has learnt nothing, whatever its R²), and, on segments it tracks
+   to the end, its drift from whole segments beyond the noise (high: at most :data:`DRIFT`).
 2. **Stability of its own terms.** The share of resampled refits (the bootstrap that reruns
    the search that found the candidate) that keep each of its terms, and for every constant the
    ratio of its value to its standard error from the refit of the structure on the data
@@ -49,6 +50,7 @@ MIN_T = 2.0  # |value| / standard error below this: the constant is indistinguis
 SIGNIFICANT = 5.0  # |value| / standard error above this: the data fix the term whatever the bootstrap says
 HIGH_CONDITION = 1e3
 MEDIUM_CONDITION = 1e7
+DRIFT = 0.01  # whole-segment R² below short-window R² by more than this beyond the noise: not high
 CONSERVED = 0.02  # relative spread of a combination of the states below this: it is conserved
 LEVELS = ("low", "medium", "high")
 
@@ -112,6 +114,7 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
         if skill < MIN_SKILL:
             _cap(caps, "low", f"it predicts held-out data little better than holding every state constant "
                               f"(skill {skill:.2f})")
+    _drift(best, evidence, caps)
     _stability(best, evidence, caps, reasons, corroborated=bool(agreement) or len(forms) > 1)
     _identifiability(evidence, caps, reasons)
     if agreement:
@@ -143,6 +146,23 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
     deciding = next((r for lv, r in caps if lv == level), None) if level < 2 else None
     others = [r for _, r in caps if r != deciding]
     return LEVELS[level], ([deciding] if deciding else []) + reasons + others, deciding
+
+
+def _drift(best, evidence: Evidence, caps) -> None:
+    """Cap at medium a model that follows short held-out windows but drifts from whole segments.
+
+    Both errors are on the data's scale (``short_r2``, ``long_r2``); only segments the model tracks
+    to their end count (``valid_fraction`` 1: a chaotic flow parts from any model, the true one
+    too). A truncated series, or a model fitted where the terms that tell it apart vanish (runs on
+    a limit cycle), predicts every short window and loses the shape of the run.
+    """
+    s = best.scores
+    if evidence.in_sample or "long_r2" not in s or s.get("valid_fraction", 0.0) < 1.0:
+        return
+    drift = s.get("short_r2", 1.0) - s["long_r2"] - evidence.noise
+    if drift > DRIFT:
+        _cap(caps, "medium", f"it follows short held-out windows but drifts from whole held-out segments "
+                             f"(R² {s['long_r2']:.3f} over whole segments against {s.get('short_r2', 1.0):.3f})")
 
 
 def _one_line(c, time: str, most: int = 160) -> str:
