@@ -54,14 +54,26 @@ def markdown_environment():
     return env
 
 
-def render_markdown(ctx: dict) -> str:
-    """``report.md`` from the report context."""
-    return markdown_environment().get_template("report.md.j2").render(**ctx)
+def markdown_template():
+    """The compiled ``report.md.j2``."""
+    return markdown_environment().get_template("report.md.j2")
 
 
-def render_html(ctx: dict, images: dict[str, str]) -> str:
-    """``report.html`` from the report context and the figures as ``data:`` URIs."""
-    return html_environment().get_template("report.html.j2").render(images=images, **ctx)
+def html_template():
+    """The compiled ``report.html.j2``."""
+    return html_environment().get_template("report.html.j2")
 
 
-__all__ = ["MarkdownText", "html_environment", "markdown_environment", "render_html", "render_markdown"]
+def render_markdown(ctx: dict, template=None) -> str:
+    """``report.md`` from the report context (``template``: :func:`markdown_template`, compiled ahead)."""
+    return (template or markdown_template()).render(**ctx)
+
+
+def render_html(ctx: dict, images: dict[str, str], template=None) -> str:
+    """``report.html`` from the report context and the figures as ``data:`` URIs (``template``:
+    :func:`html_template`, compiled ahead)."""
+    return (template or html_template()).render(images=images, **ctx)
+
+
+__all__ = ["MarkdownText", "html_environment", "html_template", "markdown_environment", "markdown_template", "render_html",
+           "render_markdown"]

@@ -33,6 +33,8 @@ import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
+
 from discover.result import RunResult
 
 # Rough relative cost of drawing each figure (those that simulate a model cost more): the
@@ -147,11 +149,22 @@ def _draw_shared(result: RunResult, folder: Path) -> dict[str, str]:
 
 def _warm_up() -> None:
     """Import the drawing modules and draw one small figure to memory, while the parent fits: the
-    fonts, text layout and PNG writer are then loaded once, here, and the helper forked from
-    this process finds them loaded too."""
+    fonts, text layout, PNG writer and the code that simulates a model for the figures are then
+    loaded once, here (the parent's fit takes longer than this), and the helper forked from this
+    process finds them loaded too."""
     import io
 
-    from discover.report import figures, inputs_panel, plotkit  # noqa: F401 - imported ahead of use
+    import scipy.interpolate  # noqa: F401
+    import sympy as sp
+
+    import discover.metrics  # noqa: F401 - imported ahead of use, as are the drawing modules
+    import discover.selection.scoring  # noqa: F401
+    from discover.integrate import compile_rhs
+    from discover.report import figures, inputs_panel, plotkit  # noqa: F401
+
+    # the simulated figures compile each model with lambdify: its printers and code generation load here
+    a = sp.Symbol("a")
+    compile_rhs([-a], [a])(np.ones((1, 1)))
 
     fig, axes = plotkit.figure(1, 1, (3.0, 2.0))
     axes[0, 0].plot([1.0, 2.0, 3.0], [0.1, 1.0, 10.0], "o-", color=plotkit.MODEL[0], label="model")

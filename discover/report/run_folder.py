@@ -50,14 +50,18 @@ def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
     pending = parallel.submit(result, folder / "figures") if draw_figures else None
     (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
                                            encoding="utf-8")
+    # the report's facts and templates are prepared while the figures are drawn; only the list of
+    # figures drawn waits for them
+    ctx = context.build(result, {})
+    md_template, html_template = markup.markdown_template(), markup.html_template()
     figs = pending.wait() if pending is not None else {}
-    ctx = context.build(result, figs)
-    (folder / "report.md").write_text(markup.render_markdown(ctx), encoding="utf-8")
+    ctx["figures"] = figs
+    (folder / "report.md").write_text(markup.render_markdown(ctx, md_template), encoding="utf-8")
     images = {
         k: "data:image/png;base64," + base64.b64encode((folder / "figures" / v).read_bytes()).decode()
         for k, v in figs.items()
     }
-    (folder / "report.html").write_text(markup.render_html(ctx, images), encoding="utf-8")
+    (folder / "report.html").write_text(markup.render_html(ctx, images, html_template), encoding="utf-8")
 
 
 def _save_data(result: RunResult, path: Path) -> None:
