@@ -39,7 +39,8 @@ from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
 from discover.distillers.rational_forms import _backward, _cancelled, _columns, _compact, _per_size, _poles, _prune, explicit
 from discover.distillers.rational_steps import simplification_steps
-from discover.distillers.sindy import _compress, _rms
+from discover.distillers.sparse_fit import compress as _compress
+from discover.distillers.sparse_fit import rms as _rms
 from discover.structure import complexity
 
 

@@ -12,7 +12,6 @@ each term an inclusion probability (ensemble SINDy, Fasel et al., Proc. R. Soc. 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -21,6 +20,11 @@ import sympy as sp
 from discover.candidates import Candidate, tidy
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
+from discover.distillers.bootstrap import TermBootstrap
+from discover.distillers.sparse_fit import best_subsets as _best_subsets
+from discover.distillers.sparse_fit import compress as _compress
+from discover.distillers.sparse_fit import rms as _rms
+from discover.distillers.sparse_fit import stlsq as _stlsq
 from discover.expressions import identifiers, parse_expression, safe_lambdify
 
 KNEE = 2.0  # the front's knee: its simplest member whose fit error is within this factor of its best
@@ -121,120 +125,6 @@ def _extras_note(cfg: SindyConfig, samples: Samples) -> str:
     return " + extra terms" if cfg.extra_terms else ""
 
 
-def _compress(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """An equivalent least-squares problem with as many rows as columns.
-
-    With the thin QR factorisation A = QR, ||Aw - b||^2 = ||Rw - Q'b||^2 + const, so
-    thresholded least squares on (R, Q'b) returns the same coefficients as on (A, b) at a
-    fraction of the cost: the threshold sweep then costs nothing per row of data.
-    """
-    # One Householder QR of [A | b] without forming Q: its first p columns give R and its last
-    # columns Q'b (the reflections of the first p columns act on b as Q' does), at a fraction of
-    # the cost of the explicit Q.
-    p = A.shape[1]
-    Rb = np.linalg.qr(np.hstack([A, b]), mode="r")
-    return Rb[:p, :p], Rb[:p, p:]
-
-
-def _stlsq(A: np.ndarray, b: np.ndarray, threshold: float, alpha: float = 1e-8, max_iter: int = 30) -> np.ndarray:
-    """Sequentially thresholded least squares, as pysindy's ``STLSQ`` computes it.
-
-    ``alpha`` is the ridge weight relative to the mean squared column norm, so it means the
-    same whatever the number of rows. The ridge keeps the thresholding stable when library
-    columns are nearly collinear (a conserved quantity such as S + I + R makes ``1, S, I, R``
-    dependent); the final coefficients are plain least squares on the support.
-
-    Written out because the sweep and the bootstrap run it hundreds of times on tiny
-    compressed problems, where ``pysindy.STLSQ.fit`` spends ~25 ms per call in input
-    validation; tests check that both give the same coefficients.
-
-    Returns
-    -------
-    ndarray of shape (n_targets, n_features)
-    """
-    n_feat = A.shape[1]
-    G = A.T @ A
-    alpha = alpha * np.mean(np.diag(G))
-    Ab = A.T @ b
-    coef = np.zeros((b.shape[1], n_feat))
-    for j in range(b.shape[1]):
-        keep = np.ones(n_feat, dtype=bool)
-        for _ in range(max_iter):
-            idx = np.flatnonzero(keep)
-            if idx.size == 0:
-                break
-            w = np.linalg.solve(G[np.ix_(idx, idx)] + alpha * np.eye(idx.size), Ab[idx, j])
-            new_keep = np.zeros(n_feat, dtype=bool)
-            new_keep[idx[np.abs(w) >= threshold]] = True
-            if np.array_equal(new_keep, keep):
-                break
-            keep = new_keep
-        idx = np.flatnonzero(keep)
-        if idx.size:
-            # Unbias: plain least squares on the final support.
-            coef[j, idx] = np.linalg.lstsq(A[:, idx], b[:, j], rcond=None)[0]
-    return coef
-
-
-def _best_subsets(R: np.ndarray, q: np.ndarray, k_max: int) -> list[list[np.ndarray]]:
-    """Per target column, the least-squares-best coefficient vector with k = 1..k_max terms.
-
-    Exhaustive over supports on the compressed problem (R is square), so each of the
-    C(p, k) fits costs a k-by-k solve whatever the number of data rows. Written by hand:
-    pysindy's exact alternative (MIOSR) needs a commercial MIP solver.
-    """
-    out = [[] for _ in range(q.shape[1])]
-    for k in range(1, min(k_max, R.shape[1]) + 1):
-        for j, coef in enumerate(_subset_fits(R, q, k)):
-            out[j].append(coef)
-    return out
-
-
-@lru_cache(maxsize=32)
-def _supports(p: int, k: int) -> np.ndarray:
-    """Every support of ``k`` of ``p`` columns, in combination order, shape (C(p, k), k)."""
-    from itertools import combinations
-
-    out = np.array(list(combinations(range(p), k)))
-    out.setflags(write=False)
-    return out
-
-
-def _subset_fits(R: np.ndarray, q: np.ndarray, k: int) -> list[np.ndarray]:
-    """Per target column of ``q``, the least-squares-best coefficient vector with exactly ``k`` terms."""
-    p = R.shape[1]
-    subs = _supports(p, k)
-    # Every support of size k at once: a stacked SVD gives each one's least-squares residual
-    # as np.linalg.lstsq computes it (same rank cut), for all targets together.
-    U, s, _ = np.linalg.svd(R[:, subs].transpose(1, 0, 2), full_matrices=False)
-    rank = s > np.finfo(float).eps * max(R.shape[0], k) * s[:, :1]
-    U = U * rank[:, None, :]
-    fitted = U @ (U.transpose(0, 2, 1) @ q)  # (n_subsets, rows, targets)
-    errs = np.sum((fitted - q[None]) ** 2, axis=1)
-    out = []
-    for j in range(q.shape[1]):
-        # near-ties (collinear columns, e.g. a conserved sum) are settled as one lstsq per
-        # support in combination order would settle them, the first strictly smaller wins
-        e = errs[:, j]
-        close = np.flatnonzero(e <= e.min() * (1 + 1e-6) + 1e-12 * float(q[:, j] @ q[:, j]))
-        top, top_err = None, np.inf
-        for i in close:
-            idx = list(subs[i])
-            w = np.linalg.lstsq(R[:, idx], q[:, j], rcond=None)[0]
-            err = float(np.sum((R[:, idx] @ w - q[:, j]) ** 2))
-            if err < top_err:
-                top, top_err = (idx, w), err
-        coef = np.zeros(p)
-        coef[top[0]] = top[1]
-        out.append(coef)
-    return out
-
-
-def _rms(a: np.ndarray) -> np.ndarray:
-    r = np.sqrt(np.mean(a**2, axis=0))
-    return np.where(r > 0, r, 1.0)
-
-
 @register
 class SINDy(BaseDistiller):
     """Sparse regression over polynomial libraries with an automatic sparsity sweep.
@@ -320,12 +210,13 @@ class SINDy(BaseDistiller):
         front = self._pareto(list(found.values()), cfg.max_candidates)
         self.facts_ = {"highest_degree": max(cfg.degrees)}
         candidates = []
+        boot = TermBootstrap(rng, cfg.bootstrap)
         for entry in front:
             eqs = {
                 v: tidy(sum((c * t for c, t in zip(entry["coef"][i], entry["terms"]) if c != 0), sp.Integer(0)))
                 for i, v in enumerate(samples.names)
             }
-            conf = self._bootstrap(entry, samples.names, rng, cfg.bootstrap)
+            conf = boot.probabilities(entry, samples.names)
             settings = {
                 "library": f"polynomial degree {entry['degree']}" + _extras_note(cfg, samples),
                 "threshold": round(entry["threshold"], 5),
@@ -367,35 +258,3 @@ class SINDy(BaseDistiller):
                 kept += [knee] if all(knee is not e for e in kept) else []
             front += kept
         return sorted(front, key=lambda e: (e["n_terms"], e["error"]))
-
-    @staticmethod
-    def _bootstrap(entry: dict, names, rng: np.random.Generator, n_boot: int) -> dict[str, dict[str, float]]:
-        """Inclusion probability of every library term under bootstrap resampling of rows."""
-        if n_boot <= 0:
-            return {}
-        An, bn, _, _ = entry["problem"]
-        counts = np.zeros_like(entry["coef"])
-        m = An.shape[0]
-        sizes = entry.get("subset_sizes")
-        for _ in range(n_boot):
-            idx = rng.integers(0, m, size=m)
-            R, q = _compress(An[idx], bn[idx])
-            if sizes is None:  # found by thresholding: rerun thresholding at its threshold
-                counts += _stlsq(R, q, entry["threshold"], alpha=entry["ridge"]) != 0
-                continue
-            # found by the best-subset search: rerun that search for supports of the same size, so
-            # the inclusion probability is that of the selected model's own terms under its own search
-            # (only that size, and one search for every equation that has it)
-            for k in sorted(set(sizes)):
-                cols = [i for i, size in enumerate(sizes) if size == k]
-                for i, coef in zip(cols, _subset_fits(R, q[:, cols], k)):
-                    counts[i] += coef != 0
-        prob = counts / n_boot
-        out = {}
-        for i, v in enumerate(names):
-            out[v] = {
-                sp.sstr(t): round(float(p), 3)
-                for t, p in zip(entry["terms"], prob[i])
-                if p > 0 or entry["coef"][i][entry["terms"].index(t)] != 0
-            }
-        return out

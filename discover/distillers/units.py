@@ -40,7 +40,8 @@ from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
 from discover.distillers.rational_forms import _backward, _columns, _prune
-from discover.distillers.sindy import _compress, _rms
+from discover.distillers.sparse_fit import compress as _compress
+from discover.distillers.sparse_fit import rms as _rms
 from discover.structure import complexity
 
 #: Largest number of supports of one size searched exhaustively in the trigonometric library.

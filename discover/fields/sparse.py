@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from discover.distillers.sindy import _best_subsets, _compress, _stlsq
+from discover.distillers.sparse_fit import best_subsets as _best_subsets
+from discover.distillers.sparse_fit import compress as _compress
+from discover.distillers.sparse_fit import stlsq as _stlsq
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 import sympy as sp
 
 from discover.distillers import REGISTRY, Samples, SINDy
-from discover.distillers.sindy import _stlsq
+from discover.distillers.sparse_fit import stlsq as _stlsq
 from discover.errors import NotFittedError
 
 
