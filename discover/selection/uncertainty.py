@@ -61,9 +61,10 @@ def _thin(n: int) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, min(n, MAX_SAMPLES)).astype(int))
 
 
-def _columns(fns, X: np.ndarray) -> np.ndarray:
+def _columns(fn, X: np.ndarray) -> np.ndarray:
+    """The columns of the terms compiled together in ``fn`` (a list of values per call)."""
     with np.errstate(all="ignore"):
-        cols = [np.broadcast_to(np.asarray(f(*X.T), dtype=float), (X.shape[0],)) for f in fns]
+        cols = [np.broadcast_to(np.asarray(c, dtype=float), (X.shape[0],)) for c in fn(*X.T)]
     return np.column_stack(cols)
 
 
@@ -93,8 +94,8 @@ def refit_equation(expr: sp.Expr, symbols, X: np.ndarray, y: np.ndarray, window:
         for k in _constants(t):
             shared.setdefault(k, t)
     n_inner = len(shared)
-    fns = [safe_lambdify(symbols, t, "numpy") for t in ts]
-    A = _columns(fns, X)
+    # one compilation for every term (lambdify costs milliseconds a call, and every candidate is refitted)
+    A = _columns(safe_lambdify(symbols, ts, "numpy"), X)
     cond, combo = _condition(A, ts)
     ok = np.all(np.isfinite(A), axis=1) & np.isfinite(y)
     if n_inner == 0:
