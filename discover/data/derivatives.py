@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from discover.data import sgconv
 from discover.data.dataset import Dataset, Trajectory
 
 DEGREE = 3
@@ -32,10 +33,10 @@ _CHUNK = 20000
 _MAX_CV_POINTS = 4000
 
 
-def _windows(n: int, half: int) -> np.ndarray:
-    """Start index of the window around each sample (shifted inwards at the ends)."""
+def _windows(n: int, half: int, at: np.ndarray) -> tuple[np.ndarray, int]:
+    """Start index of the window around each sample of ``at`` (shifted inwards at the ends), and its width."""
     w = min(2 * half + 1, n)
-    return np.clip(np.arange(n) - half, 0, n - w), w
+    return np.clip(at - half, 0, n - w), w
 
 
 def _is_uniform(t: np.ndarray) -> bool:
@@ -61,8 +62,10 @@ def _projection(dt: np.ndarray, deg: int):
     return P[:, 0, :], P[:, 1, :] / scale
 
 
-def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: int = DEGREE):
-    """Fit a local polynomial around the samples ``at``.
+def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: int = DEGREE,
+               uniform: bool | None = None):
+    """Fit a local polynomial around the samples ``at`` (``uniform``: whether ``t`` is an even
+    grid, as :func:`_is_uniform` says; found here when not given).
 
     Returns
     -------
@@ -71,30 +74,38 @@ def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: 
         Weight of each sample on its own fitted value (diagonal of the hat matrix).
     """
     n = t.shape[0]
-    starts, w = _windows(n, half)
+    starts, w = _windows(n, half, at)
     deg = min(degree, w - 1)
     value = np.empty((at.size, y.shape[1]))
     slope = np.empty_like(value)
     hat = np.empty(at.size)
-    uniform = _is_uniform(t)
+    uniform = _is_uniform(t) if uniform is None else uniform
     if uniform:
         # On an even grid the weights depend only on the sample's place in its window
         # (Savitzky-Golay), so w small solves replace one per sample.
         h = t[1] - t[0]
         offs = (np.arange(w)[None, :] - np.arange(w)[:, None]) * h
         U0, U1 = _projection(offs, deg)
-    for lo in range(0, at.size, _CHUNK):
-        i = at[lo : lo + _CHUNK]
-        idx = starts[i, None] + np.arange(w)[None, :]  # (m, w)
-        pos = i - starts[i]
+    todo = np.arange(at.size)
+    if uniform and w == 2 * half + 1 and sgconv.worth_convolving(at.size, w):
+        # long even runs: the interior is one convolution (discover.data.sgconv), the ends are gathered
+        inner = (at >= half) & (at < n - half)
+        v, s = sgconv.interior(y, U0[half], U1[half])
+        value[inner], slope[inner], hat[inner] = v[at[inner] - half], s[at[inner] - half], U0[half, half]
+        todo = np.flatnonzero(~inner)
+    for lo in range(0, todo.size, _CHUNK):
+        k = todo[lo : lo + _CHUNK]
+        i = at[k]
+        idx = starts[k, None] + np.arange(w)[None, :]  # (m, w)
+        pos = i - starts[k]
         if uniform:
             P0, P1 = U0[pos], U1[pos]
         else:
             P0, P1 = _projection(t[idx] - t[i, None], deg)
         Yw = y[idx]
-        value[lo : lo + i.size] = np.einsum("mw,mwc->mc", P0, Yw)
-        slope[lo : lo + i.size] = np.einsum("mw,mwc->mc", P1, Yw)
-        hat[lo : lo + i.size] = P0[np.arange(i.size), pos]
+        value[k] = np.einsum("mw,mwc->mc", P0, Yw)
+        slope[k] = np.einsum("mw,mwc->mc", P1, Yw)
+        hat[k] = P0[np.arange(i.size), pos]
     return value, slope, hat
 
 
@@ -116,10 +127,11 @@ def choose_half_widths(traj: Trajectory, degree: int = DEGREE) -> np.ndarray:
     best = np.full(traj.x.shape[1], np.inf)
     choice = np.full(traj.x.shape[1], 2, dtype=int)
     worse = np.zeros(traj.x.shape[1], dtype=int)
+    uniform = _is_uniform(traj.t)
     for half in _candidate_halves(n):
         if 2 * half + 1 <= degree + 1:
             continue
-        value, _, hat = _local_fit(traj.t, traj.x, half, at, degree)
+        value, _, hat = _local_fit(traj.t, traj.x, half, at, degree, uniform)
         resid = (traj.x[at] - value) / np.maximum(1.0 - hat, 1e-6)[:, None]
         cv = np.mean(resid**2, axis=0)
         better = cv < best
@@ -159,9 +171,10 @@ def estimate_derivatives(data: Dataset, degree: int = DEGREE) -> Derivatives:
         xs = np.empty_like(traj.x)
         dx = np.empty_like(traj.x)
         at = np.arange(len(traj))
+        uniform = _is_uniform(traj.t)
         for half in np.unique(hw):
             cols = np.flatnonzero(hw == half)
-            v, s, _ = _local_fit(traj.t, traj.x[:, cols], int(half), at, degree)
+            v, s, _ = _local_fit(traj.t, traj.x[:, cols], int(half), at, degree, uniform)
             xs[:, cols], dx[:, cols] = v, s
         smoothed.append(xs)
         derivs.append(dx)
