@@ -31,6 +31,7 @@ from discover.data.dataset import Dataset, Trajectory
 DEGREE = 3
 _CHUNK = 20000
 _MAX_CV_POINTS = 4000
+PROJECT_ROWS = 2**17  # samples per block of WeakForm.project_rows (longer data are projected by blocks)
 
 
 def _windows(n: int, half: int, at: np.ndarray) -> tuple[np.ndarray, int]:
@@ -202,6 +203,24 @@ class WeakForm:
     def project(self, features: np.ndarray) -> np.ndarray:
         """Integrate sample-wise features against every test function."""
         return np.asarray(self.W @ features)
+
+    def project_rows(self, features, X: np.ndarray) -> np.ndarray:
+        """``project(features(X))`` for a row-wise map ``features`` (a library: one row of terms per
+        sample), a block of :data:`PROJECT_ROWS` samples at a time when ``X`` is longer.
+
+        A library of a million samples is not held whole (20 cubic terms of three states take
+        160 MB, and its construction as much again); the sum of the blocks' integrals equals the
+        whole one up to rounding. Shorter data are projected in one product, exactly as before.
+        """
+        n = X.shape[0]
+        if n <= PROJECT_ROWS:
+            return self.project(features(X))
+        Wc = self.W.tocsc()  # column blocks of W, one per block of samples
+        out = None
+        for lo in range(0, n, PROJECT_ROWS):
+            part = np.asarray(Wc[:, lo : lo + PROJECT_ROWS] @ features(X[lo : lo + PROJECT_ROWS]))
+            out = part if out is None else out + part
+        return out
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(5)

@@ -45,3 +45,25 @@ def test_small_files_never_take_the_convolution_path(monkeypatch):
     data = generate(get_system("lorenz"), points=5000, noise=0.05, seed=1)
     estimate_derivatives(data)
     assert not calls
+
+
+def test_weak_projection_by_blocks_equals_the_whole(dense_lorenz, monkeypatch):
+    import pysindy as ps
+
+    from discover.data import weak_form
+
+    traj = dense_lorenz.trajectories[0]
+    wf = weak_form(dense_lorenz, np.array([[50, 50, 50]]))
+    lib = ps.PolynomialLibrary(degree=3).fit(traj.x[:10])
+    whole = wf.project_rows(lib.transform, traj.x)  # 60,000 samples: one product
+    assert np.array_equal(whole, wf.project(lib.transform(traj.x)))
+    seen = []
+    monkeypatch.setattr(derivatives, "PROJECT_ROWS", 7000)
+
+    def blocks(x):
+        seen.append(len(x))
+        return lib.transform(x)
+
+    by_blocks = wf.project_rows(blocks, traj.x)
+    assert max(seen) == 7000 and sum(seen) == len(traj)
+    assert np.allclose(by_blocks, whole, rtol=1e-12, atol=1e-12 * np.abs(whole).max())
