@@ -21,6 +21,7 @@ Two estimates serve the distillers:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -63,6 +64,20 @@ def _projection(dt: np.ndarray, deg: int):
     return P[:, 0, :], P[:, 1, :] / scale
 
 
+@lru_cache(maxsize=64)
+def _uniform_projection(w: int, h: float, deg: int):
+    """:func:`_projection` for every place in a window of ``w`` samples ``h`` apart (read-only).
+
+    Cached: the cross-validation tries the same widths on every run of a file, and each is a
+    ``w``-by-``w`` set of solves (401 of them for the widest window).
+    """
+    offs = (np.arange(w)[None, :] - np.arange(w)[:, None]) * h
+    U0, U1 = _projection(offs, deg)
+    U0.setflags(write=False)
+    U1.setflags(write=False)
+    return U0, U1
+
+
 def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: int = DEGREE,
                uniform: bool | None = None):
     """Fit a local polynomial around the samples ``at`` (``uniform``: whether ``t`` is an even
@@ -84,9 +99,7 @@ def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: 
     if uniform:
         # On an even grid the weights depend only on the sample's place in its window
         # (Savitzky-Golay), so w small solves replace one per sample.
-        h = t[1] - t[0]
-        offs = (np.arange(w)[None, :] - np.arange(w)[:, None]) * h
-        U0, U1 = _projection(offs, deg)
+        U0, U1 = _uniform_projection(w, float(t[1] - t[0]), deg)
     todo = np.arange(at.size)
     if uniform and w == 2 * half + 1 and sgconv.worth_convolving(at.size, w):
         # long even runs: the interior is one convolution (discover.data.sgconv), the ends are gathered
