@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse
 
-from discover.data import sgconv
+from discover.data import sgconv, uneven
 from discover.data.dataset import Dataset, Trajectory
 
 DEGREE = 3
@@ -101,7 +101,8 @@ def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: 
         # (Savitzky-Golay), so w small solves replace one per sample.
         U0, U1 = _uniform_projection(w, float(t[1] - t[0]), deg)
     todo = np.arange(at.size)
-    if uniform and w == 2 * half + 1 and sgconv.worth_convolving(at.size, w):
+    large = sgconv.is_large(at.size, w)
+    if uniform and w == 2 * half + 1 and large:
         # long even runs: the interior is one convolution (discover.data.sgconv), the ends are gathered
         inner = (at >= half) & (at < n - half)
         v, s = sgconv.interior(y, U0[half], U1[half])
@@ -114,6 +115,9 @@ def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: 
         pos = i - starts[k]
         if uniform:
             P0, P1 = U0[pos], U1[pos]
+        elif large:  # long uneven runs: the normal equations, without the projector (discover.data.uneven)
+            value[k], slope[k], hat[k] = uneven.local_fit(t, y, idx, i, deg)
+            continue
         else:
             P0, P1 = _projection(t[idx] - t[i, None], deg)
         Yw = y[idx]

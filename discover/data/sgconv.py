@@ -24,8 +24,9 @@ import numpy as np
 MIN_WORK = 2**24
 
 
-def worth_convolving(n_at: int, width: int) -> bool:
-    """Whether ``n_at`` local fits over windows of ``width`` samples are worth an FFT convolution."""
+def is_large(n_at: int, width: int) -> bool:
+    """Whether ``n_at`` local fits over windows of ``width`` samples are worth a faster path (the
+    convolution here on even grids, :mod:`discover.data.uneven` on uneven ones)."""
     return n_at * width >= MIN_WORK
 
 

@@ -18,7 +18,7 @@ def test_convolution_agrees_with_gathered_windows_on_lorenz(dense_lorenz, monkey
     traj = dense_lorenz.trajectories[0]
     half = int(derivatives.choose_half_widths(traj).max())
     at = np.arange(len(traj))
-    assert sgconv.worth_convolving(at.size, 2 * half + 1)
+    assert sgconv.is_large(at.size, 2 * half + 1)
     value, slope, hat = derivatives._local_fit(traj.t, traj.x, half, at)
     monkeypatch.setattr(sgconv, "MIN_WORK", 10**18)  # every sample gathered, as below the threshold
     v_ref, s_ref, h_ref = derivatives._local_fit(traj.t, traj.x, half, at)
@@ -67,3 +67,21 @@ def test_weak_projection_by_blocks_equals_the_whole(dense_lorenz, monkeypatch):
     by_blocks = wf.project_rows(blocks, traj.x)
     assert max(seen) == 7000 and sum(seen) == len(traj)
     assert np.allclose(by_blocks, whole, rtol=1e-12, atol=1e-12 * np.abs(whole).max())
+
+
+def test_uneven_normal_equations_agree_with_the_projector_on_lorenz(monkeypatch):
+    data = generate(get_system("lorenz"), points=6000, noise=0.01, seed=2, t_end=6.0, uneven=True)
+    traj = data.trajectories[0]
+    assert not derivatives._is_uniform(traj.t)
+    at = np.arange(len(traj))
+    monkeypatch.setattr(sgconv, "MIN_WORK", 10**6)  # 6,000 windows of 201 samples count as large here
+    calls = []
+    real = derivatives.uneven.local_fit
+    monkeypatch.setattr(derivatives.uneven, "local_fit", lambda *a: calls.append(1) or real(*a))
+    value, slope, hat = derivatives._local_fit(traj.t, traj.x, 100, at)
+    assert calls
+    monkeypatch.setattr(sgconv, "MIN_WORK", 10**18)
+    v_ref, s_ref, h_ref = derivatives._local_fit(traj.t, traj.x, 100, at)
+    assert np.allclose(value, v_ref, rtol=0, atol=1e-10 * np.abs(traj.x).max())
+    assert np.allclose(slope, s_ref, rtol=0, atol=1e-9 * np.abs(s_ref).max())
+    assert np.allclose(hat, h_ref, rtol=0, atol=1e-12)
