@@ -21,21 +21,24 @@ Two estimates serve the distillers:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 
+from discover.data import sgconv, uneven
 from discover.data.dataset import Dataset, Trajectory
 
 DEGREE = 3
 _CHUNK = 20000
 _MAX_CV_POINTS = 4000
+PROJECT_ROWS = 2**17  # samples per block of WeakForm.project_rows (longer data are projected by blocks)
 
 
-def _windows(n: int, half: int) -> np.ndarray:
-    """Start index of the window around each sample (shifted inwards at the ends)."""
+def _windows(n: int, half: int, at: np.ndarray) -> tuple[np.ndarray, int]:
+    """Start index of the window around each sample of ``at`` (shifted inwards at the ends), and its width."""
     w = min(2 * half + 1, n)
-    return np.clip(np.arange(n) - half, 0, n - w), w
+    return np.clip(at - half, 0, n - w), w
 
 
 def _is_uniform(t: np.ndarray) -> bool:
@@ -61,8 +64,24 @@ def _projection(dt: np.ndarray, deg: int):
     return P[:, 0, :], P[:, 1, :] / scale
 
 
-def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: int = DEGREE):
-    """Fit a local polynomial around the samples ``at``.
+@lru_cache(maxsize=64)
+def _uniform_projection(w: int, h: float, deg: int):
+    """:func:`_projection` for every place in a window of ``w`` samples ``h`` apart (read-only).
+
+    Cached: the cross-validation tries the same widths on every run of a file, and each is a
+    ``w``-by-``w`` set of solves (401 of them for the widest window).
+    """
+    offs = (np.arange(w)[None, :] - np.arange(w)[:, None]) * h
+    U0, U1 = _projection(offs, deg)
+    U0.setflags(write=False)
+    U1.setflags(write=False)
+    return U0, U1
+
+
+def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: int = DEGREE,
+               uniform: bool | None = None):
+    """Fit a local polynomial around the samples ``at`` (``uniform``: whether ``t`` is an even
+    grid, as :func:`_is_uniform` says; found here when not given).
 
     Returns
     -------
@@ -71,30 +90,40 @@ def _local_fit(t: np.ndarray, y: np.ndarray, half: int, at: np.ndarray, degree: 
         Weight of each sample on its own fitted value (diagonal of the hat matrix).
     """
     n = t.shape[0]
-    starts, w = _windows(n, half)
+    starts, w = _windows(n, half, at)
     deg = min(degree, w - 1)
     value = np.empty((at.size, y.shape[1]))
     slope = np.empty_like(value)
     hat = np.empty(at.size)
-    uniform = _is_uniform(t)
+    uniform = _is_uniform(t) if uniform is None else uniform
     if uniform:
         # On an even grid the weights depend only on the sample's place in its window
         # (Savitzky-Golay), so w small solves replace one per sample.
-        h = t[1] - t[0]
-        offs = (np.arange(w)[None, :] - np.arange(w)[:, None]) * h
-        U0, U1 = _projection(offs, deg)
-    for lo in range(0, at.size, _CHUNK):
-        i = at[lo : lo + _CHUNK]
-        idx = starts[i, None] + np.arange(w)[None, :]  # (m, w)
-        pos = i - starts[i]
+        U0, U1 = _uniform_projection(w, float(t[1] - t[0]), deg)
+    todo = np.arange(at.size)
+    large = sgconv.is_large(at.size, w)
+    if uniform and w == 2 * half + 1 and large:
+        # long even runs: the interior is one convolution (discover.data.sgconv), the ends are gathered
+        inner = (at >= half) & (at < n - half)
+        v, s = sgconv.interior(y, U0[half], U1[half])
+        value[inner], slope[inner], hat[inner] = v[at[inner] - half], s[at[inner] - half], U0[half, half]
+        todo = np.flatnonzero(~inner)
+    for lo in range(0, todo.size, _CHUNK):
+        k = todo[lo : lo + _CHUNK]
+        i = at[k]
+        idx = starts[k, None] + np.arange(w)[None, :]  # (m, w)
+        pos = i - starts[k]
         if uniform:
             P0, P1 = U0[pos], U1[pos]
+        elif large:  # long uneven runs: the normal equations, without the projector (discover.data.uneven)
+            value[k], slope[k], hat[k] = uneven.local_fit(t, y, idx, i, deg)
+            continue
         else:
             P0, P1 = _projection(t[idx] - t[i, None], deg)
         Yw = y[idx]
-        value[lo : lo + i.size] = np.einsum("mw,mwc->mc", P0, Yw)
-        slope[lo : lo + i.size] = np.einsum("mw,mwc->mc", P1, Yw)
-        hat[lo : lo + i.size] = P0[np.arange(i.size), pos]
+        value[k] = np.einsum("mw,mwc->mc", P0, Yw)
+        slope[k] = np.einsum("mw,mwc->mc", P1, Yw)
+        hat[k] = P0[np.arange(i.size), pos]
     return value, slope, hat
 
 
@@ -116,10 +145,11 @@ def choose_half_widths(traj: Trajectory, degree: int = DEGREE) -> np.ndarray:
     best = np.full(traj.x.shape[1], np.inf)
     choice = np.full(traj.x.shape[1], 2, dtype=int)
     worse = np.zeros(traj.x.shape[1], dtype=int)
+    uniform = _is_uniform(traj.t)
     for half in _candidate_halves(n):
         if 2 * half + 1 <= degree + 1:
             continue
-        value, _, hat = _local_fit(traj.t, traj.x, half, at, degree)
+        value, _, hat = _local_fit(traj.t, traj.x, half, at, degree, uniform)
         resid = (traj.x[at] - value) / np.maximum(1.0 - hat, 1e-6)[:, None]
         cv = np.mean(resid**2, axis=0)
         better = cv < best
@@ -159,9 +189,10 @@ def estimate_derivatives(data: Dataset, degree: int = DEGREE) -> Derivatives:
         xs = np.empty_like(traj.x)
         dx = np.empty_like(traj.x)
         at = np.arange(len(traj))
+        uniform = _is_uniform(traj.t)
         for half in np.unique(hw):
             cols = np.flatnonzero(hw == half)
-            v, s, _ = _local_fit(traj.t, traj.x[:, cols], int(half), at, degree)
+            v, s, _ = _local_fit(traj.t, traj.x[:, cols], int(half), at, degree, uniform)
             xs[:, cols], dx[:, cols] = v, s
         smoothed.append(xs)
         derivs.append(dx)
@@ -189,6 +220,24 @@ class WeakForm:
     def project(self, features: np.ndarray) -> np.ndarray:
         """Integrate sample-wise features against every test function."""
         return np.asarray(self.W @ features)
+
+    def project_rows(self, features, X: np.ndarray) -> np.ndarray:
+        """``project(features(X))`` for a row-wise map ``features`` (a library: one row of terms per
+        sample), a block of :data:`PROJECT_ROWS` samples at a time when ``X`` is longer.
+
+        A library of a million samples is not held whole (20 cubic terms of three states take
+        160 MB, and its construction as much again); the sum of the blocks' integrals equals the
+        whole one up to rounding. Shorter data are projected in one product, exactly as before.
+        """
+        n = X.shape[0]
+        if n <= PROJECT_ROWS:
+            return self.project(features(X))
+        Wc = self.W.tocsc()  # column blocks of W, one per block of samples
+        out = None
+        for lo in range(0, n, PROJECT_ROWS):
+            part = np.asarray(Wc[:, lo : lo + PROJECT_ROWS] @ features(X[lo : lo + PROJECT_ROWS]))
+            out = part if out is None else out + part
+        return out
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(5)

@@ -149,7 +149,7 @@ class SINDy(BaseDistiller):
         if "strong" in cfg.forms:
             out["strong"] = (lib(samples.variables()[0][rows]), samples.derivatives[rows])
         if "weak" in cfg.forms and samples.weak is not None and samples.raw_states is not None:
-            Theta_w = samples.weak.project(lib(samples.raw_variables()))
+            Theta_w = samples.weak.project_rows(lib, samples.raw_variables())
             if Theta_w.shape[0] > Theta_w.shape[1] and np.all(np.isfinite(Theta_w)):
                 out["weak"] = (Theta_w, samples.weak.targets)
         return out
