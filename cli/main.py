@@ -8,7 +8,9 @@ config file and the CSV are checked before anything heavy is imported.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import json
 import sys
 from pathlib import Path
@@ -409,6 +411,11 @@ def prose_eval(
 
 
 def main():
+    # At exit the interpreter's last garbage collection walks every object the run created (sympy's
+    # caches, the modules of scikit-learn, pandas and pysindy) only to free memory the operating
+    # system takes back at once: 0.3-0.5 s, a tenth of a run. Objects frozen just before it are
+    # skipped; atexit handlers (logging's flush, the figure worker's join) still run.
+    atexit.register(gc.freeze)
     try:
         app()
     except KeyboardInterrupt:  # outside a command (while starting up)
