@@ -40,6 +40,8 @@ def main() -> None:
     ap.add_argument("--noise", default="0,0.01")
     ap.add_argument("--methods", default="sr,auto")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--stall", type=int, default=None,
+                    help="[sr] stall_generations (default: the distiller's own; 0 runs every generation)")
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     warnings.simplefilter("ignore")
@@ -54,7 +56,8 @@ def main() -> None:
             for method in args.methods.split(","):
                 CALLS.clear()
                 t0 = time.perf_counter()
-                model = discover.Discoverer(methods=method, random_state=args.seed).fit(data)
+                settings = None if args.stall is None else {"sr": {"stall_generations": args.stall}}
+                model = discover.Discoverer(methods=method, random_state=args.seed, settings=settings).fit(data)
                 total = time.perf_counter() - t0
                 found = model.equations_ or None
                 exact = bool(found) and compare(found, system.equations())["exact"]
