@@ -62,7 +62,8 @@ def fit_operon(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, se
     """Search ``y = f(X)``; return the Pareto front as ``(text, complexity)`` pairs.
 
     With ``settings.stall`` > 0 the search ends once its front has not improved for that many
-    generations (:mod:`discover.distillers.operon_search`); ``stats``, when given, receives
+    generations (:mod:`discover.distillers.operon_search`; a pyoperon without the wrapper parts
+    that module builds from runs the whole budget); ``stats``, when given, receives
     ``generations``, ``evaluations`` and ``stopped_early``.
     """
     try:

@@ -64,6 +64,13 @@ def test_without_the_stop_the_search_is_pyoperons_own(easy):
     assert texts[0] == texts[1]
 
 
+def test_a_pyoperon_without_the_parts_runs_the_whole_budget(easy, monkeypatch):
+    monkeypatch.setattr(operon_search, "supported", lambda: False)
+    X, y = easy
+    _, stats = _search(X, y, generations=6, stall=2)
+    assert stats["generations"] == 6 and not stats["stopped_early"]
+
+
 def test_progress_is_read_on_the_distillers_scale():
     old = operon_search.staircase([(3, 0.5), (7, 1e-3)], 10)
     assert not operon_search.improved(operon_search.staircase([(3, 0.499), (7, 1e-3)], 10), old)  # 0.2%
