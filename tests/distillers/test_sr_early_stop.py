@@ -81,8 +81,8 @@ def test_progress_is_read_on_the_distillers_scale():
 
 
 def test_stall_window_scales_with_the_budget_and_can_be_switched_off():
-    assert stall_window(SRConfig()) == 10
-    assert stall_window(SRConfig(generations=200)) == 40
+    assert stall_window(SRConfig()) == 16
+    assert stall_window(SRConfig(generations=200)) == 66
     assert stall_window(SRConfig(generations=10)) == 5
     assert stall_window(SRConfig(stall_generations=0)) == 0
     with pytest.raises(ConfigError, match="stall_generations"):
