@@ -46,8 +46,8 @@ class SRConfig:
         not improved for this many generations; ``None`` (default) scales it with the budget,
         ``max(5, generations // 3)``; 0 runs every generation of the budget. (A fifth of the
         budget lost Michaelis-Menten at 1% noise: its front paused 11 generations before the
-        rational form came.) The stop depends
-        on generations only, never on the clock, so the same seed gives the same formulas.
+        rational form came.) The stop depends on generations only, never on the clock, so
+        the same seed gives the same formulas.
     max_rows : int
         Samples used for the search (evenly subsampled beyond this).
     tolerances : tuple of float
