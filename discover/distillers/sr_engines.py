@@ -31,6 +31,7 @@ class EngineSettings:
     max_time: int | None
     max_evaluations: int
     threads: int
+    stall: int = 0  # generations without progress of the front that end a search (0: run the whole budget)
 
 
 def julia_executable() -> str | None:
@@ -56,7 +57,15 @@ def operon_available() -> bool:
     return importlib.util.find_spec("pyoperon") is not None
 
 
-def fit_operon(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, seed: int) -> list[tuple[str, int]]:
+def fit_operon(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, seed: int,
+               stats: dict | None = None) -> list[tuple[str, int]]:
+    """Search ``y = f(X)``; return the Pareto front as ``(text, complexity)`` pairs.
+
+    With ``settings.stall`` > 0 the search ends once its front has not improved for that many
+    generations (:mod:`discover.distillers.operon_search`; a pyoperon without the wrapper parts
+    that module builds from runs the whole budget); ``stats``, when given, receives
+    ``generations``, ``evaluations`` and ``stopped_early``.
+    """
     try:
         from pyoperon.sklearn import SymbolicRegressor
     except ImportError:  # pragma: no cover - pyoperon is a core dependency
@@ -73,11 +82,20 @@ def fit_operon(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, se
         n_threads=settings.threads,
         random_state=seed,
     )
-    reg.fit(X, y)
+    from discover.distillers import operon_search
+
+    if settings.stall > 0 and operon_search.supported():
+        operon_search.fit(reg, X, y, settings.stall)
+    else:
+        reg.fit(X, y)
+    if stats is not None:
+        stats.update(generations=int(reg.stats_["generations"]), evaluations=int(reg.stats_["evaluation_count"]),
+                     stopped_early=bool(reg.stats_.get("stopped_early", False)))
     return [(reg.get_model_string(p["tree"], 8, list(names)), int(p["complexity"])) for p in reg.pareto_front_]
 
 
-def fit_pysr(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, seed: int) -> list[tuple[str, int]]:
+def fit_pysr(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, seed: int,
+             stats: dict | None = None) -> list[tuple[str, int]]:
     ok, why = pysr_status()
     if not ok:
         raise UnavailableError(f"PySR cannot run here: {why}; or use the embedded engine with `--sr-engine operon`.")
