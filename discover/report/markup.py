@@ -14,6 +14,8 @@ write it: ``code`` / ``cell_code`` (a code span; in a table cell ``|`` escaped t
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from discover.printing import escape_markdown, markdown_code, markdown_code_block
 
 
@@ -54,25 +56,27 @@ def markdown_environment():
     return env
 
 
+@lru_cache(maxsize=1)
 def markdown_template():
-    """The compiled ``report.md.j2``."""
+    """The compiled ``report.md.j2`` (compiled once a process: a forked figure worker compiles it
+    while the fit runs)."""
     return markdown_environment().get_template("report.md.j2")
 
 
+@lru_cache(maxsize=1)
 def html_template():
-    """The compiled ``report.html.j2``."""
+    """The compiled ``report.html.j2`` (once a process)."""
     return html_environment().get_template("report.html.j2")
 
 
-def render_markdown(ctx: dict, template=None) -> str:
-    """``report.md`` from the report context (``template``: :func:`markdown_template`, compiled ahead)."""
-    return (template or markdown_template()).render(**ctx)
+def render_markdown(ctx: dict) -> str:
+    """``report.md`` from the report context."""
+    return markdown_template().render(**ctx)
 
 
-def render_html(ctx: dict, images: dict[str, str], template=None) -> str:
-    """``report.html`` from the report context and the figures as ``data:`` URIs (``template``:
-    :func:`html_template`, compiled ahead)."""
-    return (template or html_template()).render(images=images, **ctx)
+def render_html(ctx: dict, images: dict[str, str]) -> str:
+    """``report.html`` from the report context and the figures as ``data:`` URIs."""
+    return html_template().render(images=images, **ctx)
 
 
 __all__ = ["MarkdownText", "html_environment", "html_template", "markdown_environment", "markdown_template", "render_html",

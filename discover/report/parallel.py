@@ -3,12 +3,12 @@
 A default run spends its first seconds importing the fit's libraries and fitting, on one
 core; its figures need matplotlib (most of a second to import) and then a second or two of
 drawing. :func:`figure_worker` forks a process as soon as the input is known to be good: it
-imports the drawing modules while the parent imports and fits; when the results arrive
-(:func:`submit`, from :func:`discover.report.run_folder.render`) it draws the figures,
-shared with one more forked process (each takes the next figure nobody has taken) so that
-both cores draw, while the
-parent writes the other files; the parent waits for them before the HTML, which embeds
-every figure. The figures are the same files, whichever process draws them.
+imports the drawing modules and compiles the report's templates while the parent imports and
+fits; when the results arrive (:func:`submit`, from :func:`discover.report.run_folder.render`)
+it draws the figures, shared with one more forked process (each takes the next figure nobody
+has taken) so that both cores draw, then writes ``report.md`` and ``report.html``
+(:mod:`discover.report.documents`; the HTML embeds every figure), while the parent writes
+``equations.json``; the parent waits for it. The files are the same, whichever process writes them.
 
 Off Linux (Windows has no fork; macOS's system libraries are not safe across it), inside a
 thread or a daemonic process (a dask worker of ``discover batch``), beside other threads (a
@@ -67,6 +67,15 @@ def _can_fork() -> bool:
     # fork copies only the calling thread: with other threads alive a lock may be copied held
     return (threading.current_thread() is threading.main_thread() and threading.active_count() == 1
             and not multiprocessing.current_process().daemon and (setting == "1" or _spare_core()))
+
+
+def _finish_here(result: RunResult, folder: Path) -> dict[str, str]:
+    """Draw every figure into ``folder/figures`` and write the report's documents, in this process."""
+    from discover.report import documents
+
+    figs = draw_here(result, folder / "figures")
+    documents.write(result, folder, figs)
+    return figs
 
 
 def draw_here(result: RunResult, folder: Path, keys=None) -> dict[str, str]:
@@ -160,7 +169,9 @@ def _warm_up() -> None:
     import discover.metrics  # noqa: F401 - imported ahead of use, as are the drawing modules
     import discover.selection.scoring  # noqa: F401
     from discover.integrate import compile_rhs
-    from discover.report import figures, inputs_panel, plotkit  # noqa: F401
+    from discover.report import documents, figures, inputs_panel, markup, plotkit  # noqa: F401
+
+    markup.markdown_template(), markup.html_template()  # compiled once, kept for the documents
 
     # the simulated figures compile each model with lambdify: its printers and code generation load here
     a = sp.Symbol("a")
@@ -193,7 +204,11 @@ def _serve(conn, other_end) -> None:
         return
     result, folder = job
     try:
-        conn.send(("ok", _draw_shared(result, folder)))
+        from discover.report import documents
+
+        figs = _draw_shared(result, folder / "figures")
+        documents.write(result, folder, figs)
+        conn.send(("ok", figs))
     except BaseException as exc:  # noqa: BLE001 - every failure is handed to the parent
         conn.send(_error_message(exc))
 
@@ -227,12 +242,12 @@ class _Worker:
         return True
 
     def wait(self, result: RunResult, folder: Path) -> dict[str, str]:
-        """The figures the worker drew (drawn here if it died)."""
+        """The figures the worker drew, once it has also written the documents (both done here if it died)."""
         try:
             answer = self.conn.recv()
         except (EOFError, OSError):
             self.kill()  # it died: its helper too, then the figures are drawn here
-            return draw_here(result, folder)
+            return _finish_here(result, folder)
         except BaseException:
             self.kill()  # interrupted: nothing may be written once the caller discards the folder
             raise
@@ -289,21 +304,23 @@ def figure_worker(enabled: bool = True):
 
 
 class Pending:
-    """Figures being drawn; :meth:`wait` returns {key: file name} once they are all written."""
+    """Figures being drawn and the report's documents being written; :meth:`wait` returns
+    {key: file name} once they are all written."""
 
     def __init__(self, result: RunResult, folder: Path, worker: _Worker | None):
         self.result, self.folder, self.worker = result, folder, worker
 
     def wait(self) -> dict[str, str]:
         if self.worker is None:
-            return draw_here(self.result, self.folder)
+            return _finish_here(self.result, self.folder)
         return self.worker.wait(self.result, self.folder)
 
 
 def submit(result: RunResult, folder: Path) -> Pending:
-    """Start drawing the figures into ``folder`` (created here): by the worker of
-    :func:`figure_worker` when one is waiting, else in this process when waited for."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Start drawing the figures into ``folder/figures`` (created here) and writing ``report.md``
+    and ``report.html`` into ``folder``: by the worker of :func:`figure_worker` when one is
+    waiting, else in this process when waited for."""
+    (folder / "figures").mkdir(parents=True, exist_ok=True)
     worker = _active[-1] if _active else None
     if worker is not None and not worker.send(result, folder):
         worker = None

@@ -11,7 +11,6 @@ where it may go and what is kept is :mod:`discover.rundir`'s job.
 
 from __future__ import annotations
 
-import base64
 import json
 import shutil
 from importlib import metadata
@@ -23,7 +22,7 @@ from discover.candidates import Candidate
 from discover.data.dataset import Trajectory
 from discover.delay.base import DelayResult
 from discover.errors import DataError
-from discover.report import context, equations_json, markup, parallel
+from discover.report import documents, equations_json, parallel
 from discover.result import RunResult
 from discover.rundir import is_run_folder, model_files, replace_folder
 
@@ -47,22 +46,15 @@ def versions() -> dict[str, str]:
 
 def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
     """Write figures (unless ``draw_figures`` is false), report.md, report.html and equations.json into ``folder``."""
-    # the figures are drawn by the run's figure worker, if it has one, while this process goes on
-    pending = parallel.submit(result, folder / "figures") if draw_figures else None
+    # the run's figure worker, if it has one, draws the figures and writes report.md and
+    # report.html (:mod:`discover.report.documents`) while this process writes equations.json
+    pending = parallel.submit(result, folder) if draw_figures else None
     (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
                                            encoding="utf-8")
-    # the report's facts and templates are prepared while the figures are drawn; only the list of
-    # figures drawn waits for them
-    ctx = context.build(result, {})
-    md_template, html_template = markup.markdown_template(), markup.html_template()
-    figs = pending.wait() if pending is not None else {}
-    ctx["figures"] = figs
-    (folder / "report.md").write_text(markup.render_markdown(ctx, md_template), encoding="utf-8")
-    images = {
-        k: "data:image/png;base64," + base64.b64encode((folder / "figures" / v).read_bytes()).decode()
-        for k, v in figs.items()
-    }
-    (folder / "report.html").write_text(markup.render_html(ctx, images, html_template), encoding="utf-8")
+    if pending is None:
+        documents.write(result, folder, {})
+    else:
+        pending.wait()
 
 
 def _save_data(result: RunResult, path: Path) -> None:
