@@ -49,3 +49,20 @@ def ramp_csv(n=30, cols="t,x,y"):
     t = np.linspace(0, 3, n)
     rows = [cols] + [f"{a:.4f},{np.sin(a):.5f},{np.cos(a):.5f}" for a in t]
     return "\n".join(rows) + "\n"
+
+
+@pytest.fixture(scope="session")
+def lotka_volterra_csv(tmp_path_factory):
+    """``make(points, trajectories)``: the path of a CSV of Lotka-Volterra at 1% noise (seed 0),
+    written once per size for the whole session."""
+    made = {}
+
+    def _make(points, trajectories):
+        if (points, trajectories) not in made:
+            path = tmp_path_factory.mktemp("data") / f"lv_{points}_{trajectories}.csv"
+            data = generate(get_system("lotka_volterra"), points=points, trajectories=trajectories, noise=0.01, seed=0)
+            to_frame(data).to_csv(path, index=False)
+            made[points, trajectories] = path
+        return made[points, trajectories]
+
+    return _make

@@ -21,13 +21,8 @@ REPO = Path(__file__).parents[1]
 
 
 @pytest.fixture(scope="module")
-def lv_csv(tmp_path_factory):
-    from discover.systems import generate, get_system, to_frame
-
-    path = tmp_path_factory.mktemp("data") / "lv.csv"
-    to_frame(generate(get_system("lotka_volterra"), points=200, trajectories=2, noise=0.01, seed=0)).to_csv(
-        path, index=False)
-    return path
+def lv_csv(lotka_volterra_csv):
+    return lotka_volterra_csv(200, 2)
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,8 @@ runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
-def lv_csv(tmp_path_factory):
-    from discover.systems import generate, get_system, to_frame
-
-    path = tmp_path_factory.mktemp("data") / "lv.csv"
-    to_frame(generate(get_system("lotka_volterra"), points=300, trajectories=1, noise=0.01, seed=0)).to_csv(
-        path, index=False)
-    return path
+def lv_csv(lotka_volterra_csv):
+    return lotka_volterra_csv(300, 1)
 
 
 def _run(csv, out):

@@ -24,13 +24,8 @@ def worker_whatever_the_load(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def lv_csv(tmp_path_factory):
-    from discover.systems import generate, get_system, to_frame
-
-    path = tmp_path_factory.mktemp("data") / "lv.csv"
-    to_frame(generate(get_system("lotka_volterra"), points=200, trajectories=2, noise=0.01, seed=0)).to_csv(
-        path, index=False)
-    return path
+def lv_csv(lotka_volterra_csv):
+    return lotka_volterra_csv(200, 2)
 
 
 def files(folder: Path) -> dict[str, bytes]:
