@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-SEED, POINTS, TRAJECTORIES = 0, 2000, 3  # discover bench's defaults (discover.bench.BenchConfig)
+SEED, POINTS, TRAJECTORIES = 0, 2000, 3  # discover bench's defaults (discover.bench.recovery.BenchConfig)
 _LAST: dict = {}
 
 
@@ -61,8 +61,8 @@ def _both_rules() -> None:
 
 
 def run(out: Path, systems, noises) -> None:
-    from discover.bench import score_case
-    from discover.pipeline import Discoverer
+    from discover.bench.recovery import score_case
+    from discover.pipeline.estimator import Discoverer
     from discover.systems import generate, get_system
 
     _both_rules()
@@ -73,7 +73,7 @@ def run(out: Path, systems, noises) -> None:
         system = get_system(name)
         new_x0 = system.initial_states(2, np.random.default_rng(SEED + 1000))[1]
         if system.inputs:
-            from discover.sindyc import new_driven_run
+            from discover.bench.sindyc import new_driven_run
 
             new_x0 = new_driven_run(system, SEED + 1000, POINTS, new_x0)
         for noise in noises:
@@ -99,7 +99,7 @@ def run(out: Path, systems, noises) -> None:
 
 def _forms(model) -> dict:
     """Which forms of SINDy's regression ran, which found the selected structure, and who agreed."""
-    from discover.structure import shape
+    from discover.core.structure import shape
 
     best = model.best_
     if best is None:
@@ -133,7 +133,7 @@ def recorded(path: Path) -> list[dict]:
 
 def table(out: Path, groups=None, base=()) -> str:
     """The rows of ``out`` (with those of the recorded bench tables ``base`` for cases not rerun) and their calibration."""
-    from discover.bench_calibration import markdown as calibration
+    from discover.bench.calibration import markdown as calibration
 
     rows, seen = [], set()
     for r in _rows(out):  # a case run twice (same data, same seed: the same fit) counts once

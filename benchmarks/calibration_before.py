@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-SEED, POINTS, TRAJECTORIES = 0, 2000, 3  # discover bench's defaults (discover.bench.BenchConfig)
+SEED, POINTS, TRAJECTORIES = 0, 2000, 3  # discover bench's defaults (discover.bench.recovery.BenchConfig)
 
 
 def _case(system: str, noise: float) -> str:
@@ -57,7 +57,7 @@ def generate(out: Path, systems, noises) -> None:
 def fit(out: Path) -> None:
     """The old pipeline on every case not fitted yet (run with the old code on ``PYTHONPATH``)."""
     from discover.data.dataset import Dataset, Trajectory
-    from discover.pipeline import Discoverer
+    from discover.pipeline.estimator import Discoverer
 
     for path in sorted(out.glob("*.npz"), key=_priority):
         done = path.with_suffix(".old.pkl")
@@ -84,8 +84,8 @@ def fit(out: Path) -> None:
 def score(out: Path) -> str:
     """Every fitted case scored as the bench scores a run, and the calibration table (current code)."""
 
-    from discover.bench import score_case
-    from discover.bench_calibration import markdown as calibration
+    from discover.bench.calibration import markdown as calibration
+    from discover.bench.recovery import score_case
     from discover.systems import generate as make
     from discover.systems import get_system
 

@@ -17,8 +17,8 @@ import argparse
 import time
 
 from discover import Discoverer
-from discover.device import resolve_device
-from discover.structure import compare
+from discover.core.device import resolve_device
+from discover.core.structure import compare
 from discover.surrogates import NodeConfig
 from discover.systems import generate, get_system
 

@@ -24,7 +24,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
 from discover import Discoverer
-from discover.structure import terms
+from discover.core.structure import terms
 from discover.surrogates.assemble import standard_errors
 from discover.systems import generate, get_system
 

@@ -16,8 +16,8 @@ import time
 import warnings
 
 import discover
+from discover.core.structure import compare
 from discover.distillers import sr_engines
-from discover.structure import compare
 from discover.systems import generate, get_system
 
 CALLS: list[dict] = []

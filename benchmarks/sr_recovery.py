@@ -12,7 +12,7 @@ import time
 import warnings
 
 import discover
-from discover.structure import compare
+from discover.core.structure import compare
 from discover.systems import generate, get_system
 
 SYSTEMS = ("pendulum", "michaelis_menten", "logistic")

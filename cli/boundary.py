@@ -1,6 +1,6 @@
 """The command line's error boundary: every failure ends in one sentence and an exit status.
 
-* :class:`~discover.errors.DiscoverError` (bad input, a bad option): the sentence, exit 2.
+* :class:`~discover.core.errors.DiscoverError` (bad input, a bad option): the sentence, exit 2.
 * A run that finished with no candidate surviving selection: exit 3 (``discover run``).
 * ``KeyboardInterrupt``: one line, exit 130.
 * Anything else is a bug: one sentence "internal error in <step>: <message>; details in
@@ -26,7 +26,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from discover.errors import DiscoverError, shown
+from discover.core.errors import DiscoverError, shown
 
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from discover.errors import ConfigError, did_you_mean, shown
-from discover.options import check_device, check_seed
+from discover.core.errors import ConfigError, did_you_mean, shown
+from discover.core.options import check_device, check_seed
 
 # key -> (what it must be, in words; a check that returns True when the value is fine)
 _TEXT = ("text", lambda v: isinstance(v, str))

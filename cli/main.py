@@ -1,6 +1,6 @@
 """The `discover` command line: parses options, calls the library, prints with rich.
 
-No science here. Every :class:`discover.errors.DiscoverError` is printed as one sentence
+No science here. Every :class:`discover.core.errors.DiscoverError` is printed as one sentence
 and the command exits with status 2 (no traceback); any other error is one sentence too,
 with its traceback in a log file, and exit status 1 (:mod:`cli.boundary`). Options, the
 config file and the CSV are checked before anything heavy is imported.
@@ -96,12 +96,12 @@ def run(
         if space is not None:
             _run_field(data, target, space, settings, cfg, force, quiet, known, param)
             return
-        from discover.rundir import check_out
+        from discover.core.rundir import check_out
 
         check_out(target, force=force)
         from cli.progress import RichProgress
         from discover.api import run as run_pipeline
-        from discover.progress import NullProgress
+        from discover.core.progress import NullProgress
 
         with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
             model = run_pipeline(
@@ -121,10 +121,10 @@ def run(
 
 
 def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool, quiet: bool, known, param) -> None:
-    """``discover run --space x``: a PDE from field data (:func:`discover.field_run.run_field`)."""
+    """``discover run --space x``: a PDE from field data (:func:`discover.pipeline.field_run.run_field`)."""
     from cli.progress import RichProgress
-    from discover.field_run import run_field
-    from discover.progress import NullProgress
+    from discover.core.progress import NullProgress
+    from discover.pipeline.field_run import run_field
 
     tables = plugin_tables(cfg, None, known, param)
     result = run_field(data, target, space, methods=settings["methods"], time=settings["time"],
@@ -174,7 +174,7 @@ def _print_summary(model, target: Path) -> None:
     elif res.best is None:
         out.print("[bold red]No candidate survived selection[/bold red]: every one failed on held-out data.")
     else:
-        from discover.printing import derivative_text, text
+        from discover.core.printing import derivative_text, text
 
         out.print(f"\n[bold]Equations[/bold] ({escape(res.best.method)}, complexity {res.best.complexity}):")
         for v in res.names:
@@ -215,7 +215,7 @@ def generate(
             _generate_field(system, output, noise, seed, t_end, points, positions)
             return
         points = 2000 if points is None else points
-        from discover.options import check_seed
+        from discover.core.options import check_seed
         from discover.systems import generate as gen
         from discover.systems import get_system, to_frame
 
@@ -242,8 +242,8 @@ def generate(
 def _generate_field(name: str, output: Path, noise: float, seed: int, t_end: Optional[float],
                     n_t: Optional[int] = None, n_x: Optional[int] = None) -> None:
     """``discover generate burgers``: a reference PDE solved and written in long format (t, x, u)."""
+    from discover.core.options import check_seed
     from discover.fields.catalog import generate_field, get_pde, to_long_frame
-    from discover.options import check_seed
 
     check_seed(seed)
     field = generate_field(get_pde(name), noise=noise, seed=seed, t_end=t_end, n_t=n_t, n_x=n_x)
@@ -304,7 +304,7 @@ def export(
 ):
     """Export the selected equations of a run folder as a Python module, a LaTeX table or sympy text."""
     with _user_errors():
-        from discover.errors import ConfigError, did_you_mean
+        from discover.core.errors import ConfigError, did_you_mean
 
         if to not in EXPORTS:
             raise ConfigError(f"`--to` must be one of {', '.join(EXPORTS)}, not '{to}'{did_you_mean(to, EXPORTS)}.")
@@ -337,9 +337,9 @@ def bench(
     """Score methods against known equations on generated data, beside PySINDy's defaults."""
     with _user_errors():
         from cli.progress import RichProgress
-        from discover.bench import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
-        from discover.options import check_seed
-        from discover.plan import build_plan
+        from discover.bench.recovery import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
+        from discover.core.options import check_seed
+        from discover.pipeline.plan import build_plan
         from discover.systems import SYSTEMS, get_system
 
         check_seed(seed)
@@ -381,7 +381,7 @@ def prose_train(
         from dataclasses import replace
 
         from cli.progress import RichProgress
-        from discover.device import resolve_device
+        from discover.core.device import resolve_device
         from discover.prose.train import TrainConfig, train
 
         resolve_device(device)
@@ -402,7 +402,7 @@ def prose_eval(
     """Exact-structure and R² > 0.9 rates on held-out generated systems and the reference systems."""
     with _user_errors():
         from cli.progress import RichProgress
-        from discover.bench_prose import evaluate_generated, evaluate_reference, markdown
+        from discover.bench.prose import evaluate_generated, evaluate_reference, markdown
 
         progress = RichProgress(err)
         gen = evaluate_generated(systems, noise, beam, weights, progress, with_guess=guess) if systems > 0 else None

@@ -29,11 +29,11 @@ def __getattr__(name):
 
         return getattr(dataset, name)
     if name == "Discoverer":
-        from discover.pipeline import Discoverer
+        from discover.pipeline.estimator import Discoverer
 
         return Discoverer
     if name == "load":
-        from discover.loading import load
+        from discover.pipeline.loading import load
 
         return load
     if name == "run":

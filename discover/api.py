@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from discover.rundir import check_out
+from discover.core.rundir import check_out
 
 if TYPE_CHECKING:
-    from discover.pipeline import Discoverer
+    from discover.pipeline.estimator import Discoverer
 
 
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
@@ -28,9 +28,9 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         CSV files (the input contract of the README).
     out : path
         The run folder to write. It is checked before anything is loaded or fitted
-        (:func:`discover.rundir.check_out`): it must be absent, empty or an earlier run folder.
+        (:func:`discover.core.rundir.check_out`): it must be absent, empty or an earlier run folder.
     methods, seed, device, progress
-        As :class:`~discover.pipeline.Discoverer` (``seed`` is its ``random_state``).
+        As :class:`~discover.pipeline.estimator.Discoverer` (``seed`` is its ``random_state``).
     time, states
         The time column and the state columns (default: found as the README says).
     inputs : str or list of str, optional
@@ -59,7 +59,7 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     from discover.data.paths import check_paths
 
     paths = check_paths([paths] if isinstance(paths, (str, Path)) else list(paths))
-    from discover.plan import check_run_settings, uses_network
+    from discover.pipeline.plan import check_run_settings, uses_network
 
     check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states, inputs=inputs,
                        input_hold=input_hold)
@@ -72,10 +72,10 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     from discover.report.parallel import figure_worker
 
     with figure_worker(figures):
-        from discover.pipeline import Discoverer
+        from discover.pipeline.estimator import Discoverer
 
         if device == "cuda" and uses_network(methods):
-            from discover.device import resolve_device
+            from discover.core.device import resolve_device
 
             resolve_device(device)  # no GPU here: refused before any fitting
         model = Discoverer(methods=methods, random_state=seed, device=device,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
 from discover.data.dataset import Trajectory
 
 

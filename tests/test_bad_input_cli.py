@@ -107,8 +107,8 @@ def test_cuda_without_a_gpu_is_refused_before_fitting(tmp_path):
 
 
 def test_cuda_with_no_network_warns(tmp_path):
-    from discover.options import OptionWarning
-    from discover.plan import check_run_settings
+    from discover.core.options import OptionWarning
+    from discover.pipeline.plan import check_run_settings
 
     with pytest.warns(OptionWarning, match="no effect"):
         check_run_settings(methods="sindy,sr", device="cuda")

@@ -4,7 +4,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from cli.main import app
-from discover.bench import BASELINE, BenchConfig, markdown_table, run_benchmark, score_case
+from discover.bench.recovery import BASELINE, BenchConfig, markdown_table, run_benchmark, score_case
 from discover.systems import generate, get_system
 
 runner = CliRunner()
@@ -41,7 +41,7 @@ def test_benchmark_runs_with_baseline(tmp_path):
 
 
 def test_calibration_counts_levels_and_targets():
-    from discover.bench_calibration import calibration
+    from discover.bench.calibration import calibration
 
     rows = [{"confidence": "high", "exact": True, "r2_new": 0.99}] * 9 + [
         {"confidence": "high", "exact": False, "r2_new": 0.5},

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 import discover
 from cli.main import app
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
 from discover.distillers import REGISTRY as DISTILLERS
 from discover.distillers import BaseDistiller, register
 

@@ -8,8 +8,8 @@ import pytest
 from scipy.linalg import expm
 
 import discover
-from discover.errors import DataError
-from discover.structure import compare
+from discover.core.errors import DataError
+from discover.core.structure import compare
 from discover.systems import generate, get_system
 
 
@@ -57,7 +57,7 @@ def test_data_at_1e_minus_200_are_not_high():
 def _lorenz_like(prob_y: float):
     import sympy as sp
 
-    from discover.candidates import Candidate
+    from discover.core.candidates import Candidate
 
     x, y = sp.symbols("x y")
     return y, Candidate({"x": -1.0 * x + 2.0 * y, "y": -0.98 * y}, "sindy",

@@ -16,11 +16,11 @@ import sympy as sp
 from sklearn.base import clone
 
 import discover
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
+from discover.core.errors import ConfigError, NotFittedError
 from discover.data.prepared import prepare
 from discover.distillers import REGISTRY as DISTILLERS
 from discover.distillers import BaseDistiller, register
-from discover.errors import ConfigError, NotFittedError
 from discover.surrogates import REGISTRY as SURROGATES
 from discover.systems import generate, get_system
 
@@ -54,7 +54,7 @@ def test_distiller_contract(name):
         d.candidates
     assert clone(d).get_params() == d.get_params()
     assert cls.Settings is not None and dataclasses.is_dataclass(cls.Settings)
-    from discover.registry import settings_from
+    from discover.core.registry import settings_from
 
     assert settings_from(cls.Settings, _table(cls), name) == cls.Settings()
     with pytest.raises(ConfigError, match=rf"\[{name}\] table"):
@@ -81,7 +81,7 @@ def test_surrogate_contract(name, prepared, tmp_path):
     np.testing.assert_allclose(back.vector_field(X), s.vector_field(X), rtol=1e-5, atol=1e-8)
     samples = s.distillation_samples(prepared)
     assert samples.states.shape == samples.derivatives.shape
-    from discover.registry import settings_from
+    from discover.core.registry import settings_from
 
     assert settings_from(cls.Settings, _table(cls), name) == cls.Settings()
 

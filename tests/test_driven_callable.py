@@ -6,8 +6,8 @@ import pytest
 from scipy.integrate import solve_ivp
 
 import discover
+from discover.core.errors import ConfigError
 from discover.data.dataset import Dataset, Trajectory
-from discover.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

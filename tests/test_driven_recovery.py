@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import discover
-from discover.structure import compare
+from discover.core.structure import compare
 from discover.systems import generate, get_system
 
 

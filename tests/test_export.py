@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 import discover
 from cli.main import app
-from discover.candidates import Candidate
-from discover.errors import ConfigError
+from discover.core.candidates import Candidate
+from discover.core.errors import ConfigError
+from discover.core.expressions import label_symbols, parse_expression
 from discover.export import to_latex, to_python, to_sympy
-from discover.expressions import label_symbols, parse_expression
 from discover.systems import generate, get_system
 
 PAYLOAD = "__import__('os').system('touch m')"
@@ -167,7 +167,7 @@ def test_a_candidate_exports_in_the_order_asked(model, tmp_path):
 
 
 def test_an_unfitted_model_has_nothing_to_export():
-    from discover.errors import NotFittedError
+    from discover.core.errors import NotFittedError
 
     with pytest.raises(NotFittedError, match="not fitted"):
         discover.Discoverer().to_python()

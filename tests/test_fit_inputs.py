@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import discover
-from discover.errors import DataError, DiscoverError
+from discover.core.errors import DataError, DiscoverError
 from discover.systems import generate, get_system
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lotka_volterra.csv"

@@ -7,7 +7,7 @@ import pytest
 import discover
 from discover.data.dataset import Dataset, Trajectory
 from discover.data.prepared import prepare
-from discover.driven import SINE_FIT, _sine_r2
+from discover.pipeline.driven import SINE_FIT, _sine_r2
 from discover.systems import generate, get_system
 
 

@@ -46,7 +46,7 @@ assert model.best_ is not None
 
 def test_auto_fit_without_escalation_never_imports_torch(tmp_path):
     code = """
-from discover.pipeline import Discoverer
+from discover.pipeline.estimator import Discoverer
 from discover.systems import generate, get_system
 data = generate(get_system("logistic"), points=300, trajectories=1, noise=0.0, seed=0)
 model = Discoverer(random_state=0).fit(data)

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 import discover
 from cli.main import app
+from discover.core.errors import ConfigError, DataError
+from discover.core.integrate import integrate
+from discover.core.signals import InputSignal, as_signal
 from discover.data.inputs import as_dataset
 from discover.data.prepared import prepare
-from discover.errors import ConfigError, DataError
-from discover.integrate import integrate
-from discover.signals import InputSignal, as_signal
 from discover.systems import generate, get_system
 
 runner = CliRunner()
@@ -107,7 +107,7 @@ def test_generate_drives_each_run_with_its_own_seeded_input(tmp_path):
 
 
 def test_input_design_warnings_name_the_input():
-    from discover.driven import design_warnings
+    from discover.pipeline.driven import design_warnings
 
     sys = get_system("heated_room")
     data = generate(sys, points=300, trajectories=2, seed=0, input_signal="sine")
@@ -119,7 +119,7 @@ def test_input_design_warnings_name_the_input():
 
 
 def test_switched_column_without_inputs_is_named(tmp_path):
-    from discover.driven import looks_like_input
+    from discover.pipeline.driven import looks_like_input
 
     data = discover.load_csv(_csv(tmp_path))
     warnings = looks_like_input(prepare(data), None)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import discover
 from cli.main import app
-from discover.errors import DataError
+from discover.core.errors import DataError
 from tests.test_contracts import QUICK
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "lotka_volterra.csv"

@@ -5,9 +5,9 @@ import pytest
 import sympy as sp
 
 import discover
-from discover.candidates import Candidate
-from discover.errors import ConfigError, NotFittedError
-from discover.model_view import candidates_frame
+from discover.core.candidates import Candidate
+from discover.core.errors import ConfigError, NotFittedError
+from discover.pipeline.model_view import candidates_frame
 from discover.systems import generate, get_system
 
 X, Y = sp.symbols("x y")

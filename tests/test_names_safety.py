@@ -15,11 +15,11 @@ from typer.testing import CliRunner
 
 import discover
 from cli.main import app
-from discover.candidates import Candidate
-from discover.errors import ConfigError, DataError, DiscoverError
-from discover.expressions import Limits, identifiers, parse_expression, safe_lambdify, symbol_table, to_text
+from discover.core.candidates import Candidate
+from discover.core.errors import ConfigError, DataError, DiscoverError
+from discover.core.expressions import Limits, identifiers, parse_expression, safe_lambdify, symbol_table, to_text
+from discover.core.structure import compare
 from discover.report import load_run
-from discover.structure import compare
 from discover.systems import generate, get_system, to_frame
 
 runner = CliRunner()
@@ -178,7 +178,7 @@ def test_payload_columns_run_nothing_through_run_and_report(tmp_path, monkeypatc
     fronts = [e["expr"] for k, v in run["fronts"].items() if k.startswith("sr:") for e in v]
     assert fronts and not any("(" + "'" in f for f in fronts)  # sr ran; its formulas are on identifiers too
     # each front is named as the headline names the equation: d(label)/dt, the label whole
-    from discover.printing import derivative_text
+    from discover.core.printing import derivative_text
 
     assert set(run["fronts"]) == {f"sr: {derivative_text(n, 't')}" for n in rename.values()}
     best = Candidate.from_dict(doc["best"], doc["variables"], doc["symbols"])
@@ -250,7 +250,7 @@ def test_payload_columns_run_nothing_through_node_and_prose(tmp_path, monkeypatc
 
 
 def test_no_text_reaches_eval_sympify_or_lambdify_in_the_package():
-    """A guard: only discover/expressions.py calls sympy.lambdify, and nothing calls eval, exec,
+    """A guard: only discover/core/expressions.py calls sympy.lambdify, and nothing calls eval, exec,
     sympify or parse_expr (``module.eval()`` of torch is a method, not the builtin)."""
     import ast
     from pathlib import Path

@@ -5,9 +5,9 @@ import pytest
 import torch
 
 from discover import Discoverer
+from discover.core.structure import compare
 from discover.data.csv import load_csv
 from discover.data.prepared import prepare
-from discover.structure import compare
 from discover.surrogates import NeuralODE, NodeConfig
 from discover.surrogates.solvers import Counter, dopri5, local_error, rk4
 from discover.systems import generate, get_system
@@ -61,7 +61,7 @@ def test_same_seed_same_field():
 
 
 def test_unknown_solver_is_refused():
-    from discover.errors import ConfigError
+    from discover.core.errors import ConfigError
 
     data = generate(get_system("lotka_volterra"), points=60, trajectories=1, seed=0)
     with pytest.raises(ConfigError, match="rk4 or dopri5"):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from discover.errors import ConfigError
-from discover.structure import terms
+from discover.core.errors import ConfigError
+from discover.core.structure import terms
 from discover.surrogates.known import parse_formula, parse_known
 from discover.systems import generate, get_system
 

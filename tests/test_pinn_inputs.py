@@ -6,9 +6,9 @@ import pytest
 import sympy as sp
 
 import discover
+from discover.core.errors import ConfigError
+from discover.core.structure import terms
 from discover.data.prepared import prepare
-from discover.errors import ConfigError
-from discover.structure import terms
 from discover.surrogates.known import parse_known
 from discover.systems import generate
 from discover.systems.system import System

@@ -1,4 +1,4 @@
-"""discover.printing: labels (arbitrary strings) printed as text, LaTeX, MathML and Markdown."""
+"""discover.core.printing: labels (arbitrary strings) printed as text, LaTeX, MathML and Markdown."""
 
 import re
 from html.parser import HTMLParser
@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from markdown_it import MarkdownIt
 
-from discover import printing
+from discover.core import printing
 
 
 class Elements(HTMLParser):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
 from discover.selection import provenance, select
 
 x = sp.Symbol("x")
@@ -91,8 +91,8 @@ def test_goodwin_at_one_percent_is_not_high_on_agreement_sindy_borrowed():
     SINDy's library stage keeps it; before provenance, that agreement made the wrong form "high"."""
     import warnings
 
-    from discover.pipeline import Discoverer
-    from discover.structure import compare, shape
+    from discover.core.structure import compare, shape
+    from discover.pipeline.estimator import Discoverer
     from discover.systems import generate, get_system
 
     system = get_system("goodwin")

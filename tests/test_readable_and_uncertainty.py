@@ -3,7 +3,7 @@
 import numpy as np
 import sympy as sp
 
-from discover.readable import count_constants, fewest_constants, forms
+from discover.core.readable import count_constants, fewest_constants, forms
 from discover.selection.uncertainty import refit_equation
 
 x, y = sp.symbols("x y")
@@ -63,7 +63,7 @@ def test_gauss_newton_refit_gives_errors_for_inner_constants_and_collinear_terms
 
 
 def test_equations_json_offers_the_readable_form_beside_the_found_one():
-    from discover.candidates import Candidate
+    from discover.core.candidates import Candidate
     from discover.report.equations_json import _readable
 
     c = Candidate({"x": (0.1771 - 0.8981 * x) / (x + 0.3056), "y": -y}, "sr")

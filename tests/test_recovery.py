@@ -3,7 +3,7 @@
 import pytest
 
 import discover
-from discover.structure import compare
+from discover.core.structure import compare
 
 
 @pytest.mark.parametrize("noise", [0.0, 0.01])

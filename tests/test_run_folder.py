@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 import discover
 from cli.main import app
-from discover.errors import OutDirError
-from discover.rundir import check_out, foreign_entries, is_run_folder
+from discover.core.errors import OutDirError
+from discover.core.rundir import check_out, foreign_entries, is_run_folder
 
 runner = CliRunner()
 REPO = Path(__file__).parents[1]
@@ -41,7 +41,7 @@ def no_fit(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("the data were loaded or fitted before `--out` was checked")
 
-    monkeypatch.setattr("discover.pipeline.Discoverer.fit", boom)
+    monkeypatch.setattr("discover.pipeline.estimator.Discoverer.fit", boom)
     monkeypatch.setattr("discover.data.csv.load_csv", boom)
 
 

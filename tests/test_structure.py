@@ -1,11 +1,11 @@
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
+from discover.core.integrate import integrate
+from discover.core.structure import compare
 from discover.data import Trajectory
-from discover.integrate import integrate
 from discover.selection import Validation, score
-from discover.structure import compare
 from discover.systems import get_system
 
 

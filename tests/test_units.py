@@ -3,8 +3,8 @@
 import sympy as sp
 
 import discover
+from discover.core.structure import compare
 from discover.data import Dataset
-from discover.structure import compare
 from discover.systems import generate, get_system
 
 

@@ -13,7 +13,7 @@ import logging
 import os
 from contextlib import contextmanager
 
-from discover.errors import ConfigError, shown
+from discover.core.errors import ConfigError, shown
 
 
 def usable_cores() -> int:

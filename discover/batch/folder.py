@@ -14,8 +14,8 @@ import os
 import time
 from pathlib import Path
 
-from discover.errors import OutDirError
-from discover.rundir import check_out, is_run_folder
+from discover.core.errors import OutDirError
+from discover.core.rundir import check_out, is_run_folder
 
 BATCH_FILE = "batch.json"
 SCHEMA = "discover.batch/1"
@@ -61,7 +61,7 @@ def open_batch_folder(out: str | Path, kind: str, record: dict) -> Path:
         os.rename(p, aside)  # the user's files, untouched
         import warnings
 
-        from discover.rundir import RunFolderWarning
+        from discover.core.rundir import RunFolderWarning
 
         warnings.warn(f"'{out}' held files that discover did not write; they were moved, untouched, to '{aside}'.",
                       RunFolderWarning, stacklevel=3)

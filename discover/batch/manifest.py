@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from discover.errors import DataError, shown
+from discover.core.errors import DataError, shown
 
 MANIFEST = "manifest.csv"
 _FOLDER_CHARS = re.compile(r"[^\w.-]+")

@@ -13,7 +13,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from discover.rundir import is_run_folder
+from discover.core.rundir import is_run_folder
 
 #: Settings that change what a data set's run computes (the others, such as the number of
 #: workers or the timeout, do not).

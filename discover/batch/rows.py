@@ -1,7 +1,7 @@
 """One data set's line of the batch summary, read from its run folder.
 
 The run folder is the record: ``equations.json`` gives the selected equations (read through
-the restricted parser, :meth:`~discover.candidates.Candidate.from_dict`), their scores and
+the restricted parser, :meth:`~discover.core.candidates.Candidate.from_dict`), their scores and
 confidence; ``run.json`` the time spent. Each selected equation is split into its terms, and
 each term's coefficient is a *constant* of the data set, keyed ``"dx/dt: x*y"``; its standard
 error is taken from the candidate's ``uncertainty`` (its refit) when the run recorded one.
@@ -13,14 +13,14 @@ import json
 import math
 from pathlib import Path
 
-from discover.errors import DataError
+from discover.core.errors import DataError
 
 SCORES = ("short_r2", "validation_r2")
 
 
 def term_key(var: str, time: str, term: str) -> str:
     """How a constant is named in the summary: ``"dx/dt: x*y"`` (the coefficient of ``x*y`` in dx/dt)."""
-    from discover.printing import derivative_text
+    from discover.core.printing import derivative_text
 
     return f"{derivative_text(var, time)}: {term}"
 
@@ -29,7 +29,7 @@ def _terms(expr) -> dict[str, float]:
     """``{term text: coefficient}`` of an expanded right-hand side (``"1"`` for a constant term)."""
     import sympy as sp
 
-    from discover.printing import text
+    from discover.core.printing import text
 
     out = {}
     for monomial, coeff in sp.expand(expr).as_coefficients_dict().items():
@@ -46,7 +46,7 @@ def _errors(cand, time: str, keys: set[str]) -> dict[str, float]:
     """Standard errors of the constants ``keys``, from the candidate's ``uncertainty`` (the refit of
     :mod:`discover.selection.uncertainty` stored in equations.json). A constant inside a term, or a
     term without an error, draws no error bar."""
-    from discover.printing import text
+    from discover.core.printing import text
 
     out = {}
     for v, rows in (cand.uncertainty or {}).items():
@@ -79,8 +79,8 @@ def read_row(run_dir: str | Path) -> dict:
     DataError
         ``run_dir`` does not hold discover's ``equations.json`` and ``run.json``.
     """
-    from discover.candidates import Candidate
-    from discover.printing import derivative_text, text
+    from discover.core.candidates import Candidate
+    from discover.core.printing import derivative_text, text
 
     d = Path(run_dir)
     try:

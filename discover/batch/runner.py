@@ -21,8 +21,8 @@ from discover.batch.folder import check_batch_out, open_batch_folder
 from discover.batch.manifest import DataSet, find_datasets
 from discover.batch.resume import input_hash, is_finished, settings_hash
 from discover.batch.task import run_dataset, run_folder
-from discover.errors import ConfigError, shown
-from discover.progress import NullProgress
+from discover.core.errors import ConfigError, shown
+from discover.core.progress import NullProgress
 
 RETRIES = 2  # a task that raised outside its own error handling runs again, on any worker
 POLL_S = 0.25
@@ -77,7 +77,7 @@ def batch(paths, client=None, *, out, methods="auto", time=None, states=None, se
         Before any work: no data set found, a bad setting, an ``out`` that cannot be used.
     """
     from discover.batch.client import check_workers
-    from discover.plan import check_run_settings
+    from discover.pipeline.plan import check_run_settings
 
     datasets = find_datasets(paths)
     check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states)

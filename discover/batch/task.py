@@ -2,7 +2,7 @@
 
 :func:`run_dataset` reads the data from their paths on the worker (the task graph holds only
 paths and settings), runs the same call as ``discover run`` (:func:`discover.api.run`: the
-checks, :class:`~discover.pipeline.Discoverer` and the run folder), and returns a small summary
+checks, :class:`~discover.pipeline.estimator.Discoverer` and the run folder), and returns a small summary
 dict. It never raises for a data set's own failure: bad input, an internal error and a timeout
 become ``status`` and a one-sentence ``reason``, so the batch goes on.
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from discover.batch.manifest import DataSet
 from discover.batch.resume import input_hash, is_finished, settings_hash
-from discover.errors import DiscoverError, shown
+from discover.core.errors import DiscoverError, shown
 
 GRACE_S = 10.0  # after SIGTERM, how long a timed-out child may take to clean up its temporary folder
 

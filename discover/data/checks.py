@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from discover.errors import DataError, shown
+from discover.core.errors import DataError, shown
 
 MIN_POINTS = 10
 

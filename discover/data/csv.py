@@ -6,7 +6,7 @@ runs either by a ``trajectory`` (``traj``, ``run``, ``experiment``) column or by
 files. Rows with missing values are dropped with a :class:`MissingValuesWarning`.
 Files that are UTF-16 or Latin-1, or separated by semicolons or tabs, are read with an
 :class:`~discover.data.table.InputFormatWarning` (see :mod:`discover.data.text`). Every other problem is a
-:class:`~discover.errors.DataError` with one sentence naming the file, row or column.
+:class:`~discover.core.errors.DataError` with one sentence naming the file, row or column.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from discover.core.errors import DataError, did_you_mean, shown
+from discover.core.options import split_names
 from discover.data.checks import check_not_constant, check_scale, check_trajectory
 from discover.data.dataset import Dataset, Trajectory
 from discover.data.paths import check_paths
 from discover.data.table import RUN_NAMES, is_number, normal, read_table
-from discover.errors import DataError, did_you_mean, shown
-from discover.options import split_names
 
 TIME_NAMES = ("t", "time")
 
@@ -203,7 +203,7 @@ def load_csv(
     paths = check_paths(list(paths))
     wanted = split_names(states, "`--states`")
     wanted_inputs = split_names(inputs, "`--inputs`")
-    from discover.signals import check_hold
+    from discover.core.signals import check_hold
 
     check_hold(hold)
     if time is not None:

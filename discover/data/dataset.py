@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from discover.core.errors import DataError
 from discover.data.checks import MIN_POINTS, check_not_constant, check_scale, check_trajectory
-from discover.errors import DataError
 
 __all__ = ["MIN_POINTS", "Dataset", "Trajectory"]
 
@@ -112,7 +112,7 @@ class Dataset:
         object.__setattr__(self, "trajectories", tuple(self.trajectories))
         object.__setattr__(self, "names", tuple(self.names))
         object.__setattr__(self, "inputs", tuple(self.inputs))
-        from discover.signals import check_hold
+        from discover.core.signals import check_hold
 
         check_hold(self.hold)
         if not self.trajectories:

@@ -3,7 +3,7 @@
 The same columns are found (a time column ``t`` or ``time`` in any case, or named with
 ``time=``; a ``trajectory``/``traj``/``run``/``experiment`` column for several runs; every
 other column a state unless ``states=`` names them) and the same checks run, with the same
-one-sentence :class:`~discover.errors.DataError` messages, through the reader of
+one-sentence :class:`~discover.core.errors.DataError` messages, through the reader of
 :mod:`discover.data.csv`. A time column that is the frame's index (``df.set_index("t")``) is
 read as a column.
 """
@@ -14,12 +14,12 @@ import unicodedata
 import warnings
 from typing import Sequence
 
+from discover.core.errors import DataError, shown
+from discover.core.options import split_names
 from discover.data.checks import check_not_constant, check_scale
 from discover.data.csv import TIME_NAMES, MissingValuesWarning, pick_columns, split_runs
 from discover.data.dataset import Dataset
 from discover.data.table import Table, normal
-from discover.errors import DataError, shown
-from discover.options import split_names
 
 WHERE = "the DataFrame"
 

@@ -11,7 +11,7 @@
 of its input columns; for arrays, an array of shape (n_samples, n_inputs) per run (a list for
 several runs), named ``u`` (one input) or ``u0``, ``u1``, ..., or a dict of name to such arrays.
 
-Every problem is a :class:`~discover.errors.DataError` with one sentence, as for a CSV.
+Every problem is a :class:`~discover.core.errors.DataError` with one sentence, as for a CSV.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from numbers import Real
 
 import numpy as np
 
+from discover.core.errors import DataError, shown
+from discover.core.options import split_names
 from discover.data.dataset import Dataset, Trajectory
 from discover.data.table import normal
-from discover.errors import DataError, shown
-from discover.options import split_names
 
 
 def _is_frame(X) -> bool:

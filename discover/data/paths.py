@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from discover.errors import DataError, shown
+from discover.core.errors import DataError, shown
 
 
 def check_paths(paths: Sequence[str | Path]) -> list[Path]:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from discover.core.errors import DataError, shown
 from discover.data.text import WHITESPACE, decode, sniff
-from discover.errors import DataError, shown
 
 # What a spreadsheet or instrument writes for "no value" (pandas' defaults).
 MISSING = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",

@@ -14,7 +14,7 @@ import csv
 import re
 from dataclasses import dataclass
 
-from discover.errors import DataError
+from discover.core.errors import DataError
 
 # Longest first: the UTF-32 little-endian mark begins with the UTF-16 one.
 _BOMS = (

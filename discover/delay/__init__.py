@@ -11,7 +11,7 @@
 The registry lives here, light: a delay model's module is loaded when it is first used.
 """
 
-from discover.registry import Registry, lazy_attributes
+from discover.core.registry import Registry, lazy_attributes
 
 REGISTRY = Registry("delay model")
 register = REGISTRY.register

@@ -30,7 +30,7 @@ class DelaySettings:
     rank: int | None = None
 
     def __post_init__(self):
-        from discover.errors import ConfigError
+        from discover.core.errors import ConfigError
 
         for key in ("delays", "spacing", "rank"):
             value = getattr(self, key)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from discover.core.errors import ConfigError
 from discover.data.timescales import decorrelation_lag as _lag
-from discover.errors import ConfigError
 
 WINDOW_SHARE = 0.5  # the delay window spans half the decorrelation time
 DEFAULT_DELAYS = 32

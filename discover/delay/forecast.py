@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from discover.core.progress import NullProgress
 from discover.delay.stnn import DelayMLP, StNN, mlp_width_for, parameters
-from discover.progress import NullProgress
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class DelayForecaster:
                 Z.append(delay_vector(xs, i, q, s))
                 Y.append(np.stack([xs[i + (r + 1) * s] for r in range(cfg.unroll)]))
         if not Z:
-            from discover.errors import ConfigError
+            from discover.core.errors import ConfigError
 
             raise ConfigError(f"The runs are too short for {q} delays spaced {s} samples apart; "
                               f"give longer records or fewer delays.")

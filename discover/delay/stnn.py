@@ -29,7 +29,7 @@ import math
 import torch
 from torch import nn
 
-from discover.mlp import tanh_mlp
+from discover.core.mlp import tanh_mlp
 
 
 def _bit_reverse(n: int) -> torch.Tensor:

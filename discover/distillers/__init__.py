@@ -2,10 +2,10 @@
 
 The registry lives here, light: each distiller's module (and the base class with its heavy
 imports) is loaded when it is first used, so checking a method's name loads nothing
-(see :mod:`discover.registry`).
+(see :mod:`discover.core.registry`).
 """
 
-from discover.registry import Registry, lazy_attributes
+from discover.core.registry import Registry, lazy_attributes
 
 REGISTRY = Registry("distiller")
 register = REGISTRY.register

@@ -15,11 +15,11 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
+from discover.core.errors import ConfigError, NotFittedError
+from discover.core.plugin import Plugin
 from discover.data.samples import Samples
 from discover.distillers import REGISTRY, get_distiller, register
-from discover.errors import ConfigError, NotFittedError
-from discover.plugin import Plugin
 
 __all__ = ["REGISTRY", "BaseDistiller", "get_distiller", "register"]
 

@@ -20,14 +20,14 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from discover.errors import DataError, DiscoverError
-from discover.expressions import parse_expression, safe_lambdify
-from discover.structure import leading_coefficient, terms
+from discover.core.errors import DataError, DiscoverError
+from discover.core.expressions import parse_expression, safe_lambdify
+from discover.core.structure import leading_coefficient, terms
 
 
 @lru_cache(maxsize=8192)
 def compiled(symbols: tuple, expr):
-    """:func:`~discover.expressions.safe_lambdify` of ``expr``, kept: distillers score the same
+    """:func:`~discover.core.expressions.safe_lambdify` of ``expr``, kept: distillers score the same
     terms and equations many times (a model's proposals share most of their terms), and
     lambdify's code printing costs far more than evaluating the result."""
     return safe_lambdify(symbols, expr, "numpy")

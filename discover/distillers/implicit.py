@@ -33,7 +33,8 @@ from math import comb
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, tidy
+from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
@@ -41,7 +42,6 @@ from discover.distillers.rational_forms import _backward, _cancelled, _columns, 
 from discover.distillers.rational_steps import simplification_steps
 from discover.distillers.sparse_fit import compress as _compress
 from discover.distillers.sparse_fit import rms as _rms
-from discover.structure import complexity
 
 
 @dataclass(frozen=True)

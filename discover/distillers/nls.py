@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.expressions import as_expr, safe_lambdify
+from discover.core.expressions import as_expr, safe_lambdify
 
 #: A constant inside a function, a power or a denominator is snapped to the nearest integer
 #: (an exponent to 2, a phase to 0) when the refit's error grows by at most this (relative).
@@ -202,7 +202,7 @@ def refit_candidate(candidate, samples):
     """The candidate with every constant of every equation refitted on ``samples`` (see
     :func:`refit`; integers snapped where they fit as well), or None when a refit fails or
     changes nothing. Standard errors go to ``settings["standard_errors"]``."""
-    from discover.candidates import Candidate, tidy
+    from discover.core.candidates import Candidate, tidy
 
     symbols = [sp.Symbol(v) for v in samples.variables()[1]]
     eqs, errors = {}, {}

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, tidy
+from discover.core.device import resolve_device
+from discover.core.errors import ConfigError
+from discover.core.expressions import safe_lambdify
+from discover.core.structure import terms
 from discover.data.samples import Samples
-from discover.device import resolve_device
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.clean import mse, prune_terms, refit_terms
-from discover.errors import ConfigError
-from discover.expressions import safe_lambdify
-from discover.structure import terms
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.candidates import tidy
+from discover.core.candidates import tidy
+from discover.core.structure import complexity, degree, terms
 from discover.distillers.nls import refit
-from discover.structure import complexity, degree, terms
 
 
 def _columns(exprs, symbols, X) -> np.ndarray:
-    from discover.expressions import safe_lambdify
+    from discover.core.expressions import safe_lambdify
 
     if not exprs:
         return np.zeros((X.shape[0], 0))

@@ -20,10 +20,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.candidates import tidy
+from discover.core.candidates import tidy
+from discover.core.structure import complexity, degree, terms
 from discover.distillers.nls import refit
 from discover.distillers.rational_forms import _columns, _poles
-from discover.structure import complexity, degree, terms
 
 #: A denominator term whose RMS on the data is below this share of the denominator's is dropped.
 TRIM = 0.01

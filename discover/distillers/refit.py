@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, tidy
+from discover.core.expressions import safe_lambdify
+from discover.core.structure import terms
 from discover.data.derivatives import WeakForm
-from discover.expressions import safe_lambdify
-from discover.structure import terms
 
 
 def refit_on_data(candidate: Candidate, weak: WeakForm, raw_states: np.ndarray, names, inputs=()) -> Candidate | None:

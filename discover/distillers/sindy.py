@@ -17,7 +17,8 @@ from math import comb
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, tidy
+from discover.core.expressions import identifiers, parse_expression, safe_lambdify
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.bootstrap import TermBootstrap
@@ -25,7 +26,6 @@ from discover.distillers.sparse_fit import best_subsets as _best_subsets
 from discover.distillers.sparse_fit import compress as _compress
 from discover.distillers.sparse_fit import rms as _rms
 from discover.distillers.sparse_fit import stlsq as _stlsq
-from discover.expressions import identifiers, parse_expression, safe_lambdify
 
 KNEE = 2.0  # the front's knee: its simplest member whose fit error is within this factor of its best
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from discover.errors import ConfigError, UnavailableError
+from discover.core.errors import ConfigError, UnavailableError
 
 ENGINES = ("operon", "pysr")
 

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, tidy
+from discover.core.errors import ConfigError, DiscoverError, shown
+from discover.core.registry import settings_from
+from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.clean import clean, mse, read
 from discover.distillers.nls import refit_candidate
 from discover.distillers.sr_engines import EngineSettings, check_engine, engine_usable, get_engine
-from discover.errors import ConfigError, DiscoverError, shown
-from discover.registry import settings_from
-from discover.structure import complexity
 
 
 @dataclass(frozen=True)

@@ -35,14 +35,14 @@ from math import comb
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, tidy
+from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
 from discover.distillers.rational_forms import _backward, _columns, _prune
 from discover.distillers.sparse_fit import compress as _compress
 from discover.distillers.sparse_fit import rms as _rms
-from discover.structure import complexity
 
 #: Largest number of supports of one size searched exhaustively in the trigonometric library.
 MAX_SUBSETS = 20000

@@ -1,11 +1,11 @@
 """A discovered system as a function ``f(x) -> dx/dt`` in NumPy or torch.
 
 A driven model (fitted with measured inputs) gives ``f(x, u, t=None)``: ``u`` is the inputs'
-values at the states (an array, as :meth:`~discover.pipeline.Discoverer.predict` takes them) or
+values at the states (an array, as :meth:`~discover.pipeline.estimator.Discoverer.predict` takes them) or
 a function ``u(t)`` (as ``simulate(t, x0, u=...)`` and the exported ``rhs(t, x, u)`` take it),
 evaluated at ``t``.
 
-NumPy functions are compiled by :func:`discover.expressions.safe_lambdify` (labels never reach
+NumPy functions are compiled by :func:`discover.core.expressions.safe_lambdify` (labels never reach
 generated code). Torch functions evaluate the expression tree directly (no code is generated), so
 they are differentiable and run on whatever device and dtype ``x`` has.
 """
@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.errors import ConfigError, did_you_mean
+from discover.core.errors import ConfigError, did_you_mean
+from discover.core.expressions import safe_lambdify
 from discover.export.system import system_of
-from discover.expressions import safe_lambdify
 
 __all__ = ["to_callable"]
 

@@ -1,6 +1,6 @@
 """A discovered system as a LaTeX table: the equations and the named constants with their errors.
 
-Every label is written by :mod:`discover.printing` (``\\mathrm{...}`` with LaTeX's specials
+Every label is written by :mod:`discover.core.printing` (``\\mathrm{...}`` with LaTeX's specials
 escaped), so a column called ``rate_%`` or ``\\input{x}`` is shown, never run.
 """
 
@@ -10,7 +10,7 @@ import math
 
 import sympy as sp
 
-from discover import printing
+from discover.core import printing
 from discover.export.system import system_of
 
 __all__ = ["to_latex"]

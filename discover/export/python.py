@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sympy.printing.numpy import NumPyPrinter
 
-from discover import printing
-from discover.errors import ConfigError
+from discover.core import printing
+from discover.core.errors import ConfigError
 from discover.export.system import system_of
 
 __all__ = ["to_python"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from discover.core.expressions import identifiers, symbol_table, to_text
 from discover.export.system import system_of
-from discover.expressions import identifiers, symbol_table, to_text
 
 __all__ = ["to_sympy", "to_sympy_text"]
 
@@ -20,7 +20,7 @@ def to_sympy_text(source, names=None) -> str:
     """JSON of the equations as ``equations.json`` writes them: Python syntax on identifiers.
 
     ``{"time": ..., "symbols": {identifier: label}, "equations": {label: text}}``; each text reads
-    back with :func:`discover.expressions.parse_expression` (or ``sympy.sympify`` with the
+    back with :func:`discover.core.expressions.parse_expression` (or ``sympy.sympify`` with the
     identifiers as ``locals``).
     """
     system = system_of(source, names)

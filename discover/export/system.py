@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from discover.candidates import Candidate
-from discover.errors import ConfigError, NotFittedError
+from discover.core.candidates import Candidate
+from discover.core.errors import ConfigError, NotFittedError
 
 
 def candidate_constants(c: Candidate) -> tuple[dict[str, float], dict[str, float]]:

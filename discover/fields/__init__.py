@@ -12,7 +12,7 @@
 - :mod:`~discover.fields.select`, :mod:`~discover.fields.fit`: held-out simulation and
   :func:`~discover.fields.fit.discover_pde`, the whole route.
 - ``discover.fields.hidden`` (another branch): the hidden-term PINN in PDE form; the hook that
-  will call it is :func:`discover.field_run.run_field` (``--methods pinn`` with ``--space``).
+  will call it is :func:`discover.pipeline.field_run.run_field` (``--methods pinn`` with ``--space``).
 """
 
 from discover.fields.field import Field

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from discover.errors import ConfigError, did_you_mean
+from discover.core.errors import ConfigError, did_you_mean
 from discover.fields.field import Field
 from discover.fields.terms import Monomial, monomial, to_text
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from discover.errors import DataError
+from discover.core.errors import DataError
+from discover.core.progress import NullProgress
 from discover.fields import select, sparse
 from discover.fields.field import Field
 from discover.fields.strong import strong_library, strong_system
 from discover.fields.terms import Monomial, combine, term_text, to_text
 from discover.fields.weak import weak_library, weak_system
-from discover.progress import NullProgress
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
     config : PdeConfig, optional
     seed : int
     progress : optional
-        A :class:`discover.progress` reporter (the CLI's draws rich bars).
+        A :class:`discover.core.progress` reporter (the CLI's draws rich bars).
     extra : list of PdeCandidate, optional
         Candidates found elsewhere (the hidden-term PINN), judged with the regressions' own.
 

@@ -26,12 +26,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from discover.device import resolve_device
-from discover.errors import ConfigError, NotFittedError
+from discover.core.device import resolve_device
+from discover.core.errors import ConfigError, NotFittedError
+from discover.core.progress import NullProgress
+from discover.core.registry import settings_from
 from discover.fields.field import Field
 from discover.fields.operator import derivative_terms, parse_known_operator
-from discover.progress import NullProgress
-from discover.registry import settings_from
 
 
 @dataclass(frozen=True)
@@ -194,8 +194,8 @@ class HiddenPDE:
     def _train(self, field: Field) -> None:
         import torch
 
+        from discover.core.mlp import tanh_mlp
         from discover.fields.hidden_net import FieldNet, Scales, space_derivatives, time_derivative, train
-        from discover.mlp import tanh_mlp
 
         cfg, known = self.settings_, self.known_
         seed = int(self.random_state)
@@ -344,10 +344,10 @@ class HiddenPDE:
         """What a report or ``equations.json`` needs, as plain text and numbers.
 
         Equations are written on the terms' identifiers (``u_xx``; ``symbols`` maps each to its
-        label) and read back with :func:`discover.expressions.parse_expression`.
+        label) and read back with :func:`discover.core.expressions.parse_expression`.
         """
         self._check()
-        from discover.expressions import to_text
+        from discover.core.expressions import to_text
 
         return {
             "equations": {v: to_text(e, {}) for v, e in self.equations_.items()},

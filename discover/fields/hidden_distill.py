@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.expressions import safe_lambdify, to_text
+from discover.core.expressions import safe_lambdify, to_text
 
 
 def _plain(e: sp.Expr) -> sp.Expr:

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from discover.mlp import tanh_mlp
+from discover.core.mlp import tanh_mlp
 
 
 class FieldNet(nn.Module):

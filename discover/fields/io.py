@@ -11,7 +11,7 @@ Times may be uneven; positions must be evenly spaced. Missing grid points are fi
 interpolation along x (with a :class:`MissingPointsWarning`) when they are few, refused when
 they are many. Whether the line is periodic is declared (``periodic=``) or detected from the
 jump across the wrap; a bounded line is handled (Savitzky-Golay derivatives, the method of lines
-with the data's edge values). Every problem is one :class:`~discover.errors.DataError` sentence.
+with the data's edge values). Every problem is one :class:`~discover.core.errors.DataError` sentence.
 Only numpy and the CSV reader are imported here, so bad input is refused at once.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from discover.errors import DataError, did_you_mean, shown
+from discover.core.errors import DataError, did_you_mean, shown
 from discover.fields.field import Field
 
 TIME_NAMES = ("t", "time")
@@ -190,8 +190,8 @@ def load_fields(paths, space=None, time: str | None = None, states=None, periodi
     ------
     DataError
     """
+    from discover.core.options import split_names
     from discover.data.paths import check_paths
-    from discover.options import split_names
 
     paths = check_paths([paths] if isinstance(paths, (str, Path)) else list(paths))
     space = split_names(space, "`--space`") or []

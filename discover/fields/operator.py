@@ -4,7 +4,7 @@ A field ``u`` over a space coordinate ``x`` has derivative names ``u_x``, ``u_xx
 (``u_y``, ``u_xy``, ... in two dimensions). The known part of u_t is a formula in the fields, these
 derivative names and parameters; a parameter given a value (``--param d=0.1``) is fixed, any other
 is learned. The text is never evaluated: it goes through
-:func:`discover.expressions.parse_expression` with a symbol table built from the field and space
+:func:`discover.core.expressions.parse_expression` with a symbol table built from the field and space
 names, exactly as the ODE known part does (:mod:`discover.surrogates.known`).
 
 Each term is a :class:`Term` (which field, which derivative); expressions are built on one
@@ -19,8 +19,8 @@ from itertools import combinations_with_replacement
 import numpy as np
 import sympy as sp
 
-from discover.errors import ConfigError, did_you_mean
-from discover.expressions import identifiers, parse_expression, safe_lambdify, to_text
+from discover.core.errors import ConfigError, did_you_mean
+from discover.core.expressions import identifiers, parse_expression, safe_lambdify, to_text
 
 
 @dataclass(frozen=True)

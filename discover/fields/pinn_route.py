@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.errors import DataError
+from discover.core.errors import DataError
 from discover.fields.terms import MAX_ORDER, Monomial
 
 

@@ -13,7 +13,7 @@ Modules, one idea each:
 - :mod:`~discover.prose.train`: the seeded, resumable training schedule.
 - :mod:`~discover.prose.checkpoint`: the shipped weights and their provenance.
 - :mod:`~discover.prose.propose`: from a user's trajectories to candidate systems.
-- :mod:`discover.bench_prose` (beside the benchmark, since it runs the distillers): structure-recovery
+- :mod:`discover.bench.prose` (beside the benchmark, since it runs the distillers): structure-recovery
   rates on generated and reference data.
 
 This package imports neither pysindy nor pyoperon, so training runs on a bare PyTorch machine.

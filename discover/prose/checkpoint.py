@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from discover.errors import ConfigError, UnavailableError
+from discover.core.errors import ConfigError, UnavailableError
 
 FORMAT = "discover.prose/1"
 SHIPPED = Path(__file__).parent / "weights" / "prose.pt"

@@ -268,7 +268,7 @@ def from_sympy(exprs: Sequence, names: Sequence[str]) -> System:
     """Sympy right-hand sides to a :class:`System`; ValueError if outside the family."""
     import sympy as sp
 
-    from discover.expressions import as_expr
+    from discover.core.expressions import as_expr
 
     xs = [sp.Symbol(n) for n in names]
     index = {x: i for i, x in enumerate(xs)}

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from discover.progress import NullProgress
+from discover.core.progress import NullProgress
 from discover.prose import checkpoint
 from discover.prose.generator import GRID, GeneratorConfig, corrupt, sample_system, solve_examples
 from discover.prose.grammar import INDEX, MAX_DIM, NONE, PAD, ids, system_tokens
@@ -190,7 +190,7 @@ def train(out: Path, cfg: TrainConfig = TrainConfig(), resume: Path | None = Non
     On resume the settings come from the checkpoint; ``overrides`` (draws, batch, steps, lr) change
     them from this segment on, and the segment records what it used.
     """
-    from discover.device import resolve_device
+    from discover.core.device import resolve_device
 
     dev = torch.device(resolve_device(device))
     torch.manual_seed(cfg.seed)

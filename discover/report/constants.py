@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from discover import printing
+from discover.core import printing
 
 LOOSE = 0.25
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sympy as sp
 
-from discover import printing
-from discover.errors import DiscoverError
-from discover.expressions import identifiers, parse_expression
+from discover.core import printing
+from discover.core.errors import DiscoverError
+from discover.core.expressions import identifiers, parse_expression
+from discover.core.structure import terms
 from discover.report.constants import constants
 from discover.report.numbers import r2_text
 from discover.result import RunResult
-from discover.structure import terms
 
 CONFIDENCE_WORDS = {
     "high": "High: the equations predict held-out data well and every term is stable under resampling.",
@@ -50,9 +50,9 @@ def _with_labels(text: str, names) -> str:
 
 
 def _readable(expr) -> dict:
-    """The rational right-hand side rewritten with the fewest constants (:mod:`discover.readable`), when that
+    """The rational right-hand side rewritten with the fewest constants (:mod:`discover.core.readable`), when that
     reads differently from the form found: ``readable_text``, ``readable_latex`` and ``readable_form``."""
-    from discover.readable import fewest_constants, rounded
+    from discover.core.readable import fewest_constants, rounded
 
     name, form = fewest_constants(expr)
     form = rounded(form)

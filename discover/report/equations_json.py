@@ -4,12 +4,12 @@ Equations are written in Python syntax on identifiers: a variable whose name is 
 identifier (``x``, ``hare``, ``E``) is written as itself, any other (``S [mM]``, ``lambda``) as a
 sanitised identifier (``S_mM``, ``lambda_``); the top-level ``"symbols"`` maps each identifier
 to its variable's name. Reading the file back goes through the restricted parser
-(:meth:`discover.candidates.Candidate.from_dict`), never through ``sympify``.
+(:meth:`discover.core.candidates.Candidate.from_dict`), never through ``sympify``.
 """
 
 from __future__ import annotations
 
-from discover.expressions import identifiers, symbol_table, to_text
+from discover.core.expressions import identifiers, symbol_table, to_text
 from discover.result import RunResult
 
 SCHEMA = "discover.equations/1"
@@ -47,9 +47,9 @@ def _uncertainty(c, ids: dict[str, str]) -> dict:
 
 
 def _readable(c, ids: dict[str, str]) -> dict:
-    """Rational right-hand sides rewritten with the fewest constants (:mod:`discover.readable`), where that
+    """Rational right-hand sides rewritten with the fewest constants (:mod:`discover.core.readable`), where that
     differs from the form found (an additive field)."""
-    from discover.readable import fewest_constants, rounded
+    from discover.core.readable import fewest_constants, rounded
 
     out = {}
     for v, e in c.equations.items():

@@ -13,10 +13,10 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
-from discover.errors import DataError
-from discover.expressions import identifiers, parse_expression, to_text
-from discover.integrate import compile_rhs, integrate
-from discover.printing import derivative_text, differential_text
+from discover.core.errors import DataError
+from discover.core.expressions import identifiers, parse_expression, to_text
+from discover.core.integrate import compile_rhs, integrate
+from discover.core.printing import derivative_text, differential_text
 from discover.report.inputs_panel import driven_args, input_symbols
 from discover.report.plotkit import (
     MAX_DOTS,
@@ -105,7 +105,7 @@ def derivative_fit(result: RunResult, path: Path) -> None:
         states = make_interp_spline(xs.t, xs.x, k=3 if len(xs.t) > 3 else 1)(grid)
         extra = ()
         if input_symbols(result):
-            from discover.signals import InputSignal
+            from discover.core.signals import InputSignal
 
             extra = (InputSignal(xs.t, xs.u, result.hold)(grid).T,)
         with np.errstate(all="ignore"):
@@ -128,7 +128,7 @@ def term_confidence(result: RunResult, path: Path) -> bool:
     """Bootstrap inclusion probability of each term; returns False when there is none to show."""
     if result.best is None or not result.best.term_confidence:
         return False
-    from discover.structure import terms
+    from discover.core.structure import terms
 
     rows = []
     for v, probs in result.best.term_confidence.items():

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
+from discover.core.signals import InputSignal
 from discover.result import RunResult
-from discover.signals import InputSignal
 
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
@@ -29,7 +29,7 @@ def input_symbols(result: RunResult) -> list:
 
 
 def driven_args(result: RunResult, runs) -> dict:
-    """Keyword arguments of :func:`~discover.integrate.integrate` driving each of ``runs`` by its own
+    """Keyword arguments of :func:`~discover.core.integrate.integrate` driving each of ``runs`` by its own
     measured inputs (empty for a model without inputs)."""
     if not getattr(result, "inputs", ()):
         return {}

@@ -2,21 +2,21 @@
 
 ``report.html.j2`` is rendered with HTML autoescaping on (chosen by template name): every value
 is escaped unless it is a :class:`markupsafe.Markup` built in Python from escaped parts (the
-MathML of :mod:`discover.printing`). Data URIs of the figures need no exception: escaping
+MathML of :mod:`discover.core.printing`). Data URIs of the figures need no exception: escaping
 leaves base64 text as it is.
 
 ``report.md.j2`` is rendered with the Markdown counterpart of autoescaping: every ``{{ value }}``
-is passed through :func:`discover.printing.escape_markdown`, unless a filter says how else to
+is passed through :func:`discover.core.printing.escape_markdown`, unless a filter says how else to
 write it: ``code`` / ``cell_code`` (a code span; in a table cell ``|`` escaped too),
 ``code_block`` (a fenced block of lines) and ``verbatim`` (LaTeX built by
-:mod:`discover.printing`, or a file name we chose).
+:mod:`discover.core.printing`, or a file name we chose).
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from discover.printing import escape_markdown, markdown_code, markdown_code_block
+from discover.core.printing import escape_markdown, markdown_code, markdown_code_block
 
 
 class MarkdownText(str):

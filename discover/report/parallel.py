@@ -18,7 +18,7 @@ anyway), with ``DISCOVER_FIGURE_WORKER=0``, or when the results cannot be handed
 figures are drawn in the parent as before. An error while drawing is raised in the parent as the same
 exception, with the worker's traceback chained to it (the CLI's log shows both). The workers
 have their own process group: Ctrl-C reaches the parent only, which kills them before the
-run folder's staging copy is discarded (:mod:`discover.rundir`), so nothing is written
+run folder's staging copy is discarded (:mod:`discover.core.rundir`), so nothing is written
 after an interrupted run.
 """
 
@@ -166,9 +166,9 @@ def _warm_up() -> None:
     import scipy.interpolate  # noqa: F401
     import sympy as sp
 
-    import discover.metrics  # noqa: F401 - imported ahead of use, as are the drawing modules
+    import discover.core.metrics  # noqa: F401 - imported ahead of use, as are the drawing modules
     import discover.selection.scoring  # noqa: F401
-    from discover.integrate import compile_rhs
+    from discover.core.integrate import compile_rhs
     from discover.report import documents, figures, inputs_panel, markup, plotkit  # noqa: F401
 
     markup.markdown_template(), markup.html_template()  # compiled once, kept for the documents

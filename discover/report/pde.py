@@ -2,9 +2,9 @@
 
 The PDE is written ``u_t = ...`` with subscript derivative names (``u_x``, ``u_xx``); labels
 read from the data are escaped by the templates (:mod:`discover.report.markup`) and by
-:mod:`discover.printing`. ``equations.json`` keeps the ODE schema's fields and adds ``space``
+:mod:`discover.core.printing`. ``equations.json`` keeps the ODE schema's fields and adds ``space``
 (the spatial coordinates) and ``form`` per candidate. The folder is written through
-:func:`discover.rundir.replace_folder`, like every run folder.
+:func:`discover.core.rundir.replace_folder`, like every run folder.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from discover.expressions import identifiers
+from discover.core.expressions import identifiers
+from discover.core.printing import mathml, mathml_label
+from discover.core.rundir import replace_folder
 from discover.fields.fit import FieldResult, PdeCandidate
 from discover.fields.terms import derivative_name, labels, term_text, to_sympy, to_text
-from discover.printing import mathml, mathml_label
 from discover.report import markup
-from discover.rundir import replace_folder
 
 SCHEMA = "discover.equations/1"
 

@@ -6,7 +6,7 @@ equations as MathML, no script or font fetched from anywhere), ``equations.json`
 ``data.npz`` (the trajectories the report was drawn from, so ``discover report DIR``
 can render it again). The folder is built beside its destination and moved into place
 only when complete, so a failed run never leaves a half-written report over a good one;
-where it may go and what is kept is :mod:`discover.rundir`'s job.
+where it may go and what is kept is :mod:`discover.core.rundir`'s job.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
+from discover.core.errors import DataError
+from discover.core.rundir import is_run_folder, model_files, replace_folder
 from discover.data.dataset import Trajectory
 from discover.delay.base import DelayResult
-from discover.errors import DataError
 from discover.report import documents, equations_json, parallel
 from discover.result import RunResult
-from discover.rundir import is_run_folder, model_files, replace_folder
 
 COMPRESS_UP_TO = 16 * 2**20  # bytes of arrays in data.npz above which it is not compressed
 ARRAY_FACTS = ("forecasts", "curves")  # surrogate facts that go to data.npz, not run.json
@@ -107,7 +107,7 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
     from the folder ``source`` keeps the models that folder holds.
 
     The folder is built beside ``out_dir`` and swapped in only when complete (see
-    :func:`discover.rundir.replace_folder`): an earlier run folder is replaced, keeping any file
+    :func:`discover.core.rundir.replace_folder`): an earlier run folder is replaced, keeping any file
     a user added to it; a folder that is not a run folder is refused, or moved aside when
     ``force`` is true. With ``figures=False`` no figure is drawn (nor matplotlib imported): the
     reports hold the text and tables only, for pipelines that read ``equations.json``.

@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from discover import printing
+from discover.core import printing
+from discover.core.structure import shape, terms
 from discover.selection import provenance
-from discover.structure import shape, terms
 
 HIGH_ERROR = 0.05  # held-out error beyond the noise, as a share of the variance
 MEDIUM_ERROR = 0.2

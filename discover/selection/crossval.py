@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate
-from discover.expressions import safe_lambdify
-from discover.integrate import integrate
-from discover.structure import terms
+from discover.core.candidates import Candidate
+from discover.core.expressions import safe_lambdify
+from discover.core.integrate import integrate
+from discover.core.structure import terms
 
 N_BLOCKS = 4
 
@@ -41,7 +41,7 @@ def blocked_cv_error(candidate: Candidate, smoothed, measured, derivatives, name
     """Median over held-out blocks of the normalised simulation error (NaN-free; inf if a refit fails).
 
     With measured ``inputs`` (names; each run's ``u``), each block is simulated driven by its run's input."""
-    from discover.signals import InputSignal
+    from discover.core.signals import InputSignal
 
     symbols, basis = _basis(candidate, names, inputs)
     X_all = np.concatenate([np.hstack([s.x, s.u]) for s in smoothed])

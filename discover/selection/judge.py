@@ -7,7 +7,7 @@ cross-validation of its structure on the training runs.
 
 from __future__ import annotations
 
-from discover.progress import NullProgress
+from discover.core.progress import NullProgress
 from discover.selection.crossval import blocked_cv_error
 from discover.selection.scoring import Validation, score
 

@@ -8,7 +8,7 @@ of its route is left out of selection. Candidates without one are kept.
 
 from __future__ import annotations
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
 
 BIC_MARGIN = 10.0
 

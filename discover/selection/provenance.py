@@ -16,8 +16,8 @@ origins do not meet.
 
 from __future__ import annotations
 
-from discover.expressions import identifiers, to_text
-from discover.structure import shape, skeleton, terms
+from discover.core.expressions import identifiers, to_text
+from discover.core.structure import shape, skeleton, terms
 
 KEY = "proposed_by"
 GIVEN = "known"  # terms of the user's known part (a surrogate's library terms): given, not proposed by a search

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
+from discover.core.integrate import integrate
+from discover.core.metrics import r2
 from discover.data.dataset import Trajectory
-from discover.integrate import integrate
-from discover.metrics import r2
 
 VPT_THRESHOLD = 0.5
 MAX_WINDOWS = 200
@@ -49,14 +49,14 @@ class Validation:
     def signals(self) -> list:
         """Each segment's measured inputs as a signal u(t) (None without inputs): a simulation of
         a driven model on a held-out run is driven by that run's own input."""
-        from discover.signals import InputSignal
+        from discover.core.signals import InputSignal
 
         if not self.inputs:
             return [None] * len(self.measured)
         return [InputSignal(m.t, m.u, self.hold) for m in self.measured]
 
     def input_args(self, signals) -> dict:
-        """Keyword arguments of :func:`~discover.integrate.integrate` for runs driven by ``signals``."""
+        """Keyword arguments of :func:`~discover.core.integrate.integrate` for runs driven by ``signals``."""
         if not self.inputs:
             return {}
         return {"inputs": signals, "input_symbols": [sp.Symbol(n) for n in self.inputs]}

@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
+from discover.core.structure import shape
 from discover.selection import provenance
 from discover.selection.paired import refine
-from discover.structure import shape
 
 TOLERANCE = 0.10
 FLOOR = 1e-4
@@ -43,7 +43,7 @@ def _error(c: Candidate) -> float:
 
 
 def structure_key(c: Candidate) -> tuple:
-    """The candidate's structure whatever form it is written in (:func:`discover.structure.shape`)."""
+    """The candidate's structure whatever form it is written in (:func:`discover.core.structure.shape`)."""
     return shape(c.equations)
 
 

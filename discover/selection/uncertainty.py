@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from discover.expressions import safe_lambdify
-from discover.structure import terms
+from discover.core.expressions import safe_lambdify
+from discover.core.structure import terms
 
 MAX_SAMPLES = 4000  # derivative samples used per refit (evenly thinned beyond this)
 

@@ -20,7 +20,7 @@ def assess(selection, prepared, validation):
 
     import sympy as sp
 
-    from discover.candidates import Candidate
+    from discover.core.candidates import Candidate
     from discover.selection.scoring import score
     from discover.selection.uncertainty import refit_candidate, to_record
 

@@ -1,10 +1,10 @@
 """Surrogates: trained models of the data whose vector field distillers read.
 
 The registry lives here, light: each surrogate's module (and torch) is loaded when it is
-first used, so checking a method's name loads nothing (see :mod:`discover.registry`).
+first used, so checking a method's name loads nothing (see :mod:`discover.core.registry`).
 """
 
-from discover.registry import Registry, lazy_attributes
+from discover.core.registry import Registry, lazy_attributes
 
 REGISTRY = Registry("surrogate")
 register = REGISTRY.register
@@ -15,7 +15,7 @@ REGISTRY.declare("pinn", "discover.surrogates.pinn")
 
 _LAZY = {
     "BaseSurrogate": "discover.surrogates.base",
-    "resolve_device": "discover.device",
+    "resolve_device": "discover.core.device",
     "KnownPart": "discover.surrogates.known",
     "parse_known": "discover.surrogates.known",
     "NeuralODE": "discover.surrogates.neural_ode",

@@ -31,11 +31,11 @@ import sympy as sp
 from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
-from discover.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, tidy
+from discover.core.expressions import as_expr, identifiers, safe_lambdify, to_text
+from discover.core.integrate import SolveAborted, limited
+from discover.core.structure import terms
 from discover.data.dataset import Dataset
-from discover.expressions import as_expr, identifiers, safe_lambdify, to_text
-from discover.integrate import SolveAborted, limited
-from discover.structure import terms
 
 MAX_REFINED = 10  # constants beyond this: skip the output-error refit (slow, and such models lose anyway)
 RSS_FLOOR = 1e-6  # (0.1% of a standard deviation)^2  # "very strong" evidence against a model (Kass and Raftery, 1995)
@@ -137,7 +137,7 @@ def _output_error(field, theta, curves, data: Dataset, refine: bool):
     observations and of fitted numbers (for an information criterion), and the constants'
     standard errors (None when the refit was skipped or failed).
     """
-    from discover.signals import InputSignal
+    from discover.core.signals import InputSignal
 
     runs = data.trajectories
     signals = [InputSignal(tr.t, tr.u, data.hold) if data.inputs else None for tr in runs]

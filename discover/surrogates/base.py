@@ -17,11 +17,11 @@ from typing import ClassVar
 
 import numpy as np
 
+from discover.core.device import resolve_device
+from discover.core.errors import NotFittedError
+from discover.core.plugin import Plugin
 from discover.data.prepared import Prepared
 from discover.data.samples import Samples
-from discover.device import resolve_device
-from discover.errors import NotFittedError
-from discover.plugin import Plugin
 from discover.surrogates import REGISTRY, get_surrogate, register
 
 __all__ = ["REGISTRY", "BaseSurrogate", "get_surrogate", "register", "resolve_device"]

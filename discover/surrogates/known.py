@@ -7,7 +7,7 @@ trains a network for whatever the known part leaves out. With measured inputs (`
 the known part may read them too (``--known 'v: u - c*v'``); they get no equation of their own.
 
 User text is never evaluated: formulas go through the restricted syntax-tree parser of
-:mod:`discover.expressions`. A state whose name is not an identifier (``S [mM]``) is written as
+:mod:`discover.core.expressions`. A state whose name is not an identifier (``S [mM]``) is written as
 the identifier ``equations.json`` uses for it (``S_mM``).
 """
 
@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 
-from discover.errors import ConfigError, did_you_mean
-from discover.expressions import identifiers, parse_expression, safe_lambdify, to_text
+from discover.core.errors import ConfigError, did_you_mean
+from discover.core.expressions import identifiers, parse_expression, safe_lambdify, to_text
 
 
 def _real(name: str) -> sp.Symbol:
@@ -29,7 +29,7 @@ def _real(name: str) -> sp.Symbol:
 def parse_formula(text: str, where: str, symbols=None) -> sp.Expr:
     """A sympy expression from arithmetic text (``^`` read as a power), or a ConfigError naming
     what is wrong. ``symbols`` maps identifiers to state symbols; every other name becomes a
-    real symbol (a parameter). See :func:`discover.expressions.parse_expression`."""
+    real symbol (a parameter). See :func:`discover.core.expressions.parse_expression`."""
     return parse_expression(text, symbols or {}, where, new_symbol=_real, caret=True)
 
 

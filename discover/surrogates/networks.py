@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import torch
 from torch import nn
 
-from discover.mlp import tanh_mlp
+from discover.core.mlp import tanh_mlp
 
 
 @contextmanager

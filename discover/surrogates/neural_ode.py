@@ -34,11 +34,11 @@ import numpy as np
 import torch
 from torch import nn
 
+from discover.core.errors import ConfigError
+from discover.core.mlp import tanh_mlp
+from discover.core.progress import NullProgress
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared
-from discover.errors import ConfigError
-from discover.mlp import tanh_mlp
-from discover.progress import NullProgress
 from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.solvers import Counter, dopri5, local_error, rk4, rk4_driven
 

@@ -31,13 +31,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from discover.core.errors import ConfigError
+from discover.core.expressions import identifiers, safe_lambdify, to_text
+from discover.core.progress import NullProgress
+from discover.core.registry import settings_from
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared
 from discover.data.samples import Samples
-from discover.errors import ConfigError
-from discover.expressions import identifiers, safe_lambdify, to_text
-from discover.progress import NullProgress
-from discover.registry import settings_from
 from discover.surrogates.base import BaseSurrogate, register
 from discover.surrogates.known import parse_known
 from discover.surrogates.networks import RunNets, balance_weights, cpu_threads, mlp
@@ -250,7 +250,7 @@ class HiddenTermPINN(BaseSurrogate):
 
     def _set_inputs(self, data: Dataset) -> None:
         """Measured inputs: names, how they are read between samples, each run's signal, and their scale."""
-        from discover.signals import InputSignal
+        from discover.core.signals import InputSignal
 
         self.inputs_, self.hold_ = tuple(data.inputs), data.hold
         self.signals_ = [InputSignal(tr.t, tr.u, data.hold) for tr in data.trajectories] if self.inputs_ else []
@@ -323,7 +323,7 @@ class HiddenTermPINN(BaseSurrogate):
         with measured inputs, ``u`` (len(times), n_inputs) are read between the samples as in training."""
         from scipy.integrate import solve_ivp
 
-        from discover.signals import InputSignal
+        from discover.core.signals import InputSignal
 
         times = np.asarray(times, dtype=float)
         if self.inputs_:

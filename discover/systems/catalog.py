@@ -7,7 +7,7 @@ family module whose entries are merged into :data:`SYSTEMS` below.
 
 from __future__ import annotations
 
-from discover.errors import ConfigError, did_you_mean
+from discover.core.errors import ConfigError, did_you_mean
 from discover.systems.biology import BIOLOGY
 from discover.systems.driven import DRIVEN
 from discover.systems.system import System

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from discover.errors import ConfigError, did_you_mean, shown
+from discover.core.errors import ConfigError, did_you_mean, shown
 
 KINDS = ("step", "sine", "chirp", "prbs")
 

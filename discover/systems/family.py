@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from discover.errors import ConfigError, did_you_mean, shown
+from discover.core.errors import ConfigError, did_you_mean, shown
 from discover.systems.system import System
 
 MAX_DATASETS = 10_000

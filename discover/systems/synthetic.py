@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import sympy as sp
 
+from discover.core.errors import ConfigError
+from discover.core.integrate import integrate
 from discover.data.dataset import Dataset, Trajectory
-from discover.errors import ConfigError
-from discover.integrate import integrate
 from discover.systems.system import System
 
 

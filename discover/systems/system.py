@@ -16,7 +16,7 @@ class System:
     variables : tuple of str
     rhs : tuple of str
         Right-hand sides in Python syntax, with parameters as names (read by the restricted
-        parser of :mod:`discover.expressions`).
+        parser of :mod:`discover.core.expressions`).
     params : dict
         Default parameter values.
     x0 : tuple of float
@@ -56,7 +56,7 @@ class System:
         """Right-hand sides (sympy expressions) with parameter values substituted, keyed by variable."""
         import sympy as sp
 
-        from discover.expressions import parse_expression
+        from discover.core.expressions import parse_expression
 
         values = {**self.params, **(params or {})}
         local = {k: sp.Symbol(k) for k in values} | {v: sp.Symbol(v) for v in (*self.variables, *self.inputs)}

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from discover.batch.manifest import find_datasets, read_manifest
-from discover.errors import ConfigError, DataError
+from discover.core.errors import ConfigError, DataError
 from discover.systems import get_system
 from discover.systems.family import family, parse_vary
 

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import discover
+from discover.core.errors import DataError, DiscoverError
 from discover.data import Dataset, MissingValuesWarning
-from discover.errors import DataError, DiscoverError
 
 
 def test_trajectory_column_and_time_detection(write_system):

@@ -22,11 +22,11 @@ import numpy as np
 from hypothesis import event, given, note
 from hypothesis import strategies as st
 
+from discover.core.errors import DataError
 from discover.data import load_csv
 from discover.data.checks import LARGEST, SMALLEST
 from discover.data.csv import RUN_NAMES, TIME_NAMES
 from discover.data.dataset import MIN_POINTS
-from discover.errors import DataError
 
 RESERVED = {*TIME_NAMES, *RUN_NAMES}
 BAD_CELLS = ["", " ", "nan", "NaN", "inf", "-inf", "Infinity", "1e999", "9" * 400, "abc", "1,5", "0x10", "--1",

@@ -5,10 +5,10 @@ import pytest
 import sympy as sp
 
 from discover import Discoverer
+from discover.core.structure import compare
 from discover.distillers.implicit import explicit
 from discover.distillers.nls import Target, refit
-from discover.plan import build_plan
-from discover.structure import compare
+from discover.pipeline.plan import build_plan
 from discover.systems import SYSTEMS, generate
 
 

@@ -3,9 +3,9 @@
 import numpy as np
 import sympy as sp
 
+from discover.core.structure import compare
 from discover.distillers.nls import Target
 from discover.distillers.rational_steps import compaction_path, trimmed_denominator
-from discover.structure import compare
 
 S, I = sp.symbols("S I")
 

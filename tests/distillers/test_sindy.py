@@ -5,9 +5,9 @@ import pysindy as ps
 import pytest
 import sympy as sp
 
+from discover.core.errors import NotFittedError
 from discover.distillers import REGISTRY, Samples, SINDy
 from discover.distillers.sparse_fit import stlsq as _stlsq
-from discover.errors import NotFittedError
 
 
 def test_stlsq_matches_pysindy():
@@ -56,7 +56,7 @@ def test_selected_terms_are_stable_under_their_own_search(tmp_path):
     bootstrap reruns that search, so its own terms are kept in (nearly) every refit and the run
     says "high" (the thresholding bootstrap said 0% for terms of the selected model)."""
     import discover
-    from discover.structure import compare, terms
+    from discover.core.structure import compare, terms
     from discover.systems import generate, get_system
 
     system = get_system("sir")

@@ -6,12 +6,12 @@ import sympy as sp
 from typer.testing import CliRunner
 
 from cli.main import app
+from discover.core.errors import ConfigError
+from discover.core.structure import compare
 from discover.distillers import operon_search
 from discover.distillers.clean import clean, read
 from discover.distillers.sr_engines import EngineSettings, fit_operon
 from discover.distillers.symbolic_regression import SRConfig, stall_window
-from discover.errors import ConfigError
-from discover.structure import compare
 
 x0, x1 = sp.symbols("x0 x1")
 

@@ -9,9 +9,9 @@ from typer.testing import CliRunner
 
 import discover
 from cli.main import app
+from discover.core.structure import compare
 from discover.distillers import sr_engines
 from discover.distillers.clean import clean, read
-from discover.structure import compare
 
 
 def test_pysr_detection_is_offline_and_does_not_import(monkeypatch):

@@ -5,10 +5,10 @@ import pytest
 import sympy as sp
 
 from discover import Discoverer
+from discover.core.structure import compare
 from discover.data.prepared import prepare
 from discover.distillers.units import Units, fit_units, trig_library
-from discover.plan import build_plan
-from discover.structure import compare
+from discover.pipeline.plan import build_plan
 from discover.systems import SYSTEMS, generate
 
 
@@ -73,7 +73,7 @@ def test_two_ways_of_writing_a_sigmoid_have_one_structure():
 def test_auto_escalates_on_a_slow_drift_but_not_on_chaos():
     from types import SimpleNamespace
 
-    from discover.plan import needs_search
+    from discover.pipeline.plan import needs_search
 
     def pick(short, whole, valid):
         best = SimpleNamespace(scores={"short_r2": short, "validation_r2": whole, "valid_fraction": valid},
@@ -90,7 +90,7 @@ def test_a_run_settled_on_its_fixed_point_is_not_a_drift():
     offset of the equilibrium as drift, the whole-segment error on the data's scale does not."""
     from types import SimpleNamespace
 
-    from discover.plan import needs_search
+    from discover.pipeline.plan import needs_search
 
     best = SimpleNamespace(scores={"short_r2": 0.99992, "validation_r2": 0.9518, "long_r2": 0.99990, "valid_fraction": 1.0},
                            term_confidence={}, equations={"x": sp.Symbol("x")})

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from discover.errors import ConfigError, NotFittedError
+from discover.core.errors import ConfigError, NotFittedError
 from discover.fields import Field
 from discover.fields.hidden import HiddenPDE
 from discover.fields.operator import derivative_terms, parse_known_operator

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from discover.errors import DataError
+from discover.core.errors import DataError
 from discover.fields.catalog import generate_field, to_long_frame
 from discover.fields.fit import discover_pde
 from discover.fields.io import MissingPointsWarning, load_fields

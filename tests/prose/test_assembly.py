@@ -3,9 +3,9 @@
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
+from discover.core.structure import compare
 from discover.distillers.prose import assembled
-from discover.structure import compare
 
 x, y = sp.symbols("x y")
 

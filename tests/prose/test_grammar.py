@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from discover.core.structure import compare
 from discover.prose.grammar import VOCAB, decode_number, encode_number, from_sympy, parse_tokens, system_tokens, to_sympy
-from discover.structure import compare
 from discover.systems import SYSTEMS
 from discover.systems.biology import BIOLOGY
 

@@ -3,13 +3,13 @@
 import pytest
 import torch
 
+from discover.core.structure import compare
 from discover.data.derivatives import estimate_derivatives
 from discover.distillers import Samples
 from discover.distillers.prose import Prose
 from discover.prose import checkpoint
 from discover.prose.model import ModelConfig
 from discover.prose.train import TrainConfig, train
-from discover.structure import compare
 from discover.systems import generate, get_system
 
 
@@ -47,7 +47,7 @@ def test_training_writes_and_resumes_a_checkpoint(tmp_path):
 
 
 def test_a_foreign_file_is_refused(tmp_path):
-    from discover.errors import ConfigError
+    from discover.core.errors import ConfigError
 
     bad = tmp_path / "x.pt"
     bad.write_bytes(b"not a checkpoint")

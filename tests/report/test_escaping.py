@@ -91,7 +91,7 @@ def test_brackets_print_as_they_are(bracket_run):
 
 
 def test_report_renders_the_same_again(bracket_run):
-    pytest.importorskip("discover.expressions", reason="equations.json is read back by the safe parser (safe-expr)")
+    pytest.importorskip("discover.core.expressions", reason="equations.json is read back by the safe parser (safe-expr)")
     out, _ = bracket_run
     before = {name: (out / name).read_text() for name in ("report.md", "report.html")}
     r = runner.invoke(app, ["report", str(out)])

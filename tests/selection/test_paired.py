@@ -3,7 +3,7 @@
 import numpy as np
 import sympy as sp
 
-from discover.candidates import Candidate
+from discover.core.candidates import Candidate
 from discover.selection import select
 from discover.selection.paired import beats, sign_test
 

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 import sympy as sp
 from markupsafe import Markup, escape
 
-from discover.expressions import as_expr
+from discover.core.expressions import as_expr
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from discover.errors import ConfigError, shown
+from discover.core.errors import ConfigError, shown
 
 COLLINEAR = 0.99  # |correlation| of an input with a state beyond which their terms cannot be told apart
 FLAT_SHARE = 0.5  # share of unchanged consecutive samples that makes a column look switched
@@ -93,7 +93,7 @@ def looks_like_input(prepared, best) -> list[str]:
         return out
     import sympy as sp
 
-    from discover.integrate import compile_rhs
+    from discover.core.integrate import compile_rhs
 
     symbols = [sp.Symbol(n) for n in data.names]
     samples = prepared.samples()

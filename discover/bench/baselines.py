@@ -11,8 +11,8 @@ import warnings
 import numpy as np
 import sympy as sp
 
+from discover.core.expressions import parse_expression
 from discover.data.dataset import Dataset
-from discover.expressions import parse_expression
 
 
 def pysindy_default(data: Dataset) -> dict[str, sp.Expr]:

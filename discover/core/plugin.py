@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from sklearn.base import BaseEstimator
 
-from discover.registry import NoSettings, settings_from
+from discover.core.registry import NoSettings, settings_from
 
 
 class Plugin(BaseEstimator):

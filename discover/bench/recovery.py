@@ -5,7 +5,7 @@ the same estimator ``discover run`` uses, and the result is scored against the t
 equations: exact structure, term precision/recall/F1, median relative coefficient error,
 R² of the simulated model from a training initial state and from a new one, the confidence the
 run gave, and time; under the table, the calibration of that confidence
-(:mod:`discover.bench_calibration`).
+(:mod:`discover.bench.calibration`).
 PySINDy with its default settings runs on the same data as a baseline.
 """
 
@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.bench_calibration import markdown as markdown_calibration
-from discover.errors import ConfigError
-from discover.integrate import integrate
-from discover.metrics import r2
-from discover.progress import NullProgress
-from discover.structure import compare
+from discover.bench.calibration import markdown as markdown_calibration
+from discover.core.errors import ConfigError
+from discover.core.integrate import integrate
+from discover.core.metrics import r2
+from discover.core.progress import NullProgress
+from discover.core.structure import compare
 from discover.systems import SYSTEMS, System, generate, get_system
 
 BASELINE = "pysindy-default"
@@ -91,7 +91,7 @@ def score_case(found: dict | None, system: System, clean, new_x0) -> dict:
     r = compare(found, truth)
     tr = clean.trajectories[0]
     if system.inputs:  # driven: simulated under a training run's input, and from a new state under a chirp
-        from discover.sindyc import driven_r2
+        from discover.bench.sindyc import driven_r2
 
         r2_train, r2_new = driven_r2(found, truth, system, tr), driven_r2(found, truth, system, new_x0)
     else:
@@ -111,8 +111,8 @@ def score_case(found: dict | None, system: System, clean, new_x0) -> dict:
 
 def run_benchmark(config: BenchConfig, progress=None) -> list[dict]:
     """Run every (system, noise, method) case; return one row of scores per case."""
-    from discover.baselines import pysindy_default
-    from discover.pipeline import Discoverer
+    from discover.bench.baselines import pysindy_default
+    from discover.pipeline.estimator import Discoverer
 
     systems = [get_system(s) for s in config.systems]
     progress = progress or NullProgress()
@@ -123,7 +123,7 @@ def run_benchmark(config: BenchConfig, progress=None) -> list[dict]:
             rng = np.random.default_rng(config.seed + 1000)
             new_x0 = system.initial_states(2, rng)[1]
             if system.inputs:
-                from discover.sindyc import PEER, new_driven_run, pysindy_sindyc
+                from discover.bench.sindyc import PEER, new_driven_run, pysindy_sindyc
 
                 new_x0 = new_driven_run(system, config.seed + 1000, config.points, new_x0)
             for noise in config.noises:

@@ -19,7 +19,7 @@ import importlib
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from discover.errors import ConfigError, DiscoverError, did_you_mean, shown
+from discover.core.errors import ConfigError, DiscoverError, did_you_mean, shown
 
 
 class Registry(Mapping):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from discover.errors import ConfigError, did_you_mean, shown
+from discover.core.errors import ConfigError, did_you_mean, shown
 
 # `auto` escalates from SINDy to symbolic regression when SINDy's pick predicts held-out
 # data worse than this (normalised error beyond the noise), or keeps a term in fewer than
@@ -110,7 +110,7 @@ def _registries():
 def _items(spec) -> list[str]:
     """The names in ``--methods``, each checked against the registries (no plug-in is imported)."""
     distillers, surrogates, delay = _registries()
-    from discover.options import comma_items
+    from discover.core.options import comma_items
 
     items = comma_items("auto" if spec is None else spec,
                         f"`--methods` must be text such as 'sindy,sr', not {shown(repr(spec))}.")
@@ -155,7 +155,7 @@ def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=
     """
     import warnings
 
-    from discover.options import OptionWarning, check_device, check_seed, check_text, split_names
+    from discover.core.options import OptionWarning, check_device, check_seed, check_text, split_names
 
     check_methods(methods)
     check_seed(seed)
@@ -163,7 +163,7 @@ def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=
     check_text(time, "`--time`")
     split_names(states)
     split_names(inputs, "`--inputs`")
-    from discover.signals import check_hold
+    from discover.core.signals import check_hold
 
     check_hold(input_hold)
     if device == "cuda" and not uses_network(methods):
@@ -222,7 +222,7 @@ def needs_search(selection, noise: float, facts: dict | None = None) -> str | No
     like that; genuine cubic systems such as Duffing's pay a search to have it confirmed).
     ``facts`` are the distillers' facts so far (SINDy's name its highest library degree).
     """
-    from discover.structure import degree, terms
+    from discover.core.structure import degree, terms
 
     best = selection.best
     if best is None:
@@ -252,7 +252,7 @@ CONDITIONS = {"escalate": needs_search}
 
 def library_extras(candidates) -> tuple:
     """Non-polynomial terms (sympy expressions) found by a search, to offer a library."""
-    from discover.structure import terms
+    from discover.core.structure import terms
 
     out = []
     for c in candidates:

@@ -14,11 +14,11 @@ import warnings
 import numpy as np
 import sympy as sp
 
+from discover.core.expressions import parse_expression
+from discover.core.integrate import integrate
+from discover.core.metrics import r2
+from discover.core.signals import InputSignal
 from discover.data.dataset import Dataset
-from discover.expressions import parse_expression
-from discover.integrate import integrate
-from discover.metrics import r2
-from discover.signals import InputSignal
 
 PEER = "pysindy-sindyc"
 

@@ -2,7 +2,7 @@
 
 ``check_out`` is called before any fitting: it accepts an absent folder (created at write time),
 an empty folder, or a run folder discover wrote (recognised by its ``run.json``), and refuses
-anything else with one sentence (:class:`~discover.errors.OutDirError`). ``replace_folder``
+anything else with one sentence (:class:`~discover.core.errors.OutDirError`). ``replace_folder``
 builds the new folder beside the destination and swaps it in with renames:
 
 - a run folder is replaced whole; files a user added to it (anything discover does not write,
@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from discover.errors import OutDirError
+from discover.core.errors import OutDirError
 
 #: Files at the top of a run folder that discover writes (and may delete when it replaces the folder).
 RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json")

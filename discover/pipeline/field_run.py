@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from discover.errors import ConfigError
-from discover.rundir import check_out
+from discover.core.errors import ConfigError
+from discover.core.rundir import check_out
 
 FIELD_METHODS = ("auto", "sindy", "weak", "strong", "pinn")
 
@@ -46,7 +46,7 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
     FieldResult
     """
     check_out(out, force=force)
-    from discover.options import check_seed
+    from discover.core.options import check_seed
 
     check_seed(seed)
     m = (methods or "auto").strip().lower()

@@ -1,11 +1,11 @@
-"""Using a fitted :class:`~discover.pipeline.Discoverer`: any candidate, as a table, printed, exported.
+"""Using a fitted :class:`~discover.pipeline.estimator.Discoverer`: any candidate, as a table, printed, exported.
 
 :class:`ModelView` holds what a fitted model offers after ``fit`` (mixed into the estimator so the
 pipeline module keeps to fitting): ``predict`` and ``simulate`` with any candidate (``index=``),
 :meth:`~ModelView.candidates_frame` (one row per candidate, best first, as PySR's ``equations_``),
 :meth:`~ModelView.use` (a copy whose selected candidate is another one), ``print(model)`` and a
 notebook display (``_repr_html_``), and the exports of :mod:`discover.export`. Every label is
-escaped for the medium it is shown in (:mod:`discover.printing`).
+escaped for the medium it is shown in (:mod:`discover.core.printing`).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import numpy as np
 import sympy as sp
 from markupsafe import Markup, escape
 
-from discover import printing
-from discover.candidates import Candidate
-from discover.errors import ConfigError, NotFittedError
+from discover.core import printing
+from discover.core.candidates import Candidate
+from discover.core.errors import ConfigError, NotFittedError
 from discover.export.system import candidate_constants
 
 __all__ = ["ModelView", "candidates_frame"]
@@ -57,7 +57,7 @@ def candidates_frame(candidates, names, time_name: str, selected: Candidate | No
 class ModelView:
     """What a fitted model offers: predictions, simulations, tables and exports of any candidate.
 
-    Mixed into :class:`~discover.pipeline.Discoverer`; it reads ``best_``, ``candidates_``,
+    Mixed into :class:`~discover.pipeline.estimator.Discoverer`; it reads ``best_``, ``candidates_``,
     ``equations_``, ``names_``, ``confidence_`` and ``result_``.
     """
 
@@ -96,7 +96,7 @@ class ModelView:
 
         ``u`` (n_samples, n_inputs): the inputs at those samples, for a model fitted with inputs.
         """
-        from discover.integrate import compile_rhs
+        from discover.core.integrate import compile_rhs
 
         c = self._candidate(index)
         self._check_u(u, "predict")
@@ -121,8 +121,8 @@ class ModelView:
         -------
         ndarray of shape (len(t), n_states)
         """
-        from discover.integrate import integrate
-        from discover.signals import as_signal
+        from discover.core.integrate import integrate
+        from discover.core.signals import as_signal
 
         c = self._candidate(index)
         self._check_u(u, "simulate")

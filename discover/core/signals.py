@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from discover.errors import ConfigError, shown
+from discover.core.errors import ConfigError, shown
 
 HOLDS = ("linear", "zoh")
 

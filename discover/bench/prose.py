@@ -20,12 +20,12 @@ import time
 import numpy as np
 import sympy as sp
 
+from discover.core.integrate import integrate
+from discover.core.metrics import r2
+from discover.core.progress import NullProgress
+from discover.core.structure import compare
 from discover.data.dataset import Dataset, Trajectory
 from discover.data.derivatives import estimate_derivatives
-from discover.integrate import integrate
-from discover.metrics import r2
-from discover.progress import NullProgress
-from discover.structure import compare
 
 EVAL_SEED = 987_654  # training draws chunks from small seeds; this one is never used there
 

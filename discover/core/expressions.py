@@ -29,7 +29,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
-from discover.errors import ConfigError, did_you_mean
+from discover.core.errors import ConfigError, did_you_mean
 
 __all__ = ["CONSTANTS", "FUNCTIONS", "Limits", "as_expr", "identifiers", "label_symbols", "parse_expression",
            "safe_lambdify", "symbol_table", "to_text"]
@@ -241,7 +241,7 @@ def as_expr(obj) -> sp.Expr:
         return obj
     if isinstance(obj, bool) or not isinstance(obj, (int, float)):
         raise TypeError(f"expected a sympy expression or a number, got {type(obj).__name__}; "
-                        f"text becomes an expression only through discover.expressions.parse_expression")
+                        f"text becomes an expression only through discover.core.expressions.parse_expression")
     return sp.Integer(obj) if isinstance(obj, int) else sp.Float(obj)
 
 

@@ -1,18 +1,18 @@
 """Checks of run settings that need no data and load nothing heavy.
 
 The CLI and :func:`discover.api.run` call these (through
-:func:`discover.plan.check_run_settings`) before the CSV is read and before the
+:func:`discover.pipeline.plan.check_run_settings`) before the CSV is read and before the
 pipeline (and torch) is imported, so that a bad option is refused at once; the estimator
 calls them again in ``fit`` for Python users. Each failure is a
-:class:`~discover.errors.ConfigError` with one sentence. This module sits with
-:mod:`discover.errors` at the bottom of the layers.
+:class:`~discover.core.errors.ConfigError` with one sentence. This module sits with
+:mod:`discover.core.errors` at the bottom of the layers.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
-from discover.errors import ConfigError, shown
+from discover.core.errors import ConfigError, shown
 
 DEVICES = ("auto", "cpu", "cuda")
 SEED_LIMIT = 2**32  # numpy's and torch's seeds are unsigned 32-bit here

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from discover.errors import ConfigError
-from discover.options import check_device
+from discover.core.errors import ConfigError
+from discover.core.options import check_device
 
 
 def resolve_device(device: str = "auto") -> str:

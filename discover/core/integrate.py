@@ -2,7 +2,7 @@
 
 Used to generate data from reference systems and to simulate every candidate during
 selection. Right-hand sides are compiled with :func:`sympy.lambdify` (through
-:func:`discover.expressions.safe_lambdify`, so state names never reach generated code) to vectorised NumPy
+:func:`discover.core.expressions.safe_lambdify`, so state names never reach generated code) to vectorised NumPy
 functions so that many initial states are integrated as one stacked system. A candidate
 that blows up or grows stiff beyond an evaluation budget is reported as failed
 (``ok=False``), never as an exception.
@@ -18,7 +18,7 @@ import numpy as np
 import sympy as sp
 from scipy.integrate import solve_ivp
 
-from discover.expressions import safe_lambdify
+from discover.core.expressions import safe_lambdify
 
 
 class SolveAborted(Exception):
@@ -99,7 +99,7 @@ def _input_values(inputs, starts: np.ndarray, n_inputs: int):
 
     ``inputs[i]`` is run ``i``'s signal on absolute time (run ``i`` starts at ``starts[i]``); runs that
     share one signal (windows of one held-out segment) are read in one vectorised call."""
-    from discover.signals import InputSignal
+    from discover.core.signals import InputSignal
 
     groups: dict[int, tuple] = {}
     for i, sig in enumerate(inputs):
@@ -158,7 +158,7 @@ def integrate(
         everywhere else.
     inputs : list of callable, optional
         For a driven system, run ``i``'s input signal u(t) on absolute time (an
-        :class:`~discover.signals.InputSignal` interpolating the measurements, or any function
+        :class:`~discover.core.signals.InputSignal` interpolating the measurements, or any function
         returning shape (n_inputs,)); ``input_symbols`` name the inputs in ``exprs``.
 
     ``atol`` is meant for states of order one: when every initial state is smaller than

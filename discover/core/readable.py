@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from discover.expressions import as_expr
-from discover.structure import terms
+from discover.core.expressions import as_expr
+from discover.core.structure import terms
 
 ZERO = 1e-9  # relative size below which a rewritten coefficient is rounding, not a constant
 

@@ -1,8 +1,8 @@
-"""A run folder read back into a fitted :class:`~discover.pipeline.Discoverer`.
+"""A run folder read back into a fitted :class:`~discover.pipeline.estimator.Discoverer`.
 
 The equations, candidates, scores and confidence come from
 :func:`~discover.report.run_folder.load_run`, which reads every formula through the restricted
-parser (:mod:`discover.expressions`); the surrogates the run saved under ``models/`` are read
+parser (:mod:`discover.core.expressions`); the surrogates the run saved under ``models/`` are read
 back with their plug-in's ``load``.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from discover.pipeline import Discoverer
+from discover.core.rundir import model_files
+from discover.pipeline.estimator import Discoverer
 from discover.report.run_folder import load_run
-from discover.rundir import model_files
 
 
 def load(run_dir: str | Path, device: str = "cpu") -> Discoverer:

@@ -3,7 +3,7 @@
 :class:`Discoverer` follows scikit-learn's conventions: settings in the constructor,
 ``fit(data)`` returns ``self``, learned results end with an underscore. ``fit`` prepares the
 data once (:func:`~discover.data.prepared.prepare`), walks the run plan
-(:func:`~discover.plan.build_plan`) stage by stage, judges every new candidate on held-out
+(:func:`~discover.pipeline.plan.build_plan`) stage by stage, judges every new candidate on held-out
 data, and selects once more after each stage. It knows no plug-in by name: plug-ins are found
 in their registries and read their settings from the table of their own name.
 """
@@ -16,20 +16,20 @@ from dataclasses import dataclass, field
 
 from sklearn.base import BaseEstimator
 
-from discover.candidates import Candidate, merge_duplicates
+from discover.core.candidates import Candidate, merge_duplicates
+from discover.core.errors import ConfigError, DataError, NotFittedError, UnavailableError
+from discover.core.expressions import identifiers, to_text
+from discover.core.options import check_device, check_seed
+from discover.core.progress import NullProgress
+from discover.core.threads import small_problems
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
-from discover.delay_baselines import equation_baselines
-from discover.errors import ConfigError, DataError, NotFittedError, UnavailableError
-from discover.expressions import identifiers, to_text
-from discover.model_view import ModelView
-from discover.options import check_device, check_seed
-from discover.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_extras
-from discover.progress import NullProgress
+from discover.pipeline.delay_baselines import equation_baselines
+from discover.pipeline.model_view import ModelView
+from discover.pipeline.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_extras
+from discover.pipeline.record import settings_record, surrogate_facts
 from discover.result import RunResult
-from discover.run_record import settings_record, surrogate_facts
-from discover.threads import small_problems
 
 
 @dataclass
@@ -61,7 +61,7 @@ class _Run:
 class Discoverer(ModelView, BaseEstimator):
     """Find governing equations dx/dt = f(x) in trajectory data.
 
-    After fitting, :class:`~discover.model_view.ModelView` adds ``predict``/``simulate`` (any
+    After fitting, :class:`~discover.pipeline.model_view.ModelView` adds ``predict``/``simulate`` (any
     candidate with ``index=``), ``candidates_frame()``, ``use(i)``, ``print(model)``, a notebook
     display and the exports ``to_python``, ``to_latex`` and ``to_callable``.
 
@@ -120,7 +120,7 @@ class Discoverer(ModelView, BaseEstimator):
         time column, ``feature_names`` choose its state columns); an array of shape
         (n_samples, n_states) with its times ``t`` (or one time step) for one run; or a list of
         arrays with a list of times for several runs. ``feature_names`` names array columns.
-        Data the program cannot use raise :class:`~discover.errors.DataError` in one sentence
+        Data the program cannot use raise :class:`~discover.core.errors.DataError` in one sentence
         (see :func:`discover.data.inputs.as_dataset`).
 
         ``inputs`` declares measured driving signals (control or forcing): the names of input
@@ -170,7 +170,7 @@ class Discoverer(ModelView, BaseEstimator):
                 if why:
                     raise UnavailableError(why)
         if data.inputs:
-            from discover.driven import refuse_without_inputs
+            from discover.pipeline.driven import refuse_without_inputs
 
             refuse_without_inputs(plan, DISTILLERS, SURROGATES, data.inputs)
         for r in plan.routes:
@@ -178,8 +178,8 @@ class Discoverer(ModelView, BaseEstimator):
             if r.surrogate:
                 SURROGATES[r.surrogate].check_settings(tables.get(r.surrogate), data)
         if plan.delay:
+            from discover.core.registry import settings_from
             from discover.delay import DelaySettings
-            from discover.registry import settings_from
 
             settings_from(DelaySettings, tables.get("delay"), "delay")
         return tables
@@ -242,8 +242,8 @@ class Discoverer(ModelView, BaseEstimator):
         """Candidates of one route: fit its surrogate (once per run) and distill."""
         from dataclasses import replace
 
+        from discover.core.printing import derivative_text
         from discover.distillers import get_distiller
-        from discover.printing import derivative_text
         from discover.selection.provenance import GIVEN, stamp
 
         surrogate = self._surrogate(route.surrogate, run, tables) if route.surrogate else None
@@ -303,10 +303,10 @@ class Discoverer(ModelView, BaseEstimator):
     # ------------------------------------------------------------------ delay models
     def _delay(self, plan: Plan, run: _Run, tables: dict):
         """The delay models, compared with equation baselines fitted on the same training runs."""
+        from discover.core.device import resolve_device
+        from discover.core.registry import settings_from
         from discover.delay import DelaySettings
         from discover.delay.compare import run as compare
-        from discover.device import resolve_device
-        from discover.registry import settings_from
 
         settings = settings_from(DelaySettings, tables.get("delay"), "delay")
         with run.timed("delay models"):
@@ -317,7 +317,7 @@ class Discoverer(ModelView, BaseEstimator):
 
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
-        from discover.driven import input_warnings
+        from discover.pipeline.driven import input_warnings
         from discover.selection import select
         from discover.selection.verdict import assess
 
@@ -393,7 +393,7 @@ class Discoverer(ModelView, BaseEstimator):
         """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).
 
         An earlier run folder at ``out_dir`` is replaced (files a user added to it are kept);
-        a folder discover did not write is refused with :class:`~discover.errors.OutDirError`,
+        a folder discover did not write is refused with :class:`~discover.core.errors.OutDirError`,
         or moved aside to ``NAME.old-<date-time>`` when ``force`` is true. ``figures=False``
         draws no figure (the reports keep their text and tables; matplotlib is not imported).
         """

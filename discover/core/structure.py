@@ -13,7 +13,7 @@ from typing import Mapping
 import numpy as np
 import sympy as sp
 
-from discover.expressions import as_expr
+from discover.core.expressions import as_expr
 
 
 def terms(expr: sp.Expr, tol: float = 0.0) -> dict[sp.Expr, float]:

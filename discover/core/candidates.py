@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
-from discover import printing
-from discover.errors import DataError
-from discover.expressions import as_expr, identifiers, label_symbols, parse_expression, to_text
-from discover.structure import system_complexity
+from discover.core import printing
+from discover.core.errors import DataError
+from discover.core.expressions import as_expr, identifiers, label_symbols, parse_expression, to_text
+from discover.core.structure import system_complexity
 
 
 def tidy(expr: sp.Expr, digits: int = 4) -> sp.Expr:
@@ -77,13 +77,13 @@ class Candidate:
 
     def strings(self, ids: dict[str, str] | None = None) -> dict[str, str]:
         """Equations as Python-syntax text on identifiers (``ids``: label -> identifier; by default
-        :func:`discover.expressions.identifiers` of the variables). Names that are plain identifiers
+        :func:`discover.core.expressions.identifiers` of the variables). Names that are plain identifiers
         are written as they are, so ``sympy.sympify(text, locals=...)`` reads the text back too."""
         ids = identifiers(self.variables) if ids is None else ids
         return {v: to_text(e, ids) for v, e in self.equations.items()}
 
     def latex(self) -> dict[str, str]:
-        """LaTeX of each right-hand side, every name written as an escaped label (:func:`discover.printing.latex`)."""
+        """LaTeX of each right-hand side, every name written as an escaped label (:func:`discover.core.printing.latex`)."""
         return {v: printing.latex(e) for v, e in self.equations.items()}
 
     @classmethod

@@ -11,7 +11,7 @@ import time
 import numpy as np
 import sympy as sp
 
-from discover.plan import Route
+from discover.pipeline.plan import Route
 
 # Equation models of the measured variables the delay models are compared with: the route
 # and its settings (a small neural ODE; SINDy with its defaults), run on the same training data.
@@ -37,8 +37,8 @@ def equation_baselines(prepared, validation, spacing: int, random_state: int, de
 
 def _baseline_model(route: Route, tables: dict, prepared, validation, random_state: int, device: str):
     """``(simulate(t, x0), size)`` of one baseline: a surrogate's forecast, or the selected equations."""
+    from discover.core.integrate import integrate
     from discover.distillers import get_distiller
-    from discover.integrate import integrate
     from discover.selection import select
     from discover.selection.judge import judge
     from discover.surrogates import get_surrogate
