@@ -4,12 +4,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: setup demo test test-all reports clean
+.PHONY: setup demo test test-all test-latest lock reports clean
 
-$(BIN)/discover: pyproject.toml
+# Installs the tested versions (constraints.txt); `make test-latest` tries the newest releases.
+$(BIN)/discover: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
 	touch $(BIN)/discover
 
 setup: $(BIN)/discover
@@ -23,6 +24,21 @@ test: setup
 
 test-all: setup
 	HYPOTHESIS_PROFILE=thorough $(BIN)/python -m pytest -q -m "slow or not slow"
+
+# The plug-in contract tests (and the fast suite) against the newest releases pip resolves, in
+# their own environment; `make lock` then records those versions as the tested set.
+LATEST ?= .venv-latest
+test-latest:
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet -e ".[test]"
+	$(LATEST)/bin/python -m pytest -q tests/test_contracts.py tests/distillers/test_sindy.py -k contract
+	$(LATEST)/bin/python -m pytest -q
+
+lock: test-latest
+	{ sed -n '1,2p' constraints.txt; $(LATEST)/bin/python -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.new
+	mv constraints.new constraints.txt
 
 # Regenerate the example data and the committed example reports.
 reports: setup
