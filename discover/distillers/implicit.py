@@ -33,7 +33,7 @@ from math import comb
 import numpy as np
 import sympy as sp
 
-from discover.core.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, expression_key, tidy
 from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
@@ -224,18 +224,18 @@ class Implicit(BaseDistiller):
                     fitted, cost, se = refit(pruned, symbols, target)
                 if not np.isfinite(cost) or _poles(fitted, symbols, X) or fitted == 0:
                     continue
-                key = sp.srepr(tidy(fitted))
+                key = expression_key(tidy(fitted))
                 entry = {"expr": tidy(fitted), "complexity": complexity(fitted), "mse": cost,
-                         "library": e["library"], "standard_errors": se}
+                         "library": e["library"], "rows": se}
                 if key not in pool or cost < pool[key]["mse"]:
                     pool[key] = entry
             for entry in list(pool.values()):
                 if entry["library"] == "rational":
                     for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target)):
                         if simpler is not None:
-                            pool.setdefault(sp.srepr(simpler["expr"]), simpler)
+                            pool.setdefault(expression_key(simpler["expr"]), simpler)
             for simpler in simplification_steps(list(pool.values()), symbols, X, target):
-                pool.setdefault(sp.srepr(simpler["expr"]), simpler)
+                pool.setdefault(expression_key(simpler["expr"]), simpler)
             front = list({id(e): e for fam in FAMILIES for e in self._front(
                 [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())
             if not front:
@@ -374,8 +374,6 @@ class Implicit(BaseDistiller):
         for combo in ranked[: self.settings_.max_systems]:
             eqs = {n: e["expr"] for n, e in zip(names, combo)}
             settings = {"library": " + ".join(sorted({e["library"] for e in combo})),
-                        "coefficients": "refitted on the data by nonlinear least squares",
-                        "standard_errors": {n: [[round(v, 6), round(s, 6)] for v, s in e["standard_errors"]]
-                                            for n, e in zip(names, combo)}}
-            out.append(Candidate(eqs, self.name, settings))
+                        "coefficients": "refitted on the data by nonlinear least squares"}
+            out.append(Candidate(eqs, self.name, settings, uncertainty={n: e["rows"] for n, e in zip(names, combo)}))
         return out

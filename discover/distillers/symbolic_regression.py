@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.core.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, expression_key, tidy
 from discover.core.errors import ConfigError, DiscoverError, shown
 from discover.core.registry import settings_from
 from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
-from discover.distillers.clean import clean, mse, read
+from discover.distillers.clean import clean, mse, read, simpler_structure
 from discover.distillers.nls import refit_candidate
 from discover.distillers.sr_engines import EngineSettings, check_engine, engine_usable, get_engine
 
@@ -162,13 +162,18 @@ class SymbolicRegression(BaseDistiller):
                 expr = clean(found, symbols, X, Y[:, j])
                 if expr is None:
                     continue
-                expr = tidy(expr)
-                key = sp.srepr(expr)
-                if key in seen:
-                    continue
-                seen.add(key)
-                error = mse(expr, symbols, X, Y[:, j])
-                front.append({"expr": expr, "complexity": complexity(expr), "mse": error, "raw": found})
+                # the formula as found, and beside it (never in its place) the structure with its
+                # exponents and inner constants near integers made integers, coefficients refitted
+                # (x**2.0003 as x**2): a hypothesis about the structure the front and held-out data judge
+                simpler = simpler_structure(expr, symbols, X, Y[:, j])
+                for expr in [expr] + ([simpler] if simpler is not None else []):
+                    expr = tidy(expr)
+                    key = expression_key(expr)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    error = mse(expr, symbols, X, Y[:, j])
+                    front.append({"expr": expr, "complexity": complexity(expr), "mse": error, "raw": found})
             if not front:
                 return []
             self.fronts_[name] = sorted(front, key=lambda e: (e["complexity"], e["mse"]))

@@ -35,7 +35,7 @@ from math import comb
 import numpy as np
 import sympy as sp
 
-from discover.core.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, expression_key, tidy
 from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
@@ -266,9 +266,9 @@ class Units(BaseDistiller):
                 if not np.isfinite(cost) or fitted == 0 or _pole(fitted, symbols, X):
                     continue
                 expr = tidy(fitted)
-                key = sp.srepr(expr)
+                key = expression_key(expr)
                 if key not in pool or cost < pool[key]["mse"]:
-                    pool[key] = {"expr": expr, "complexity": complexity(expr), "mse": cost, "standard_errors": se,
+                    pool[key] = {"expr": expr, "complexity": complexity(expr), "mse": cost, "rows": se,
                                  "library": _kind(expr)}
             front = self._family_fronts(list(pool.values()), cfg.per_variable)
             if not front:
@@ -380,8 +380,7 @@ class Units(BaseDistiller):
         out = []
         for combo in combos.values():
             settings = {"library": " + ".join(sorted({e["library"] for e in combo})),
-                        "coefficients": "refitted on the data by nonlinear least squares",
-                        "standard_errors": {n: [[round(v, 6), round(s, 6)] for v, s in e["standard_errors"]]
-                                            for n, e in zip(names, combo)}}
-            out.append(Candidate({n: e["expr"] for n, e in zip(names, combo)}, self.name, settings))
+                        "coefficients": "refitted on the data by nonlinear least squares"}
+            out.append(Candidate({n: e["expr"] for n, e in zip(names, combo)}, self.name, settings,
+                                 uncertainty={n: e["rows"] for n, e in zip(names, combo)}))
         return out

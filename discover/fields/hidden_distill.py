@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from discover.core.candidates import expression_key
 from discover.core.expressions import safe_lambdify, to_text
 
 
@@ -83,7 +84,7 @@ def _structures(model, samples) -> list[dict[str, sp.Expr]]:
         dist = get_distiller(name)(settings, random_state=model.random_state, device=model.device_)
         for cand in dist.fit(samples).candidates_:
             eqs = {f: sp.expand(cand.equations[f]) for f in fields}
-            key = tuple(sp.srepr(e) for e in eqs.values())
+            key = tuple(expression_key(e) for e in eqs.values())
             if key not in seen:
                 seen.add(key)
                 out.append({"equations": eqs, "method": name, "confidence": cand.term_confidence})

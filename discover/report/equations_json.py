@@ -16,10 +16,11 @@ SCHEMA = "discover.equations/1"
 
 
 def _clean(scores: dict) -> dict:
+    """Scores as computed (no rounding: rounding belongs to displays); a non-finite one as null."""
     out = {}
     for k, v in scores.items():
         if isinstance(v, float):
-            out[k] = round(v, 6) if v == v and abs(v) != float("inf") else None
+            out[k] = v if v == v and abs(v) != float("inf") else None
         else:
             out[k] = v
     return out
@@ -40,10 +41,16 @@ def _entry(c, ids: dict[str, str]) -> dict:
 
 
 def _uncertainty(c, ids: dict[str, str]) -> dict:
-    """Each constant with its standard error (an additive field: readers of schema 1 ignore it)."""
-    return {v: [{"term": to_text(r["term"], ids), "value": round(r["value"], 10),
-                 "stderr": None if r["stderr"] is None else float(f"{r['stderr']:.4g}"), "inner": r["inner"]}
+    """Each constant as fitted with its standard error, both full double precision (an additive field:
+    readers of schema 1 ignore it); ``simpler`` where a simpler number lies within one standard error."""
+    return {v: [{"term": to_text(r["term"], ids), "value": float(r["value"]),
+                 "stderr": _finite_or_none(r["stderr"]), "inner": bool(r["inner"]),
+                 **({"simpler": r["simpler"]} if r.get("simpler") is not None else {})}
                 for r in rows] for v, rows in c.uncertainty.items()}
+
+
+def _finite_or_none(x):
+    return float(x) if x is not None and x == x and abs(x) != float("inf") else None
 
 
 def _readable(c, ids: dict[str, str]) -> dict:
