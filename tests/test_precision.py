@@ -185,3 +185,16 @@ def test_the_simplest_number_within_a_standard_error(value, se, simpler):
     from discover.core.candidates import simplest_within
 
     assert simplest_within(value, se) == simpler
+
+
+def test_duplicates_merge_on_their_structure_and_constants_to_four_figures():
+    from discover.core.candidates import Candidate, merge_duplicates
+
+    x, y = sp.symbols("x y")
+    a = Candidate({"x": sp.Float(-2.6659319018806604) * x + sp.Float(0.5) * y}, "sindy")
+    b = Candidate({"x": sp.Float(-2.6659319018806) * x + sp.Float(0.5000000001) * y}, "sindy_pi")
+    c = Candidate({"x": sp.Float(-2.671) * x + sp.Float(0.5) * y}, "sr")
+    merged = merge_duplicates([a, b, c])
+    assert merged == [a, c] and a.settings["also_found_by"] == ["sindy_pi"]
+    # the one kept keeps its constants as fitted
+    assert _floats(merged[0].equations["x"]) == [-2.6659319018806604, 0.5]

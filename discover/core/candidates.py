@@ -181,9 +181,10 @@ class Candidate:
         ids = identifiers(self.variables) if ids is None else ids
         return {v: to_text(e, ids) for v, e in self.equations.items()}
 
-    def latex(self) -> dict[str, str]:
-        """LaTeX of each right-hand side, every name written as an escaped label (:func:`discover.core.printing.latex`)."""
-        return {v: printing.latex(e) for v, e in self.equations.items()}
+    def latex(self, digits: int | None = None) -> dict[str, str]:
+        """LaTeX of each right-hand side, every name written as an escaped label (:func:`discover.core.printing.latex`);
+        constants as stored (15 significant digits) unless ``digits`` rounds them for a display."""
+        return {v: printing.latex(e, digits=digits) for v, e in self.equations.items()}
 
     @classmethod
     def from_dict(cls, d: dict, names, symbols: dict[str, str] | None = None,

@@ -5,8 +5,8 @@ import pysindy as ps
 import pytest
 import sympy as sp
 
-from discover.core.structure import compare
 from discover.core.errors import NotFittedError
+from discover.core.structure import compare
 from discover.distillers import REGISTRY, Samples, SINDy
 from discover.distillers.sparse_fit import stlsq as _stlsq
 
