@@ -124,6 +124,7 @@ def test_lorenz_run_round_trips_through_its_folder_and_the_exported_module(tmp_p
     assert f"{-beta:.4g}" in report and repr(beta) not in report
 
 
+
 def test_a_rational_pick_from_sindy_pi_round_trips_and_exports(tmp_path):
     data = generate(get_system("michaelis_menten"), points=800, trajectories=3, noise=0.01, seed=0)
     model = discover.Discoverer(methods="sindy_pi", random_state=0).fit(data)
@@ -198,3 +199,26 @@ def test_duplicates_merge_on_their_structure_and_constants_to_four_figures():
     assert merged == [a, c] and a.settings["also_found_by"] == ["sindy_pi"]
     # the one kept keeps its constants as fitted
     assert _floats(merged[0].equations["x"]) == [-2.6659319018806604, 0.5]
+
+
+def test_the_report_says_when_a_simpler_number_lies_within_the_standard_error():
+    """Noisy decay dx/dt = -x: the fitted rate is not exactly 1, is stored as fitted, and the row
+    and the report's table say that 1 lies within its standard error."""
+    from types import SimpleNamespace
+
+    from discover.core.candidates import Candidate
+    from discover.report.constants import constants
+    from discover.selection.uncertainty import refit_equation, to_record
+
+    rng = np.random.default_rng(0)
+    x = sp.Symbol("x")
+    X = rng.uniform(0.5, 2.0, (400, 1))
+    y = -X[:, 0] + 0.05 * rng.standard_normal(400)
+    rate = float(np.linalg.lstsq(X, y, rcond=None)[0][0])
+    cand = Candidate({"x": sp.Float(rate) * x}, "sindy")
+    cand.uncertainty = to_record({"x": refit_equation(cand.equations["x"], [x], X, y)})
+    (row,) = cand.uncertainty["x"]
+    assert row["value"] == rate != -1.0 and row["simpler"] == -1 and abs(rate + 1) <= row["stderr"]
+    table = constants(SimpleNamespace(best=cand, names=["x"], time_name="t"))
+    assert table["rows"][0]["simpler"] == "≈ -1, within its standard error"
+    assert table["rows"][0]["value"] == f"{rate:.4g}"
