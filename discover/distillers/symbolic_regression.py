@@ -159,7 +159,12 @@ class SymbolicRegression(BaseDistiller):
             raw = _knee(found_raw, symbols, X, Y[:, j])
             front, seen = [], set()
             for found in raw:
-                expr = clean(found, symbols, X, Y[:, j])
+                try:
+                    expr = clean(found, symbols, X, Y[:, j])
+                except (ArithmeticError, KeyError, TypeError, ValueError, RecursionError):
+                    # an engine's formula sympy cannot print or evaluate (complex infinity, a
+                    # power too deep): that formula is skipped, the rest of the front stays
+                    expr = None
                 if expr is None:
                     continue
                 expr = tidy(expr)

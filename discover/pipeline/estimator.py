@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from discover.core.candidates import Candidate, merge_duplicates
 from discover.core.errors import ConfigError, DataError, NotFittedError, UnavailableError
 from discover.core.expressions import identifiers, to_text
+from discover.core.firewall import gate
 from discover.core.options import check_device, check_seed
 from discover.core.progress import NullProgress
 from discover.core.threads import small_problems
@@ -260,6 +261,10 @@ class Discoverer(ModelView, BaseEstimator):
                 {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
         if surrogate is not None:
             found = self._post_process(surrogate, found, run)
+            V, names = samples.variables()
+            found, dropped = gate(found, V, names)
+            if dropped:
+                run.facts.setdefault(route.label, {}).setdefault("dropped", []).extend(dropped)
         for c in found:
             c.method = route.label
         stamp(found, route.label, samples.library_terms, samples.library_by, run.prepared.names + run.prepared.inputs)
