@@ -143,3 +143,15 @@ def test_a_search_that_raises_loses_its_candidates_not_the_run(decay_csv, tmp_pa
     assert "the fuzzgate search failed" in record and "Optimization bounds must be finite scalars" in record
     saved = json.loads((tmp_path / "r" / "equations.json").read_text())
     assert saved["best"]["method"] == "sindy"
+
+
+def test_sindy_pi_refine_meets_a_zero_coefficient_without_raising():
+    """The reproducer of issue 31: ``_refine`` took the log of a coefficient that came out exactly 0."""
+    from discover.distillers.implicit import _refine
+
+    rng = np.random.default_rng(0)
+    t_col = rng.uniform(0.5, 2.0, 40)
+    N = np.column_stack([np.ones(40), t_col, t_col**2])
+    y = 1.0 + 2.0 * t_col
+    b, err = _refine(N, [2], 2, t_col, y, [0, 1], 0.0)
+    assert b.tolist() == [0.0] and np.isfinite(err) and err < 1e-20

@@ -160,6 +160,8 @@ def _refine(N, proper, nb, t, y, idx, b0: float):
     from scipy.optimize import minimize_scalar
 
     D = t[:, None]
+    if not (np.isfinite(b0) and b0 != 0):  # a degenerate grid value: nothing to refine on a log scale
+        return np.array([b0]), _explicit_fit(N, proper, nb, D, y, idx, np.array([b0]))[1]
 
     def err(logb):
         b = np.array([np.exp(logb)]) * np.sign(b0)
