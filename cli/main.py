@@ -67,7 +67,7 @@ def run(
     inputs: Annotated[Optional[str], typer.Option(help="Comma-separated input columns (control or forcing signals): measured, not modelled; they enter the equations but get none of their own.")] = None,
     input_hold: Annotated[Optional[str], typer.Option("--input-hold", help="How inputs are read between samples when a model is simulated: linear (default) or zoh (zero-order hold, for switched inputs).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table; a table per method named after it, such as [sindy], [node], [pinn], [delay]; [known] and [params] tables for the hidden-term PINN); options given here win.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help=escape("TOML file with the same settings (a [run] table; a table per method named after it, such as [sindy], [node], [pinn], [delay]; [known] and [params] tables for the hidden-term PINN); options given here win."))] = None,
     device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
     sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (embedded, default) or pysr (needs Julia).")] = None,
     known: Annotated[Optional[list[str]], typer.Option("--known", help="Known part of one equation for --methods pinn, e.g. 'x: a*x' (repeat per variable); other symbols are parameters.")] = None,
