@@ -206,13 +206,17 @@ def generate(
     uneven: Annotated[bool, typer.Option(help="Sample at random times instead of an even grid.")] = False,
     vary: Annotated[Optional[list[str]], typer.Option("--vary", help="Make a family of data sets for `discover batch`: NAME=START:STOP:COUNT or NAME=V1,V2 for a parameter (repeat for a grid); writes -o DIR/DIR_1.csv ... and DIR/manifest.csv.")] = None,
     input_signal: Annotated[Optional[str], typer.Option("--input", help="For a driven system: the input signal of each run, step, sine (default), chirp or prbs (each run its own, from the seed).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file: it is first moved aside to FILE.old-<date-time>, never deleted.")] = False,
 ):
     """Write a CSV of trajectories simulated from a reference system (with --vary, a family of them and a manifest)."""
     with _user_errors():
+        from discover.core.outfile import check_out_file, write_out_file
         from discover.fields.catalog import find_pde
 
+        if not vary:
+            check_out_file(output, force)
         if find_pde(system) is not None:
-            _generate_field(system, output, noise, seed, t_end, points, positions)
+            _generate_field(system, output, noise, seed, t_end, points, positions, force)
             return
         points = 2000 if points is None else points
         from discover.core.options import check_seed
@@ -234,26 +238,30 @@ def generate(
             return
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
                    t_end=t_end, uneven=uneven, input_signal=input_signal)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        to_frame(data).to_csv(output, index=False, float_format="%.10g")
+        frame = to_frame(data)
+        write_out_file(output, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.10g"), force)
         out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {escape(system)} to {escape(str(output))}")
 
 
 def _generate_field(name: str, output: Path, noise: float, seed: int, t_end: Optional[float],
-                    n_t: Optional[int] = None, n_x: Optional[int] = None) -> None:
+                    n_t: Optional[int] = None, n_x: Optional[int] = None, force: bool = False) -> None:
     """``discover generate burgers``: a reference PDE solved and written in long format (t, x, u)."""
     from discover.core.options import check_seed
+    from discover.core.outfile import write_out_file
     from discover.fields.catalog import generate_field, get_pde, to_long_frame
 
     check_seed(seed)
     field = generate_field(get_pde(name), noise=noise, seed=seed, t_end=t_end, n_t=n_t, n_x=n_x)
-    output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix.lower() == ".npz":
         import numpy as np
 
-        np.savez_compressed(output, t=field.t, x=field.coords[0], u=field.values[..., 0])
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:  # a file object: numpy would add .npz to a name without it
+                np.savez_compressed(fh, t=field.t, x=field.coords[0], u=field.values[..., 0])
     else:
-        to_long_frame([field]).to_csv(output, index=False, float_format="%.10g")
+        def write(tmp: Path) -> None:
+            to_long_frame([field]).to_csv(tmp, index=False, float_format="%.10g")
+    write_out_file(output, write, force)
     out.print(f"Wrote {field.t.size} times x {field.coords[0].size} positions of {escape(name)} to {escape(str(output))}")
 
 
@@ -301,13 +309,17 @@ def export(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")],
     to: Annotated[str, typer.Option("--to", help="python (a NumPy module with rhs(t, x)), latex (a table) or sympy (the equations as JSON text sympy reads).")] = "python",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print to stdout).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file: it is first moved aside to FILE.old-<date-time>, never deleted.")] = False,
 ):
     """Export the selected equations of a run folder as a Python module, a LaTeX table or sympy text."""
     with _user_errors():
         from discover.core.errors import ConfigError, did_you_mean
+        from discover.core.outfile import check_out_file, write_out_file
 
         if to not in EXPORTS:
             raise ConfigError(f"`--to` must be one of {', '.join(EXPORTS)}, not '{to}'{did_you_mean(to, EXPORTS)}.")
+        if output is not None:
+            check_out_file(output, force)
         from discover.export import to_latex, to_python, to_sympy_text
         from discover.report.run_folder import load_run
 
@@ -316,11 +328,7 @@ def export(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"Cannot write '{output}' ({exc.strerror or exc}); give `-o` a file in a folder "
-                                  "that exists and that you may write to.") from None
+            write_out_file(output, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
             err.print(f"Wrote {escape(str(output))}", highlight=False, soft_wrap=True)
 
 
