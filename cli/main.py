@@ -341,16 +341,28 @@ def bench(
     points: Annotated[int, typer.Option(help="Samples per run.")] = 2000,
     seed: Annotated[int, typer.Option(help="Seed of data and methods.")] = 0,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for bench.md, bench.csv and bench.json.")] = Path("runs/bench"),
+    force: Annotated[bool, typer.Option("--force", help="Replace bench.md, bench.csv and bench.json of an earlier bench in --out: they are first moved aside to NAME.old-<date-time>, never deleted.")] = False,
 ):
     """Score methods against known equations on generated data, beside PySINDy's defaults."""
     with _user_errors():
         from cli.progress import RichProgress
-        from discover.bench.recovery import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
-        from discover.core.options import check_seed
+        from discover.bench.recovery import (
+            BenchConfig,
+            check_results_out,
+            markdown_table,
+            parse_list,
+            parse_noises,
+            run_benchmark,
+            write_results,
+        )
+        from discover.core.options import check_number, check_seed
         from discover.pipeline.plan import build_plan
         from discover.systems import SYSTEMS, get_system
 
         check_seed(seed)
+        check_number(trajectories, "`--trajectories`", 1, 1000, whole=True)
+        check_number(points, "`--points`", 10, 1_000_000, whole=True)
+        check_results_out(out, force)
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
             get_system(n)
@@ -360,7 +372,7 @@ def bench(
         cfg = BenchConfig(tuple(get_system(n).name for n in names), parse_noises(noise), method_list,
                           trajectories, points, seed)
         rows = run_benchmark(cfg, progress=RichProgress(err))
-        write_results(rows, out)
+        write_results(rows, out, force)
         out_text = markdown_table(rows)
         typer.echo(out_text)
         err.print(f"Wrote {escape(str(out / 'bench.md'))}, bench.csv and bench.json")
@@ -390,9 +402,17 @@ def prose_train(
 
         from cli.progress import RichProgress
         from discover.core.device import resolve_device
+        from discover.core.options import check_number, check_seed
         from discover.prose.train import TrainConfig, train
 
         resolve_device(device)
+        check_seed(seed)
+        for option, value, low, high, whole in (("`--draws`", draws, 1, 10**8, True), ("`--batch`", batch, 1, 65_536, True),
+                                                ("`--steps`", steps, 1, 10**7, True), ("`--lr`", lr, 1e-12, 10.0, False),
+                                                ("`--max-steps`", max_steps, 0, 10**7, True),
+                                                ("`--minutes`", minutes, 0.0, 525_600.0, False)):
+            if value is not None:
+                check_number(value, option, low, high, whole)
         overrides = {k: v for k, v in {"draws": draws, "batch": batch, "steps": steps, "lr": lr}.items() if v}
         train(out_file, replace(TrainConfig(seed=seed), **overrides), resume, device, minutes, max_steps,
               progress=RichProgress(err), log=lambda m: err.print(escape(m), highlight=False), overrides=overrides)
@@ -411,7 +431,11 @@ def prose_eval(
     with _user_errors():
         from cli.progress import RichProgress
         from discover.bench.prose import evaluate_generated, evaluate_reference, markdown
+        from discover.core.options import check_number
 
+        check_number(systems, "`--systems`", 0, 100_000, whole=True)
+        check_number(noise, "`--noise`", 0.0, 10.0)
+        check_number(beam, "`--beam`", 1, 256, whole=True)
         progress = RichProgress(err)
         gen = evaluate_generated(systems, noise, beam, weights, progress, with_guess=guess) if systems > 0 else None
         ref = evaluate_reference(noise, beam, weights, sr, progress)

@@ -31,6 +31,10 @@ POLL_S = 0.25
 def _check_timeout(timeout) -> None:
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0):
         raise ConfigError(f"`--timeout` is {shown(timeout)}; give seconds per data set, a number above 0.")
+    if timeout is not None:
+        from discover.core.options import check_number
+
+        check_number(timeout, "`--timeout` (seconds per data set)", 1e-3, 366 * 86400.0)
 
 
 def batch(paths, client=None, *, out, methods="auto", time=None, states=None, seed: int = 0, device: str = "auto",

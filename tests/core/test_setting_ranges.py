@@ -118,3 +118,17 @@ def test_generate_pde_options_out_of_range_are_exit_2(tmp_path, option, value):
     r = runner.invoke(app, ["generate", "burgers", "-o", str(tmp_path / "g.csv"), option, value])
     assert r.exit_code == 2, r.output
     assert option in r.output and not (tmp_path / "g.csv").exists()
+
+
+@pytest.mark.parametrize("args", [["prose", "eval", "--beam", "0"], ["prose", "eval", "--noise", "nan"],
+                                  ["prose", "train", "-o", "x.pt", "--lr", "nan"],
+                                  ["prose", "train", "-o", "x.pt", "--batch", "1000000000"],
+                                  ["prose", "train", "-o", "x.pt", "--minutes", "inf"]])
+def test_prose_options_out_of_range_are_exit_2(args):
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "must be" in r.output, r.output
+
+
+def test_batch_timeout_must_be_finite(tmp_path, lotka_volterra_csv):
+    r = runner.invoke(app, ["batch", str(lotka_volterra_csv(200, 1)), "-o", str(tmp_path / "b"), "--timeout", "inf"])
+    assert r.exit_code == 2 and "--timeout" in r.output
