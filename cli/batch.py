@@ -12,9 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from cli.boundary import EXIT_NO_MODEL, step, user_errors
+from cli.boundary import EXIT_NO_MODEL, escape, step, user_errors
 from cli.config import plugin_tables, read_config
 
 out = Console(soft_wrap=not sys.stdout.isatty())

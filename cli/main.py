@@ -18,10 +18,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from cli.batch import batch as batch_command
-from cli.boundary import EXIT_NO_MODEL, set_debug, user_errors
+from cli.boundary import EXIT_NO_MODEL, escape, set_debug, user_errors
 from cli.config import plugin_tables, read_config
 
 app = typer.Typer(
