@@ -95,9 +95,7 @@ class NeuralODE(BaseSurrogate):
 
     # ------------------------------------------------------------------ training
     def _fit(self, prepared: Prepared, seed: int) -> None:
-        cfg = self.settings_
-        if cfg.solver not in ("rk4", "dopri5"):
-            raise ConfigError(f"Neural ODE solver must be rk4 or dopri5, not '{cfg.solver}'.")
+        cfg = self.settings_  # its values were checked against their declared ranges and choices
         data = prepared.train
         self.n_inputs_ = len(prepared.inputs)
         if self.n_inputs_ and (cfg.solver != "rk4" or cfg.regularise > 0):
