@@ -144,6 +144,8 @@ class Discoverer(ModelView, BaseEstimator):
 
                 run.prepared = prepare(data)
                 run.validation = Validation.from_prepared(run.prepared)
+            if plan.delay:  # the delay embedding must fit the held-out data: refused before anything trains
+                self._check_delay_room(run, tables, plan.delay)
             for stage in plan.stages:
                 self._walk(stage, run, tables)
             delay = self._delay(plan, run, tables) if plan.delay else None
@@ -306,6 +308,15 @@ class Discoverer(ModelView, BaseEstimator):
         run.selection = select(run.candidates, run.prepared.in_sample, noise=run.prepared.noise)
 
     # ------------------------------------------------------------------ delay models
+    @staticmethod
+    def _check_delay_room(run: _Run, tables: dict, methods) -> None:
+        from discover.core.registry import settings_from
+        from discover.delay import DelaySettings
+        from discover.delay.compare import check_room
+
+        check_room(list(run.prepared.train.trajectories), list(run.prepared.validation),
+                   settings_from(DelaySettings, tables.get("delay"), "delay"), tuple(methods))
+
     def _delay(self, plan: Plan, run: _Run, tables: dict):
         """The delay models, compared with equation baselines fitted on the same training runs."""
         from discover.core.device import resolve_device
