@@ -321,7 +321,7 @@ def _stale(tmp: Path) -> dict | None:
     try:
         if tmp.is_symlink() or not tmp.is_dir() or marker.is_symlink() or not marker.is_file() \
                 or marker.stat().st_size > 4096:
-            return False
+            return None
         doc = json.loads(marker.read_text(encoding="utf-8"))
         pid, host, created = int(doc["pid"]), str(doc["host"]), float(doc["created"])
     except (OSError, ValueError, TypeError, KeyError):
