@@ -18,13 +18,9 @@ from discover.core.errors import DataError
 runner = CliRunner()
 
 
-@pytest.fixture(scope="module")
-def run_folder(lotka_volterra_csv, tmp_path_factory):
-    out = tmp_path_factory.mktemp("good") / "run"
-    r = runner.invoke(app, ["run", str(lotka_volterra_csv(200, 2)), "--out", str(out), "--methods", "sindy",
-                            "--no-figures", "--quiet"])
-    assert r.exit_code == 0, r.output
-    return out
+@pytest.fixture
+def run_folder(sindy_run_folder):
+    return sindy_run_folder
 
 
 def _edit(name, change):

@@ -92,7 +92,7 @@ def _numbers(value) -> bool:
 
 def _constant_row(row) -> bool:
     return (isinstance(row, dict) and isinstance(row.get("term"), str) and _number(row.get("value"))
-            and "stderr" in row and (row["stderr"] is None or _numbers(row["stderr"]))
+            and "stderr" in row and (row["stderr"] is None or _number(row["stderr"]))
             and isinstance(row.get("inner"), bool))
 
 
