@@ -35,18 +35,42 @@ def _refused_quickly(path, match):
     return str(info.value)
 
 
+LIMITED = """
+import resource
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+from discover.core.errors import DataError
+from discover.data import load_csv
+from discover.fields.io import load_fields
+try:
+    {call}
+except DataError as exc:
+    print("refused:", exc)
+"""
+
+
+def refused_in_a_child(call: str, limit: int = 3 * 2**30) -> str:
+    """Run ``call`` in a child process with at most ``limit`` bytes of memory and 60 s: a loader that
+    reads a device whole or allocates a huge grid fails there (MemoryError), a blocked one times out,
+    and neither takes this machine's memory with it."""
+    script = LIMITED.format(limit=limit, call=call)
+    try:
+        r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"{call} blocked for more than 60 s") from None
+    assert r.stdout.startswith("refused:"), r.stdout + r.stderr[-2000:]
+    return r.stdout
+
+
 def test_a_device_is_refused_without_reading_it():
     assert os.path.exists("/dev/zero")
-    _refused_quickly("/dev/zero", "is a device")
+    assert "is a device" in refused_in_a_child("load_csv('/dev/zero')")
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "data.csv"
     os.mkfifo(fifo)
-    # a child process: if the loader opened the FIFO it would block for ever, and the timeout says so
-    code = f"from discover.data import load_csv\ntry:\n    load_csv({str(fifo)!r})\nexcept Exception as e:\n    print(e)"
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=REPO)
-    assert "FIFO" in r.stdout, r.stdout + r.stderr
+    assert "FIFO" in refused_in_a_child(f"load_csv({str(fifo)!r})")
+    assert "FIFO" in refused_in_a_child(f"load_fields({str(fifo)!r}, space='x')")
 
 
 def test_the_cli_refuses_a_device_with_exit_2(tmp_path):
@@ -59,8 +83,8 @@ def test_a_sparse_file_is_refused_from_its_first_bytes(tmp_path):
     path = tmp_path / "big.csv"
     with open(path, "wb") as fh:
         fh.write(b"t,x\n")
-        fh.truncate(2**30)  # claims 1 GiB, holds NUL bytes
-    _refused_quickly(path, "binary data")
+        fh.truncate(3 * 2**30)  # claims 3 GiB, holds NUL bytes
+    assert "binary data" in refused_in_a_child(f"load_csv({str(path)!r})", limit=int(1.5 * 2**30))
 
 
 def test_a_header_too_long_or_too_wide_is_refused_before_parsing(tmp_path):

@@ -2,8 +2,6 @@
 text arrays in an .npz, NaN times, infinite values, a constant field, and a long-format file whose
 times and positions span a grid far larger than its rows (refused before the grid is allocated)."""
 
-import tracemalloc
-
 import numpy as np
 import pytest
 from typer.testing import CliRunner
@@ -11,6 +9,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from discover.core.errors import DataError
 from discover.fields.io import load_fields
+from tests.data.test_input_limits import refused_in_a_child
 
 T = np.linspace(0, 1, 20)
 X = np.linspace(0, 1, 16, endpoint=False)
@@ -59,14 +58,8 @@ def test_a_long_file_of_distinct_times_and_positions_is_refused_before_its_grid(
     rows = "".join(f"{i * 1e-3:.4f},{0.5 + i * 1e-4:.5f},{v:.3f}\n" for i, v in enumerate(rng.random(n)))
     path = tmp_path / "scattered.csv"
     path.write_text("t,x,u\n" + rows)
-    tracemalloc.start()
-    try:
-        with pytest.raises(DataError, match="misses .* of its grid points"):
-            load_fields(path, space="x")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 200 * 2**20, f"{peak / 2**20:.0f} MiB allocated before refusing"
+    # in a child limited to 3 GiB: a loader that allocates the grid fails there, not on this machine
+    assert "of its grid points" in refused_in_a_child(f"load_fields({str(path)!r}, space='x')")
 
 
 def test_a_field_with_a_constant_column_is_refused_like_a_constant_state(tmp_path):
