@@ -19,6 +19,8 @@ import numpy as np
 from discover.core.errors import DataError, shown
 
 CONFIDENCES = ("high", "medium", "low")
+#: Scores the report computes with (others may be text, such as the ``message`` of a failed simulation).
+NUMERIC_SCORES = ("short_r2", "validation_r2", "long_r2", "valid_time", "valid_fraction", "n_compared")
 MAX_JSON = 256 * 2**20  # bytes: a run folder's JSON files are far smaller; a bigger one is not discover's
 #: What a damaged file raises while it is read (a DataError is already one sentence).
 READ_ERRORS = (KeyError, TypeError, ValueError, IndexError, AttributeError, zipfile.BadZipFile, OSError, EOFError)
@@ -124,7 +126,8 @@ def check_docs(folder: Path, eq: dict, run: dict) -> None:
                     and not isinstance(c[key], dict):
                 raise damaged(folder, f"a candidate's '{key}' in equations.json is not an object")
         for key, value in (c.get("scores") or {}).items():
-            if value is not None and not isinstance(value, (int, float)):
+            if value is not None and not (_number(value) or (key not in NUMERIC_SCORES
+                                                             and isinstance(value, (str, bool)))):
                 raise damaged(folder, f"a candidate's score '{shown(key, 40)}' in equations.json is not a number")
         for probs in (c.get("term_confidence") or {}).values():
             if not isinstance(probs, dict) or not all(_number(p) for p in probs.values()):
