@@ -4,15 +4,17 @@ next run into the same place removes it, and nothing else (issue 31)."""
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
 import pytest
 
-from discover.core import rundir
-from discover.core.rundir import TEMP_MARKER, RunFolderWarning, clean_stale, replace_folder
+from discover.core.rundir import RunFolderWarning, replace_folder
+from discover.core.stale import TEMP_MARKER, clean_stale
 
 REPO = Path(__file__).parents[1]
 
@@ -56,8 +58,8 @@ def test_folders_discover_did_not_mark_or_still_writes_are_kept(tmp_path):
     (lookalike / "notes.txt").write_text("mine")
     live = tmp_path / ".lv.discover-tmp-12345678"  # a run still writing (this very process)
     live.mkdir()
-    (live / TEMP_MARKER).write_text(json.dumps({"pid": os.getpid(), "host": rundir.socket.gethostname(),
-                                                "created": rundir.time.time(), "carrying": False}))
+    (live / TEMP_MARKER).write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                                "created": time.time(), "carrying": False}))
     other = tmp_path / ".other.discover-tmp-87654321"  # beside another folder
     other.mkdir()
     assert clean_stale(out) == []
@@ -73,8 +75,8 @@ def test_a_users_files_caught_in_a_killed_swap_are_moved_aside_not_deleted(tmp_p
     (left / "figures" / "pareto.png").write_bytes(b"png")
     (left / "thesis.tex").write_text("the user's")  # carried out of the old run folder when the run was killed
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    (left / TEMP_MARKER).write_text(json.dumps({"pid": int(dead.stdout), "host": rundir.socket.gethostname(),
-                                                "created": rundir.time.time(), "carrying": True}))
+    (left / TEMP_MARKER).write_text(json.dumps({"pid": int(dead.stdout), "host": socket.gethostname(),
+                                                "created": time.time(), "carrying": True}))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert clean_stale(out) == []

@@ -13,7 +13,7 @@ builds the new folder beside the destination and swaps it in with renames:
 - SIGINT and SIGTERM during the write remove the temporary folder and leave the earlier
   folder as it was (SIGTERM then ends the process as it would have); a temporary folder left by
   a process that was killed outright (SIGKILL, a crash) carries a marker naming that process,
-  and the next write to the same place removes it (:func:`clean_stale`).
+  and the next write to the same place removes it (:func:`discover.core.stale.clean_stale`).
 
 New folders follow the umask. This module uses the standard library only, so the command line
 can check ``--out`` before importing anything heavy.
@@ -24,11 +24,9 @@ from __future__ import annotations
 import errno
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
-import socket
 import threading
 import time
 import warnings
@@ -38,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from discover.core.errors import OutDirError
+from discover.core.stale import TEMP_MARKER, clean_stale, mark
 
 #: Files at the top of a run folder that discover writes (and may delete when it replaces the folder).
 RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json")
@@ -281,13 +280,6 @@ def _aside_name(target: Path) -> Path:
     return p
 
 
-#: A file inside each temporary folder: who made it, so that a later run can tell one left by a
-#: killed process (removed then) from one another run is still writing (left alone).
-TEMP_MARKER = ".discover-temporary"
-#: A temporary folder whose marker is older than this (seconds) is stale whoever made it.
-STALE_AFTER = 7 * 24 * 3600
-
-
 def _make_temp(target: Path) -> Path:
     while True:  # os.mkdir follows the umask (tempfile.mkdtemp would make it 0700)
         tmp = _new_sibling(target, "tmp")
@@ -295,79 +287,8 @@ def _make_temp(target: Path) -> Path:
             os.mkdir(tmp)
         except FileExistsError:
             continue
-        _mark(tmp)
+        mark(tmp)
         return tmp
-
-
-def _mark(tmp: Path, carrying: bool = False) -> None:
-    """Write the marker; ``carrying`` once files of the user's are about to be moved into ``tmp``."""
-    marker = {"pid": os.getpid(), "host": socket.gethostname(), "created": time.time(), "carrying": carrying}
-    (tmp / TEMP_MARKER).write_text(json.dumps(marker), encoding="utf-8")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, ValueError):
-        return True  # someone else's process, or a value that is not a pid: not known to be gone
-    return True
-
-
-def _stale(tmp: Path) -> dict | None:
-    """The marker of a temporary folder discover made whose process is gone; None for any other folder."""
-    marker = tmp / TEMP_MARKER
-    try:
-        if tmp.is_symlink() or not tmp.is_dir() or marker.is_symlink() or not marker.is_file() \
-                or marker.stat().st_size > 4096:
-            return None
-        doc = json.loads(marker.read_text(encoding="utf-8"))
-        pid, host, created = int(doc["pid"]), str(doc["host"]), float(doc["created"])
-    except (OSError, ValueError, TypeError, KeyError):
-        return None
-    if time.time() - created > STALE_AFTER or (host == socket.gethostname() and pid != os.getpid() and not _alive(pid)):
-        return doc
-    return None
-
-
-def clean_stale(target: str | Path) -> list[Path]:
-    """Remove the temporary folders ``.NAME.discover-tmp-*`` beside ``target`` that a killed run left.
-
-    Only a folder with discover's marker, made by a process that is gone (or more than
-    :data:`STALE_AFTER` ago), is touched. One the process was still building holds nothing but
-    discover's files and is removed; one into which a user's files were being carried (the
-    process was killed while swapping folders) loses only discover's own files, and the rest is
-    moved, untouched, to ``NAME.old-<date-time>`` with a :class:`RunFolderWarning`. Returns the
-    folders removed.
-    """
-    target = Path(target)
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.discover-tmp-[0-9a-f]{{8}}")
-    try:
-        entries = [Path(e.path) for e in os.scandir(target.parent) if pattern.fullmatch(e.name)]
-    except OSError:
-        return []
-    removed = []
-    for tmp in entries:
-        marker = _stale(tmp)
-        if marker is None:
-            continue
-        try:
-            if marker.get("carrying") is False:  # nothing but what discover wrote has entered it
-                shutil.rmtree(tmp)
-                removed.append(tmp)
-                continue
-            os.unlink(tmp / TEMP_MARKER)
-            if _clear_owned(tmp):
-                removed.append(tmp)
-                continue
-            aside = _aside_name(target)
-            os.rename(tmp, aside)
-        except OSError:
-            continue
-        warnings.warn(f"A run into '{target}' that was killed left files discover did not write in a temporary "
-                      f"folder; they were moved, untouched, to '{aside}'.", RunFolderWarning, stacklevel=3)
-    return removed
 
 
 def _move_in(src: Path, dest: Path, names: list[str], moved: list[str]) -> None:
@@ -423,7 +344,7 @@ def _swap(check: OutCheck, tmp: Path, carried: list[str]) -> None:
                       RunFolderWarning, stacklevel=4)
         return
     try:
-        _mark(tmp, carrying=True)
+        mark(tmp, carrying=True)
         _move_in(out, tmp, foreign_entries(out), carried)  # the user's files go into the new folder
         old = _new_sibling(out, "old")
         os.rename(out, old)
