@@ -36,14 +36,14 @@ def run_property(tmp_path_factory, raw: bytes, suffix: str, extra: list[str]) ->
 
 
 @settings(max_examples=4)
-@given(raw=csv_bytes(max_rows=60))
+@given(raw=csv_bytes(max_rows=200))
 def test_cli_fast(tmp_path_factory, raw):
     run_property(tmp_path_factory, raw, ".csv", [])
 
 
 @pytest.mark.slow
 @settings(max_examples=120 if THOROUGH else 20)
-@given(raw=csv_bytes(max_rows=60))
+@given(raw=csv_bytes(max_rows=200))
 def test_cli_csv_whole(tmp_path_factory, raw):
     run_property(tmp_path_factory, raw, ".csv", [])
 
