@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from discover.core.rundir import RunFolderWarning, replace_folder
-from discover.core.stale import TEMP_MARKER, clean_stale
+from discover.core.rundir import RunFolderWarning, clean_stale, replace_folder
+from discover.core.stale import TEMP_MARKER
 
 REPO = Path(__file__).parents[1]
 

@@ -13,7 +13,7 @@ builds the new folder beside the destination and swaps it in with renames:
 - SIGINT and SIGTERM during the write remove the temporary folder and leave the earlier
   folder as it was (SIGTERM then ends the process as it would have); a temporary folder left by
   a process that was killed outright (SIGKILL, a crash) carries a marker naming that process,
-  and the next write to the same place removes it (:func:`discover.core.stale.clean_stale`).
+  and the next write to the same place removes it (:func:`clean_stale`).
 
 New folders follow the umask. This module uses the standard library only, so the command line
 can check ``--out`` before importing anything heavy.
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from discover.core.errors import OutDirError
-from discover.core.stale import TEMP_MARKER, clean_stale, mark
+from discover.core.stale import TEMP_MARKER, mark, stale_temporaries
 
 #: Files at the top of a run folder that discover writes (and may delete when it replaces the folder).
 RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json")
@@ -289,6 +289,37 @@ def _make_temp(target: Path) -> Path:
             continue
         mark(tmp)
         return tmp
+
+
+def clean_stale(target: str | Path) -> list[Path]:
+    """Remove the temporary folders ``.NAME.discover-tmp-*`` beside ``target`` that a killed run left.
+
+    Only a folder with discover's marker, made by a process that is gone (or more than
+    :data:`discover.core.stale.STALE_AFTER` ago), is touched. One the process was still building holds nothing but
+    discover's files and is removed; one into which a user's files were being carried (the
+    process was killed while swapping folders) loses only discover's own files, and the rest is
+    moved, untouched, to ``NAME.old-<date-time>`` with a :class:`RunFolderWarning`. Returns the
+    folders removed.
+    """
+    target = Path(target)
+    removed = []
+    for tmp, marker in stale_temporaries(target):
+        try:
+            if marker.get("carrying") is False:  # nothing but what discover wrote has entered it
+                shutil.rmtree(tmp)
+                removed.append(tmp)
+                continue
+            os.unlink(tmp / TEMP_MARKER)
+            if _clear_owned(tmp):
+                removed.append(tmp)
+                continue
+            aside = _aside_name(target)
+            os.rename(tmp, aside)
+        except OSError:
+            continue
+        warnings.warn(f"A run into '{target}' that was killed left files discover did not write in a temporary "
+                      f"folder; they were moved, untouched, to '{aside}'.", RunFolderWarning, stacklevel=3)
+    return removed
 
 
 def _move_in(src: Path, dest: Path, names: list[str], moved: list[str]) -> None:

@@ -13,10 +13,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import socket
 import time
-import warnings
 from pathlib import Path
 
 #: A file inside each temporary folder: who made it, so that a later run can tell one left by a
@@ -58,42 +56,16 @@ def _stale(tmp: Path) -> dict | None:
     return None
 
 
-def clean_stale(target: str | Path) -> list[Path]:
-    """Remove the temporary folders ``.NAME.discover-tmp-*`` beside ``target`` that a killed run left.
+def stale_temporaries(target: str | Path) -> list[tuple[Path, dict]]:
+    """The temporary folders ``.NAME.discover-tmp-*`` beside ``target`` that a killed run left, with their markers.
 
     Only a folder with discover's marker, made by a process that is gone (or more than
-    :data:`STALE_AFTER` ago), is touched. One the process was still building holds nothing but
-    discover's files and is removed; one into which a user's files were being carried (the
-    process was killed while swapping folders) loses only discover's own files, and the rest is
-    moved, untouched, to ``NAME.old-<date-time>`` with a :class:`RunFolderWarning`. Returns the
-    folders removed.
+    :data:`STALE_AFTER` ago), is listed; :func:`discover.core.rundir.clean_stale` removes them.
     """
-    from discover.core.rundir import RunFolderWarning, _aside_name, _clear_owned
-
     target = Path(target)
     pattern = re.compile(rf"\.{re.escape(target.name)}\.discover-tmp-[0-9a-f]{{8}}")
     try:
         entries = [Path(e.path) for e in os.scandir(target.parent) if pattern.fullmatch(e.name)]
     except OSError:
         return []
-    removed = []
-    for tmp in entries:
-        marker = _stale(tmp)
-        if marker is None:
-            continue
-        try:
-            if marker.get("carrying") is False:  # nothing but what discover wrote has entered it
-                shutil.rmtree(tmp)
-                removed.append(tmp)
-                continue
-            os.unlink(tmp / TEMP_MARKER)
-            if _clear_owned(tmp):
-                removed.append(tmp)
-                continue
-            aside = _aside_name(target)
-            os.rename(tmp, aside)
-        except OSError:
-            continue
-        warnings.warn(f"A run into '{target}' that was killed left files discover did not write in a temporary "
-                      f"folder; they were moved, untouched, to '{aside}'.", RunFolderWarning, stacklevel=3)
-    return removed
+    return [(tmp, marker) for tmp in sorted(entries) if (marker := _stale(tmp)) is not None]
