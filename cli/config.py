@@ -42,6 +42,9 @@ def _tables() -> tuple[str, ...]:
     return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, "delay", "pde_pinn", *MODEL_TABLES]))
 
 
+MAX_CONFIG_BYTES = 16 * 2**20
+
+
 def read_config(path: Path | None) -> dict:
     """The settings of a TOML config file, checked; ``{}`` without one.
 
@@ -60,6 +63,9 @@ def read_config(path: Path | None) -> dict:
         raise ConfigError(f"Config file {where} does not exist; check the path given to `--config`.")
     if path.is_dir():
         raise ConfigError(f"Config path {where} is a folder, not a TOML file; give the path of the file in it.")
+    from discover.data.paths import check_file
+
+    check_file(path, "TOML file", ConfigError, limit=MAX_CONFIG_BYTES)  # a device or FIFO is never read
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -12,6 +12,7 @@ where it may go and what is kept is :mod:`discover.core.rundir`'s job.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from importlib import metadata
 from pathlib import Path
@@ -20,10 +21,11 @@ import numpy as np
 
 from discover.core.candidates import Candidate
 from discover.core.errors import DataError
-from discover.core.rundir import is_run_folder, model_files, replace_folder
+from discover.core.rundir import is_run_folder, replace_folder
 from discover.data.dataset import Trajectory
 from discover.delay.base import DelayResult
 from discover.report import documents, equations_json, parallel
+from discover.report.folder_check import READ_ERRORS, check_docs, damaged, load_arrays, model_paths, read_json
 from discover.result import RunResult
 
 COMPRESS_UP_TO = 16 * 2**20  # bytes of arrays in data.npz above which it is not compressed
@@ -131,11 +133,10 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
             (tmp / "models").mkdir()
             for label, model in models.items():
                 model.save(tmp / "models" / f"{label}.pt")
-        elif source is not None:  # re-rendering keeps the saved models (only those discover saved)
-            for name in sorted(model_files(source)):
-                if (source / "models" / name).is_file():
-                    (tmp / "models").mkdir(exist_ok=True)
-                    shutil.copy2(source / "models" / name, tmp / "models" / name)
+        elif source is not None:  # re-rendering keeps the saved models (only those discover saved, never a link)
+            for path in model_paths(source):
+                (tmp / "models").mkdir(exist_ok=True)
+                shutil.copy2(path, tmp / "models" / path.name, follow_symlinks=False)
         for name, description in (result.delay.models.items() if result.delay is not None else ()):
             (tmp / f"{name}.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
@@ -153,27 +154,38 @@ def load_run(run_dir: str | Path) -> RunResult:
         raise DataError(f"'{d}' is not a discover run folder (no run.json written by discover); "
                         "give the folder `discover run --out` wrote.")
     need = [d / "equations.json", d / "run.json", d / "data.npz"]
-    missing = [p.name for p in need if not p.exists()]
+    missing = [p.name for p in need if not os.path.lexists(p)]
     if missing:
         raise DataError(f"'{d}' is not a discover run folder (missing {', '.join(missing)}); give the folder `discover run --out` wrote.")
-    eq = json.loads((d / "equations.json").read_text())
-    run = json.loads((d / "run.json").read_text())
+    eq = read_json(d, "equations.json")
+    run = read_json(d, "run.json")
     if run.get("kind") == "field":
         raise DataError(f"'{d}' holds a PDE run (discover run --space); its report is written by that run and "
                         "cannot be rendered again or exported yet; run it again instead.")
+    check_docs(d, eq, run)
+    data = load_arrays(d)
+    try:
+        return _assemble(d, eq, run, data)
+    except DataError:
+        raise
+    except READ_ERRORS as exc:
+        raise damaged(d, f"{type(exc).__name__}: {exc}") from None
+
+
+def _assemble(d: Path, eq: dict, run: dict, data: dict) -> RunResult:
+    """The :class:`RunResult` of checked documents and arrays (a fault left is a damaged folder)."""
     names = tuple(eq["variables"])
     inputs = tuple(eq.get("inputs", ()))
     cands = [Candidate.from_dict(c, names + inputs, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
              for c in eq["candidates"]]
     best = cands[0] if eq.get("best") else None
-    data = np.load(d / "data.npz")
 
     def trajs(group):
         labels = run["split"]["labels"].get(group.replace("_smoothed", ""), [])
         out, i = [], 0
         while f"{group}/{i}/t" in data:
             u = data[f"{group}/{i}/u"] if f"{group}/{i}/u" in data else None
-            out.append(Trajectory(data[f"{group}/{i}/t"], data[f"{group}/{i}/x"], labels[i] if i < len(labels) else str(i),
+            out.append(Trajectory(data[f"{group}/{i}/t"], data[f"{group}/{i}/x"], str(labels[i]) if i < len(labels) else str(i),
                                   u))
             i += 1
         return out
@@ -192,14 +204,17 @@ def load_run(run_dir: str | Path) -> RunResult:
         curves, i = [], 0
         while f"curves/{label}/{i}/t" in data:
             prefix = f"curves/{label}/{i}/"
-            curves.append({k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)})
+            curves.append({k[len(prefix):]: data[k] for k in data if k.startswith(prefix)})
             i += 1
         if curves:
             info["curves"] = curves
     delay = _load_delay(d, run.get("delay"), data)
+    train = trajs("train")
+    if not train:
+        raise damaged(d, "data.npz holds no training data")
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
-        reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
+        reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=train,
         train_smoothed=trajs("train_smoothed"), train_derivatives=derivs, validation=trajs("validation"),
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
@@ -215,9 +230,8 @@ def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
         return None
     from discover.delay.base import REGISTRY
 
-    models = {name: json.loads((d / f"{name}.json").read_text(encoding="utf-8"))
-              for name in REGISTRY if (d / f"{name}.json").exists()}
-    arrays = {k[len("delay/"):]: data[k] for k in data.files if k.startswith("delay/")}
+    models = {name: read_json(d, f"{name}.json") for name in REGISTRY if os.path.lexists(d / f"{name}.json")}
+    arrays = {k[len("delay/"):]: data[k] for k in data if k.startswith("delay/")}
     return DelayResult(**summary, models=models, arrays=arrays)
 
 
@@ -227,4 +241,5 @@ def rerender(run_dir: str | Path) -> str:
     Only discover's own files are rewritten; anything else in the folder is kept.
     """
     result = load_run(run_dir)
+    model_paths(Path(run_dir))  # a link among the saved models is refused before anything is written
     return write_run(result, run_dir, source=run_dir)
