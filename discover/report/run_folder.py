@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from discover.core.candidates import Candidate
+from discover.core.candidates import Alternative, Candidate
 from discover.core.errors import DataError
 from discover.core.rundir import is_run_folder, model_files, replace_folder
 from discover.data.dataset import Trajectory
@@ -51,6 +51,9 @@ def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
     pending = parallel.submit(result, folder) if draw_figures else None
     (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
                                            encoding="utf-8")
+    proposal = equations_json.suggestion(result)
+    if proposal is not None:
+        (folder / "suggestion.json").write_text(json.dumps(proposal, indent=2) + "\n", encoding="utf-8")
     if pending is None:
         documents.write(result, folder, {})
     else:
@@ -197,6 +200,12 @@ def load_run(run_dir: str | Path) -> RunResult:
         if curves:
             info["curves"] = curves
     delay = _load_delay(d, run.get("delay"), data)
+    equivalent = _load_equivalent(eq, cands)
+    proposal = None
+    if (d / "suggestion.json").is_file():
+        proposal = json.loads((d / "suggestion.json").read_text(encoding="utf-8"))
+        proposal = {k: v for k, v in proposal.items() if k not in ("schema", "symbols")}
+        proposal["models"] = [{k: v for k, v in m.items() if k != "equations"} for m in proposal.get("models", [])]
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
         reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
@@ -205,8 +214,23 @@ def load_run(run_dir: str | Path) -> RunResult:
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
         surrogates=surrogates, delay=delay, deciding=sel.get("deciding"), inputs=inputs,
-        hold=run.get("inputs", {}).get("hold", "linear"),
+        hold=run.get("inputs", {}).get("hold", "linear"), equivalent=equivalent,
+        design_box={k: tuple(v) for k, v in eq.get("design_box", {}).items()}, suggestion=proposal,
     )
+
+
+def _load_equivalent(eq: dict, cands: list) -> list[Alternative]:
+    """The equivalence set of ``equations.json`` (entries point into the candidates by ``rank``)."""
+    out = []
+    for e in eq.get("equivalent") or []:
+        rank = e.get("rank")
+        if not isinstance(rank, int) or not 0 <= rank < len(cands):
+            raise DataError("equations.json has an equivalent structure whose `rank` is not the place of a candidate; "
+                            "run `discover run` again to write it afresh.")
+        d = e.get("differs") or {}
+        out.append(Alternative(cands[rank], float(d.get("typical") or 0.0), float(d.get("largest") or 0.0),
+                               d.get("variable"), {str(k): float(v) for k, v in (d.get("at") or {}).items()}))
+    return out
 
 
 def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
