@@ -10,17 +10,19 @@ twice the observed range clipped to the data's signs, :mod:`discover.core.design
 
 * the spread of the candidates found so far that predict held-out data as well as the pick
   (:func:`equivalence_set`): two that disagree there are two answers the data allow;
-* the prediction standard error, in the box, of the pick's equations grown by the monomials of
-  the next degree and refitted by least squares on the training derivatives (covariance
-  :math:`s^2 (A^T A)^{-1}`, widened by the smoothing window as in
-  :mod:`discover.selection.uncertainty`): where one more degree of freedom is free to swing by a
-  sizeable share of the field, the data have not fixed its shape.
+* when the data span less than :data:`COVERAGE` of the box's width in some variable (a local
+  piece of the field), how far the pick's equations grown by the monomials of the next degree and
+  refitted by least squares on the training derivatives lie from the pick in the box, plus two
+  prediction standard errors (covariance :math:`s^2 (A^T A)^{-1}`, widened by the smoothing window as
+  in :mod:`discover.selection.uncertainty`): where one more degree of freedom moves the field, or is
+  free to, by a sizeable share of its scale, the data have not fixed its shape.
 
 Either one beyond :data:`DISAGREE` of the field's scale sends the run on to the other function
 families (rational, sigmoid and trigonometric, symbolic regression).
 
 **Which structures are equivalent?** (:func:`equivalence_set`.) Candidates of another structure
-(they do not expand to the same terms, :func:`discover.core.structure.shape`) whose held-out
+(they do not expand to the same terms, :func:`discover.core.structure.shape`; a nested model, the
+pick's terms and more, only when its extra terms remove most of the pick's error, :data:`ASKED`) whose held-out
 error beyond the noise is within selection's tolerance of the best and that the pick does not
 beat in the paired test on the same held-out windows (:func:`discover.selection.paired.beats`):
 the differences between them are within the noise. Only those whose fields differ from the pick's
@@ -55,6 +57,15 @@ BOX_POINTS = 256
 #: Most monomials of the next degree added to one equation in the form test (beyond, only the spread of candidates counts).
 MAX_EXTRA_TERMS = 20
 QUANTILE = 0.9
+#: A nested model (the pick's terms and more) is another structure only when its extra terms remove
+#: at least half of the pick's held-out error beyond the noise: extra terms that fit the noise (tiny
+#: quartic terms beside Lorenz's quadratic ones) buy nothing, those a saturating term's Taylor series
+#: needs (a cubic beside a quadratic, on clean data) buy most of it.
+ASKED = 0.5
+#: Data spanning less than this share of the design box's width in some variable have seen only a
+#: local piece of the field (a quarter: a polynomial of the pick's degree plus one bends freely
+#: over the other three quarters); only then is the next degree's freedom measured.
+COVERAGE = 0.25
 
 
 @dataclass
@@ -133,6 +144,8 @@ def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alt
         key = shape(c.equations)
         if key in seen or beats(pick, c, _error):
             continue
+        if _elaborates(c, pick) and max(_error(c) - noise, 0.0) > ASKED * max(_error(pick) - noise, 0.0):
+            continue
         examined += 1
         if examined > MAX_EXAMINED:
             break
@@ -146,14 +159,41 @@ def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alt
     return out
 
 
+def _elaborates(c, pick) -> bool:
+    """Whether ``c`` holds every term of the pick in every equation, and more: a nested model. Its extra
+    terms count as another structure only when the data ask for them (see :data:`ASKED`)."""
+    from discover.core.structure import _by_skeleton, canonical_terms
+
+    for v, e in pick.equations.items():
+        own = set(_by_skeleton(canonical_terms(e, 1e-12)))
+        other = set(_by_skeleton(canonical_terms(c.equations.get(v, sp.Integer(0)), 1e-12)))
+        if not own <= other:
+            return False
+    return True
+
+
+def coverage(states: np.ndarray, box: Box, names) -> tuple[float, str]:
+    """The smallest share (over variables) of the design box's width that the data span, and its variable."""
+    lo, hi = np.nanmin(states, axis=0), np.nanmax(states, axis=0)
+    widths = np.array([box.bounds[n][1] - box.bounds[n][0] for n in names], dtype=float)
+    share = (hi - lo) / np.where(widths > 0, widths, 1.0)
+    j = int(np.argmin(share))
+    return float(share[j]), names[j]
+
+
 def _monomials(names, k: int) -> list:
     syms = [sp.Symbol(n) for n in names]
     return [sp.Mul(*combo) for combo in combinations_with_replacement(syms, k)]
 
 
 def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window: float) -> tuple[float, str | None]:
-    """The largest (over equations) 90th-percentile over the box of two prediction standard errors
-    of the pick's equation grown by the next degree's monomials, relative to the field's scale."""
+    """How far the pick's equation grown by the next degree's monomials, refitted on the training
+    derivatives, may lie from the pick in the box: the largest (over equations) 90th percentile over the
+    box of its distance from the pick plus two prediction standard errors, relative to the field's scale.
+
+    The distance is what the data themselves say about the next degree (on clean data from a
+    saturating term it is the Taylor series' next term, determined to many digits); the standard
+    errors are what the noise leaves open."""
     F_pick = fields(pick, names, box.points)
     scale = _scale(box, F_pick)
     syms = [sp.Symbol(n) for n in names]
@@ -185,9 +225,11 @@ def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window
         s2 = float(resid @ resid) / (n_s - p)
         cov = s2 * max(window, 1.0) * np.linalg.pinv(As.T @ As)
         Bs = B / norms
-        se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", Bs, cov, Bs), 0.0, None))
-        se = np.where(np.isfinite(se), se, np.inf)
-        spread = float(np.quantile(2 * se / scale[j], QUANTILE))
+        with np.errstate(all="ignore"):
+            se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", Bs, cov, Bs), 0.0, None))
+            gap = np.abs(Bs @ theta - F_pick[:, j])
+        reach = np.where(np.isfinite(gap + se), gap + 2 * se, np.inf)
+        spread = float(np.quantile(reach / scale[j], QUANTILE))
         if spread > worst:
             worst, where = spread, n
     return worst, where
@@ -210,19 +252,25 @@ def form_test(selection, prepared, given_box: dict | None = None) -> tuple[str |
     window = float(2 * np.mean(prepared.half_widths) + 1)
     keep = np.unique(np.linspace(0, len(samples.states) - 1, min(len(samples.states), 4000)).astype(int))
     window = max(1.0, window * len(keep) / len(samples.states))
-    spread, var = extension_spread(best, samples.states[keep], samples.derivatives[keep], names, box, window)
-    record.update({"tested": True, "equivalent_structures": len(alts), "extension_spread": round(spread, 6),
-                   **({"extension_variable": var} if var else {})})
+    share, narrow = coverage(samples.states, box, names)
+    record.update({"tested": True, "equivalent_structures": len(alts), "coverage": round(share, 6),
+                   "coverage_variable": narrow})
+    spread, var = 0.0, None
+    if share < COVERAGE:
+        spread, var = extension_spread(best, samples.states[keep], samples.derivatives[keep], names, box, window)
+        record.update({"extension_spread": round(spread, 6), **({"extension_variable": var} if var else {})})
     if len(alts) > 1:
         a = alts[1]
         why = (f"{len(alts)} structures fit the held-out data equally well and differ by {a.typical:.0%} of the "
                f"field's scale in the design box")
     elif spread > DISAGREE:
-        why = (f"the data do not fix the form: one more polynomial degree in d{var}/dt could change the field by "
-               f"{spread:.0%} of its scale in the design box (twice the observed range) and still fit")
+        why = (f"the data do not fix the form: they span {share:.0%} of the design box in {narrow}, and one more "
+               f"polynomial degree in d{var}/dt could change the field there by {spread:.0%} of its scale and still fit")
     else:
         why = None
     record["constrained"] = why is None
-    record["why"] = why or ("the data fix the form: no equally good structure disagrees, and one more polynomial "
-                            f"degree could change the field by at most {spread:.0%} of its scale in the design box")
+    record["why"] = why or ("the data fix the form: no equally good structure disagrees in the design box, and the "
+                            f"data span {share:.0%} of it or more in every variable" + (
+                                f" (one more polynomial degree could change the field by at most {spread:.0%} of "
+                                "its scale)" if share < COVERAGE else ""))
     return why, record

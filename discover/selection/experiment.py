@@ -10,7 +10,8 @@ variables of their difference, each variable scaled by its spread in the data; o
 
 The search: a seeded scrambled Sobol set of :data:`STARTS` states in the box (plus its centre),
 every model integrated from all of them at once over up to :data:`MAX_RUNS` times the longest
-measured run, the best state refined by a bounded Nelder-Mead search (:data:`REFINE` evaluations).
+measured run (at most :data:`MAX_HORIZONS` validation horizons; a model that grows stiff from a
+start within :data:`MAX_EVALS` steps counts as failed there), the best state refined by a bounded Nelder-Mead search (:data:`REFINE` evaluations).
 The duration is the shortest one whose separation reaches :data:`REACH` of the best over the
 horizon: a longer measurement adds little. States from which a model blows up are avoided when
 any other state separates the models.
@@ -23,12 +24,13 @@ import sympy as sp
 
 from discover.core.integrate import integrate
 
-STARTS = 64
-REFINE = 40
-MAX_RUNS = 2.0  # horizon, in lengths of the longest measured run
+STARTS = 32
+REFINE = 24
+MAX_RUNS = 2.0  # horizon, in lengths of the longest measured run ...
+MAX_HORIZONS = 10.0  # ... and at most this many validation horizons (a chaotic run of thousands of time units says no more)
 POINTS = 200  # time samples of a predicted trajectory
 REACH = 0.9
-MAX_EVALS = 20000
+MAX_EVALS = 6000
 
 
 def _simulate(models, names, X0: np.ndarray, t: np.ndarray, bound: float):
@@ -42,7 +44,8 @@ def _simulate(models, names, X0: np.ndarray, t: np.ndarray, bound: float):
         for group in [np.arange(len(X0))] if len(X0) == 1 else [np.arange(len(X0)), *np.array_split(np.arange(len(X0)), 8)]:
             if not np.all(np.isnan(x[group])):
                 continue
-            sol = integrate(exprs, syms, X0[group], [t] * len(group), bound=bound, per_run=True, max_evals=MAX_EVALS)
+            sol = integrate(exprs, syms, X0[group], [t] * len(group), bound=bound, per_run=True, max_evals=MAX_EVALS,
+                            method="RK45")
             if sol.ok:
                 for i, xi in zip(group, sol.x):
                     x[i] = xi
@@ -64,7 +67,7 @@ def _separation(trajs, scale: np.ndarray) -> np.ndarray:
 
 
 def suggest(models, names, bounds: dict, scale, duration: float, time_name: str = "t", seed: int = 0,
-            bound: float | None = None) -> dict | None:
+            bound: float | None = None, horizon: float | None = None) -> dict | None:
     """The initial state, duration and each model's predicted trajectory that separate ``models`` best.
 
     Parameters
@@ -77,7 +80,9 @@ def suggest(models, names, bounds: dict, scale, duration: float, time_name: str 
     scale : array of shape (d,)
         Each variable's spread in the data (distances are measured in it).
     duration : float
-        The longest measured run's duration (the horizon is :data:`MAX_RUNS` of it).
+        The longest measured run's duration (the horizon is :data:`MAX_RUNS` of it) ...
+    horizon : float, optional
+        ... and at most :data:`MAX_HORIZONS` of this (the run's validation horizon, a few decorrelation times).
 
     Returns
     -------
@@ -97,7 +102,7 @@ def suggest(models, names, bounds: dict, scale, duration: float, time_name: str 
     lo = np.array([bounds[n][0] for n in names], dtype=float)
     hi = np.array([bounds[n][1] for n in names], dtype=float)
     scale = np.where(np.asarray(scale, dtype=float) > 0, np.asarray(scale, dtype=float), 1.0)
-    horizon = MAX_RUNS * float(duration)
+    horizon = min(MAX_RUNS * float(duration), MAX_HORIZONS * float(horizon or duration))
     t = np.linspace(0.0, horizon, POINTS)
     bound = bound or float(20 * (np.abs(np.concatenate([lo, hi])).max() + scale.max()))
     X0 = lo + qmc.Sobol(len(names), scramble=True, seed=seed).random(STARTS) * (hi - lo)
