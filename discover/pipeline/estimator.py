@@ -382,7 +382,7 @@ class Discoverer(ModelView, BaseEstimator):
         with run.timed("experiment design"):
             out = suggest(models, prepared.names, chosen.design_box, np.sqrt(prepared.variance),
                           max(tr.duration for tr in prepared.data.trajectories), prepared.data.time_name,
-                          self.random_state, horizon=prepared.horizon)
+                          self.random_state, horizon=prepared.horizon, project=chosen.design_plane)
         if out is not None:
             for m, c in zip(out["models"], models):
                 m["rank"] = next(i for i, r in enumerate(chosen.ranked) if r is c)

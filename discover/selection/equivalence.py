@@ -70,11 +70,19 @@ COVERAGE = 0.25
 
 @dataclass
 class Box:
-    """The design box and the fields' scale."""
+    """The design box, the states in it where fields are compared, and the fields' scale.
+
+    When the data keep a linear combination of the states constant (a conserved quantity such as
+    S + I + R in an epidemic model, :data:`discover.selection.confidence.CONSERVED`), a state off that
+    plane is no experiment anyone can start: the points, and the starts of the suggested experiment,
+    are projected onto the plane the data lie in (:meth:`project`).
+    """
 
     bounds: dict
     points: np.ndarray
     scale: np.ndarray
+    mean: np.ndarray = None
+    conserved: np.ndarray = None  # rows: conserved directions, in the states' own units
 
     @classmethod
     def build(cls, states: np.ndarray, derivatives: np.ndarray, names, given: dict | None = None, seed: int = 0):
@@ -83,10 +91,35 @@ class Box:
         lo, hi = np.nanmin(states, axis=0), np.nanmax(states, axis=0)
         bounds = resolve(given or {}, list(names), lo, hi)
         b = np.array([bounds[n] for n in names], dtype=float)
-        sobol = qmc.Sobol(len(names), scramble=True, seed=seed).random(BOX_POINTS)
-        points = b[:, 0] + sobol * (b[:, 1] - b[:, 0])
         scale = np.nanstd(derivatives, axis=0)
-        return cls(bounds, points, np.where(scale > 0, scale, 1.0))
+        box = cls(bounds, np.empty((0, len(names))), np.where(scale > 0, scale, 1.0), np.nanmean(states, axis=0),
+                  _conserved_directions(states))
+        sobol = qmc.Sobol(len(names), scramble=True, seed=seed).random(BOX_POINTS)
+        box.points = box.project(b[:, 0] + sobol * (b[:, 1] - b[:, 0]))
+        return box
+
+    def project(self, X: np.ndarray) -> np.ndarray:
+        """``X`` (n, d) moved onto the plane of the data's conserved quantities (unchanged without any)."""
+        if self.conserved is None or not len(self.conserved):
+            return X
+        Q = np.linalg.qr(self.conserved.T)[0]  # orthonormal basis of the conserved directions
+        return X - ((X - self.mean) @ Q) @ Q.T
+
+
+def _conserved_directions(states: np.ndarray) -> np.ndarray | None:
+    """Directions (in the states' units) along which the data do not move, as in
+    :func:`discover.selection.confidence.conserved_quantities`."""
+    from discover.selection.confidence import CONSERVED
+
+    if states.shape[0] < 3 or states.shape[1] < 2:
+        return None
+    spread = np.nanstd(states, axis=0)
+    if np.any(spread == 0):
+        return None
+    Z = (states - np.nanmean(states, axis=0)) / spread
+    s, vt = np.linalg.svd(Z, full_matrices=False)[1:]
+    flat = [v / spread for sv, v in zip(s, vt) if sv / s[0] < CONSERVED]
+    return np.array(flat) if flat else None
 
 
 def fields(candidate, names, X: np.ndarray) -> np.ndarray:

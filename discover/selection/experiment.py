@@ -67,7 +67,7 @@ def _separation(trajs, scale: np.ndarray) -> np.ndarray:
 
 
 def suggest(models, names, bounds: dict, scale, duration: float, time_name: str = "t", seed: int = 0,
-            bound: float | None = None, horizon: float | None = None) -> dict | None:
+            bound: float | None = None, horizon: float | None = None, project=None) -> dict | None:
     """The initial state, duration and each model's predicted trajectory that separate ``models`` best.
 
     Parameters
@@ -83,6 +83,9 @@ def suggest(models, names, bounds: dict, scale, duration: float, time_name: str 
         The longest measured run's duration (the horizon is :data:`MAX_RUNS` of it) ...
     horizon : float, optional
         ... and at most :data:`MAX_HORIZONS` of this (the run's validation horizon, a few decorrelation times).
+    project : callable, optional
+        States (n, d) -> the states an experiment can start from (the plane of the data's conserved
+        quantities, :meth:`discover.selection.equivalence.Box.project`).
 
     Returns
     -------
@@ -105,8 +108,9 @@ def suggest(models, names, bounds: dict, scale, duration: float, time_name: str 
     horizon = min(MAX_RUNS * float(duration), MAX_HORIZONS * float(horizon or duration))
     t = np.linspace(0.0, horizon, POINTS)
     bound = bound or float(20 * (np.abs(np.concatenate([lo, hi])).max() + scale.max()))
+    project = project or (lambda X: X)
     X0 = lo + qmc.Sobol(len(names), scramble=True, seed=seed).random(STARTS) * (hi - lo)
-    X0 = np.vstack([(lo + hi) / 2, X0])
+    X0 = project(np.vstack([(lo + hi) / 2, X0]))
     sep = _separation(_simulate(models, names, X0, t, bound), scale)
     final = sep[:, -1]
     if not np.any(np.isfinite(final)):
@@ -114,14 +118,14 @@ def suggest(models, names, bounds: dict, scale, duration: float, time_name: str 
     i = int(np.nanargmax(np.where(np.isfinite(final), final, -np.inf)))
 
     def objective(z):
-        x = lo + np.clip(z, 0.0, 1.0) * (hi - lo)
+        x = project((lo + np.clip(z, 0.0, 1.0) * (hi - lo))[None, :])[0]
         s = _separation(_simulate(models, names, x[None, :], t, bound), scale)[0, -1]
         return -s if np.isfinite(s) else 0.0
 
-    z0 = (X0[i] - lo) / (hi - lo)
+    z0 = np.clip((X0[i] - lo) / (hi - lo), 0.0, 1.0)
     res = minimize(objective, z0, method="Nelder-Mead", bounds=[(0.0, 1.0)] * len(names),
                    options={"maxfev": REFINE, "xatol": 1e-3, "fatol": 1e-6})
-    x_best = lo + np.clip(res.x, 0.0, 1.0) * (hi - lo) if -res.fun > final[i] else X0[i]
+    x_best = project((lo + np.clip(res.x, 0.0, 1.0) * (hi - lo))[None, :])[0] if -res.fun > final[i] else X0[i]
     trajs = _simulate(models, names, x_best[None, :], t, bound)
     curve = _separation(trajs, scale)[0]
     best = float(np.nanmax(curve))

@@ -76,6 +76,8 @@ class Selection:
         (:mod:`discover.selection.equivalence`; filled by :func:`discover.selection.verdict.assess`).
     design_box : dict of str to (float, float)
         Where those structures were compared, and where a next experiment may start.
+    design_plane : callable or None
+        States -> the states an experiment can start from (onto the data's conserved quantities).
     """
 
     best: Candidate | None
@@ -89,6 +91,7 @@ class Selection:
     dependent: list[str] = field(default_factory=list)
     equivalent: list = field(default_factory=list)
     design_box: dict = field(default_factory=dict)
+    design_plane: object = None
 
 
 def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:

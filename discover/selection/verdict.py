@@ -55,4 +55,4 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
     level, reasons, deciding = _confidence(best, selection.ranked, selection.agreement, selection.forms,
                                            prepared.in_sample, prepared.noise, evidence)
     return replace(selection, confidence=level, reasons=reasons, deciding=deciding, equivalent=equivalent,
-                   design_box=box.bounds)
+                   design_box=box.bounds, design_plane=box.project)
