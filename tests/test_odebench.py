@@ -116,3 +116,17 @@ def test_odebench_cli_bad_options():
     assert r.exit_code == 2 and "one value" in r.output
     r = runner.invoke(app, ["bench", "--suite", "odebenh"])
     assert r.exit_code == 2 and "--suite" in r.output
+
+
+def test_equivalence_set_holding_the_truth_is_recognised(systems):
+    from types import SimpleNamespace
+
+    from discover.bench.odebench import _equivalent_holds_truth
+
+    truth = select(systems, ("3",))[0].system.equations()
+    x = sp.Symbol("x_0")
+    assert _equivalent_holds_truth(SimpleNamespace(), truth) is None  # a run without the set
+    wrong = SimpleNamespace(equations={"x_0": 0.7 * x})
+    assert _equivalent_holds_truth(SimpleNamespace(equivalent=[wrong]), truth) is False
+    as_text = {"equations": {"x_0": "0.8*x_0 - 0.01*x_0**2"}}  # as equations.json writes it
+    assert _equivalent_holds_truth(SimpleNamespace(equivalent=[wrong, as_text]), truth) is True

@@ -142,14 +142,24 @@ def score(found: dict | None, bench_system, t, clean_fit, clean_gen) -> dict:
 
 def _equivalent_holds_truth(result, truth: dict) -> bool | None:
     """Whether the run's equivalence set holds the true structure; None if the run reports no set."""
+    from discover.core.errors import DiscoverError
+    from discover.core.expressions import parse_expression
     from discover.core.structure import compare
 
     members = getattr(result, "equivalent", None)
     if members is None:
         return None
+    table = {str(v): v for e in truth.values() for v in e.free_symbols} | {str(v): sp.Symbol(str(v)) for v in truth}
     for m in members:
         eqs = m.get("equations") if isinstance(m, dict) else getattr(m, "equations", None)
-        if eqs and compare(dict(eqs), truth)["exact"]:
+        if not eqs:
+            continue
+        try:  # entries written as text (as in equations.json) are read with the restricted parser
+            eqs = {str(v): parse_expression(e, table, "an equivalent structure") if isinstance(e, str) else e
+                   for v, e in dict(eqs).items()}
+        except DiscoverError:
+            continue
+        if compare(eqs, truth)["exact"]:
             return True
     return False
 
