@@ -238,7 +238,7 @@ def run_odebench(cfg: OdeBenchConfig, progress=None, on_rows=None) -> list[dict]
     with progress.task(f"ODEBench: {len(systems)} systems × {len(cfg.noises)} noise levels", total=len(cases)) as task:
         if cfg.jobs <= 1:
             for s, sigma in cases:
-                task.update(f"ODEBench {s.id} ({s.system.description[:40]}), σ = {sigma:g}")
+                task.update(f"ODEBench system {s.id}, σ = {sigma:g}")
                 done += run_case(s, sigma, cfg)
                 task.advance()
                 if on_rows:
