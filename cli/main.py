@@ -357,23 +357,38 @@ def export(
 
 @app.command()
 def bench(
-    systems: Annotated[str, typer.Option(help="Reference systems: all, or a comma-separated list (see `discover systems`).")] = "all",
-    noise: Annotated[str, typer.Option(help="Comma-separated noise levels (fractions of each variable's spread).")] = "0,0.01,0.05",
-    methods: Annotated[str, typer.Option(help="Comma-separated `--methods` values to compare; PySINDy's defaults run beside them.")] = "auto",
-    trajectories: Annotated[int, typer.Option(help="Runs generated per case.")] = 3,
-    points: Annotated[int, typer.Option(help="Samples per run.")] = 2000,
+    suite: Annotated[str, typer.Option(help="reference: the project's reference systems (`discover systems`); odebench: the 63 published ODEBench systems at ODEFormer's protocol.")] = "reference",
+    systems: Annotated[str, typer.Option(help="all, or a comma-separated list (reference: names from `discover systems`; odebench: numbers 1-63).")] = "all",
+    noise: Annotated[str, typer.Option("--noise", "--noises", help="Comma-separated noise levels (reference: fractions of each variable's spread; odebench: σ of x·(1 + σε)).")] = "0,0.01,0.05",
+    methods: Annotated[str, typer.Option(help="Comma-separated `--methods` values to compare (odebench: one); the peers run beside them.")] = "auto",
+    trajectories: Annotated[int, typer.Option(help="Runs generated per case (reference suite).")] = 3,
+    points: Annotated[Optional[int], typer.Option(help="Samples per run (default: 2000 for reference, 512 for odebench).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of data and methods.")] = 0,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for bench.md, bench.csv and bench.json.")] = Path("runs/bench"),
+    jobs: Annotated[int, typer.Option(help="Cases run side by side in Dask worker processes (odebench).")] = 1,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the tables (default: runs/bench or runs/odebench).")] = None,
 ):
-    """Score methods against known equations on generated data, beside PySINDy's defaults."""
+    """Score methods against known equations on generated data, beside PySINDy (and, on ODEBench, the SR engine)."""
     with _user_errors():
         from cli.progress import RichProgress
-        from discover.bench.recovery import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
         from discover.core.options import check_seed
+
+        check_seed(seed)
+        if suite == "odebench":
+            from discover.bench.odebench import run_suite
+
+            md = run_suite(systems, noise, methods, points, seed, jobs, out or Path("runs/odebench"), RichProgress(err))
+            typer.echo(md.read_text())
+            err.print(f"Wrote {escape(str(md))}, odebench.csv and odebench.json")
+            return
+        if suite != "reference":
+            from discover.core.errors import ConfigError, shown
+
+            raise ConfigError(f"`--suite` is '{shown(suite)}'; give reference or odebench.")
+        from discover.bench.recovery import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
         from discover.pipeline.plan import build_plan
         from discover.systems import SYSTEMS, get_system
 
-        check_seed(seed)
+        out = out or Path("runs/bench")
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
             get_system(n)
@@ -381,7 +396,7 @@ def bench(
         for m in method_list:
             build_plan(m)
         cfg = BenchConfig(tuple(get_system(n).name for n in names), parse_noises(noise), method_list,
-                          trajectories, points, seed)
+                          trajectories, points or 2000, seed)
         rows = run_benchmark(cfg, progress=RichProgress(err))
         write_results(rows, out)
         out_text = markdown_table(rows)
