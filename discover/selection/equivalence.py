@@ -10,10 +10,11 @@ twice the observed range clipped to the data's signs, :mod:`discover.core.design
 
 * the spread of the candidates found so far that predict held-out data as well as the pick
   (:func:`equivalence_set`): two that disagree there are two answers the data allow;
-* when the data span less than :data:`COVERAGE` of the box's width in some variable (a local
-  piece of the field), how far the pick's equations grown by the monomials of the next degree and
-  refitted by least squares on the training derivatives lie from the pick in the box, plus two
-  prediction standard errors (covariance :math:`s^2 (A^T A)^{-1}`, widened by the smoothing window as
+* how far the pick's equations grown by the monomials of the next degree and refitted by least
+  squares on the training derivatives lie from the pick in the box: beyond two prediction standard
+  errors, the data ask for that degree; and, when the data span less than :data:`COVERAGE` of the
+  box's width in some variable (a local piece of the field), that distance plus two prediction
+  standard errors (covariance :math:`s^2 (A^T A)^{-1}`, widened by the smoothing window as
   in :mod:`discover.selection.uncertainty`): where one more degree of freedom moves the field, or is
   free to, by a sizeable share of its scale, the data have not fixed its shape.
 
@@ -219,18 +220,19 @@ def _monomials(names, k: int) -> list:
     return [sp.Mul(*combo) for combo in combinations_with_replacement(syms, k)]
 
 
-def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window: float) -> tuple[float, str | None]:
+def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window: float):
     """How far the pick's equation grown by the next degree's monomials, refitted on the training
-    derivatives, may lie from the pick in the box: the largest (over equations) 90th percentile over the
-    box of its distance from the pick plus two prediction standard errors, relative to the field's scale.
+    derivatives, lies from the pick in the box, relative to the field's scale (largest over equations of
+    a 90th percentile over the box): ``(asked, free, variable)``.
 
-    The distance is what the data themselves say about the next degree (on clean data from a
-    saturating term it is the Taylor series' next term, determined to many digits); the standard
-    errors are what the noise leaves open."""
+    ``asked`` counts the distance only where it exceeds two prediction standard errors: what the data
+    themselves say about the next degree (on clean data from a saturating term, the Taylor series' next
+    term, determined to many digits). ``free`` is the distance plus two standard errors: how far the
+    next degree could move the field and still fit, what the noise leaves open."""
     F_pick = fields(pick, names, box.points)
     scale = _scale(box, F_pick)
     syms = [sp.Symbol(n) for n in names]
-    worst, where = 0.0, None
+    worst, asked_most, where = 0.0, 0.0, None
     for j, n in enumerate(names):
         own = [t for t in terms(pick.equations[n], 1e-12)]
         top = max((degree(t) for t in own if t.is_polynomial(*syms)), default=0)
@@ -263,9 +265,11 @@ def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window
             gap = np.abs(Bs @ theta - F_pick[:, j])
         reach = np.where(np.isfinite(gap + se), gap + 2 * se, np.inf)
         spread = float(np.quantile(reach / scale[j], QUANTILE))
-        if spread > worst:
-            worst, where = spread, n
-    return worst, where
+        asked = float(np.quantile(np.where(np.isfinite(gap) & (gap > 2 * se), gap, 0.0) / scale[j], QUANTILE))
+        if max(spread, asked) > max(worst, asked_most):
+            where = n
+        worst, asked_most = max(worst, spread), max(asked_most, asked)
+    return asked_most, worst, where
 
 
 def form_test(selection, prepared, given_box: dict | None = None) -> tuple[str | None, dict]:
@@ -288,22 +292,27 @@ def form_test(selection, prepared, given_box: dict | None = None) -> tuple[str |
     share, narrow = coverage(samples.states, box, names)
     record.update({"tested": True, "equivalent_structures": len(alts), "coverage": round(share, 6),
                    "coverage_variable": narrow})
-    spread, var = 0.0, None
-    if share < COVERAGE:
-        spread, var = extension_spread(best, samples.states[keep], samples.derivatives[keep], names, box, window)
-        record.update({"extension_spread": round(spread, 6), **({"extension_variable": var} if var else {})})
+    asked, spread, var = extension_spread(best, samples.states[keep], samples.derivatives[keep], names, box, window)
+    record.update({"extension_asked": round(asked, 6), "extension_spread": round(spread, 6),
+                   **({"extension_variable": var} if var else {})})
+    if share >= COVERAGE:
+        spread = 0.0  # the data saw enough of the box: what the noise leaves open at its far corners does not count
     if len(alts) > 1:
         a = alts[1]
         why = (f"{len(alts)} structures fit the held-out data equally well and differ by {a.typical:.0%} of the "
                f"field's scale in the design box")
+    elif asked > DISAGREE:
+        why = (f"the data ask for one more polynomial degree in d{var}/dt: refitted with it, the field moves by "
+               f"{asked:.0%} of its scale in the design box, beyond its standard error")
     elif spread > DISAGREE:
         why = (f"the data do not fix the form: they span {share:.0%} of the design box in {narrow}, and one more "
                f"polynomial degree in d{var}/dt could change the field there by {spread:.0%} of its scale and still fit")
     else:
         why = None
     record["constrained"] = why is None
-    record["why"] = why or ("the data fix the form: no equally good structure disagrees in the design box, and the "
-                            f"data span {share:.0%} of it or more in every variable" + (
-                                f" (one more polynomial degree could change the field by at most {spread:.0%} of "
-                                "its scale)" if share < COVERAGE else ""))
+    record["why"] = why or ("the data fix the form: no equally good structure disagrees in the design box, one more "
+                            "polynomial degree does not move the field there beyond its standard error, and the "
+                            f"data span {share:.0%} of it" + (
+                                f" (that degree could change the field by at most {spread:.0%} of its scale)"
+                                if share < COVERAGE else ", enough to leave no freedom at its corners"))
     return why, record
