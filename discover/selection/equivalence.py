@@ -25,8 +25,9 @@ families (rational, sigmoid and trigonometric, symbolic regression).
 (they do not expand to the same terms, :func:`discover.core.structure.shape`; a nested model, the
 pick's terms and more, only when its extra terms remove most of the pick's error, :data:`ASKED`) whose held-out
 error beyond the noise is within selection's tolerance of the best and that the pick does not
-beat in the paired test on the same held-out windows (:func:`discover.selection.paired.beats`):
-the differences between them are within the noise. Only those whose fields differ from the pick's
+beat in the paired sign test on the same held-out windows (:func:`discover.selection.paired.beats`;
+with too few windows for the test, none is excluded by it): the differences between them are
+within the noise. Only those whose fields differ from the pick's
 by more than :data:`DISAGREE` of the field's scale in the design box count: a rival that
 differs by a sliver everywhere is the same model for any experiment. The simplest such structures
 are listed first, at most :data:`MAX_EQUIVALENT` with the pick.
@@ -176,7 +177,7 @@ def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alt
         if c is pick or max(_error(c) - noise, 0.0) > limit:
             continue
         key = shape(c.equations)
-        if key in seen or beats(pick, c, _error):
+        if key in seen or beats(pick, c, _error, few_windows=False):
             continue
         if _elaborates(c, pick) and max(_error(c) - noise, 0.0) > ASKED * max(_error(pick) - noise, 0.0):
             continue
