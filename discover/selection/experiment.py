@@ -131,13 +131,16 @@ def suggest(models, names, bounds: dict, scale, duration: float, time_name: str 
     best = float(np.nanmax(curve))
     k = int(np.argmax(curve >= REACH * best))
     end = max(k, 1)
+    # the predictions over the chosen duration, on a grid of their own
+    fine = np.linspace(0.0, float(t[end]), POINTS)
+    trajs = _simulate(models, names, x_best[None, :], fine, bound)
     return {
         "initial_state": {n: float(v) for n, v in zip(names, x_best)},
         "duration": float(t[end]),
         "separation": float(curve[end]),
         "time": time_name,
         "design_box": {n: [float(bounds[n][0]), float(bounds[n][1])] for n in names},
-        "models": [{"method": m.method, "t": t[: end + 1].tolist(),
-                    "x": {n: trajs[j][0, : end + 1, k].tolist() for k, n in enumerate(names)}}
+        "models": [{"method": m.method, "t": fine.tolist(),
+                    "x": {n: trajs[j][0, :, i].tolist() for i, n in enumerate(names)}}
                    for j, m in enumerate(models)],
     }
