@@ -29,10 +29,10 @@ _FIRST_SCORES = ("short_r2", "validation_r2", "valid_time", "valid_fraction")
 def candidates_frame(candidates, names, time_name: str, selected: Candidate | None = None, equivalent=()):
     """One row per candidate, in the given order (best first), as a pandas DataFrame.
 
-    Columns: ``method``, ``complexity``, ``selected``, ``equivalent`` (its place in the equivalence set,
-    the structures the data cannot tell apart: 0 for the pick, 1, 2, ...; None outside it), the scores (``short_r2``, ``validation_r2``,
+    Columns: ``method``, ``complexity``, ``selected``, the scores (``short_r2``, ``validation_r2``,
     ``valid_time``, ``valid_fraction`` first, then any other), ``equations`` (plain text, one
-    ``dx/dt = ...`` per variable joined by ``"; "``), ``sympy`` (dict of variable to sympy
+    ``dx/dt = ...`` per variable joined by ``"; "``), ``equivalent`` (its place in the equivalence set, the
+    structures the data cannot tell apart: 0 for the pick, 1, 2, ...; None outside it), ``sympy`` (dict of variable to sympy
     expression, an object column), ``constants`` and ``standard_errors`` (dicts, empty when the
     candidate's settings hold none).
     """
@@ -46,14 +46,14 @@ def candidates_frame(candidates, names, time_name: str, selected: Candidate | No
         values, errors = candidate_constants(c)
         rows.append({
             "method": c.method, "complexity": c.complexity, "selected": c is selected,
-            "equivalent": place.get(id(c)),
             **{k: c.scores.get(k) for k in keys},
             "equations": "; ".join(f"{printing.derivative_text(v, time_name)} = {printing.text(c.equations[v])}"
                                    for v in names if v in c.equations),
+            "equivalent": place.get(id(c)),
             "sympy": {v: c.equations[v] for v in names if v in c.equations},
             "constants": values, "standard_errors": errors,
         })
-    columns = ["method", "complexity", "selected", "equivalent", *keys, "equations", "sympy", "constants", "standard_errors"]
+    columns = ["method", "complexity", "selected", *keys, "equations", "equivalent", "sympy", "constants", "standard_errors"]
     return pd.DataFrame(rows, columns=columns)
 
 

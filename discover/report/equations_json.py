@@ -118,6 +118,6 @@ def to_dict(result: RunResult) -> dict:
         "best": best,
         "candidates": [_entry(c, ids) for c in result.candidates],
         # the structures the data cannot tell apart, and where they were compared (additive)
-        "equivalent": equivalent(result, ids) if result.best is not None else [],
+        **({"equivalent": equivalent(result, ids)} if result.best is not None and result.equivalent else {}),
         **({"design_box": {k: list(v) for k, v in result.design_box.items()}} if result.design_box else {}),
     }
