@@ -29,7 +29,7 @@ def read_suggestion(run_dir: Path) -> dict:
                         "again to write them afresh.") from None
     if doc is not None:
         return {"run_folder": str(d), **{k: v for k, v in doc.items() if k != "schema"}}
-    if "equivalent" not in eq:
+    if eq.get("best") is not None and "equivalent" not in eq:
         raise DataError(f"'{d}' was written by an older discover that did not look for competing structures; "
                         "run `discover run` again on its data.")
     n = len(eq.get("equivalent") or [])
