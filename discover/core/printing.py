@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import sympy as sp
 from markupsafe import Markup, escape
 
+from discover.core.errors import visible
 from discover.core.expressions import as_expr
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -41,7 +42,9 @@ _MARKDOWN_RE = re.compile(r"([\\`*_{}\[\]<>#!|~$&])")
 # --- labels, one medium each ------------------------------------------------------------------
 
 def text_label(label: str) -> str:
-    """A label in a plain-text formula: as it is when it is an identifier, else in parentheses."""
+    """A label in a plain-text formula: as it is when it is an identifier, else in parentheses
+    (control and format characters written visibly, see :func:`visible`)."""
+    label = visible(label)
     return label if label.isidentifier() else f"({label})"
 
 
@@ -54,12 +57,12 @@ def latex_label(label: str) -> str:
     """
     if len(label) == 1 and label.isascii() and label.isalpha():
         return label
-    return r"\mathrm{" + _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group(0)], label) + "}"
+    return r"\mathrm{" + _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group(0)], visible(label)) + "}"
 
 
 def mathml_label(label: str) -> Markup:
     """A label as one MathML identifier, ``<mi>...</mi>``, with its text XML-escaped."""
-    return Markup("<mi>{}</mi>").format(label)
+    return Markup("<mi>{}</mi>").format(visible(label))
 
 
 def _latex_operand(label: str) -> str:
@@ -80,7 +83,7 @@ def escape_markdown(text: str) -> str:
     Escapes ``\\ ` * _ { } [ ] < > # ! | ~ $ &`` (so ``|`` cannot split a table cell, ``<`` cannot
     open an HTML tag and ``$`` cannot open math).
     """
-    return _MARKDOWN_RE.sub(r"\\\1", " ".join(str(text).splitlines()))
+    return _MARKDOWN_RE.sub(r"\\\1", visible(" ".join(str(text).splitlines())))
 
 
 def markdown_code(text: str, table: bool = False) -> str:
@@ -88,7 +91,7 @@ def markdown_code(text: str, table: bool = False) -> str:
 
     With ``table=True`` a ``|`` is escaped as ``\\|`` (GitHub tables split cells on it even in code).
     """
-    text = " ".join(str(text).splitlines())
+    text = visible(" ".join(str(text).splitlines()))
     fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
     if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ") and text.strip()):
         text = f" {text} "
@@ -99,7 +102,7 @@ def markdown_code(text: str, table: bool = False) -> str:
 
 def markdown_code_block(lines, info: str = "") -> str:
     """Lines as a fenced Markdown code block whose fence no line can close."""
-    lines = [" ".join(str(line).splitlines()) for line in lines]
+    lines = [visible(" ".join(str(line).splitlines())) for line in lines]
     fence = "`" * max(3, max((len(r) + 1 for line in lines for r in re.findall("`+", line)), default=0))
     return "\n".join([fence + info, *lines, fence])
 
@@ -181,6 +184,7 @@ def mathml(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None) -> Mark
 
 def differential_text(label: str) -> str:
     """``dx``, or ``d(hare)`` when the label is longer than one letter."""
+    label = visible(label)
     return "d" + (label if len(label) == 1 and label.isalpha() else f"({label})")
 
 

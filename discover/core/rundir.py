@@ -9,7 +9,8 @@ builds the new folder beside the destination and swaps it in with renames:
   see :func:`foreign_entries`) are moved into the new folder, and only discover's own files
   of the old one are deleted;
 - with ``force=True`` a folder that is not a run folder is moved aside, untouched, to a
-  sibling ``NAME.old-YYYYmmdd-HHMMSS`` (a :class:`RunFolderWarning` says where);
+  sibling ``NAME.old-YYYYmmdd-HHMMSS`` (a :class:`RunFolderWarning` says where), unless it is
+  a system folder or not the user's (:func:`discover.core.aside.check_movable`);
 - SIGINT and SIGTERM during the write remove the temporary folder and leave the earlier
   folder as it was (SIGTERM then ends the process as it would have).
 
@@ -26,13 +27,14 @@ import secrets
 import shutil
 import signal
 import threading
-import time
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from discover.core.aside import aside_name as _aside_name
+from discover.core.aside import check_movable
 from discover.core.errors import OutDirError
 
 #: Files at the top of a run folder that discover writes (and may delete when it replaces the folder).
@@ -184,6 +186,8 @@ def _check(shown: str, p: Path, force: bool) -> OutCheck:
             if _inside(place, real):
                 raise OutDirError(f"`--out` '{shown}' is {what} or holds it, and is not a discover run folder; "
                                   "give a new folder such as `--out runs/NAME`.")
+    if kind == "foreign" and force:
+        check_movable(p, shown)
     if kind == "foreign" and not force:
         names = sorted(e.name for e in os.scandir(p))
         example = ", ".join(f"'{n}'" for n in names[:3]) + (", ..." if len(names) > 3 else "")
@@ -266,15 +270,6 @@ def _new_sibling(target: Path, tag: str) -> Path:
         p = target.with_name(f".{target.name}.discover-{tag}-{secrets.token_hex(4)}")
         if not os.path.lexists(p):
             return p
-
-
-def _aside_name(target: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    p, i = target.with_name(f"{target.name}.old-{stamp}"), 1
-    while os.path.lexists(p):
-        i += 1
-        p = target.with_name(f"{target.name}.old-{stamp}-{i}")
-    return p
 
 
 def _make_temp(target: Path) -> Path:

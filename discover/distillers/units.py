@@ -36,6 +36,7 @@ import numpy as np
 import sympy as sp
 
 from discover.core.candidates import Candidate, tidy
+from discover.core.registry import setting
 from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
@@ -86,18 +87,18 @@ class UnitsConfig:
         and its most accurate).
     """
 
-    max_units: int = 2
-    starts: int = 8
-    max_nfev: int = 200
+    max_units: int = setting(2, bounds=(1, 5))
+    starts: int = setting(8, bounds=(1, 1000))
+    max_nfev: int = setting(200, bounds=(1, 1_000_000))
     trig: bool = True
-    trig_terms: int = 4
-    max_states: int = 4
-    max_rows: int = 1500
-    prune: float = 0.002
-    per_variable: int = 5
-    tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
-    max_systems: int = 12
-    max_refits: int = 8
+    trig_terms: int = setting(4, bounds=(1, 6))
+    max_states: int = setting(4, bounds=(1, 10))
+    max_rows: int = setting(1500, bounds=(10, 10_000_000))
+    prune: float = setting(0.002, bounds=(0.0, 1.0))
+    per_variable: int = setting(5, bounds=(1, 1000))
+    tolerances: tuple[float, ...] = setting((0.0, 0.05, 0.2, 1.0), bounds=(0.0, 1000.0), nonempty=True)
+    max_systems: int = setting(12, bounds=(1, 10_000))
+    max_refits: int = setting(8, bounds=(1, 1000))
 
 
 def trig_library(symbols) -> list:

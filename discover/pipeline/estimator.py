@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from discover.core.candidates import Candidate, merge_duplicates
 from discover.core.errors import ConfigError, DataError, NotFittedError, UnavailableError
 from discover.core.expressions import identifiers, to_text
+from discover.core.firewall import gate
 from discover.core.options import check_device, check_seed
 from discover.core.progress import NullProgress
 from discover.core.threads import small_problems
@@ -157,6 +158,8 @@ class Discoverer(ModelView, BaseEstimator):
 
                 run.prepared = prepare(data)
                 run.validation = Validation.from_prepared(run.prepared)
+            if plan.delay:  # the delay embedding must fit the held-out data: refused before anything trains
+                self._check_delay_room(run, tables, plan.delay)
             for stage in plan.stages:
                 self._walk(stage, run, tables)
             delay = self._delay(plan, run, tables) if plan.delay else None
@@ -283,6 +286,10 @@ class Discoverer(ModelView, BaseEstimator):
                 {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
         if surrogate is not None:
             found = self._post_process(surrogate, found, run)
+            V, names = samples.variables()
+            found, dropped = gate(found, V, names)
+            if dropped:
+                run.facts.setdefault(route.label, {}).setdefault("dropped", []).extend(dropped)
         for c in found:
             c.method = route.label
         stamp(found, route.label, samples.library_terms, samples.library_by, run.prepared.names + run.prepared.inputs)
@@ -324,6 +331,15 @@ class Discoverer(ModelView, BaseEstimator):
         run.selection = select(run.candidates, run.prepared.in_sample, noise=run.prepared.noise)
 
     # ------------------------------------------------------------------ delay models
+    @staticmethod
+    def _check_delay_room(run: _Run, tables: dict, methods) -> None:
+        from discover.core.registry import settings_from
+        from discover.delay import DelaySettings
+        from discover.delay.compare import check_room
+
+        check_room(list(run.prepared.train.trajectories), list(run.prepared.validation),
+                   settings_from(DelaySettings, tables.get("delay"), "delay"), tuple(methods))
+
     def _delay(self, plan: Plan, run: _Run, tables: dict):
         """The delay models, compared with equation baselines fitted on the same training runs."""
         from discover.core.device import resolve_device
