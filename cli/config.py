@@ -29,6 +29,7 @@ SETTINGS = {
     "periodic": ("true or false", lambda v: isinstance(v, bool)),
     "inputs": _NAMES,
     "input_hold": _TEXT,
+    "design_box": ("text such as 'x: 0..10, y: -1..1' or a list of such texts", _NAMES[1]),
 }
 MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known and --param
 

@@ -76,6 +76,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit status says how the run ended).")] = False,
     space: Annotated[Optional[str], typer.Option("--space", help="Spatial column(s) of a field u(t, x): long CSV (t, x, u), wide CSV (positions in the header) or .npz; discovers a PDE u_t = ... instead of ODEs.")] = None,
     no_figures: Annotated[bool, typer.Option("--no-figures", help="Draw no figures (faster): the reports keep their text and tables, for pipelines that read equations.json; `discover report DIR` draws them later.")] = False,
+    design_box: Annotated[Optional[list[str]], typer.Option("--design-box", help="Where a next experiment may start, e.g. 'x: 0..10' (repeat, or separate variables with commas); a state not named gets twice its observed range, clipped to the data's signs. Structures that fit equally well are compared there, and `discover suggest` proposes a start there.")] = None,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json.
 
@@ -91,6 +92,9 @@ def run(
         # An option given on the command line wins, even when it is empty (then it is refused).
         settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
+        from discover.core.designbox import parse_design_box
+
+        box = parse_design_box(design_box if design_box else cfg.get("design_box"))
         space = space if space is not None else cfg.get("space")
         if space is not None:
             _run_field(data, target, space, settings, cfg, force, quiet, known, param)
@@ -106,7 +110,7 @@ def run(
             model = run_pipeline(
                 data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
                 seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
-                inputs=settings["inputs"], input_hold=settings["input_hold"],
+                inputs=settings["inputs"], input_hold=settings["input_hold"], design_box=box or None,
                 command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
                 **plugin_tables(cfg, sr_engine, known, param),
             )
@@ -153,8 +157,10 @@ def _json_document(model, target: Path) -> dict:
     from discover.report.equations_json import to_dict
 
     res = model.result_
+    from discover.report.equations_json import suggestion
+
     return {**to_dict(res), "confidence": res.confidence, "reasons": res.reasons, "deciding": res.deciding,
-            "run_folder": str(target),
+            "suggestion": suggestion(res), "run_folder": str(target),
             "timings": res.timings}
 
 
@@ -179,6 +185,13 @@ def _print_summary(model, target: Path) -> None:
         for v in res.names:
             line = f"{derivative_text(v, res.time_name)} = {text(res.best.equations[v])}"
             out.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
+        for i, a in enumerate(res.equivalent[1:], 1):
+            if i == 1:
+                out.print(f"Fit the data as well ({len(res.equivalent) - 1} other structure(s); they differ where the "
+                          "data did not go):")
+            eq = "; ".join(f"{derivative_text(v, res.time_name)} = {text(a.candidate.equations[v])}" for v in res.names)
+            out.print(f"  {escape(eq)}  ({escape(a.candidate.method)}, complexity {a.candidate.complexity})",
+                      highlight=False, soft_wrap=True)
         colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
         r2 = res.best.scores.get("short_r2")
         how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
@@ -186,6 +199,8 @@ def _print_summary(model, target: Path) -> None:
         from discover.report.numbers import r2_text
 
         out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2_text(r2)}){why}", soft_wrap=True)
+        if res.suggestion:
+            out.print(f"Next measurement: `discover suggest {escape(str(target))}`", highlight=False, soft_wrap=True)
     out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
@@ -300,6 +315,22 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by
         out.print(f"Report: {escape(str(run_dir / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def suggest(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document: initial_state, duration and each competing model's predicted trajectory.")] = False,
+):
+    """The measurement that separates the structures a run could not tell apart: where to start, for how long."""
+    with _user_errors():
+        from cli.suggest import read_suggestion, show
+
+        doc = read_suggestion(run_dir)
+        if as_json:
+            typer.echo(json.dumps(doc))
+        else:
+            show(doc, out)
+
+
 EXPORTS = ("python", "latex", "sympy")
 
 
@@ -333,18 +364,34 @@ def export(
 
 @app.command()
 def bench(
-    systems: Annotated[str, typer.Option(help="Reference systems: all, or a comma-separated list (see `discover systems`).")] = "all",
-    noise: Annotated[str, typer.Option(help="Comma-separated noise levels (fractions of each variable's spread).")] = "0,0.01,0.05",
-    methods: Annotated[str, typer.Option(help="Comma-separated `--methods` values to compare; PySINDy's defaults run beside them.")] = "auto",
-    trajectories: Annotated[int, typer.Option(help="Runs generated per case.")] = 3,
-    points: Annotated[int, typer.Option(help="Samples per run.")] = 2000,
+    suite: Annotated[str, typer.Option(help="reference: the project's reference systems (`discover systems`); odebench: the 63 published ODEBench systems at ODEFormer's protocol.")] = "reference",
+    systems: Annotated[str, typer.Option(help="all, or a comma-separated list (reference: names from `discover systems`; odebench: numbers 1-63).")] = "all",
+    noise: Annotated[str, typer.Option("--noise", "--noises", help="Comma-separated noise levels (reference: fractions of each variable's spread; odebench: σ of x·(1 + σε)).")] = "0,0.01,0.05",
+    methods: Annotated[str, typer.Option(help="Comma-separated `--methods` values to compare (odebench: one); the peers run beside them.")] = "auto",
+    trajectories: Annotated[int, typer.Option(help="Runs generated per case (reference suite).")] = 3,
+    points: Annotated[Optional[int], typer.Option(help="Samples per run (default: 2000 for reference, 512 for odebench).")] = None,
     seed: Annotated[int, typer.Option(help="Seed of data and methods.")] = 0,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for bench.md, bench.csv and bench.json.")] = Path("runs/bench"),
+    jobs: Annotated[int, typer.Option(help="Cases run side by side in Dask worker processes (odebench).")] = 1,
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the tables (default: runs/bench or runs/odebench).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace bench.md, bench.csv and bench.json of an earlier bench in --out: they are first moved aside to NAME.old-<date-time>, never deleted.")] = False,
 ):
-    """Score methods against known equations on generated data, beside PySINDy's defaults."""
+    """Score methods against known equations on generated data, beside PySINDy (and, on ODEBench, the SR engine)."""
     with _user_errors():
         from cli.progress import RichProgress
+        from discover.core.options import check_number, check_seed
+
+        check_seed(seed)
+        if suite == "odebench":
+            from discover.bench.odebench import run_suite
+
+            md = run_suite(systems, noise, methods, points, seed, jobs, out or Path("runs/odebench"), RichProgress(err))
+            typer.echo(md.read_text())
+            err.print(f"Wrote {escape(str(md))}, odebench.csv and odebench.json")
+            return
+        if suite != "reference":
+            from discover.core.errors import ConfigError, shown
+
+            raise ConfigError(f"`--suite` is '{shown(suite)}'; give reference or odebench.")
         from discover.bench.recovery import (
             BenchConfig,
             check_results_out,
@@ -354,13 +401,13 @@ def bench(
             run_benchmark,
             write_results,
         )
-        from discover.core.options import check_number, check_seed
         from discover.pipeline.plan import build_plan
         from discover.systems import SYSTEMS, get_system
 
-        check_seed(seed)
+        out = out or Path("runs/bench")
         check_number(trajectories, "`--trajectories`", 1, 1000, whole=True)
-        check_number(points, "`--points`", 10, 1_000_000, whole=True)
+        if points is not None:
+            check_number(points, "`--points`", 10, 1_000_000, whole=True)
         check_results_out(out, force)
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
@@ -369,7 +416,7 @@ def bench(
         for m in method_list:
             build_plan(m)
         cfg = BenchConfig(tuple(get_system(n).name for n in names), parse_noises(noise), method_list,
-                          trajectories, points, seed)
+                          trajectories, points or 2000, seed)
         rows = run_benchmark(cfg, progress=RichProgress(err))
         write_results(rows, out, force)
         out_text = markdown_table(rows)

@@ -219,3 +219,29 @@ def merge_duplicates(candidates: list[Candidate]) -> list[Candidate]:
         else:
             seen[k] = c
     return list(seen.values())
+
+
+@dataclass
+class Alternative:
+    """One member of the equivalence set (:mod:`discover.selection.equivalence`): a structure the data cannot
+    tell from the selected one, with where their fields differ most in the design box.
+
+    Attributes
+    ----------
+    candidate : Candidate
+    typical : float
+        90th percentile over the design box of the largest relative difference (over variables)
+        of its field from the pick's (0 for the pick).
+    largest : float
+        The largest relative difference found in the box.
+    variable : str or None
+        The equation where it is largest.
+    at : dict of str to float
+        The state where it is largest.
+    """
+
+    candidate: Candidate
+    typical: float = 0.0
+    largest: float = 0.0
+    variable: str | None = None
+    at: dict = field(default_factory=dict)

@@ -41,10 +41,10 @@ from discover.core.errors import OutDirError
 from discover.core.stale import TEMP_MARKER, mark, stale_temporaries
 
 #: Files at the top of a run folder that discover writes (and may delete when it replaces the folder).
-RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json")
+RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json", "suggestion.json")
 #: Figures discover draws into ``figures/`` (``NAME.png``).
 FIGURES = ("trajectories", "forecasts", "hidden", "derivatives", "confidence", "havok_forcing",
-           "havok_reconstruction", "delay_forecasts", "pareto", "sr_fronts", "spacetime", "inputs")
+           "havok_reconstruction", "delay_forecasts", "pareto", "sr_fronts", "spacetime", "inputs", "equivalent")
 RUN_SCHEMA = "discover.run/"
 _MAX_RUN_JSON = 64 * 2**20
 

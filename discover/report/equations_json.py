@@ -13,6 +13,7 @@ from discover.core.expressions import identifiers, symbol_table, to_text
 from discover.result import RunResult
 
 SCHEMA = "discover.equations/1"
+SUGGESTION_SCHEMA = "discover.suggestion/1"
 
 
 def _clean(scores: dict) -> dict:
@@ -71,6 +72,39 @@ def _non_finite(scores: dict) -> dict:
     return {k: str(v) for k, v in scores.items() if isinstance(v, float) and not (v == v and abs(v) != float("inf"))}
 
 
+def _rank(result: RunResult, c) -> int:
+    return next(i for i, r in enumerate(result.candidates) if r is c)
+
+
+def equivalent(result: RunResult, ids: dict[str, str]) -> list[dict]:
+    """The structures the data cannot tell apart, the pick first, as ``best`` is written (an additive field):
+    each with ``rank`` (its place in ``candidates``), ``held_out_r2`` and ``differs`` (how far its field is
+    from the pick's in the design box: the 90th percentile and the largest relative difference, the
+    equation and the state where it is largest)."""
+    out = []
+    for a in result.equivalent:
+        c = a.candidate
+        out.append({**_entry(c, ids), "rank": _rank(result, c), "held_out_r2": _clean({"r": c.scores.get("short_r2")})["r"],
+                    "differs": {"typical": round(a.typical, 6), "largest": round(a.largest, 6),
+                                "variable": a.variable, "at": {k: float(f"{v:.6g}") for k, v in a.at.items()}}})
+    return out
+
+
+def suggestion(result: RunResult) -> dict | None:
+    """``suggestion.json``: the experiment that separates the equivalent structures, each model's equations
+    written as in ``equations.json`` beside its predicted trajectory."""
+    if not result.suggestion:
+        return None
+    ids = identifiers(result.names + tuple(getattr(result, "inputs", ())))
+    s = result.suggestion
+    models = []
+    for m in s["models"]:
+        c = result.candidates[m["rank"]] if 0 <= m.get("rank", -1) < len(result.candidates) else None
+        models.append({**({"equations": c.strings(ids)} if c is not None else {}), **m})
+    return {"schema": SUGGESTION_SCHEMA, **{k: v for k, v in s.items() if k != "models"},
+            "symbols": symbol_table(result.names), "models": models}
+
+
 def to_dict(result: RunResult) -> dict:
     inputs = tuple(getattr(result, "inputs", ()))
     ids = identifiers(result.names + inputs)
@@ -90,4 +124,7 @@ def to_dict(result: RunResult) -> dict:
         "symbols": symbol_table(result.names + inputs),
         "best": best,
         "candidates": [_entry(c, ids) for c in result.candidates],
+        # the structures the data cannot tell apart, and where they were compared (additive)
+        **({"equivalent": equivalent(result, ids)} if result.best is not None and result.equivalent else {}),
+        **({"design_box": {k: list(v) for k, v in result.design_box.items()}} if result.design_box else {}),
     }

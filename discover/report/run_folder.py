@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from discover.core.candidates import Candidate
+from discover.core.candidates import Alternative, Candidate
 from discover.core.errors import DataError
 from discover.core.rundir import is_run_folder, replace_folder
 from discover.data.dataset import Trajectory
@@ -53,6 +53,9 @@ def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
     pending = parallel.submit(result, folder) if draw_figures else None
     (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
                                            encoding="utf-8")
+    proposal = equations_json.suggestion(result)
+    if proposal is not None:
+        (folder / "suggestion.json").write_text(json.dumps(proposal, indent=2) + "\n", encoding="utf-8")
     if pending is None:
         documents.write(result, folder, {})
     else:
@@ -212,6 +215,17 @@ def _assemble(d: Path, eq: dict, run: dict, data: dict) -> RunResult:
     train = trajs("train")
     if not train:
         raise damaged(d, "data.npz holds no training data")
+    equivalent = _load_equivalent(eq, cands)
+    proposal = None
+    if os.path.lexists(d / "suggestion.json"):
+        proposal = read_json(d, "suggestion.json")  # links refused, damage said in one sentence
+        if not isinstance(proposal, dict):
+            raise damaged(d, "suggestion.json is not an object")
+        proposal = {k: v for k, v in proposal.items() if k not in ("schema", "symbols")}
+        models = proposal.get("models", [])
+        if not isinstance(models, list) or not all(isinstance(m, dict) for m in models):
+            raise damaged(d, "suggestion.json's models are not a list of objects")
+        proposal["models"] = [{k: v for k, v in m.items() if k != "equations"} for m in models]
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
         reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=train,
@@ -220,8 +234,23 @@ def _assemble(d: Path, eq: dict, run: dict, data: dict) -> RunResult:
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
         surrogates=surrogates, delay=delay, deciding=sel.get("deciding"), inputs=inputs,
-        hold=run.get("inputs", {}).get("hold", "linear"),
+        hold=run.get("inputs", {}).get("hold", "linear"), equivalent=equivalent,
+        design_box={k: tuple(v) for k, v in eq.get("design_box", {}).items()}, suggestion=proposal,
     )
+
+
+def _load_equivalent(eq: dict, cands: list) -> list[Alternative]:
+    """The equivalence set of ``equations.json`` (entries point into the candidates by ``rank``)."""
+    out = []
+    for e in eq.get("equivalent") or []:
+        rank = e.get("rank")
+        if not isinstance(rank, int) or not 0 <= rank < len(cands):
+            raise DataError("equations.json has an equivalent structure whose `rank` is not the place of a candidate; "
+                            "run `discover run` again to write it afresh.")
+        d = e.get("differs") or {}
+        out.append(Alternative(cands[rank], float(d.get("typical") or 0.0), float(d.get("largest") or 0.0),
+                               d.get("variable"), {str(k): float(v) for k, v in (d.get("at") or {}).items()}))
+    return out
 
 
 def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
