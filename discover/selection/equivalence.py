@@ -133,6 +133,29 @@ def fields(candidate, names, X: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(F), F, np.nan)
 
 
+#: A structure whose additive terms are together this many times larger than their sum (on the
+#: design box) is a numerical cancellation, not a law: 1.7e7·y − 2.7e7·y·cos(0.07x) + … imitates a
+#: polynomial term by term. Sound models of data sit near 1; the margin is wide on purpose.
+CANCELLATION = 100.0
+
+
+def cancels(candidate, names, X: np.ndarray) -> bool:
+    """Whether some right-hand side of ``candidate`` is a sum of terms that cancel :data:`CANCELLATION`-fold at ``X``."""
+    symbols = [sp.Symbol(n) for n in names]
+    for n in names:
+        parts = sp.Add.make_args(candidate.equations[n])
+        if len(parts) < 2:
+            continue
+        fn = safe_lambdify(symbols, list(parts), "numpy")
+        with np.errstate(all="ignore"):
+            cols = np.column_stack([np.broadcast_to(np.asarray(c, dtype=float), (X.shape[0],)) for c in fn(*X.T)])
+        total = np.sqrt(np.nanmean(cols.sum(axis=1) ** 2))
+        each = np.sqrt(np.nanmean(cols**2, axis=0)).sum()
+        if np.isfinite(each) and each > CANCELLATION * max(total, 1e-300):
+            return True
+    return False
+
+
 def _scale(box: Box, F: np.ndarray) -> np.ndarray:
     """Per variable, the larger of the data's derivative spread and the pick's field size in the box."""
     rms = np.sqrt(np.nanmean(F**2, axis=0))
@@ -158,7 +181,7 @@ def _error(c) -> float:
 
 def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alternative]:
     """The pick and the structures the data cannot tell from it (see the module), pick first."""
-    from discover.selection.paired import beats
+    from discover.selection.paired import beats, supported
     from discover.selection.select import FLOOR, NOISE_SHARE, TOLERANCE
 
     if pick is None:
@@ -178,6 +201,11 @@ def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alt
             continue
         key = shape(c.equations)
         if key in seen or beats(pick, c, _error, few_windows=False):
+            continue
+        if not supported(c) or cancels(c, names, box.points):
+            # a coefficient within two standard errors of zero: the data do not support that term, so
+            # the structure is not one they hold up (huge cancelling constants imitating a polynomial
+            # look like this too); its nested form, without the term, is judged in its own right
             continue
         if _elaborates(c, pick) and max(_error(c) - noise, 0.0) > ASKED * max(_error(pick) - noise, 0.0):
             continue

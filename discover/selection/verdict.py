@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from discover.selection.confidence import Evidence, conserved_quantities
-from discover.selection.select import _confidence
+from discover.selection.paired import supported
+from discover.selection.select import _confidence, select
 
 
 def assess(selection, prepared, validation, design_box: dict | None = None):
@@ -37,6 +38,10 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
         f = refit_candidate(c, samples, window)
         c.uncertainty = to_record(f)
         fits[id(c)] = f
+    if selection.best is not None and not supported(selection.best):
+        # now that every candidate has standard errors, a pick that won the paired test by a term
+        # indistinguishable from zero gives way (select's refine passes over unsupported rivals)
+        selection = select(selection.ranked, prepared.in_sample, prepared.noise)
     best = selection.best
     if best is None:
         return selection
