@@ -12,9 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
-from cli.boundary import EXIT_NO_MODEL, step, user_errors
+from cli.boundary import EXIT_NO_MODEL, escape, step, user_errors
 from cli.config import plugin_tables, read_config
 
 out = Console(soft_wrap=not sys.stdout.isatty())
@@ -64,6 +63,12 @@ def batch(
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed, the same for every data set.")] = None,
+    inputs: Annotated[Optional[str], typer.Option(help="Comma-separated input columns (control or forcing signals), as for `discover run`.")] = None,
+    input_hold: Annotated[Optional[str], typer.Option("--input-hold", help="How inputs are read between samples: linear (default) or zoh, as for `discover run`.")] = None,
+    space: Annotated[Optional[str], typer.Option("--space", help="Spatial column(s) of fields u(t, x): every data set is a field and gets a PDE, as for `discover run --space`.")] = None,
+    sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (default) or pysr, as for `discover run`.")] = None,
+    known: Annotated[Optional[list[str]], typer.Option("--known", help="Known part of one equation for --methods pinn, as for `discover run` (repeatable).")] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", help="Fix a parameter of the known part, e.g. a=1.3, as for `discover run` (repeatable).")] = None,
     scheduler: Annotated[Optional[str], typer.Option(help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster.")] = None,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes of the local cluster (default: the usable cores).")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Seconds each data set may take; one that takes longer is stopped and recorded.")] = None,
@@ -78,14 +83,18 @@ def batch(
     """
     with user_errors(err):
         cfg = read_config(config)
-        given = {"methods": methods, "time": time, "states": states, "seed": seed}
-        defaults = {"methods": "auto", "time": None, "states": None, "seed": 0}
+        given = {"methods": methods, "time": time, "states": states, "seed": seed, "inputs": inputs,
+                 "input_hold": input_hold, "space": space}
+        defaults = {"methods": "auto", "time": None, "states": None, "seed": 0, "inputs": None, "input_hold": "linear",
+                    "space": None}
+        # every option of `discover run` that changes the science, from the command line or the config
         settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         from discover.batch import batch as run_batch
 
-        frame = run_batch(data, out=out_dir, **settings, device=cfg.get("device", "auto"), timeout=timeout,
-                          force=force, scheduler=scheduler, workers=workers, progress=BatchProgress(err),
-                          config=cfg, command="discover " + " ".join(sys.argv[1:]), **plugin_tables(cfg))
+        frame = run_batch(data, out=out_dir, **settings, periodic=cfg.get("periodic"), device=cfg.get("device", "auto"),
+                          timeout=timeout, force=force, scheduler=scheduler, workers=workers,
+                          progress=BatchProgress(err), config=cfg, command="discover " + " ".join(sys.argv[1:]),
+                          **plugin_tables(cfg, sr_engine, known, param))
         _print_table(frame, out_dir)
     if (frame["status"] != "ok").any():
         raise typer.Exit(code=EXIT_NO_MODEL)
@@ -104,11 +113,12 @@ def _print_table(frame, out_dir: Path) -> None:
         return "" if v is None or v != v else str(v)  # v != v: a missing value (NaN)
 
     for r in frame.to_dict("records"):
-        what = "\n".join(f"{k} = {r[k]}" for k in eq_cols if isinstance(r.get(k), str)) or text(r.get("reason"))
+        what = "\n".join(escape(f"{k} = {r[k]}") for k in eq_cols if isinstance(r.get(k), str)) or escape(
+            text(r.get("reason")))
         colour = colours.get(r["status"], "red")
         secs = r.get("wall_s")
         shown = "skipped" if r.get("recomputed") is False else (f"{secs:.1f}" if isinstance(secs, float) and secs == secs else "")
-        table.add_row(escape(str(r["dataset"])), f"[{colour}]{escape(str(r['status']))}[/{colour}]", escape(what),
+        table.add_row(escape(str(r["dataset"])), f"[{colour}]{escape(str(r['status']))}[/{colour}]", what,
                       escape(text(r.get("confidence"))), shown)
     out.print(table)
     counts = frame["status"].value_counts().to_dict()

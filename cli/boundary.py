@@ -24,9 +24,9 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _rich_escape
 
-from discover.core.errors import DiscoverError, shown
+from discover.core.errors import DiscoverError, shown, visible
 
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
@@ -35,6 +35,13 @@ EXIT_INTERRUPTED = 130
 KEEP_LOGS = 50
 _state = {"debug": False}
 
+
+
+def escape(text) -> str:
+    """Text (a label, a message, a path) as rich prints it literally: markup escaped, and control or
+    format characters written visibly (:func:`discover.core.errors.visible`), so no label drives
+    the terminal (an escape sequence, a bell, a line break, a right-to-left override)."""
+    return _rich_escape(visible(text))
 
 def set_debug(on: bool) -> None:
     """Print tracebacks of internal errors (the global ``--debug`` option)."""

@@ -29,6 +29,7 @@ SETTINGS = {
     "periodic": ("true or false", lambda v: isinstance(v, bool)),
     "inputs": _NAMES,
     "input_hold": _TEXT,
+    "design_box": ("text such as 'x: 0..10, y: -1..1' or a list of such texts", _NAMES[1]),
 }
 MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known and --param
 
@@ -40,6 +41,9 @@ def _tables() -> tuple[str, ...]:
     from discover.surrogates import REGISTRY as SURROGATES
 
     return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, "delay", "pde_pinn", *MODEL_TABLES]))
+
+
+MAX_CONFIG_BYTES = 16 * 2**20
 
 
 def read_config(path: Path | None) -> dict:
@@ -60,6 +64,9 @@ def read_config(path: Path | None) -> dict:
         raise ConfigError(f"Config file {where} does not exist; check the path given to `--config`.")
     if path.is_dir():
         raise ConfigError(f"Config path {where} is a folder, not a TOML file; give the path of the file in it.")
+    from discover.data.paths import check_file
+
+    check_file(path, "TOML file", ConfigError, limit=MAX_CONFIG_BYTES)  # a device or FIFO is never read
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -18,10 +18,9 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from cli.batch import batch as batch_command
-from cli.boundary import EXIT_NO_MODEL, set_debug, user_errors
+from cli.boundary import EXIT_NO_MODEL, escape, set_debug, user_errors
 from cli.config import plugin_tables, read_config
 
 app = typer.Typer(
@@ -67,7 +66,7 @@ def run(
     inputs: Annotated[Optional[str], typer.Option(help="Comma-separated input columns (control or forcing signals): measured, not modelled; they enter the equations but get none of their own.")] = None,
     input_hold: Annotated[Optional[str], typer.Option("--input-hold", help="How inputs are read between samples when a model is simulated: linear (default) or zoh (zero-order hold, for switched inputs).")] = None,
     seed: Annotated[Optional[int], typer.Option(help="Random seed; the same seed gives the same equations.json.")] = None,
-    config: Annotated[Optional[Path], typer.Option(help="TOML file with the same settings (a [run] table; a table per method named after it, such as [sindy], [node], [pinn], [delay]; [known] and [params] tables for the hidden-term PINN); options given here win.")] = None,
+    config: Annotated[Optional[Path], typer.Option(help=escape("TOML file with the same settings (a [run] table; a table per method named after it, such as [sindy], [node], [pinn], [delay]; [known] and [params] tables for the hidden-term PINN); options given here win."))] = None,
     device: Annotated[Optional[str], typer.Option(help="Where neural surrogates train: auto, cpu or cuda.")] = None,
     sr_engine: Annotated[Optional[str], typer.Option("--sr-engine", help="Symbolic regression engine: operon (embedded, default) or pysr (needs Julia).")] = None,
     known: Annotated[Optional[list[str]], typer.Option("--known", help="Known part of one equation for --methods pinn, e.g. 'x: a*x' (repeat per variable); other symbols are parameters.")] = None,
@@ -77,6 +76,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit status says how the run ended).")] = False,
     space: Annotated[Optional[str], typer.Option("--space", help="Spatial column(s) of a field u(t, x): long CSV (t, x, u), wide CSV (positions in the header) or .npz; discovers a PDE u_t = ... instead of ODEs.")] = None,
     no_figures: Annotated[bool, typer.Option("--no-figures", help="Draw no figures (faster): the reports keep their text and tables, for pipelines that read equations.json; `discover report DIR` draws them later.")] = False,
+    design_box: Annotated[Optional[list[str]], typer.Option("--design-box", help="Where a next experiment may start, e.g. 'x: 0..10' (repeat, or separate variables with commas); a state not named gets twice its observed range, clipped to the data's signs. Structures that fit equally well are compared there, and `discover suggest` proposes a start there.")] = None,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json.
 
@@ -92,6 +92,9 @@ def run(
         # An option given on the command line wins, even when it is empty (then it is refused).
         settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
+        from discover.core.designbox import parse_design_box
+
+        box = parse_design_box(design_box if design_box else cfg.get("design_box"))
         space = space if space is not None else cfg.get("space")
         if space is not None:
             _run_field(data, target, space, settings, cfg, force, quiet, known, param)
@@ -107,7 +110,7 @@ def run(
             model = run_pipeline(
                 data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
                 seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
-                inputs=settings["inputs"], input_hold=settings["input_hold"],
+                inputs=settings["inputs"], input_hold=settings["input_hold"], design_box=box or None,
                 command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
                 **plugin_tables(cfg, sr_engine, known, param),
             )
@@ -154,8 +157,10 @@ def _json_document(model, target: Path) -> dict:
     from discover.report.equations_json import to_dict
 
     res = model.result_
+    from discover.report.equations_json import suggestion
+
     return {**to_dict(res), "confidence": res.confidence, "reasons": res.reasons, "deciding": res.deciding,
-            "run_folder": str(target),
+            "suggestion": suggestion(res), "run_folder": str(target),
             "timings": res.timings}
 
 
@@ -180,6 +185,13 @@ def _print_summary(model, target: Path) -> None:
         for v in res.names:
             line = f"{derivative_text(v, res.time_name)} = {text(res.best.equations[v])}"
             out.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
+        for i, a in enumerate(res.equivalent[1:], 1):
+            if i == 1:
+                out.print(f"Fit the data as well ({len(res.equivalent) - 1} other structure(s); they differ where the "
+                          "data did not go):")
+            eq = "; ".join(f"{derivative_text(v, res.time_name)} = {text(a.candidate.equations[v])}" for v in res.names)
+            out.print(f"  {escape(eq)}  ({escape(a.candidate.method)}, complexity {a.candidate.complexity})",
+                      highlight=False, soft_wrap=True)
         colour = {"high": "green", "medium": "yellow", "low": "red"}[res.confidence]
         r2 = res.best.scores.get("short_r2")
         how = "blocked cross-validation" if res.best.scores.get("cross_validated") else "held-out short-horizon"
@@ -187,6 +199,8 @@ def _print_summary(model, target: Path) -> None:
         from discover.report.numbers import r2_text
 
         out.print(f"Confidence: [{colour}]{res.confidence}[/{colour}] ({how} R² {r2_text(r2)}){why}", soft_wrap=True)
+        if res.suggestion:
+            out.print(f"Next measurement: `discover suggest {escape(str(target))}`", highlight=False, soft_wrap=True)
     out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
@@ -206,13 +220,17 @@ def generate(
     uneven: Annotated[bool, typer.Option(help="Sample at random times instead of an even grid.")] = False,
     vary: Annotated[Optional[list[str]], typer.Option("--vary", help="Make a family of data sets for `discover batch`: NAME=START:STOP:COUNT or NAME=V1,V2 for a parameter (repeat for a grid); writes -o DIR/DIR_1.csv ... and DIR/manifest.csv.")] = None,
     input_signal: Annotated[Optional[str], typer.Option("--input", help="For a driven system: the input signal of each run, step, sine (default), chirp or prbs (each run its own, from the seed).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file: it is first moved aside to FILE.old-<date-time>, never deleted.")] = False,
 ):
     """Write a CSV of trajectories simulated from a reference system (with --vary, a family of them and a manifest)."""
     with _user_errors():
+        from discover.core.outfile import check_out_file, write_out_file
         from discover.fields.catalog import find_pde
 
+        if not vary:
+            check_out_file(output, force)
         if find_pde(system) is not None:
-            _generate_field(system, output, noise, seed, t_end, points, positions)
+            _generate_field(system, output, noise, seed, t_end, points, positions, force)
             return
         points = 2000 if points is None else points
         from discover.core.options import check_seed
@@ -234,26 +252,30 @@ def generate(
             return
         data = gen(get_system(system), points=points, trajectories=trajectories, noise=noise, seed=seed,
                    t_end=t_end, uneven=uneven, input_signal=input_signal)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        to_frame(data).to_csv(output, index=False, float_format="%.10g")
+        frame = to_frame(data)
+        write_out_file(output, lambda tmp: frame.to_csv(tmp, index=False, float_format="%.10g"), force)
         out.print(f"Wrote {data.n_samples} rows ({trajectories} trajectories) of {escape(system)} to {escape(str(output))}")
 
 
 def _generate_field(name: str, output: Path, noise: float, seed: int, t_end: Optional[float],
-                    n_t: Optional[int] = None, n_x: Optional[int] = None) -> None:
+                    n_t: Optional[int] = None, n_x: Optional[int] = None, force: bool = False) -> None:
     """``discover generate burgers``: a reference PDE solved and written in long format (t, x, u)."""
     from discover.core.options import check_seed
+    from discover.core.outfile import write_out_file
     from discover.fields.catalog import generate_field, get_pde, to_long_frame
 
     check_seed(seed)
     field = generate_field(get_pde(name), noise=noise, seed=seed, t_end=t_end, n_t=n_t, n_x=n_x)
-    output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix.lower() == ".npz":
         import numpy as np
 
-        np.savez_compressed(output, t=field.t, x=field.coords[0], u=field.values[..., 0])
+        def write(tmp: Path) -> None:
+            with open(tmp, "wb") as fh:  # a file object: numpy would add .npz to a name without it
+                np.savez_compressed(fh, t=field.t, x=field.coords[0], u=field.values[..., 0])
     else:
-        to_long_frame([field]).to_csv(output, index=False, float_format="%.10g")
+        def write(tmp: Path) -> None:
+            to_long_frame([field]).to_csv(tmp, index=False, float_format="%.10g")
+    write_out_file(output, write, force)
     out.print(f"Wrote {field.t.size} times x {field.coords[0].size} positions of {escape(name)} to {escape(str(output))}")
 
 
@@ -293,6 +315,22 @@ def report(run_dir: Annotated[Path, typer.Argument(help="A run folder written by
         out.print(f"Report: {escape(str(run_dir / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
+@app.command()
+def suggest(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document: initial_state, duration and each competing model's predicted trajectory.")] = False,
+):
+    """The measurement that separates the structures a run could not tell apart: where to start, for how long."""
+    with _user_errors():
+        from cli.suggest import read_suggestion, show
+
+        doc = read_suggestion(run_dir)
+        if as_json:
+            typer.echo(json.dumps(doc))
+        else:
+            show(doc, out)
+
+
 EXPORTS = ("python", "latex", "sympy")
 
 
@@ -301,13 +339,17 @@ def export(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")],
     to: Annotated[str, typer.Option("--to", help="python (a NumPy module with rhs(t, x)), latex (a table) or sympy (the equations as JSON text sympy reads).")] = "python",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print to stdout).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file: it is first moved aside to FILE.old-<date-time>, never deleted.")] = False,
 ):
     """Export the selected equations of a run folder as a Python module, a LaTeX table or sympy text."""
     with _user_errors():
         from discover.core.errors import ConfigError, did_you_mean
+        from discover.core.outfile import check_out_file, write_out_file
 
         if to not in EXPORTS:
             raise ConfigError(f"`--to` must be one of {', '.join(EXPORTS)}, not '{to}'{did_you_mean(to, EXPORTS)}.")
+        if output is not None:
+            check_out_file(output, force)
         from discover.export import to_latex, to_python, to_sympy_text
         from discover.report.run_folder import load_run
 
@@ -316,11 +358,7 @@ def export(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise ConfigError(f"Cannot write '{output}' ({exc.strerror or exc}); give `-o` a file in a folder "
-                                  "that exists and that you may write to.") from None
+            write_out_file(output, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
             err.print(f"Wrote {escape(str(output))}", highlight=False, soft_wrap=True)
 
 
@@ -335,11 +373,12 @@ def bench(
     seed: Annotated[int, typer.Option(help="Seed of data and methods.")] = 0,
     jobs: Annotated[int, typer.Option(help="Cases run side by side in Dask worker processes (odebench).")] = 1,
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for the tables (default: runs/bench or runs/odebench).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace bench.md, bench.csv and bench.json of an earlier bench in --out: they are first moved aside to NAME.old-<date-time>, never deleted.")] = False,
 ):
     """Score methods against known equations on generated data, beside PySINDy (and, on ODEBench, the SR engine)."""
     with _user_errors():
         from cli.progress import RichProgress
-        from discover.core.options import check_seed
+        from discover.core.options import check_number, check_seed
 
         check_seed(seed)
         if suite == "odebench":
@@ -353,11 +392,23 @@ def bench(
             from discover.core.errors import ConfigError, shown
 
             raise ConfigError(f"`--suite` is '{shown(suite)}'; give reference or odebench.")
-        from discover.bench.recovery import BenchConfig, markdown_table, parse_list, parse_noises, run_benchmark, write_results
+        from discover.bench.recovery import (
+            BenchConfig,
+            check_results_out,
+            markdown_table,
+            parse_list,
+            parse_noises,
+            run_benchmark,
+            write_results,
+        )
         from discover.pipeline.plan import build_plan
         from discover.systems import SYSTEMS, get_system
 
         out = out or Path("runs/bench")
+        check_number(trajectories, "`--trajectories`", 1, 1000, whole=True)
+        if points is not None:
+            check_number(points, "`--points`", 10, 1_000_000, whole=True)
+        check_results_out(out, force)
         names = tuple(SYSTEMS) if systems.strip() == "all" else parse_list(systems, "systems")
         for n in names:
             get_system(n)
@@ -367,7 +418,7 @@ def bench(
         cfg = BenchConfig(tuple(get_system(n).name for n in names), parse_noises(noise), method_list,
                           trajectories, points or 2000, seed)
         rows = run_benchmark(cfg, progress=RichProgress(err))
-        write_results(rows, out)
+        write_results(rows, out, force)
         out_text = markdown_table(rows)
         typer.echo(out_text)
         err.print(f"Wrote {escape(str(out / 'bench.md'))}, bench.csv and bench.json")
@@ -397,9 +448,17 @@ def prose_train(
 
         from cli.progress import RichProgress
         from discover.core.device import resolve_device
+        from discover.core.options import check_number, check_seed
         from discover.prose.train import TrainConfig, train
 
         resolve_device(device)
+        check_seed(seed)
+        for option, value, low, high, whole in (("`--draws`", draws, 1, 10**8, True), ("`--batch`", batch, 1, 65_536, True),
+                                                ("`--steps`", steps, 1, 10**7, True), ("`--lr`", lr, 1e-12, 10.0, False),
+                                                ("`--max-steps`", max_steps, 0, 10**7, True),
+                                                ("`--minutes`", minutes, 0.0, 525_600.0, False)):
+            if value is not None:
+                check_number(value, option, low, high, whole)
         overrides = {k: v for k, v in {"draws": draws, "batch": batch, "steps": steps, "lr": lr}.items() if v}
         train(out_file, replace(TrainConfig(seed=seed), **overrides), resume, device, minutes, max_steps,
               progress=RichProgress(err), log=lambda m: err.print(escape(m), highlight=False), overrides=overrides)
@@ -418,7 +477,11 @@ def prose_eval(
     with _user_errors():
         from cli.progress import RichProgress
         from discover.bench.prose import evaluate_generated, evaluate_reference, markdown
+        from discover.core.options import check_number
 
+        check_number(systems, "`--systems`", 0, 100_000, whole=True)
+        check_number(noise, "`--noise`", 0.0, 10.0)
+        check_number(beam, "`--beam`", 1, 256, whole=True)
         progress = RichProgress(err)
         gen = evaluate_generated(systems, noise, beam, weights, progress, with_guess=guess) if systems > 0 else None
         ref = evaluate_reference(noise, beam, weights, sr, progress)

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from cli.boundary import step
+from cli.boundary import escape, step
 
 
 class RichProgress:
@@ -18,7 +18,7 @@ class RichProgress:
     def task(self, description: str, total: int | None = None):
         columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]
         with Progress(*columns, console=self.console, transient=True) as bar:
-            tid = bar.add_task(description, total=total)
+            tid = bar.add_task(escape(description), total=total)
 
             class _Task:
                 def advance(self, n: int = 1) -> None:
@@ -26,8 +26,8 @@ class RichProgress:
 
                 def update(self, description: str | None = None) -> None:
                     if description:
-                        bar.update(tid, description=description)
+                        bar.update(tid, description=escape(description))
 
             with step(description):  # an internal error names the task it happened in
                 yield _Task()
-        self.console.print(f"[green]✓[/green] {description}")
+        self.console.print(f"[green]✓[/green] {escape(description)}", highlight=False)

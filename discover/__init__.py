@@ -13,6 +13,14 @@ Examples
 
 from __future__ import annotations
 
+import os as _os
+
+# Compiled solvers (scipy's LSODA) write warnings to file descriptor 1 through gfortran's buffer,
+# which is flushed whenever it fills or the process ends, past any redirection in place while
+# they ran. Unbuffered, :func:`discover.core.silence.output_silenced` catches them as they come.
+# Read by the Fortran runtime when scipy loads it, so set before anything imports scipy.
+_os.environ.setdefault("GFORTRAN_UNBUFFERED_PRECONNECTED", "y")
+
 __version__ = "0.1.0"
 
 __all__ = ["Dataset", "Discoverer", "Trajectory", "__version__", "batch", "load", "load_csv", "run"]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
         config: dict | None = None, force: bool = False, provenance: dict | None = None, figures: bool = True,
-        inputs=None, input_hold: str = "linear",
+        inputs=None, input_hold: str = "linear", design_box=None,
         **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
@@ -37,6 +37,9 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         Input columns (control or forcing signals): measured, not modelled.
     input_hold : {"linear", "zoh"}
         How inputs are read between samples when a model is simulated.
+    design_box : str, list of str or dict, optional
+        Where a next experiment may start (``"x: 0..10, y: -1..1"``); see
+        :class:`~discover.pipeline.estimator.Discoverer`.
     command, config : recorded in ``run.json``.
     force : bool
         Accept a folder discover did not write; its content is moved aside, never deleted.
@@ -63,9 +66,13 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
 
     check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states, inputs=inputs,
                        input_hold=input_hold)
+    from discover.core.designbox import check_names, parse_design_box
+
+    box = parse_design_box(design_box)
     from discover.data.csv import file_hash, load_csv
 
     data = load_csv(paths, time=time, states=states, inputs=inputs, hold=input_hold)
+    check_names(box, data.names)
 
     # The data are good: a second process starts on the figures' imports (discover.report.parallel),
     # and only now this one imports the pipeline, its plug-ins and (for a network) torch.
@@ -79,7 +86,8 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
 
             resolve_device(device)  # no GPU here: refused before any fitting
         model = Discoverer(methods=methods, random_state=seed, device=device,
-                           settings={k: v for k, v in settings.items() if v is not None}, progress=progress).fit(data)
+                           settings={k: v for k, v in settings.items() if v is not None}, progress=progress,
+                           design_box=box or None).fit(data)
         provenance = {
             "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
             "command": command,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from discover.core.candidates import Candidate
+from discover.core.candidates import Alternative, Candidate
 from discover.data.dataset import Trajectory
 
 
@@ -37,6 +37,16 @@ class RunResult:
         Measured inputs (control or forcing columns) the equations read; each trajectory's ``u``.
     hold : str
         How inputs are read between samples when the equations are simulated (``linear`` or ``zoh``).
+    equivalent : list of Alternative
+        The structures the data cannot tell apart, the pick first (each candidate is one of
+        ``candidates``), with where each one's field differs most from the pick's in the design box.
+        Empty when no model was selected.
+    design_box : dict of str to (float, float)
+        Where they were compared, and where the suggested experiment may start.
+    suggestion : dict or None
+        With two or more equivalent structures, the experiment that separates them
+        (:func:`discover.selection.experiment.suggest`: ``initial_state``, ``duration``, each model's
+        predicted trajectory); saved as ``suggestion.json``.
 
     Everything here is plain data (arrays, sympy expressions, numbers, strings): the run
     folder stores all of it, so ``discover report DIR`` draws the same report again.
@@ -67,3 +77,6 @@ class RunResult:
     deciding: str | None = None
     inputs: tuple[str, ...] = ()
     hold: str = "linear"
+    equivalent: list[Alternative] = field(default_factory=list)
+    design_box: dict = field(default_factory=dict)
+    suggestion: dict | None = None

@@ -66,3 +66,17 @@ def lotka_volterra_csv(tmp_path_factory):
         return made[points, trajectories]
 
     return _make
+
+
+@pytest.fixture(scope="session")
+def sindy_run_folder(lotka_volterra_csv, tmp_path_factory):
+    """A run folder written by `discover run --methods sindy --no-figures` (copy it before changing it)."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    out = tmp_path_factory.mktemp("sindy_run") / "run"
+    r = CliRunner().invoke(app, ["run", str(lotka_volterra_csv(200, 2)), "--out", str(out), "--methods", "sindy",
+                                 "--no-figures", "--quiet"])
+    assert r.exit_code == 0, r.output
+    return out

@@ -63,10 +63,23 @@ def test_bench_cli_writes_files(tmp_path):
     assert (tmp_path / "bench.csv").exists() and (tmp_path / "bench.md").exists()
     rows = json.loads((tmp_path / "bench.json").read_text())
     assert {row["method"] for row in rows} == {"sindy", BASELINE}
+    # a second bench into the same folder is refused before any work, unless --force moves the first aside
+    first = (tmp_path / "bench.md").read_text()
+    args = ["bench", "--systems", "logistic", "--noise", "0", "--methods", "sindy", "--points", "300",
+            "--trajectories", "2", "--out", str(tmp_path)]
+    r = runner.invoke(app, args)
+    assert r.exit_code == 2 and "already exists" in r.output
+    r = runner.invoke(app, [*args, "--force"])
+    assert r.exit_code == 0, r.output
+    assert [p.read_text() for p in tmp_path.glob("bench.md.old-*")] == [first]
 
 
 def test_bench_bad_options():
     r = runner.invoke(app, ["bench", "--noise", "a,b"])
     assert r.exit_code == 2 and "--noise" in r.output
+    for option, value in (("--noise", "nan"), ("--noise", "1e308"), ("--points", "1000000000000"),
+                          ("--trajectories", "1000000000")):
+        r = runner.invoke(app, ["bench", option, value])
+        assert r.exit_code == 2 and option in r.output, (option, r.output)
     r = runner.invoke(app, ["bench", "--systems", "lorentz"])
     assert r.exit_code == 2 and "did you mean 'lorenz'" in r.output

@@ -39,3 +39,22 @@ def test_generate_unknown_system(tmp_path):
 def test_help_is_understandable():
     r = runner.invoke(app, ["run", "--help"])
     assert r.exit_code == 0 and "--methods" in r.output and "--states" in r.output
+
+
+def test_help_shows_every_bracketed_table_name():
+    """rich read `[run]`, `[sindy]` in option help as markup and dropped them."""
+    import re
+
+    import click
+    import typer
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            continue
+        r = runner.invoke(app, [name, "--help"], terminal_width=400, env={"COLUMNS": "400"})
+        assert r.exit_code == 0, (name, r.output)
+        shown = " ".join(r.output.split())
+        for param in command.params:
+            for table in re.findall(r"\[[a-z_]+\]", getattr(param, "help", None) or ""):
+                assert table in shown, (name, param.name, table)

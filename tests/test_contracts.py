@@ -61,6 +61,65 @@ def test_distiller_contract(name):
         settings_from(cls.Settings, {"no_such_setting": 1}, name)
 
 
+# Small settings so every distiller runs in seconds on the Lotka-Volterra samples; PROSE decodes with
+# a transformer on the CPU (minutes on two cores), so its case is slow.
+QUICK_DISTILL = {"sr": {"generations": 5, "population_size": 60, "max_rows": 300}, "prose": {"beam": 1}}
+SLOW_DISTILL = {"prose"}
+
+
+def _maybe_slow(names, slow):
+    return [pytest.param(n, marks=pytest.mark.slow) if n in slow else n for n in names]
+
+
+def _constants_kept(c: Candidate) -> None:
+    """The constants contract (:func:`discover.core.candidates.contract_problems`), and each
+    coefficient row's value is a constant of its equation exactly (as fitted, not a rounded copy)."""
+    from discover.core.candidates import contract_problems
+
+    assert contract_problems(c) == [], (c.method, c.equations)
+    for v, rows in c.uncertainty.items():
+        floats = {float(f) for f in c.equations[v].atoms(sp.Float)}
+        assert {r["value"] for r in rows if not r["inner"]} <= floats | {0.0, 1.0, -1.0}, (v, rows, c.equations[v])
+
+
+@pytest.mark.parametrize("name", _maybe_slow(sorted(DISTILLERS), SLOW_DISTILL))
+def test_every_distillers_candidates_keep_the_constants_contract(name, prepared):
+    cls = DISTILLERS[name]
+    why = cls.unavailable(QUICK_DISTILL.get(name))
+    if why:
+        pytest.skip(why)
+    found = cls(QUICK_DISTILL.get(name), random_state=0).fit(prepared.samples()).candidates_
+    assert found or name == "prose", f"{name} found nothing on Lotka-Volterra"
+    for c in found:
+        _constants_kept(c)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(SURROGATES))
+def test_every_surrogates_candidates_keep_the_constants_contract(name, prepared):
+    """A surrogate's own candidates (:meth:`post_process`: the hidden-term PINN's known part plus
+    its distilled hidden term, with named constants and their standard errors) keep it too."""
+    s = SURROGATES[name](QUICK.get(name), random_state=0, device="cpu").fit(prepared)
+    found = DISTILLERS["sindy"]({"bootstrap": 2}).fit(s.distillation_samples(prepared)).candidates_
+    out = s.post_process(found, prepared)
+    assert out
+    for c in out:
+        _constants_kept(c)
+
+
+def test_the_contract_names_what_breaks_it():
+    from discover.core.candidates import contract_problems
+
+    x = sp.Symbol("x")
+    listed = Candidate({"x": -1.5 * x}, "nls", {"standard_errors": {"x": [[-1.5, 0.01]]}})
+    assert "belong in `uncertainty`" in contract_problems(listed)[0]
+    rows = Candidate({"x": -1.5 * x}, "nls", uncertainty={"x": [[-1.5, 0.01]]})
+    assert "not term/value/stderr/inner" in contract_problems(rows)[0]
+    good = Candidate({"x": -1.5 * x}, "nls", uncertainty={"x": [{"term": x, "value": -1.5, "stderr": 0.01,
+                                                                   "inner": False, "simpler": -1.5 + 0.0}]})
+    assert contract_problems(good) == []
+
+
 def test_sindy_fit_returns_self(prepared):
     d = DISTILLERS["sindy"]({"bootstrap": 2})
     assert d.fit(prepared.samples()) is d and d.candidates_

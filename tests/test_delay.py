@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+import discover
 from discover.delay import Havok, embed
 from discover.delay.compare import evaluate
 from discover.delay.forecast import DelayForecaster, ForecasterConfig
@@ -106,3 +107,21 @@ def test_cli_writes_havok_and_the_comparison_from_x_alone(tmp_path):
     assert section(again) == section(before)
     assert json.loads((out / "run.json").read_text())["delay"]["rows"] == json.loads(json.dumps(list(rows.values())))
     assert (out / "havok.json").exists() and (out / "figures" / "havok_forcing.png").exists()
+
+
+def test_a_record_too_short_for_the_delays_is_refused_before_anything_trains(monkeypatch):
+    """200 rows of one state: HAVOK's held-out segments cannot hold its 32 delays. The refusal used to
+    come after the neural-ODE and SINDy baselines had trained (85-105 s)."""
+    import discover.pipeline.delay_baselines as baselines
+    import discover.surrogates.base as surrogate_base
+    from discover.core.errors import ConfigError
+
+    trained = []
+    monkeypatch.setattr(baselines, "equation_baselines", lambda *a, **k: trained.append("baselines") or [])
+    original = surrogate_base.BaseSurrogate.fit
+    monkeypatch.setattr(surrogate_base.BaseSurrogate, "fit",
+                        lambda self, *a, **k: trained.append(self.name) or original(self, *a, **k))
+    data = generate(get_system("logistic"), points=200, trajectories=1, seed=0)
+    with pytest.raises(ConfigError, match=r"too few for 32 delays .* havok"):
+        discover.Discoverer(methods="havok", random_state=0).fit(data)
+    assert trained == []

@@ -171,3 +171,20 @@ def test_an_unfitted_model_has_nothing_to_export():
 
     with pytest.raises(NotFittedError, match="not fitted"):
         discover.Discoverer().to_python()
+
+
+def test_cli_export_never_overwrites_a_file_without_force(model, tmp_path):
+    run_dir = tmp_path / "run"
+    model.write_report(run_dir)
+    target = tmp_path / "mine.py"
+    target.write_text("my own module\n")
+    r = runner.invoke(app, ["export", str(run_dir), "--to", "python", "-o", str(target)])
+    assert r.exit_code == 2 and "already exists" in r.output and "--force" in r.output
+    assert target.read_text() == "my own module\n"
+    r = runner.invoke(app, ["export", str(run_dir), "--to", "python", "-o", str(target), "--force"])
+    assert r.exit_code == 0, r.output
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("mine.py.old-")]
+    assert len(aside) == 1 and aside[0].read_text() == "my own module\n"
+    assert "def rhs" in target.read_text()
+    r = runner.invoke(app, ["export", str(run_dir), "--to", "latex", "-o", str(tmp_path)])
+    assert r.exit_code == 2 and "is a folder" in r.output

@@ -38,15 +38,17 @@ def test_a_dataframe_indexed_by_time_with_chosen_states():
 
 
 def test_arrays_with_t_recover_a_simple_system():
+    # rates whose ratio is not an integer: with -0.5 and -1.5, b = a**3/8 on this one run, and
+    # db/dt = -1.5*b and db/dt = -0.1875*a**3 fit it equally (the data cannot tell them apart)
     t = np.linspace(0, 4, 400)
-    x = np.column_stack([2.0 * np.exp(-0.5 * t), np.exp(-1.5 * t)])
+    x = np.column_stack([2.0 * np.exp(-0.5 * t), np.exp(-1.2 * t)])
     model = discover.Discoverer(methods="sindy", random_state=0).fit(x, t=t, feature_names=["a", "b"])
     assert model.names_ == ("a", "b")
     a, b = (model.equations_[n] for n in ("a", "b"))
     import sympy as sp
 
     A, B = sp.symbols("a b")
-    assert abs(float(a.coeff(A)) + 0.5) < 0.01 and abs(float(b.coeff(B)) + 1.5) < 0.02
+    assert abs(float(a.coeff(A)) + 0.5) < 0.01 and abs(float(b.coeff(B)) + 1.2) < 0.02
     assert a.free_symbols == {A} and b.free_symbols == {B}
 
 

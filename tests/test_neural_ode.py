@@ -64,5 +64,5 @@ def test_unknown_solver_is_refused():
     from discover.core.errors import ConfigError
 
     data = generate(get_system("lotka_volterra"), points=60, trajectories=1, seed=0)
-    with pytest.raises(ConfigError, match="rk4 or dopri5"):
+    with pytest.raises(ConfigError, match=r"'solver' in the \[node\] table must be one of rk4, dopri5, not 'euler'"):
         NeuralODE({"solver": "euler"}).fit(prepare(data))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import warnings
 from contextlib import contextmanager
 
 from discover.core.errors import ConfigError, shown
@@ -38,6 +39,25 @@ def check_workers(workers: int | None, scheduler: str | None = None) -> None:
                           "the batch, so leave `--workers` out.")
 
 
+def worker_count(workers: int | None, tasks: int | None, cores: int | None = None) -> int:
+    """Worker processes of a local cluster: ``workers`` (default the usable cores), never more than
+    the data sets to run or the usable cores; an :class:`OptionWarning` says so when ``workers`` is cut."""
+    from discover.core.options import OptionWarning
+
+    cores = cores or usable_cores()
+    limits = [cores] + ([tasks] if tasks else [])
+    n = max(1, min([workers or cores, *limits]))
+    if workers is not None and n < workers:
+        why = []
+        if tasks and tasks < workers:
+            why.append(f"{tasks} data set{'s' if tasks != 1 else ''} to run")
+        if cores < workers:
+            why.append(f"{cores} usable core{'s' if cores != 1 else ''}")
+        warnings.warn(f"`--workers {workers}` is more than the {' and '.join(why)}; {n} worker process"
+                      f"{'es' if n != 1 else ''} started.", OptionWarning, stacklevel=2)
+    return n
+
+
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None, tasks: int | None = None):
     """A :class:`distributed.Client`, closed (with its local cluster) on exit.
@@ -48,7 +68,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, tasks:
         Address of a running scheduler (``tcp://host:8786``); without it a
         :class:`distributed.LocalCluster` is started.
     workers : int, optional
-        Worker processes of the local cluster (default: the usable cores, at most ``tasks``).
+        Worker processes of the local cluster (default: the usable cores); never more than
+        ``tasks`` or the usable cores (:func:`worker_count`).
     tasks : int, optional
         How many data sets will run (no more workers are started than that).
 
@@ -71,7 +92,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, tasks:
         finally:
             client.close()
         return
-    n = workers or max(1, min(usable_cores(), tasks or usable_cores()))
+    n = worker_count(workers, tasks)
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                            silence_logs=logging.ERROR)
     try:

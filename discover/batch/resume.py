@@ -17,7 +17,10 @@ from discover.core.rundir import is_run_folder
 
 #: Settings that change what a data set's run computes (the others, such as the number of
 #: workers or the timeout, do not).
-RESULT_SETTINGS = ("methods", "time", "states", "seed", "device", "tables")
+RESULT_SETTINGS = ("methods", "time", "states", "seed", "device", "tables", "inputs", "input_hold", "space",
+                   "periodic")
+#: Those a batch always records (the others count only when set, so older batches keep their hash).
+ALWAYS = RESULT_SETTINGS[:6]
 
 
 def input_hash(paths) -> str:
@@ -40,7 +43,7 @@ def input_hash(paths) -> str:
 
 def settings_hash(settings: dict) -> str:
     """SHA-256 of the settings that change a run's result, written as canonical JSON."""
-    chosen = {k: settings.get(k) for k in RESULT_SETTINGS}
+    chosen = {k: settings.get(k) for k in RESULT_SETTINGS if k in ALWAYS or settings.get(k) is not None}
     text = json.dumps(chosen, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -96,6 +96,8 @@ def read_row(run_dir: str | Path) -> dict:
     best = eq.get("best")
     if not best:
         return {**row, "status": "no model", "reason": "No candidate survived selection on held-out data."}
+    if eq.get("space"):
+        return _field_row(d, eq, run, row, best)
     cand = Candidate.from_dict(best, names, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
     constants = {}
     for v in names:
@@ -105,6 +107,32 @@ def read_row(run_dir: str | Path) -> dict:
     row.update(method=best.get("method"), complexity=best.get("complexity"),
                confidence=(run.get("selection") or {}).get("confidence") or best.get("confidence"),
                constants=constants, standard_errors=_errors(cand, time, set(constants)))
+    scores = best.get("scores") or {}
+    row.update({s: scores.get(s) for s in SCORES})
+    return row
+
+
+def _field_row(d: Path, eq: dict, run: dict, row: dict, best: dict) -> dict:
+    """:func:`read_row` of a field's run folder (``discover batch --space``): the PDE ``u_t = ...``,
+    its terms (``u*u_x``) and their standard errors."""
+    import sympy as sp
+
+    from discover.core.expressions import parse_expression
+    from discover.core.printing import text
+
+    constants, errors = {}, {}
+    std = best.get("std") or {}
+    for v, formula in (best.get("equations") or {}).items():
+        lhs = (eq.get("lhs") or {}).get(v, f"{v}_t")
+        expr = parse_expression(str(formula), {}, f"'{d / 'equations.json'}'", new_symbol=sp.Symbol, error=DataError)
+        row["equations"][lhs] = text(expr)
+        for term, value in _terms(expr).items():
+            constants[f"{lhs}: {term}"] = value
+            if isinstance(std.get(term), (int, float)) and len(best["equations"]) == 1:
+                errors[f"{lhs}: {term}"] = float(std[term])
+    row.update(method=best.get("method"), complexity=best.get("complexity"),
+               confidence=(run.get("selection") or {}).get("confidence") or eq.get("confidence"),
+               constants=constants, standard_errors=errors)
     scores = best.get("scores") or {}
     row.update({s: scores.get(s) for s in SCORES})
     return row

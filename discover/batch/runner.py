@@ -19,7 +19,7 @@ from pathlib import Path
 
 from discover.batch.folder import check_batch_out, open_batch_folder
 from discover.batch.manifest import DataSet, find_datasets
-from discover.batch.resume import input_hash, is_finished, settings_hash
+from discover.batch.resume import RESULT_SETTINGS, input_hash, is_finished, settings_hash
 from discover.batch.task import run_dataset, run_folder
 from discover.core.errors import ConfigError, shown
 from discover.core.progress import NullProgress
@@ -31,11 +31,16 @@ POLL_S = 0.25
 def _check_timeout(timeout) -> None:
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0):
         raise ConfigError(f"`--timeout` is {shown(timeout)}; give seconds per data set, a number above 0.")
+    if timeout is not None:
+        from discover.core.options import check_number
+
+        check_number(timeout, "`--timeout` (seconds per data set)", 1e-3, 366 * 86400.0)
 
 
 def batch(paths, client=None, *, out, methods="auto", time=None, states=None, seed: int = 0, device: str = "auto",
           timeout: float | None = None, force: bool = False, scheduler: str | None = None, workers: int | None = None,
-          progress=None, config: dict | None = None, command: str = "", **tables):
+          progress=None, config: dict | None = None, command: str = "", inputs=None, input_hold: str = "linear",
+          space=None, periodic: bool | None = None, **tables):
     """Discover the equations of every data set in ``paths``, one run folder each, on Dask.
 
     Parameters
@@ -48,8 +53,10 @@ def batch(paths, client=None, *, out, methods="auto", time=None, states=None, se
         for the batch and closed after it.
     out : path
         The batch folder: ``runs/NAME/``, ``summary.csv``, ``summary.html``.
-    methods, time, states, seed, device
+    methods, time, states, seed, device, inputs, input_hold
         As for ``discover run``, the same for every data set.
+    space, periodic
+        Every data set is a field with these spatial column(s): a PDE each, as ``discover run --space``.
     timeout : float, optional
         Seconds each data set may take; one that takes longer is stopped and recorded.
     force : bool
@@ -80,15 +87,18 @@ def batch(paths, client=None, *, out, methods="auto", time=None, states=None, se
     from discover.pipeline.plan import check_run_settings
 
     datasets = find_datasets(paths)
-    check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states)
+    check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states, inputs=inputs,
+                       input_hold=input_hold)
     _check_timeout(timeout)
     check_workers(workers, scheduler)
     kind = check_batch_out(out, force=force)
     settings = {"methods": methods, "time": time, "states": states, "seed": seed, "device": device,
                 "tables": {k: v for k, v in tables.items() if v is not None}, "config": config or {},
                 "command": command}
-    out = open_batch_folder(out, kind, {"settings": {k: settings[k] for k in ("methods", "time", "states", "seed",
-                                                                              "device", "tables")},
+    # set only when given, so that the settings hash of a batch without them is what it was
+    settings.update({k: v for k, v in {"inputs": inputs, "input_hold": None if input_hold == "linear" else input_hold,
+                                       "space": space, "periodic": periodic}.items() if v is not None})
+    out = open_batch_folder(out, kind, {"settings": {k: settings[k] for k in RESULT_SETTINGS if k in settings},
                                         "datasets": [d.name for d in datasets]})
     results: dict[str, dict] = {}
     todo = datasets if force else [d for d in datasets if not _skip(d, out, settings, results)]

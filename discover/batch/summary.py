@@ -6,6 +6,9 @@ selected equation (``dx/dt``), ``confidence``, the key scores, ``complexity``, `
 the run's steps took), ``wall_s`` (seconds of this batch's task; 0 when it was skipped),
 ``recomputed``, ``run_folder``, then one column per constant (``dx/dt: x*y``, the coefficient
 of that term) and its standard error (``se dx/dt: x*y``) where the runs recorded one.
+
+In ``summary.csv`` a text cell or column name that a spreadsheet would read as a formula begins
+with ``'`` (an equation ``-0.5*x`` is written ``'-0.5*x``); numbers are written as they are.
 """
 
 from __future__ import annotations
@@ -45,8 +48,32 @@ def summary_frame(datasets: list[DataSet], results: dict[str, dict], out: str | 
     return frame
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(cell):
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'`` (OWASP's advice);
+    numbers, and text that cannot start a formula, as they are."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START):
+        return "'" + cell
+    return cell
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and column name passed through :func:`neutral` (numeric
+    columns are never touched: ``-0.5`` stays a number)."""
+    out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]):
+            out[col] = out[col].map(neutral)
+    return out.rename(columns=lambda c: neutral(str(c)))
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """``summary.csv``, written through a temporary file."""
+    """``summary.csv``, written through a temporary file; text cells from labels (data set names,
+    metadata, equations, reasons) and column names that a spreadsheet would run as a formula
+    (starting with ``= + - @``, a tab or a carriage return) begin with ``'`` (:func:`csv_safe`)."""
     from discover.batch.folder import write_atomic
 
-    write_atomic(path, frame.to_csv(index=False, float_format="%.10g"))
+    write_atomic(path, csv_safe(frame).to_csv(index=False, float_format="%.10g"))

@@ -153,6 +153,7 @@ def _equivalent_holds_truth(result, truth: dict) -> bool | None:
         return None
     table = {str(v): v for e in truth.values() for v in e.free_symbols} | {str(v): sp.Symbol(str(v)) for v in truth}
     for m in members:
+        m = getattr(m, "candidate", m)  # RunResult.equivalent holds Alternative(candidate, ...)
         eqs = m.get("equations") if isinstance(m, dict) else getattr(m, "equations", None)
         if not eqs:
             continue

@@ -62,8 +62,9 @@ def parse_noises(text: str) -> tuple[float, ...]:
         values = tuple(float(v) for v in parse_list(text, "noise"))
     except ValueError:
         raise ConfigError(f"`--noise` must be comma-separated numbers such as 0,0.01,0.05, not '{text}'.") from None
-    if any(v < 0 for v in values):
-        raise ConfigError("`--noise` values must be 0 or more (fractions of each variable's spread).")
+    if not all(0 <= v <= 10 for v in values):  # NaN fails too
+        raise ConfigError(f"`--noise` values must be numbers from 0 to 10 (fractions of each variable's spread), "
+                          f"not '{text}'.")
     return values
 
 
@@ -183,14 +184,37 @@ def markdown_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_results(rows: list[dict], out_dir) -> None:
+RESULT_FILES = ("bench.csv", "bench.json", "bench.md")
+
+
+def check_results_out(out_dir, force: bool = False) -> None:
+    """Refuse, before any work, an ``out_dir`` whose result files exist (unless ``force``: then they are
+    moved aside), or that is a file (see :mod:`discover.core.outfile`)."""
+    from pathlib import Path
+
+    from discover.core.errors import OutDirError
+    from discover.core.outfile import check_out_file
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutDirError(f"`--out` '{out}' is a file; give a folder for bench.md, bench.csv and bench.json.")
+    for name in RESULT_FILES:
+        check_out_file(out / name, force, "`--out`")
+
+
+def write_results(rows: list[dict], out_dir, force: bool = False) -> None:
+    """``bench.csv``, ``bench.json`` and ``bench.md`` in ``out_dir``; earlier ones only replaced with
+    ``force`` (moved aside, never deleted)."""
     import json
     from pathlib import Path
 
     import pandas as pd
 
+    from discover.core.outfile import write_out_file
+
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(rows).to_csv(out / "bench.csv", index=False)
-    (out / "bench.json").write_text(json.dumps(rows, indent=2, default=float) + "\n")
-    (out / "bench.md").write_text(markdown_table(rows) + "\n")
+    check_results_out(out, force)
+    write_out_file(out / "bench.csv", lambda p: pd.DataFrame(rows).to_csv(p, index=False), force, "`--out`")
+    write_out_file(out / "bench.json", lambda p: p.write_text(json.dumps(rows, indent=2, default=float) + "\n"), force,
+                   "`--out`")
+    write_out_file(out / "bench.md", lambda p: p.write_text(markdown_table(rows) + "\n"), force, "`--out`")

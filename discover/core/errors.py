@@ -42,6 +42,29 @@ def did_you_mean(name: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def _invisible(ch: str) -> bool:
+    # control characters (escape sequences, BEL, line breaks), format characters (a right-to-left
+    # override) and line/paragraph separators; a zero-width joiner is part of an emoji
+    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d"
+
+
+def visible(text) -> str:
+    r"""``text`` with every control or format character written as its escape (``\x1b``, ``\n``,
+    ``\u202e``): a label can then neither drive a terminal, break a line or a table, nor turn
+    the text after it around, in any medium (every printer of :mod:`discover.core.printing`
+    and the command line's output go through it).
+
+    Examples
+    --------
+    >>> visible("x" + chr(27) + "[31m")
+    'x\\x1b[31m'
+    """
+    text = str(text)
+    if not any(_invisible(ch) for ch in text):
+        return text
+    return "".join(repr(ch)[1:-1] if _invisible(ch) else ch for ch in text)
+
+
 def shown(text, limit: int = 60) -> str:
     """``text`` as it may appear inside a one-line message: control characters escaped, long text cut.
 
@@ -49,8 +72,5 @@ def shown(text, limit: int = 60) -> str:
     did not necessarily write; a line break inside one must not break the one-sentence
     contract of an error message.
     """
-    out = "".join(
-        repr(ch)[1:-1] if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") and ch != "\u200d" else ch
-        for ch in str(text)
-    )
+    out = visible(text)
     return out if len(out) <= limit else out[: limit - 1] + "…"

@@ -380,12 +380,19 @@ class _IdentifierPrinter(StrPrinter):
     def _print_Exp1(self, expr):
         return "exp(1)" if "E" in self._shadow else "E"
 
+    def _print_Float(self, expr):
+        # every constant as fitted: the shortest text that reads back as the same double (``repr``),
+        # not sympy's 15 digits, which can differ from the double in the last bit
+        return repr(float(expr))
+
 
 def to_text(expr, ids: Mapping[str, str]) -> str:
     """``expr`` in Python syntax with each symbol written as ``ids[symbol.name]``.
 
     A symbol not in ``ids`` keeps its name if that is a plain identifier (a parameter), else
-    ValueError. With identity ``ids`` the text equals :func:`sympy.sstr`'s; it reads back with
-    :func:`parse_expression` (and with ``sympy.sympify(text, locals=...)``).
+    ValueError. Every float is written as Python's ``repr`` of the double (up to 17 significant
+    digits: the value as fitted, read back exactly); otherwise, with identity ``ids``, the text equals
+    :func:`sympy.sstr`'s. It reads back with :func:`parse_expression` (and with
+    ``sympy.sympify(text, locals=...)``).
     """
     return _IdentifierPrinter(ids).doprint(as_expr(expr))

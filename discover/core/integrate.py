@@ -10,6 +10,7 @@ that blows up or grows stiff beyond an evaluation budget is reported as failed
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
@@ -19,6 +20,7 @@ import sympy as sp
 from scipy.integrate import solve_ivp
 
 from discover.core.expressions import safe_lambdify
+from discover.core.silence import output_silenced
 
 
 class SolveAborted(Exception):
@@ -214,7 +216,8 @@ def integrate(
         method, max_evals = "LSODA", max_evals // 2
     try:
         # overflow in a model that blows up is caught by the checks above, not warned about
-        with np.errstate(all="ignore"):
+        # LSODA prints its warnings past Python (file descriptors 1 and 2); its status says the same
+        with np.errstate(all="ignore"), output_silenced() if method == "LSODA" else contextlib.nullcontext():
             sol = solve_ivp(rhs, (0.0, horizon), x0.reshape(-1), method=method, dense_output=True, rtol=rtol,
                             atol=atol)
     except SolveAborted as exc:

@@ -10,7 +10,9 @@ calls them again in ``fit`` for Python users. Each failure is a
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from numbers import Real
 
 from discover.core.errors import ConfigError, shown
 
@@ -29,6 +31,19 @@ def check_seed(seed, option: str = "`--seed`") -> int:
     if not 0 <= seed < SEED_LIMIT:
         raise ConfigError(f"{option} must be a whole number from 0 to {SEED_LIMIT - 1}, not {seed}.")
     return seed
+
+
+def check_number(value, option: str, low, high, whole: bool = False):
+    """``value`` when it is a finite number (a whole one with ``whole``) from ``low`` to ``high``;
+    anything else (NaN, an infinity, a bool, text, out of range) is refused with one sentence."""
+    kind = "a whole number" if whole else "a number"
+    if (isinstance(value, bool) or not isinstance(value, Real) or (whole and not float(value).is_integer())
+            or not math.isfinite(value) or not low <= value <= high):
+        def text(x):
+            return f"{x:_}".replace("_", ",") if isinstance(x, int) else f"{x:g}"
+
+        raise ConfigError(f"{option} must be {kind} from {text(low)} to {text(high)}, not {shown(repr(value))}.")
+    return value
 
 
 def check_device(device) -> str:

@@ -13,6 +13,9 @@ the output is replaced by its label escaped for the medium:
   specials ``\\ { } _ ^ # $ % & ~`` escaped, spaces kept and ``< >`` braced;
 - MathML: one ``<mi>`` per label holding its XML-escaped text.
 
+Constants are rounded here, for display only, to :data:`DIGITS` significant digits (``digits=None``
+writes them as stored: a model keeps every constant as fitted).
+
 Derivatives are written the same way in every medium: ``dx/dt`` for one-letter labels and
 ``d(hare)/d(year)`` otherwise; in LaTeX ``\\frac{dx}{dt}`` or ``\\frac{d\\,\\mathrm{hare}}{d\\,\\mathrm{year}}``.
 """
@@ -24,7 +27,9 @@ from collections.abc import Mapping
 
 import sympy as sp
 from markupsafe import Markup, escape
+from sympy.printing.str import StrPrinter
 
+from discover.core.errors import visible
 from discover.core.expressions import as_expr
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -41,7 +46,9 @@ _MARKDOWN_RE = re.compile(r"([\\`*_{}\[\]<>#!|~$&])")
 # --- labels, one medium each ------------------------------------------------------------------
 
 def text_label(label: str) -> str:
-    """A label in a plain-text formula: as it is when it is an identifier, else in parentheses."""
+    """A label in a plain-text formula: as it is when it is an identifier, else in parentheses
+    (control and format characters written visibly, see :func:`visible`)."""
+    label = visible(label)
     return label if label.isidentifier() else f"({label})"
 
 
@@ -54,12 +61,12 @@ def latex_label(label: str) -> str:
     """
     if len(label) == 1 and label.isascii() and label.isalpha():
         return label
-    return r"\mathrm{" + _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group(0)], label) + "}"
+    return r"\mathrm{" + _LATEX_RE.sub(lambda m: _LATEX_SPECIALS[m.group(0)], visible(label)) + "}"
 
 
 def mathml_label(label: str) -> Markup:
     """A label as one MathML identifier, ``<mi>...</mi>``, with its text XML-escaped."""
-    return Markup("<mi>{}</mi>").format(label)
+    return Markup("<mi>{}</mi>").format(visible(label))
 
 
 def _latex_operand(label: str) -> str:
@@ -80,7 +87,7 @@ def escape_markdown(text: str) -> str:
     Escapes ``\\ ` * _ { } [ ] < > # ! | ~ $ &`` (so ``|`` cannot split a table cell, ``<`` cannot
     open an HTML tag and ``$`` cannot open math).
     """
-    return _MARKDOWN_RE.sub(r"\\\1", " ".join(str(text).splitlines()))
+    return _MARKDOWN_RE.sub(r"\\\1", visible(" ".join(str(text).splitlines())))
 
 
 def markdown_code(text: str, table: bool = False) -> str:
@@ -88,7 +95,7 @@ def markdown_code(text: str, table: bool = False) -> str:
 
     With ``table=True`` a ``|`` is escaped as ``\\|`` (GitHub tables split cells on it even in code).
     """
-    text = " ".join(str(text).splitlines())
+    text = visible(" ".join(str(text).splitlines()))
     fence = "`" * (max((len(r) for r in re.findall("`+", text)), default=0) + 1)
     if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ") and text.strip()):
         text = f" {text} "
@@ -99,16 +106,35 @@ def markdown_code(text: str, table: bool = False) -> str:
 
 def markdown_code_block(lines, info: str = "") -> str:
     """Lines as a fenced Markdown code block whose fence no line can close."""
-    lines = [" ".join(str(line).splitlines()) for line in lines]
+    lines = [visible(" ".join(str(line).splitlines())) for line in lines]
     fence = "`" * max(3, max((len(r) + 1 for line in lines for r in re.findall("`+", line)), default=0))
     return "\n".join([fence + info, *lines, fence])
 
 
 # --- expressions --------------------------------------------------------------------------------
 
-def _placeholders(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None):
-    """``expr`` on placeholder symbols ``Qa..Q`` (in the labels' order) and {placeholder: label}."""
-    expr = as_expr(expr)  # numbers and expressions, never a string
+#: Significant digits of the constants a display shows (stored and exported models keep them all).
+DIGITS = 4
+
+
+def for_display(expr: sp.Expr, digits: int | None = DIGITS) -> sp.Expr:
+    """``expr`` with every float rounded to ``digits`` significant digits, a coefficient that rounds to
+    1 or -1 written as the integer (``x``, not ``1.0*x``), one that rounds to 0 dropped; ``digits=None``
+    returns ``expr`` as it is. For display only: never store the result."""
+    expr = as_expr(expr)
+    if digits is None:
+        return expr
+    reps = {}
+    for f in expr.atoms(sp.Float):
+        v = float(f"{float(f):.{digits}g}")
+        reps[f] = sp.Integer(int(v)) if v in (0.0, 1.0, -1.0) else sp.Float(v, 15)
+    return expr.xreplace(reps) if reps else expr
+
+
+def _placeholders(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None, digits: int | None = DIGITS):
+    """``expr`` (constants rounded by :func:`for_display`) on placeholder symbols ``Qa..Q`` (in the labels'
+    order) and {placeholder: label}."""
+    expr = for_display(as_expr(expr), digits)  # numbers and expressions, never a string
     labels = labels or {}
     syms = sorted(expr.free_symbols, key=lambda s: (labels.get(s, s.name), s.name))
     width, n = 1, len(_LETTERS)
@@ -139,7 +165,7 @@ def _mul(names: dict[str, str]) -> str | None:
     return "dot" if any(len(v) > 1 for v in names.values()) else None
 
 
-def text(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None) -> str:
+def text(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None, digits: int | None = DIGITS) -> str:
     """Plain text of ``expr`` (sympy's ``sstr``) with each symbol written as :func:`text_label` of its label.
 
     Parameters
@@ -148,17 +174,27 @@ def text(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None) -> str:
         The expression.
     labels : mapping of sympy.Symbol to str, optional
         The label of each symbol; a symbol not in it is labelled by its name.
+    digits : int or None
+        Significant digits of the constants shown (:func:`for_display`); None writes them as stored.
 
     Examples
     --------
     >>> text(sp.Symbol("S [mM]") * sp.Symbol("I") / 2)
     'I*(S [mM])/2'
     """
-    e, names = _placeholders(expr, labels)
-    return _fill(sp.sstr(e), {k: (v, text_label) for k, v in names.items()})
+    e, names = _placeholders(expr, labels, digits)
+    printed = sp.sstr(e) if digits is not None else _ExactPrinter().doprint(e)
+    return _fill(printed, {k: (v, text_label) for k, v in names.items()})
 
 
-def latex(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None) -> str:
+class _ExactPrinter(StrPrinter):
+    """``sstr`` with each float written as Python's ``repr`` of the double (the value as stored)."""
+
+    def _print_Float(self, expr):
+        return repr(float(expr))
+
+
+def latex(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None, digits: int | None = DIGITS) -> str:
     """LaTeX (math mode) of ``expr``, each symbol written as :func:`latex_label` of its label.
 
     Examples
@@ -166,13 +202,13 @@ def latex(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None) -> str:
     >>> latex(-sp.Symbol("hare") * sp.Symbol("rate_%"))
     '- \\\\mathrm{hare} \\\\mathrm{rate\\\\_\\\\%}'
     """
-    e, names = _placeholders(expr, labels)
+    e, names = _placeholders(expr, labels, digits)
     return _fill(sp.latex(e, mul_symbol=_mul(names)), {k: (v, _latex_operand) for k, v in names.items()})
 
 
-def mathml(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None) -> Markup:
+def mathml(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None, digits: int | None = DIGITS) -> Markup:
     """Presentation MathML of ``expr`` (no ``<math>`` element), one escaped ``<mi>`` per label."""
-    e, names = _placeholders(expr, labels)
+    e, names = _placeholders(expr, labels, digits)
     printed = sp.mathml(e, printer="presentation", mul_symbol=_mul(names))
     tagged = {f"<mi>{k}</mi>": (v, _mathml_operand) for k, v in names.items()}
     bare = {k: (v, escape) for k, v in names.items()}  # a placeholder outside an <mi> (none seen): its text
@@ -181,6 +217,7 @@ def mathml(expr: sp.Expr, labels: Mapping[sp.Symbol, str] | None = None) -> Mark
 
 def differential_text(label: str) -> str:
     """``dx``, or ``d(hare)`` when the label is longer than one letter."""
+    label = visible(label)
     return "d" + (label if len(label) == 1 and label.isalpha() else f"({label})")
 
 
@@ -217,5 +254,5 @@ def equation_mathml(var: str, time: str, expr: sp.Expr, labels: Mapping[sp.Symbo
 
 __all__ = [
     "derivative_latex", "derivative_mathml", "derivative_text", "differential_text", "equation_mathml", "escape_markdown",
-    "latex", "latex_label", "markdown_code", "markdown_code_block", "mathml", "mathml_label", "text", "text_label",
+    "for_display", "latex", "latex_label", "markdown_code", "markdown_code_block", "mathml", "mathml_label", "text", "text_label",
 ]

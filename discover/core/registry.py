@@ -4,7 +4,10 @@ Every plug-in family (surrogates, distillers, delay models) keeps one :class:`Re
 A plug-in declares ``name`` (how ``--methods`` and the config's ``[name]`` table call it)
 and ``Settings`` (a frozen dataclass); :func:`settings_from` turns a config table or a
 keyword argument into that dataclass with one-sentence errors, so no code anywhere has to
-know a plug-in by name.
+know a plug-in by name. A numeric setting declares its allowed values on its field
+(:func:`setting`: ``bounds=(low, high)``; ``choices=`` for text drawn from a fixed set), and
+:func:`check_settings` refuses anything outside them, in one place for every plug-in: a value
+that would crash the process, exhaust memory or never end is a one-sentence ConfigError.
 
 A family declares its plug-ins by name and module (``REGISTRY.declare("node",
 "discover.surrogates.neural_ode")``); the module is imported, and registers its class with
@@ -16,7 +19,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 from collections.abc import Iterator, Mapping
+from numbers import Real
 from typing import Any
 
 from discover.core.errors import ConfigError, DiscoverError, did_you_mean, shown
@@ -85,6 +90,80 @@ class NoSettings:
     """Settings of a plug-in that has none."""
 
 
+def setting(default: Any, *, bounds: tuple[Real, Real] | None = None, choices=None, whole: bool | None = None,
+            nonempty: bool = False):
+    """A settings dataclass field with the values it accepts, checked by :func:`check_settings`.
+
+    Parameters
+    ----------
+    default : the default value (a number, None, text, or a tuple of them).
+    bounds : (low, high), optional
+        Inclusive limits of a number, or of every item of a tuple of numbers. NaN and
+        infinities are always refused.
+    choices : iterable of str, optional
+        The allowed text values (of the field, or of every item of a tuple).
+    whole : bool, optional
+        Whether the number(s) must be whole; by default when ``default`` (or its first item) is an int.
+    nonempty : bool
+        A tuple must hold at least one item.
+    """
+    if whole is None:
+        first = default[0] if isinstance(default, tuple) and default else default
+        whole = isinstance(first, int) and not isinstance(first, bool)
+    meta: dict[str, Any] = {"whole": whole, "nonempty": nonempty}
+    if bounds is not None:
+        meta["bounds"] = bounds
+    if choices is not None:
+        meta["choices"] = tuple(choices)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def _number_text(x) -> str:
+    return f"{x:_}".replace("_", ",") if isinstance(x, int) else f"{x:g}"
+
+
+def _check_one(item, meta: dict, where: str) -> None:
+    if "choices" in meta:
+        choices = meta["choices"]
+        if not isinstance(item, str) or item not in choices:
+            raise ConfigError(f"{where} must be one of {', '.join(choices)}, not {shown(repr(item))}"
+                              f"{did_you_mean(item, choices) if isinstance(item, str) else ''}.")
+    if "bounds" in meta:
+        low, high = meta["bounds"]
+        kind = "a whole number" if meta["whole"] else "a number"
+        if (isinstance(item, bool) or not isinstance(item, Real) or (meta["whole"] and not isinstance(item, int))
+                or not math.isfinite(item) or not low <= item <= high):
+            raise ConfigError(f"{where} must be {kind} from {_number_text(low)} to {_number_text(high)}, "
+                              f"not {shown(repr(item))}.")
+
+
+def check_settings(settings, table: str):
+    """Refuse any field of the settings dataclass ``settings`` outside what its :func:`setting` declares.
+
+    Returns ``settings``; raises a :class:`ConfigError` naming the ``[table]`` and the allowed values.
+    """
+    for f in dataclasses.fields(settings):
+        meta = f.metadata
+        if "bounds" not in meta and "choices" not in meta:
+            continue
+        value = getattr(settings, f.name)
+        if value is None:
+            continue
+        if isinstance(value, (tuple, list)):
+            if meta.get("nonempty") and not value:
+                raise ConfigError(f"Setting '{f.name}' in the [{table}] table is empty; give at least one value.")
+            for item in value:
+                _check_one(item, meta, f"Every item of '{f.name}' in the [{table}] table")
+        else:
+            _check_one(value, meta, f"Setting '{f.name}' in the [{table}] table")
+    return settings
+
+
+def declared(cls) -> dict[str, dict]:
+    """``field name -> its declared allowed values`` of the settings dataclass ``cls`` (for tests and docs)."""
+    return {f.name: dict(f.metadata) for f in dataclasses.fields(cls) if "bounds" in f.metadata or "choices" in f.metadata}
+
+
 def _kind(default: Any) -> str | None:
     """What a value must be to replace ``default`` (None: anything)."""
     if isinstance(default, bool):
@@ -118,13 +197,14 @@ def settings_from(cls: type, value: Any, table: str):
     """An instance of the settings dataclass ``cls`` from ``value``.
 
     ``value`` may be None (defaults), an instance of ``cls``, or a mapping (a TOML table or
-    a keyword argument) whose keys are fields of ``cls``. An unknown key or a value of the
-    wrong type is a :class:`ConfigError` naming the ``[table]``.
+    a keyword argument) whose keys are fields of ``cls``. An unknown key, a value of the
+    wrong type or outside the field's declared values (:func:`setting`) is a
+    :class:`ConfigError` naming the ``[table]``.
     """
     if value is None:
         return cls()
     if isinstance(value, cls):
-        return value
+        return check_settings(value, table)
     if not isinstance(value, dict):
         raise ConfigError(f"Settings for `{table}` must be a table of keys and values, not {value!r}.")
     fields = {f.name: f for f in dataclasses.fields(cls)}
@@ -141,7 +221,7 @@ def settings_from(cls: type, value: Any, table: str):
                               f"not {shown(repr(item))}.")
         out[key] = tuple(item) if isinstance(default, tuple) and isinstance(item, list) else item
     try:
-        return cls(**out)
+        return check_settings(cls(**out), table)
     except DiscoverError:
         raise
     except (TypeError, ValueError) as exc:

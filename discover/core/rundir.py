@@ -9,9 +9,12 @@ builds the new folder beside the destination and swaps it in with renames:
   see :func:`foreign_entries`) are moved into the new folder, and only discover's own files
   of the old one are deleted;
 - with ``force=True`` a folder that is not a run folder is moved aside, untouched, to a
-  sibling ``NAME.old-YYYYmmdd-HHMMSS`` (a :class:`RunFolderWarning` says where);
+  sibling ``NAME.old-YYYYmmdd-HHMMSS`` (a :class:`RunFolderWarning` says where), unless it is
+  a system folder or not the user's (:func:`discover.core.aside.check_movable`);
 - SIGINT and SIGTERM during the write remove the temporary folder and leave the earlier
-  folder as it was (SIGTERM then ends the process as it would have).
+  folder as it was (SIGTERM then ends the process as it would have); a temporary folder left by
+  a process that was killed outright (SIGKILL, a crash) carries a marker naming that process,
+  and the next write to the same place removes it (:func:`clean_stale`).
 
 New folders follow the umask. This module uses the standard library only, so the command line
 can check ``--out`` before importing anything heavy.
@@ -26,20 +29,22 @@ import secrets
 import shutil
 import signal
 import threading
-import time
 import warnings
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from discover.core.aside import aside_name as _aside_name
+from discover.core.aside import check_movable
 from discover.core.errors import OutDirError
+from discover.core.stale import TEMP_MARKER, mark, stale_temporaries
 
 #: Files at the top of a run folder that discover writes (and may delete when it replaces the folder).
-RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json")
+RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json", "suggestion.json")
 #: Figures discover draws into ``figures/`` (``NAME.png``).
 FIGURES = ("trajectories", "forecasts", "hidden", "derivatives", "confidence", "havok_forcing",
-           "havok_reconstruction", "delay_forecasts", "pareto", "sr_fronts", "spacetime", "inputs")
+           "havok_reconstruction", "delay_forecasts", "pareto", "sr_fronts", "spacetime", "inputs", "equivalent")
 RUN_SCHEMA = "discover.run/"
 _MAX_RUN_JSON = 64 * 2**20
 
@@ -184,6 +189,8 @@ def _check(shown: str, p: Path, force: bool) -> OutCheck:
             if _inside(place, real):
                 raise OutDirError(f"`--out` '{shown}' is {what} or holds it, and is not a discover run folder; "
                                   "give a new folder such as `--out runs/NAME`.")
+    if kind == "foreign" and force:
+        check_movable(p, shown)
     if kind == "foreign" and not force:
         names = sorted(e.name for e in os.scandir(p))
         example = ", ".join(f"'{n}'" for n in names[:3]) + (", ..." if len(names) > 3 else "")
@@ -268,23 +275,46 @@ def _new_sibling(target: Path, tag: str) -> Path:
             return p
 
 
-def _aside_name(target: Path) -> Path:
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    p, i = target.with_name(f"{target.name}.old-{stamp}"), 1
-    while os.path.lexists(p):
-        i += 1
-        p = target.with_name(f"{target.name}.old-{stamp}-{i}")
-    return p
-
-
 def _make_temp(target: Path) -> Path:
     while True:  # os.mkdir follows the umask (tempfile.mkdtemp would make it 0700)
         tmp = _new_sibling(target, "tmp")
         try:
             os.mkdir(tmp)
-            return tmp
         except FileExistsError:
             continue
+        mark(tmp)
+        return tmp
+
+
+def clean_stale(target: str | Path) -> list[Path]:
+    """Remove the temporary folders ``.NAME.discover-tmp-*`` beside ``target`` that a killed run left.
+
+    Only a folder with discover's marker, made by a process that is gone (or more than
+    :data:`discover.core.stale.STALE_AFTER` ago), is touched. One the process was still building holds nothing but
+    discover's files and is removed; one into which a user's files were being carried (the
+    process was killed while swapping folders) loses only discover's own files, and the rest is
+    moved, untouched, to ``NAME.old-<date-time>`` with a :class:`RunFolderWarning`. Returns the
+    folders removed.
+    """
+    target = Path(target)
+    removed = []
+    for tmp, marker in stale_temporaries(target):
+        try:
+            if marker.get("carrying") is False:  # nothing but what discover wrote has entered it
+                shutil.rmtree(tmp)
+                removed.append(tmp)
+                continue
+            os.unlink(tmp / TEMP_MARKER)
+            if _clear_owned(tmp):
+                removed.append(tmp)
+                continue
+            aside = _aside_name(target)
+            os.rename(tmp, aside)
+        except OSError:
+            continue
+        warnings.warn(f"A run into '{target}' that was killed left files discover did not write in a temporary "
+                      f"folder; they were moved, untouched, to '{aside}'.", RunFolderWarning, stacklevel=3)
+    return removed
 
 
 def _move_in(src: Path, dest: Path, names: list[str], moved: list[str]) -> None:
@@ -319,6 +349,8 @@ def _clear_owned(old: Path) -> bool:
 
 def _swap(check: OutCheck, tmp: Path, carried: list[str]) -> None:
     out = check.path
+    if check.kind in ("new", "empty", "foreign"):
+        os.unlink(tmp / TEMP_MARKER)  # the finished folder carries no marker
     if check.kind in ("new", "empty"):
         try:
             os.rename(tmp, out)  # replaces an empty folder; fails on one that filled up meanwhile
@@ -338,10 +370,12 @@ def _swap(check: OutCheck, tmp: Path, carried: list[str]) -> None:
                       RunFolderWarning, stacklevel=4)
         return
     try:
+        mark(tmp, carrying=True)
         _move_in(out, tmp, foreign_entries(out), carried)  # the user's files go into the new folder
         old = _new_sibling(out, "old")
         os.rename(out, old)
         try:
+            os.unlink(tmp / TEMP_MARKER)
             os.rename(tmp, out)
         except BaseException:
             os.rename(old, out)
@@ -408,6 +442,7 @@ def replace_folder(path: str | Path, build: Callable[[Path], None], force: bool 
         (full, read-only, no permission); the earlier folder is then left as it was.
     """
     check = check_out(path, force=force)
+    clean_stale(check.path)
     tmp, carried = None, []
     try:
         check.path.parent.mkdir(parents=True, exist_ok=True)

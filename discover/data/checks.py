@@ -54,11 +54,12 @@ def check_not_constant(x: np.ndarray, names, where: str) -> None:
             )
 
 
-def check_scale(trajectories, names, where: str) -> None:
+def check_scale(trajectories, names, where: str, inputs=()) -> None:
     """Raise :class:`DataError` when magnitudes are beyond what the fit can compute with.
 
     Every state's largest magnitude must be at most ``LARGEST`` and its spread at least
-    ``SMALLEST``; every run's duration must lie between the two. Outside, powers and
+    ``SMALLEST``; every run's duration must lie between the two; every input (named in
+    ``inputs``, the columns of each run's ``u``) must be at most ``LARGEST`` in magnitude. Outside, powers and
     squares overflow or underflow and a fit would be meaningless (a constant model with a
     perfect score), so the user is asked to rescale.
     """
@@ -85,4 +86,13 @@ def check_scale(trajectories, names, where: str) -> None:
                 f"Column '{shown(name)}' in {where} varies by only {spread:.3g}; the powers of it the fit computes "
                 f"underflow below {SMALLEST:g} — express it in smaller units (rescale the column) and run again."
             )
-
+    if inputs:
+        u = np.concatenate([tr.u for tr in trajectories])
+        for j, name in enumerate(inputs):
+            top = float(np.max(np.abs(u[:, j]))) if u.shape[0] else 0.0
+            if top > LARGEST:
+                raise DataError(
+                    f"Input '{shown(name)}' in {where} holds values up to {top:.3g} in magnitude; the products of it the "
+                    f"fit computes overflow beyond {LARGEST:g} — express it in larger units (rescale the column) and "
+                    "run again."
+                )

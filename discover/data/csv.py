@@ -19,6 +19,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from discover.core.errors import DataError, did_you_mean, shown
+from discover.core.labels import check_label
 from discover.core.options import split_names
 from discover.data.checks import check_not_constant, check_scale, check_trajectory
 from discover.data.dataset import Dataset, Trajectory
@@ -149,6 +150,7 @@ def split_runs(t, x, runs, keep, names, where: str, label: str, u=None) -> tuple
         groups = [(str(r), np.flatnonzero(runs == r)) for r in order]
     found = []
     for name, idx in groups:
+        check_label(name, f"A run in {where}")
         traj = Trajectory(t[idx], x[idx], label=name, u=u[idx])
         check_trajectory(traj, names, where if runs is None else f"trajectory '{shown(name)}' of {where}")
         found.append(traj)
@@ -240,5 +242,5 @@ def load_csv(
     )
     where = "the data" if len(paths) > 1 else f"'{shown(paths[0], 500)}'"
     check_not_constant(ds.stacked()[1], names, where)
-    check_scale(ds.trajectories, names, where)
+    check_scale(ds.trajectories, names, where, ds.inputs)
     return ds

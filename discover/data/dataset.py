@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from discover.core.errors import DataError
+from discover.core.errors import DataError, shown
+from discover.core.labels import check_label
 from discover.data.checks import MIN_POINTS, check_not_constant, check_scale, check_trajectory
 
 __all__ = ["MIN_POINTS", "Dataset", "Trajectory"]
@@ -53,11 +54,11 @@ class Trajectory:
         object.__setattr__(self, "u", u)
         if t.ndim != 1 or x.shape[0] != t.shape[0]:
             raise DataError(
-                f"Trajectory '{self.label}' has {t.shape[0]} times but {x.shape[0]} rows of states; "
+                f"Trajectory '{shown(self.label)}' has {t.shape[0]} times but {x.shape[0]} rows of states; "
                 "give one time per row."
             )
         if u.shape[0] != t.shape[0]:
-            raise DataError(f"Trajectory '{self.label}' has {t.shape[0]} times but {u.shape[0]} rows of inputs; "
+            raise DataError(f"Trajectory '{shown(self.label)}' has {t.shape[0]} times but {u.shape[0]} rows of inputs; "
                             "give one time per row.")
 
     def __len__(self) -> int:
@@ -120,11 +121,11 @@ class Dataset:
         for traj in self.trajectories:
             if traj.x.shape[1] != len(self.names):
                 raise DataError(
-                    f"Trajectory '{traj.label}' has {traj.x.shape[1]} state columns but the data set "
-                    f"names {len(self.names)} ({', '.join(self.names)})."
+                    f"Trajectory '{shown(traj.label)}' has {traj.x.shape[1]} state columns but the data set "
+                    f"names {len(self.names)} ({', '.join(shown(n, 40) for n in self.names)})."
                 )
             if traj.u.shape[1] != len(self.inputs):
-                raise DataError(f"Trajectory '{traj.label}' has {traj.u.shape[1]} input columns but the data set "
+                raise DataError(f"Trajectory '{shown(traj.label)}' has {traj.u.shape[1]} input columns but the data set "
                                 f"names {len(self.inputs)} inputs.")
 
     @classmethod
@@ -146,19 +147,26 @@ class Dataset:
     def validate(self) -> "Dataset":
         """Check every run as the CSV reader does (enough points, finite, time increasing, no
         constant column, a usable scale); return ``self`` or raise :class:`DataError` naming the problem."""
+        for name in self.names:
+            check_label(name, "A state")
+        for name in self.inputs:
+            check_label(name, "An input")
+        check_label(self.time_name, "The time")
         for traj in self.trajectories:
-            check_trajectory(traj, self.names, where=f"trajectory '{traj.label}'")
+            check_label(traj.label, "A run")
+        for traj in self.trajectories:
+            check_trajectory(traj, self.names, where=f"trajectory '{shown(traj.label)}'")
         if len(set(self.names)) != len(self.names):
-            raise DataError(f"State names must differ from each other; got {', '.join(self.names)}.")
+            raise DataError(f"State names must differ from each other; got {', '.join(shown(n, 40) for n in self.names)}.")
         if set(self.inputs) & set(self.names) or len(set(self.inputs)) != len(self.inputs):
             raise DataError(f"Input names must differ from each other and from the states; got inputs "
-                            f"{', '.join(self.inputs)} and states {', '.join(self.names)}.")
+                            f"{', '.join(shown(n, 40) for n in self.inputs)} and states {', '.join(shown(n, 40) for n in self.names)}.")
         for traj in self.trajectories:
             if not np.all(np.isfinite(traj.u)):
-                raise DataError(f"Trajectory '{traj.label}' has an input value that is not a finite number; "
+                raise DataError(f"Trajectory '{shown(traj.label)}' has an input value that is not a finite number; "
                                 "fix or drop that row.")
         check_not_constant(self.stacked()[1], self.names, "the data")
-        check_scale(self.trajectories, self.names, "the data")
+        check_scale(self.trajectories, self.names, "the data", self.inputs)
         return self
 
     @property

@@ -10,11 +10,11 @@ read as a column.
 
 from __future__ import annotations
 
-import unicodedata
 import warnings
 from typing import Sequence
 
 from discover.core.errors import DataError, shown
+from discover.core.labels import check_label
 from discover.core.options import split_names
 from discover.data.checks import check_not_constant, check_scale
 from discover.data.csv import TIME_NAMES, MissingValuesWarning, pick_columns, split_runs
@@ -32,9 +32,7 @@ def frame_table(df) -> Table:
     names = [normal(c) for c in df.columns]
     position: dict[str, int] = {}
     for j, name in enumerate(names):
-        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
-            raise DataError(f"Column {j + 1} of {WHERE} has a name with a line break or control character "
-                            f"('{shown(name)}'); rename it.")
+        check_label(name, f"Column {j + 1} of {WHERE}")
         if not name:
             raise DataError(f"Column {j + 1} of {WHERE} has no name; name it or drop the column.")
         if name in position:
@@ -93,5 +91,5 @@ def from_frame(df, time: str | None = None, states: str | Sequence[str] | None =
     ds = Dataset(tuple(trajectories), tuple(names), time_name=tcol, dropped_rows=dropped,
                  inputs=tuple(wanted_inputs or ()), hold=hold)
     check_not_constant(ds.stacked()[1], names, WHERE)
-    check_scale(ds.trajectories, names, WHERE)
+    check_scale(ds.trajectories, names, WHERE, ds.inputs)
     return ds

@@ -19,12 +19,15 @@ from pathlib import Path
 import numpy as np
 
 from discover.core.errors import DataError, shown
-from discover.data.text import WHITESPACE, decode, sniff
+from discover.core.labels import check_label
+from discover.data.paths import check_file
+from discover.data.text import HEAD_BYTES, WHITESPACE, check_head, decode, sniff
 
 # What a spreadsheet or instrument writes for "no value" (pandas' defaults).
 MISSING = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
                      "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
 RUN_NAMES = ("trajectory", "traj", "run", "experiment")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 class InputFormatWarning(UserWarning):
@@ -119,14 +122,23 @@ def read_table(path: Path, labels=RUN_NAMES) -> Table:
     import pandas as pd
 
     where = f"'{shown(path, 500)}'"
+    check_file(path, "CSV file")
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+            rest = fh.read(1)
+            check_head(head, where, whole=not rest)
+            raw = head + rest + fh.read() if rest else head
     except OSError as exc:
         raise DataError(f"File {where} cannot be read ({exc.strerror or exc}); check its permissions.") from None
     text, note = decode(raw, where)
     del raw  # a large file is held once as text and once as the parser's UTF-8 bytes, not also as read
+    before = text
     text, dialect = sniff(text, where)
     text = re.sub(r"\A(?:[ \t]*(?:\r\n|\r|\n))+", "", text)  # blank lines before the header
+    # lines before the header (Excel's sep= line, blank lines): messages number rows as the file's lines
+    skipped = len(_LINE_BREAK.findall(before[: len(before) - len(text)]))
+    del before
     if not text.strip():
         raise DataError(f"File {where} is empty; give a CSV with a header row and one row per sample.")
     for message in (note, dialect.note):
@@ -140,15 +152,11 @@ def read_table(path: Path, labels=RUN_NAMES) -> Table:
     try:
         head = pd.read_csv(io.BytesIO(data), nrows=1, dtype=str, keep_default_na=False, **options)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise DataError(_parser_problem(str(exc), where, dialect.sep, text)) from None
+        raise DataError(_parser_problem(str(exc), where, dialect.sep, text, skipped)) from None
     raw_names = ["" if pd.isna(v) else str(v) for v in head.iloc[0]]
     names = [normal(c) for c in raw_names]
     for j, name in enumerate(names):
-        if any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in name):
-            raise DataError(
-                f"Column {j + 1} of {where} has a name with a line break or control character ('{shown(name)}'); "
-                "rename it."
-            )
+        check_label(name, f"Column {j + 1} of {where}")
     if any(names) and all(is_number(h) for h in names if h):
         raise DataError(f"File {where} has no header row (its first row is numbers); add a header such as 't,x,y'.")
     as_text = {j: str for j, n in enumerate(names) if n.lower() in labels}
@@ -160,9 +168,9 @@ def read_table(path: Path, labels=RUN_NAMES) -> Table:
     except pd.errors.EmptyDataError:
         body = pd.DataFrame(columns=range(len(names)))
     except (pd.errors.ParserError, ValueError, MemoryError) as exc:
-        raise DataError(_parser_problem(str(exc), where, dialect.sep, text)) from None
+        raise DataError(_parser_problem(str(exc), where, dialect.sep, text, skipped)) from None
     if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-        raise DataError(_parser_problem("", where, dialect.sep, text))
+        raise DataError(_parser_problem("", where, dialect.sep, text, skipped))
     position: dict[str, int] = {}
     for j, name in enumerate(names):
         if not name:
@@ -181,10 +189,10 @@ def read_table(path: Path, labels=RUN_NAMES) -> Table:
         raise DataError(f"File {where} has no named columns; give a CSV with a header row such as 't,x,y'.")
     if len(body) == 0:
         raise DataError(f"File {where} has a header row but no data rows; add one row per sample.")
-    return Table(list(position), where, body, position)
+    return Table(list(position), where, body, position, first_row=2 + skipped)
 
 
-def _parser_problem(message: str, where: str, sep: str, text: str) -> str:
+def _parser_problem(message: str, where: str, sep: str, text: str, skipped: int = 0) -> str:
     """One sentence for what pandas' parser complained about (rows are found again with the csv module)."""
     if "EOF inside string" in message:
         return f"File {where} has a quote (\") that is never closed; close it or remove it."
@@ -192,7 +200,7 @@ def _parser_problem(message: str, where: str, sep: str, text: str) -> str:
     if long is not None:
         row, saw, n = long
         what = "whitespace" if sep == WHITESPACE else repr(sep)
-        return (f"Row {row} of {where} has {saw} fields but the header row has {n}; remove the extra {what} "
+        return (f"Row {row + skipped} of {where} has {saw} fields but the header row has {n}; remove the extra {what} "
                 "separator or quote the text that contains it.")
     first = message.strip().splitlines()[-1] if message.strip() else "unreadable"
     return f"File {where} is not a readable CSV ({shown(first, 120)}); save it as comma-separated text."

@@ -93,6 +93,49 @@ def decode(raw: bytes, where: str) -> tuple[str, str | None]:
         )
 
 
+#: Longest header row read (bytes; the first line that is not blank nor Excel's ``sep=`` line).
+MAX_HEADER_BYTES = 2**20
+#: Most columns read: a wider table is refused before it is parsed.
+MAX_COLUMNS = 20_000
+#: Bytes read first, to refuse a binary file or an overlong header without reading the rest.
+HEAD_BYTES = MAX_HEADER_BYTES + 4096
+
+
+def check_head(head: bytes, where: str, whole: bool) -> None:
+    """Refuse, from the first :data:`HEAD_BYTES` of a file, what would be refused after reading all of it.
+
+    ``whole`` says whether ``head`` is the whole file. A binary signature (spreadsheet, archive,
+    PDF), NUL bytes in text that is not UTF-16 or UTF-32, a header row longer than
+    :data:`MAX_HEADER_BYTES` or with more than :data:`MAX_COLUMNS` fields is one sentence here,
+    before a sparse or enormous file is read whole.
+
+    Raises
+    ------
+    DataError
+    """
+    wide = any(head.startswith(bom) for bom, _, label in _BOMS if label != "UTF-8")
+    if not wide:
+        for magic, what in _SIGNATURES:
+            if head.startswith(magic):
+                raise DataError(f"File {where} is {what}.")
+        if b"\x00" in head[:4096] and _utf16_without_bom(head[:4096]) is None:
+            raise DataError(f"File {where} holds binary data (NUL bytes), not CSV text; export it as a CSV file.")
+    text = head.replace(b"\x00", b"") if (wide or b"\x00" in head[:4096]) else head
+    lines = re.split(rb"\r\n|\r|\n", text)
+    for i, line in enumerate(lines):
+        bare = line.replace(codecs.BOM_UTF8, b"").strip().lstrip(b"\xff\xfe").strip()
+        if not bare or (i == 0 and re.fullmatch(rb"(?i)sep=.", bare)):
+            continue
+        if i == len(lines) - 1 and not whole:
+            raise DataError(f"File {where} has a header row longer than {MAX_HEADER_BYTES // 2**20} MiB; a header "
+                            "holds short column names — check that this is the CSV file meant.")
+        fields = max(bare.count(b","), bare.count(b";"), bare.count(b"\t"), len(bare.split()) - 1) + 1
+        if fields > MAX_COLUMNS:
+            raise DataError(f"File {where} has about {fields} columns, more than discover reads ({MAX_COLUMNS}); "
+                            "keep the columns needed, or give a field with many positions as an .npz file.")
+        return
+
+
 def _utf16_without_bom(head: bytes) -> str | None:
     """``utf-16-le``/``-be`` when every other byte is NUL (ASCII text in UTF-16), else None."""
     even, odd = head[0::2], head[1::2]

@@ -15,6 +15,7 @@ from typing import Callable, ClassVar
 
 import numpy as np
 
+from discover.core.registry import setting
 from discover.delay import REGISTRY, get_delay_model, register
 
 __all__ = ["REGISTRY", "BaseDelayModel", "DelayContext", "DelayResult", "DelaySettings", "Row", "get_delay_model",
@@ -25,9 +26,9 @@ __all__ = ["REGISTRY", "BaseDelayModel", "DelayContext", "DelayResult", "DelaySe
 class DelaySettings:
     """The ``[delay]`` table: embedding settings (None: chosen from the data)."""
 
-    delays: int | None = None
-    spacing: int | None = None
-    rank: int | None = None
+    delays: int | None = setting(None, bounds=(1, 10_000), whole=True)
+    spacing: int | None = setting(None, bounds=(1, 10_000), whole=True)
+    rank: int | None = setting(None, bounds=(1, 1000), whole=True)
 
     def __post_init__(self):
         from discover.core.errors import ConfigError

@@ -26,6 +26,38 @@ def _usable(seg: Trajectory, q: int, s: int, steps: int) -> np.ndarray:
     return np.unique(np.linspace(lo, hi, min(STARTS, hi - lo + 1)).astype(int))
 
 
+def needed(q: int, s: int, methods=("havok",)) -> int:
+    """Samples a held-out segment needs for one forecast: a full window of ``q`` delays ``s`` apart
+    and the next sample; HAVOK also reads the segment's eigen-time-delay coordinates, which take
+    two windows per delay."""
+    return (q - 1) * s + max(2 * q if "havok" in methods else 0, s + 1)
+
+
+def check_room(train: list[Trajectory], validation: list[Trajectory], settings: DelaySettings | None = None,
+               methods=("havok", "hankel")) -> None:
+    """Refuse, before anything is trained, data whose held-out segments cannot hold one window of
+    the embedding (chosen from the longest training run, as :func:`run` chooses it).
+
+    Raises
+    ------
+    ConfigError
+        The training run or every held-out segment is too short for the delays; one sentence.
+    """
+    from discover.core.errors import ConfigError
+    from discover.delay.embedding import embed
+
+    settings = settings or DelaySettings()
+    longest = max(train, key=len)
+    emb = embed(longest.x, longest.t, settings.delays, settings.spacing, settings.rank)
+    q, s = emb.delays, emb.spacing
+    have, need = max(len(v) for v in validation), needed(q, s, methods)
+    if have < need:
+        raise ConfigError(f"The held-out part of the data has at most {have} samples per segment, too few for "
+                          f"{q} delays spaced {s} sample(s) apart (at least {need} are needed for "
+                          f"{' and '.join(methods)}); give longer records, or fewer delays with `delays` in the "
+                          "[delay] table.")
+
+
 def evaluate(forecast, segments, q, s, horizons, scale) -> dict:
     """RMSE / std at each horizon; ``forecast(seg, i, steps) -> (steps, k)`` or None if it fails."""
     steps = max(horizons)
@@ -58,6 +90,7 @@ def run(train: list[Trajectory], validation: list[Trajectory], methods=("havok",
     once the embedding's spacing is known.
     """
     settings = settings or DelaySettings()
+    check_room(train, validation, settings, methods)
     longest = max(train, key=len)
     havok = Havok(settings.delays, settings.spacing, settings.rank).fit(longest.x, longest.t)
     emb = havok.embedding_

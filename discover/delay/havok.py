@@ -130,7 +130,7 @@ class HavokModel(BaseDelayModel):
 
         def forecast(forced: bool):
             def f(seg, i, steps):
-                if len(seg) < (q - 1) * s + 1 + 4:
+                if len(seg) - (q - 1) * s < max(2 * q, 5):  # too short to read its coordinates
                     return None
                 v = emb.coordinates(seg.x) * h.unit_
                 c = i - (q - 1) * s

@@ -17,6 +17,7 @@ import numpy as np
 
 from discover.core.candidates import Candidate
 from discover.core.errors import ConfigError, NotFittedError
+from discover.core.firewall import contained, gate
 from discover.core.plugin import Plugin
 from discover.data.samples import Samples
 from discover.distillers import REGISTRY, get_distiller, register
@@ -73,7 +74,16 @@ class BaseDistiller(Plugin, ABC):
         if not (np.all(np.isfinite(X)) and np.all(np.isfinite(Y))):
             raise ConfigError(f"`{self.name}` got NaN or infinite samples; check the derivative estimate.")
         self.facts_, self.fronts_ = {}, {}
-        self.candidates_ = list(self._distill(samples, np.random.default_rng(self.random_state)))
+        # the candidate firewall (discover.core.firewall): a search that fails on a degenerate fit
+        # loses its own candidates only, and every candidate passes one gate before selection
+        found, failed = contained(lambda: list(self._distill(samples, np.random.default_rng(self.random_state))),
+                                  f"the {self.name} search")
+        if failed:
+            self.facts_ = {**self.facts_, "failed": failed}
+        V, names = samples.variables()
+        self.candidates_, dropped = gate(found or [], V, names)
+        if dropped:
+            self.facts_ = {**self.facts_, "dropped": dropped}
         return self
 
     def distill(self, states, derivatives, names: Sequence[str], **context) -> list[Candidate]:

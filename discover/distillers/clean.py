@@ -3,14 +3,16 @@
 Three steps, each kept only when the fit stays as good:
 
 1. **Simplify** with sympy (``sympy.simplify`` is slow on big trees, so a node budget guards it).
-2. **Snap constants** that sit close to simple numbers (integers, halves):
-   ``sin(-1.00003*x)`` becomes ``-sin(x)``.
-3. **Refit coefficients** of the additive terms by linear least squares on the samples
-   (the inner constants stay), and drop terms whose contribution is negligible or whose
-   removal costs less than 2% of the fit error (backward elimination).
+2. **Refit coefficients** of the additive terms by linear least squares on the samples
+   (the inner constants stay as the search found them, and :mod:`discover.distillers.nls` refits
+   them afterwards), and drop terms whose contribution is negligible or whose removal costs less
+   than 2% of the fit error (backward elimination).
 
 The expression returned is the one that gets scored, so the formula in the report is the
-formula that was judged.
+formula that was judged. No constant is replaced by a round number: a simpler structure (an
+exponent or an inner constant as a nearby integer, ``x**2.0003`` as ``x**2``, ``sin(1.0004*x)`` as
+``sin(x)``) is a separate proposal (:func:`simpler_structure`), with its coefficients refitted,
+that the search puts beside the formula as found.
 """
 
 from __future__ import annotations
@@ -51,29 +53,48 @@ def mse(expr, symbols, X, y) -> float:
     return float(np.mean((pred - y) ** 2))
 
 
-def _simple_numbers(v: float) -> list[float]:
-    """Integers and halves near ``v``, nearest first (a coefficient like 9.812 has no simpler
-    neighbour; an inner 1.003 or 0.4998 has)."""
-    return sorted({float(round(v)), round(v * 2) / 2}, key=lambda c: abs(c - v))
+#: An exponent or inner constant within this distance of an integer is tried as that integer.
+STRUCTURAL_DISTANCE = 0.3
 
 
-def snap_constants(expr, symbols, X, y, tolerance: float = 1e-3, negligible: float = 1e-5):
-    """Replace floats by nearby simple numbers when the MSE grows by less than ``tolerance``
-    (relative) or by less than ``negligible`` of the target's variance."""
-    exact = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if float(f).is_integer()}
-    expr = expr.xreplace(exact) if exact else expr  # sin(1.0*x) -> sin(x)
+def _structural(expr) -> dict:
+    """The floats of ``expr`` that a simpler structure would make integers: {float: integer}. An
+    exponent (``x**2.0003`` as the monomial ``x**2``) or a constant inside a function or a
+    denominator (``sin(1.0004*x)`` as ``sin(x)``, ``x + 0.0002`` inside a function as ``x``), within
+    :data:`STRUCTURAL_DISTANCE` of an integer; a term's coefficient never."""
+    inside = [p.exp for p in expr.atoms(sp.Pow)]
+    inside += [a for f in expr.atoms(sp.Function) for a in f.args]
+    inside += [p.base for p in expr.atoms(sp.Pow) if p.exp.is_number and p.exp < 0]
+    out = {}
+    for node in inside:
+        for f in node.atoms(sp.Float) if not isinstance(node, sp.Float) else {node}:
+            near = round(float(f))
+            if abs(float(f) - near) <= STRUCTURAL_DISTANCE:
+                out[f] = sp.Integer(near)
+    return out
+
+
+def simpler_structure(expr, symbols, X, y, tolerance: float = 1e-3, negligible: float = 1e-5):
+    """A structure with fewer constants that fits ``(X, y)`` as well as ``expr``, or None.
+
+    Each exponent or inner constant near an integer (:func:`_structural`) is tried as that
+    integer, and kept while the MSE grows by less than ``tolerance`` (relative) or by less than
+    ``negligible`` of the target's variance; the coefficients are then refitted on the structure
+    kept. This is a hypothesis about the structure, offered beside ``expr`` (never in its place):
+    both go on the search's front, and held-out data judge them. No constant that stays is
+    rounded."""
     base = mse(expr, symbols, X, y)
     scale = max(float(np.var(y)), 1e-300)
-    for f in sorted(expr.atoms(sp.Float), key=lambda a: -abs(float(a))):
-        for c in _simple_numbers(float(f)):
-            if c == float(f):
-                break
-            cand = expr.xreplace({f: sp.Integer(int(c)) if float(c).is_integer() else sp.Float(c, 15)})
-            err = mse(cand, symbols, X, y)
-            if err <= base + max(tolerance * base, negligible * scale):
-                expr, base = cand, err
-                break
-    return expr
+    out = expr
+    for f, c in sorted(_structural(expr).items(), key=lambda fc: abs(float(fc[0]) - int(fc[1]))):
+        cand = out.xreplace({f: c})
+        err = mse(cand, symbols, X, y)
+        if err <= base + max(tolerance * base, negligible * scale):
+            out = cand
+    if out == expr:
+        return None
+    out = monic(refit_terms(sp.expand(out), symbols, X, y))
+    return out if np.isfinite(mse(out, symbols, X, y)) else None
 
 
 def refit_terms(expr, symbols, X, y, drop: float = 1e-4):
@@ -145,7 +166,11 @@ def read(text: str, symbols) -> sp.Expr | None:
 
 
 def clean(expr, symbols, X: np.ndarray, y: np.ndarray):
-    """Simplify, snap constants and refit ``expr``; return a sympy expression or None if unusable."""
+    """Simplify and refit ``expr``; return a sympy expression or None if unusable.
+
+    Every coefficient of the result is a least-squares value on the samples, every inner
+    constant the search's own (never a round number put in its place); a float that equals an
+    integer exactly (``sin(1.0*x)``) is written as the integer, which changes no value."""
     symbols = list(symbols)
     if expr is None or not expr.free_symbols <= set(symbols):
         return None
@@ -153,9 +178,10 @@ def clean(expr, symbols, X: np.ndarray, y: np.ndarray):
         expr = sp.simplify(expr)
     if expr.has(sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I):
         return None
-    expr = snap_constants(sp.expand(expr), symbols, X, y)
-    expr = prune_terms(refit_terms(expr, symbols, X, y), symbols, X, y)
-    expr = monic(snap_constants(sp.expand(expr), symbols, X, y))
+    expr = sp.expand(expr)
+    exact = {f: sp.Integer(int(f)) for f in expr.atoms(sp.Float) if float(f).is_integer()}
+    expr = expr.xreplace(exact) if exact else expr  # sin(1.0*x) -> sin(x): the same value
+    expr = monic(prune_terms(refit_terms(expr, symbols, X, y), symbols, X, y))
     return expr if np.isfinite(mse(expr, symbols, X, y)) else None
 
 

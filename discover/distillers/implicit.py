@@ -33,7 +33,8 @@ from math import comb
 import numpy as np
 import sympy as sp
 
-from discover.core.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, expression_key, tidy
+from discover.core.registry import setting
 from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
@@ -84,18 +85,18 @@ class ImplicitConfig:
         System candidates handed to selection (the simplest combinations of those choices).
     """
 
-    numerator_degree: int = 2
-    denominator_powers: int = 4
-    polynomial_degrees: tuple[int, ...] = (4, 5)
-    prune: float = 0.002
-    grid: int = 12
-    max_features: int = 90
-    max_rows: int = 1500
-    max_refits: int = 16
-    per_variable: int = 5
-    tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
-    max_systems: int = 12
-    max_terms: int = 8
+    numerator_degree: int = setting(2, bounds=(1, 6))
+    denominator_powers: int = setting(4, bounds=(1, 10))
+    polynomial_degrees: tuple[int, ...] = setting((4, 5), bounds=(1, 10))
+    prune: float = setting(0.002, bounds=(0.0, 1.0))
+    grid: int = setting(12, bounds=(1, 1000))
+    max_features: int = setting(90, bounds=(1, 2000))
+    max_rows: int = setting(1500, bounds=(10, 10_000_000))
+    max_refits: int = setting(16, bounds=(1, 1000))
+    per_variable: int = setting(5, bounds=(1, 1000))
+    tolerances: tuple[float, ...] = setting((0.0, 0.05, 0.2, 1.0), bounds=(0.0, 1000.0), nonempty=True)
+    max_systems: int = setting(12, bounds=(1, 10_000))
+    max_terms: int = setting(8, bounds=(1, 100))
     rescan: bool = False
 
 
@@ -160,6 +161,8 @@ def _refine(N, proper, nb, t, y, idx, b0: float):
     from scipy.optimize import minimize_scalar
 
     D = t[:, None]
+    if not (np.isfinite(b0) and b0 != 0):  # a degenerate grid value: nothing to refine on a log scale
+        return np.array([b0]), _explicit_fit(N, proper, nb, D, y, idx, np.array([b0]))[1]
 
     def err(logb):
         b = np.array([np.exp(logb)]) * np.sign(b0)
@@ -224,18 +227,18 @@ class Implicit(BaseDistiller):
                     fitted, cost, se = refit(pruned, symbols, target)
                 if not np.isfinite(cost) or _poles(fitted, symbols, X) or fitted == 0:
                     continue
-                key = sp.srepr(tidy(fitted))
+                key = expression_key(tidy(fitted))
                 entry = {"expr": tidy(fitted), "complexity": complexity(fitted), "mse": cost,
-                         "library": e["library"], "standard_errors": se}
+                         "library": e["library"], "rows": se}
                 if key not in pool or cost < pool[key]["mse"]:
                     pool[key] = entry
             for entry in list(pool.values()):
                 if entry["library"] == "rational":
                     for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target)):
                         if simpler is not None:
-                            pool.setdefault(sp.srepr(simpler["expr"]), simpler)
+                            pool.setdefault(expression_key(simpler["expr"]), simpler)
             for simpler in simplification_steps(list(pool.values()), symbols, X, target):
-                pool.setdefault(sp.srepr(simpler["expr"]), simpler)
+                pool.setdefault(expression_key(simpler["expr"]), simpler)
             front = list({id(e): e for fam in FAMILIES for e in self._front(
                 [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())
             if not front:
@@ -374,8 +377,6 @@ class Implicit(BaseDistiller):
         for combo in ranked[: self.settings_.max_systems]:
             eqs = {n: e["expr"] for n, e in zip(names, combo)}
             settings = {"library": " + ".join(sorted({e["library"] for e in combo})),
-                        "coefficients": "refitted on the data by nonlinear least squares",
-                        "standard_errors": {n: [[round(v, 6), round(s, 6)] for v, s in e["standard_errors"]]
-                                            for n, e in zip(names, combo)}}
-            out.append(Candidate(eqs, self.name, settings))
+                        "coefficients": "refitted on the data by nonlinear least squares"}
+            out.append(Candidate(eqs, self.name, settings, uncertainty={n: e["rows"] for n, e in zip(names, combo)}))
         return out

@@ -7,10 +7,15 @@ wherever it sits, becomes a free parameter started at its found value and is ref
 :func:`scipy.optimize.least_squares` (Levenberg-Marquardt), on the data's integral (weak)
 form where the data give one (no derivative of noisy data is taken; Messenger & Bortz 2021)
 and on the derivative estimates otherwise. Standard errors come from the Jacobian at the
-optimum. A constant inside a function, power or denominator that is close to an integer (a Hill
-exponent near 2, a phase near 0) is snapped to it only when the refit with the integer fits as
-well: the error may grow by :data:`SNAP_TOLERANCE`, which is relative, so the noise level of
-the data sets how close "as well" is.
+optimum. Every constant is kept as fitted, with one structural exception: an exponent close to an
+integer (a Hill exponent near 2) or a constant inside a function or denominator close to 0 (a
+phase near 0) is tried as that integer, which changes the structure (``x**2.0003`` becomes the
+monomial ``x**2``, ``sin(x + 0.0002)`` becomes ``sin(x)``: one constant fewer), and the other
+constants are then refitted on the new structure. The simpler structure is kept only when it fits
+as well: the error may grow by :data:`SNAP_TOLERANCE`, which is relative, so the noise level of
+the data sets how close "as well" is. A constant that stays (a rate, a coefficient, a
+half-saturation constant near 1) is never replaced by a round number; a report says beside it
+when a simpler number lies within its standard error.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ import sympy as sp
 
 from discover.core.expressions import as_expr, safe_lambdify
 
-#: A constant inside a function, a power or a denominator is snapped to the nearest integer
-#: (an exponent to 2, a phase to 0) when the refit's error grows by at most this (relative).
+#: An exponent is tried as the nearest integer, and a constant inside a function or a denominator as
+#: 0 (structures with one constant fewer), kept when the refit's error grows by at most this (relative).
 SNAP_TOLERANCE = 0.01
 #: Exponents further than this from an integer are left alone.
 SNAP_DISTANCE = 0.3
@@ -77,7 +82,8 @@ def _parameterise(expr: sp.Expr, top: bool = True):
             if e.is_Integer and in_exp is not None:
                 return e
             p = sp.Dummy(f"p{len(params)}")
-            params.append((p, float(e), in_exp is not None))  # inner: inside a function, power or fraction
+            # kind: None a coefficient, True an exponent, False inside a function or fraction
+            params.append((p, float(e), in_exp))
             return p
         if not e.args:
             return e
@@ -116,7 +122,7 @@ def _solve(template, params, symbols, target: Target):
         with np.errstate(all="ignore"):
             r = target.residual(np.asarray(fn(*target.X.T), dtype=float))
         return [], float(np.mean(r**2)) if np.all(np.isfinite(r)) else np.inf, np.zeros(0)
-    if not any(inner for _, _, inner in params):
+    if all(kind is None for _, _, kind in params):
         return _linear(template, params, symbols, target)
     from scipy.optimize import least_squares
 
@@ -168,11 +174,13 @@ def refit(expr: sp.Expr, symbols, target: Target, snap: bool = True):
     Returns
     -------
     expr : sympy.Expr
-        The expression with refitted constants (integer exponents snapped where they fit as well).
+        The expression with every constant as refitted (an exponent or an inner constant made an
+        integer only as a simpler structure that fits as well, its other constants refitted).
     cost : float
         Mean squared residual on ``target`` (``inf`` when the fit failed).
-    errors : list of (float, float)
-        Each refitted constant and its standard error.
+    rows : list of dict
+        Each constant of ``expr``: ``term``, ``value`` (exactly the constant in ``expr``), ``stderr``
+        and ``inner``, as :attr:`discover.core.candidates.Candidate.uncertainty` holds them.
     """
     template, params = _parameterise(as_expr(expr))
     theta, cost, se = _solve(template, params, symbols, target)
@@ -182,9 +190,13 @@ def refit(expr: sp.Expr, symbols, target: Target, snap: bool = True):
         changed = False
         order = sorted(range(len(params)), key=lambda k: abs(theta[k] - round(theta[k])))
         for j in order:
-            p, _, inner = params[j]
-            near = round(theta[j])
-            if not inner or abs(theta[j] - near) > SNAP_DISTANCE:
+            p, _, kind = params[j]
+            # A structural hypothesis, never a rounded value: an exponent near an integer is tried as
+            # the monomial (x**2.0003 -> x**2), an inner constant near 0 as absent (sin(x + 2e-4) ->
+            # sin(x)); each is a structure with one constant fewer, the others refitted on it, and
+            # judged by its error like any structure. Other constants keep their fitted values.
+            near = round(theta[j]) if kind is True else 0
+            if kind is None or abs(theta[j] - near) > SNAP_DISTANCE:
                 continue
             fixed = template.xreplace({p: sp.Integer(near)})
             start = [(q, theta[k], e) for k, (q, _, e) in enumerate(params) if k != j]
@@ -195,24 +207,40 @@ def refit(expr: sp.Expr, symbols, target: Target, snap: bool = True):
                 break
     values = {p: sp.Float(float(v), 15) for (p, _, _), v in zip(params, theta)}
     out = template.xreplace(values)
-    return out, cost, [(float(v), float(s)) for v, s in zip(theta, se)]
+    return out, cost, _rows(template, params, values, se)
+
+
+def _rows(template, params, values: dict, se) -> list[dict]:
+    """The uncertainty rows of the refitted constants: a top-level coefficient belongs to the rest
+    of its term; any other constant is inside the term it sits in (``inner``)."""
+    errors = {p: float(s) for (p, _, _), s in zip(params, se)}
+    rows = []
+    for t in sp.Add.make_args(template):
+        own = [p for p, _, _ in params if t.has(p)]
+        for p in own:
+            coef, rest = t.as_independent(p, as_Add=False)
+            inner = rest != p
+            err = errors[p]
+            rows.append({"term": (t if inner else coef).xreplace(values), "value": float(values[p]),
+                         "stderr": err if np.isfinite(err) else None, "inner": bool(inner)})
+    return rows
 
 
 def refit_candidate(candidate, samples):
     """The candidate with every constant of every equation refitted on ``samples`` (see
-    :func:`refit`; integers snapped where they fit as well), or None when a refit fails or
-    changes nothing. Standard errors go to ``settings["standard_errors"]``."""
-    from discover.core.candidates import Candidate, tidy
+    :func:`refit`), or None when a refit fails or changes nothing (to
+    :data:`~discover.core.candidates.KEY_DIGITS` digits). Standard errors go to ``uncertainty``."""
+    from discover.core.candidates import Candidate, expression_key, tidy
 
     symbols = [sp.Symbol(v) for v in samples.variables()[1]]
     eqs, errors = {}, {}
     for i, name in enumerate(samples.names):
-        expr, cost, se = refit(candidate.equations[name], symbols, targets(samples, i))
+        expr, cost, rows = refit(candidate.equations[name], symbols, targets(samples, i))
         if not np.isfinite(cost):
             return None
-        eqs[name], errors[name] = tidy(expr), [[round(v, 6), round(s, 6)] for v, s in se]
-    if all(sp.srepr(eqs[n]) == sp.srepr(candidate.equations[n]) for n in samples.names):
+        eqs[name], errors[name] = tidy(expr), rows
+    if all(expression_key(eqs[n]) == expression_key(candidate.equations[n]) for n in samples.names):
         return None
-    settings = {**candidate.settings, "coefficients": "refitted on the data by nonlinear least squares",
-                "standard_errors": errors}
-    return Candidate(eqs, candidate.method, settings)
+    settings = {k: v for k, v in candidate.settings.items() if k != "standard_errors"}
+    settings["coefficients"] = "refitted on the data by nonlinear least squares"
+    return Candidate(eqs, candidate.method, settings, uncertainty=errors)

@@ -20,6 +20,7 @@ from discover.core.candidates import Candidate, tidy
 from discover.core.device import resolve_device
 from discover.core.errors import ConfigError
 from discover.core.expressions import safe_lambdify
+from discover.core.registry import setting
 from discover.core.structure import terms
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
@@ -30,7 +31,7 @@ from discover.distillers.clean import mse, prune_terms, refit_terms
 class ProseConfig:
     """Settings of the PROSE distiller: beam width and weights file (None: the shipped one)."""
 
-    beam: int = 8
+    beam: int = setting(8, bounds=(1, 256))
     weights: str | None = None
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from discover.core.candidates import tidy
+from discover.core.candidates import rounded, tidy
 from discover.core.structure import complexity, degree, terms
 from discover.distillers.nls import refit
 
@@ -130,7 +130,7 @@ def _compact(entry: dict, symbols, X, target, rounds: int = 3) -> dict | None:
         return None
     expr, cost, se = result
     return {"expr": tidy(expr), "complexity": complexity(expr), "mse": cost, "library": "rational",
-            "standard_errors": se}
+            "rows": se}
 
 
 def _cancelled(entry: dict, symbols, target, digits: int = 2) -> dict | None:
@@ -138,10 +138,12 @@ def _cancelled(entry: dict, symbols, target, digits: int = 2) -> dict | None:
 
     Fitted constants never make a common factor exact (``(3·u**2 - 2.998)/(u**4 - 1.002)``), so
     the fraction is cancelled after rounding its constants to ``digits`` significant digits;
-    the cancelled form is refitted and kept when it fits as well as the original."""
+    the cancelled form is refitted and kept when it fits as well as the original. The rounding is
+    a structural hypothesis only (which factor cancels): every constant of the cancelled form is
+    refitted, so none keeps its rounded value."""
     from discover.distillers.nls import SNAP_TOLERANCE
 
-    expr = sp.together(tidy(entry["expr"], digits))
+    expr = sp.together(tidy(rounded(entry["expr"], digits)))
     num, den = sp.fraction(expr)
     if not den.free_symbols:
         return None
@@ -156,7 +158,7 @@ def _cancelled(entry: dict, symbols, target, digits: int = 2) -> dict | None:
     if not np.isfinite(cost) or cost > entry["mse"] * (1 + SNAP_TOLERANCE) + 1e-12 * float(np.mean(target.y**2)):
         return None
     return {"expr": tidy(fitted), "complexity": complexity(fitted), "mse": cost, "library": "rational",
-            "standard_errors": se}
+            "rows": se}
 
 
 def _per_size(entries: list[dict], limit: int, per_size: int = 2) -> list[dict]:

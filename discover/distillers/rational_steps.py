@@ -44,7 +44,7 @@ def _monic(den: sp.Expr) -> tuple[sp.Expr, float]:
 
 def _entry(expr, cost, se) -> dict:
     return {"expr": tidy(expr), "complexity": complexity(expr), "mse": cost, "library": "rational",
-            "standard_errors": se}
+            "rows": se}
 
 
 def _usable(expr, cost, symbols, X) -> bool:

@@ -19,6 +19,7 @@ import sympy as sp
 
 from discover.core.candidates import Candidate, tidy
 from discover.core.expressions import identifiers, parse_expression, safe_lambdify
+from discover.core.registry import setting
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.bootstrap import TermBootstrap
@@ -63,17 +64,17 @@ class SindyConfig:
         (a single short run), where the best subset of a given size does not.
     """
 
-    degrees: tuple[int, ...] = (1, 2, 3)
-    thresholds: tuple[float, ...] = tuple(np.geomspace(1e-3, 1.0, 25))
-    forms: tuple[str, ...] = ("strong", "weak")
-    max_candidates: int = 12
-    bootstrap: int = 24
-    max_rows: int = 20000
-    max_features: int = 120
-    ridge: float = 1e-5
+    degrees: tuple[int, ...] = setting((1, 2, 3), bounds=(1, 10), nonempty=True)
+    thresholds: tuple[float, ...] = setting(tuple(np.geomspace(1e-3, 1.0, 25)), bounds=(0.0, 100.0), nonempty=True)
+    forms: tuple[str, ...] = setting(("strong", "weak"), choices=("strong", "weak"), nonempty=True)
+    max_candidates: int = setting(12, bounds=(1, 1000))
+    bootstrap: int = setting(24, bounds=(0, 1000))
+    max_rows: int = setting(20000, bounds=(10, 10_000_000))
+    max_features: int = setting(120, bounds=(1, 5000))
+    ridge: float = setting(1e-5, bounds=(0.0, 1e6))
     extra_terms: tuple = ()
-    best_subset: int = 3
-    best_subset_features: int = 20
+    best_subset: int = setting(3, bounds=(0, 6))
+    best_subset_features: int = setting(20, bounds=(0, 40))
 
 
 class _Library:

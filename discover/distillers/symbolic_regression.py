@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from discover.core.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, expression_key, tidy
 from discover.core.errors import ConfigError, DiscoverError, shown
-from discover.core.registry import settings_from
+from discover.core.registry import setting, settings_from
 from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
-from discover.distillers.clean import clean, mse, read
+from discover.distillers.clean import clean, mse, read, simpler_structure
 from discover.distillers.nls import refit_candidate
 from discover.distillers.sr_engines import EngineSettings, check_engine, engine_usable, get_engine
 
@@ -56,15 +56,15 @@ class SRConfig:
     """
 
     engine: str = "operon"
-    operators: tuple[str, ...] = ("sin", "cos", "exp", "log")
-    generations: int = 50
-    population_size: int = 300
-    max_length: int = 25
-    max_time: int | None = None
-    max_evaluations: int = 300_000
-    stall_generations: int | None = None
-    max_rows: int = 1500
-    tolerances: tuple[float, ...] = (0.0, 0.02, 0.1, 0.5)
+    operators: tuple[str, ...] = setting(("sin", "cos", "exp", "log"), choices=("sin", "cos", "exp", "log"))
+    generations: int = setting(50, bounds=(1, 100_000))
+    population_size: int = setting(300, bounds=(1, 100_000))
+    max_length: int = setting(25, bounds=(1, 500))
+    max_time: int | None = setting(None, bounds=(1, 7 * 24 * 3600), whole=True)
+    max_evaluations: int = setting(300_000, bounds=(1, 10**10))
+    stall_generations: int | None = setting(None, bounds=(0, 100_000), whole=True)
+    max_rows: int = setting(1500, bounds=(10, 10_000_000))
+    tolerances: tuple[float, ...] = setting((0.0, 0.02, 0.1, 0.5), bounds=(0.0, 1000.0), nonempty=True)
 
     def __post_init__(self):
         stall = self.stall_generations
@@ -159,16 +159,26 @@ class SymbolicRegression(BaseDistiller):
             raw = _knee(found_raw, symbols, X, Y[:, j])
             front, seen = [], set()
             for found in raw:
-                expr = clean(found, symbols, X, Y[:, j])
+                try:
+                    expr = clean(found, symbols, X, Y[:, j])
+                except (ArithmeticError, KeyError, TypeError, ValueError, RecursionError):
+                    # an engine's formula sympy cannot print or evaluate (complex infinity, a
+                    # power too deep): that formula is skipped, the rest of the front stays
+                    expr = None
                 if expr is None:
                     continue
-                expr = tidy(expr)
-                key = sp.srepr(expr)
-                if key in seen:
-                    continue
-                seen.add(key)
-                error = mse(expr, symbols, X, Y[:, j])
-                front.append({"expr": expr, "complexity": complexity(expr), "mse": error, "raw": found})
+                # the formula as found, and beside it (never in its place) the structure with its
+                # exponents and inner constants near integers made integers, coefficients refitted
+                # (x**2.0003 as x**2): a hypothesis about the structure the front and held-out data judge
+                simpler = simpler_structure(expr, symbols, X, Y[:, j])
+                for expr in [expr] + ([simpler] if simpler is not None else []):
+                    expr = tidy(expr)
+                    key = expression_key(expr)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    error = mse(expr, symbols, X, Y[:, j])
+                    front.append({"expr": expr, "complexity": complexity(expr), "mse": error, "raw": found})
             if not front:
                 return []
             self.fronts_[name] = sorted(front, key=lambda e: (e["complexity"], e["mse"]))

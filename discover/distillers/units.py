@@ -35,7 +35,8 @@ from math import comb
 import numpy as np
 import sympy as sp
 
-from discover.core.candidates import Candidate, tidy
+from discover.core.candidates import Candidate, expression_key, tidy
+from discover.core.registry import setting
 from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
@@ -86,18 +87,18 @@ class UnitsConfig:
         and its most accurate).
     """
 
-    max_units: int = 2
-    starts: int = 8
-    max_nfev: int = 200
+    max_units: int = setting(2, bounds=(1, 5))
+    starts: int = setting(8, bounds=(1, 1000))
+    max_nfev: int = setting(200, bounds=(1, 1_000_000))
     trig: bool = True
-    trig_terms: int = 4
-    max_states: int = 4
-    max_rows: int = 1500
-    prune: float = 0.002
-    per_variable: int = 5
-    tolerances: tuple[float, ...] = (0.0, 0.05, 0.2, 1.0)
-    max_systems: int = 12
-    max_refits: int = 8
+    trig_terms: int = setting(4, bounds=(1, 6))
+    max_states: int = setting(4, bounds=(1, 10))
+    max_rows: int = setting(1500, bounds=(10, 10_000_000))
+    prune: float = setting(0.002, bounds=(0.0, 1.0))
+    per_variable: int = setting(5, bounds=(1, 1000))
+    tolerances: tuple[float, ...] = setting((0.0, 0.05, 0.2, 1.0), bounds=(0.0, 1000.0), nonempty=True)
+    max_systems: int = setting(12, bounds=(1, 10_000))
+    max_refits: int = setting(8, bounds=(1, 1000))
 
 
 def trig_library(symbols) -> list:
@@ -266,9 +267,9 @@ class Units(BaseDistiller):
                 if not np.isfinite(cost) or fitted == 0 or _pole(fitted, symbols, X):
                     continue
                 expr = tidy(fitted)
-                key = sp.srepr(expr)
+                key = expression_key(expr)
                 if key not in pool or cost < pool[key]["mse"]:
-                    pool[key] = {"expr": expr, "complexity": complexity(expr), "mse": cost, "standard_errors": se,
+                    pool[key] = {"expr": expr, "complexity": complexity(expr), "mse": cost, "rows": se,
                                  "library": _kind(expr)}
             front = self._family_fronts(list(pool.values()), cfg.per_variable)
             if not front:
@@ -380,8 +381,7 @@ class Units(BaseDistiller):
         out = []
         for combo in combos.values():
             settings = {"library": " + ".join(sorted({e["library"] for e in combo})),
-                        "coefficients": "refitted on the data by nonlinear least squares",
-                        "standard_errors": {n: [[round(v, 6), round(s, 6)] for v, s in e["standard_errors"]]
-                                            for n, e in zip(names, combo)}}
-            out.append(Candidate({n: e["expr"] for n, e in zip(names, combo)}, self.name, settings))
+                        "coefficients": "refitted on the data by nonlinear least squares"}
+            out.append(Candidate({n: e["expr"] for n, e in zip(names, combo)}, self.name, settings,
+                                 uncertainty={n: e["rows"] for n, e in zip(names, combo)}))
         return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -17,17 +17,27 @@ def candidate_constants(c: Candidate) -> tuple[dict[str, float], dict[str, float
     The hidden-term PINN records its learned parameters (``parameters``), the hidden term's
     coefficients (``hidden_constants``) and fixed ones (``fixed``), with ``standard_errors`` from
     its output-error refit; other routes record none (their constants are the numbers in the
-    equations). Returns ``({name: value}, {name: standard error})``.
+    equations, with their standard errors in ``uncertainty``: see
+    :func:`discover.core.candidates.contract_problems`). Returns ``({name: value}, {name: standard error})``.
+
+    A run folder written before that contract held the errors of the equations' constants as lists
+    under ``standard_errors`` (``{"x": [[value, se], ...]}``); entries that are not a named
+    constant's number are not named constants and are left out.
     """
     st = c.settings or {}
     values = {}
     for key in ("parameters", "hidden_constants", "fixed"):
         table = st.get(key) or {}
         if isinstance(table, dict):
-            values.update({str(k): float(v) for k, v in table.items()})
+            values.update({str(k): float(v) for k, v in table.items() if _number(v)})
     errors = st.get("standard_errors") or {}
-    errors = {str(k): float(v) for k, v in errors.items() if v is not None} if isinstance(errors, dict) else {}
+    errors = ({str(k): float(v) for k, v in errors.items() if _number(v)}
+              if isinstance(errors, dict) else {})
     return values, errors
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,9 @@ class System:
     standard_errors : dict of str to float
     inputs : tuple of str
         Measured inputs the right-hand sides read (exported as ``u_0, u_1, ...``).
+    value_errors : dict of float to float
+        The standard error of each constant of the equations, by its value (from the candidate's
+        ``uncertainty`` rows; empty when it has none).
     """
 
     names: tuple
@@ -59,6 +72,7 @@ class System:
     constants: dict
     standard_errors: dict
     inputs: tuple = ()
+    value_errors: dict = field(default_factory=dict)
 
     @property
     def symbols(self) -> list[sp.Symbol]:
@@ -124,5 +138,7 @@ def system_of(source, names: Sequence[str] | None = None, time: str = "t") -> Sy
         raise ConfigError(f"The candidate has no equation for '{missing[0]}'; give `names` among "
                           f"{', '.join(map(repr, cand.variables))}.")
     values, errors = candidate_constants(cand)
+    by_value = {float(r["value"]): float(r["stderr"]) for rows in (cand.uncertainty or {}).values()
+                for r in rows if isinstance(r, dict) and _number(r.get("value")) and _number(r.get("stderr"))}
     return System(tuple(order), str(t), tuple(cand.equations[n] for n in order), cand.method, cand.complexity,
-                  values, errors, inputs)
+                  values, errors, inputs, by_value)

@@ -14,6 +14,7 @@ from typing import Callable
 import numpy as np
 
 from discover.core.errors import ConfigError, did_you_mean
+from discover.core.options import check_number
 from discover.fields.field import Field
 from discover.fields.terms import Monomial, monomial, to_text
 
@@ -128,11 +129,16 @@ def generate_field(pde: PDE | str, noise: float = 0.0, seed: int = 0, n_x: int |
     from discover.fields.solve import simulate_periodic
 
     p = get_pde(pde) if isinstance(pde, str) else pde
-    n_x = n_x or p.n_x
-    n_t = n_t or p.n_t
+    n_x = p.n_x if n_x is None else n_x
+    n_t = p.n_t if n_t is None else n_t
     t_end = p.t_end if t_end is None else t_end
-    if n_x < 16 or n_t < 8 or noise < 0 or t_end <= 0:
-        raise ConfigError("`n_x` must be at least 16, `n_t` at least 8, `noise` not negative and `t_end` positive.")
+    check_number(n_x, "`--positions`", 16, 65_536, whole=True)
+    check_number(n_t, "`--points` (times of a PDE)", 8, 100_000, whole=True)
+    check_number(noise, "`--noise` (a fraction of the field's spread)", 0.0, 10.0)
+    check_number(t_end, f"`--t-end` (for {p.name}, whose own duration is {p.t_end:g})", 1e-9 * p.t_end, 1000 * p.t_end)
+    if n_t * max(n_x, p.n_x) > 10_000_000:
+        raise ConfigError(f"{n_t} times x {max(n_x, p.n_x)} positions is more than the 10,000,000 values discover "
+                          "solves at once; lower `--points` or `--positions`.")
     fine = max(n_x, p.n_x)
     if fine % n_x:
         raise ConfigError(f"`n_x` must divide {fine} for {p.name}.")

@@ -29,7 +29,7 @@ import numpy as np
 from discover.core.device import resolve_device
 from discover.core.errors import ConfigError, NotFittedError
 from discover.core.progress import NullProgress
-from discover.core.registry import settings_from
+from discover.core.registry import setting, settings_from
 from discover.fields.field import Field
 from discover.fields.operator import derivative_terms, parse_known_operator
 
@@ -65,24 +65,24 @@ class HiddenPDEConfig:
         torch CPU threads while training (0 leaves torch's setting alone).
     """
 
-    width: int = 48
-    depth: int = 3
-    hidden_width: int = 32
-    hidden_depth: int = 2
-    hidden_order: int = 2
-    harmonics: int = 3
-    collocation: int = 1024
-    pretrain_steps: int = 500
-    adam_steps: int = 3000
-    lbfgs_steps: int = 300
-    lr: float = 3e-3
-    residual_weight: float = 1.0
-    samples: int = 2500
-    degrees: tuple[int, ...] = (2,)
-    distillers: tuple[str, ...] = ("sindy",)
-    bootstrap: int = 12
+    width: int = setting(48, bounds=(1, 2048))
+    depth: int = setting(3, bounds=(1, 32))
+    hidden_width: int = setting(32, bounds=(1, 2048))
+    hidden_depth: int = setting(2, bounds=(1, 32))
+    hidden_order: int = setting(2, bounds=(0, 4))
+    harmonics: int = setting(3, bounds=(0, 64))
+    collocation: int = setting(1024, bounds=(1, 1_000_000))
+    pretrain_steps: int = setting(500, bounds=(0, 1_000_000))
+    adam_steps: int = setting(3000, bounds=(0, 1_000_000))
+    lbfgs_steps: int = setting(300, bounds=(0, 100_000))
+    lr: float = setting(3e-3, bounds=(1e-12, 10.0))
+    residual_weight: float = setting(1.0, bounds=(0.0, 1e6))
+    samples: int = setting(2500, bounds=(10, 10_000_000))
+    degrees: tuple[int, ...] = setting((2,), bounds=(1, 10), nonempty=True)
+    distillers: tuple[str, ...] = setting(("sindy",), choices=("sindy", "sr"), nonempty=True)
+    bootstrap: int = setting(12, bounds=(0, 1000))
     sr: dict | None = None
-    threads: int = 1
+    threads: int = setting(1, bounds=(0, 1024))
 
 
 class HiddenPDE:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from discover.core.candidates import expression_key
 from discover.core.expressions import safe_lambdify, to_text
 
 
@@ -83,7 +84,7 @@ def _structures(model, samples) -> list[dict[str, sp.Expr]]:
         dist = get_distiller(name)(settings, random_state=model.random_state, device=model.device_)
         for cand in dist.fit(samples).candidates_:
             eqs = {f: sp.expand(cand.equations[f]) for f in fields}
-            key = tuple(sp.srepr(e) for e in eqs.values())
+            key = tuple(expression_key(e) for e in eqs.values())
             if key not in seen:
                 seen.add(key)
                 out.append({"equations": eqs, "method": name, "confidence": cand.term_confidence})
@@ -153,7 +154,7 @@ class _Refit:
 
     def hidden_expr(self, z) -> sp.Expr:
         k = len(self.params)
-        return sp.Add(*[sp.Float(c, 6) * phi for c, (_, phi) in zip(z[k:], self.shapes)])
+        return sp.Add(*[sp.Float(float(c), 15) * phi for c, (_, phi) in zip(z[k:], self.shapes)])
 
 
 def distill(model, field, tolerance: float = 0.25, min_share: float = 0.05) -> None:
@@ -198,7 +199,7 @@ def distill(model, field, tolerance: float = 0.25, min_share: float = 0.05) -> N
         for (_, phi), e in zip(fit.shapes, se[k:]):
             model.standard_errors_[f"{name}: {to_text(phi, {})}"] = float(e)
         model.hidden_[name] = pick["hidden"]
-        known_part = fit.known.xreplace({sp.Symbol(p): sp.Float(v, 6) for p, v in values.items()})
+        known_part = fit.known.xreplace({sp.Symbol(p): sp.Float(float(v), 15) for p, v in values.items()})
         model.equations_[name] = sp.expand(known_part + pick["hidden"])
         for r_ in sorted(rows, key=lambda r_: (r_["n_terms"], r_["residual"])):
             model.candidates_.append({"field": name, "method": r_["method"], "hidden": r_["hidden"],

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from discover.core.errors import DataError, did_you_mean, shown
+from discover.core.labels import check_label
 from discover.fields.field import Field
 
 TIME_NAMES = ("t", "time")
@@ -73,7 +74,30 @@ def detect_periodic(u: np.ndarray) -> bool:
     return wrap <= 3.0 * typical + 1e-12
 
 
+def _check_values(t, coords, u, names, space, time, where: str) -> None:
+    """Refuse times or positions that are not finite, infinite or huge field values, and a constant field."""
+    from discover.data.checks import LARGEST
+
+    for g, nm in ((t, time), *zip(coords, space)):
+        if not np.all(np.isfinite(g)):
+            raise DataError(f"{where}: the {'times' if nm == time else 'positions'} in '{shown(nm)}' hold NaN or "
+                            "infinite values; remove those rows or fill them in.")
+    finite = np.isfinite(u)
+    if np.any(np.isinf(u)):
+        raise DataError(f"{where} holds infinite field values; fix them, or leave those cells empty to fill them in.")
+    for k, name in enumerate(names):
+        values = u[..., k][finite[..., k]]
+        if values.size and float(np.max(np.abs(values))) > LARGEST:
+            raise DataError(f"{where}: field '{shown(name)}' holds values up to {float(np.max(np.abs(values))):.3g} in "
+                            f"magnitude; the powers of it the fit computes overflow beyond {LARGEST:g} — express it in "
+                            "larger units (rescale it) and run again.")
+        if values.size and np.max(values) == np.min(values):
+            raise DataError(f"{where}: field '{shown(name)}' is constant ({float(values[0]):g}); a constant field has no "
+                            "dynamics — give a field that changes.")
+
+
 def _make(t, coords, u, names, space, time, periodic, run, where) -> Field:
+    _check_values(t, coords, u, names, space, time, where)
     order = np.argsort(t)
     t, u = t[order], u[order]
     _check_grid(t, time, where, even=False)
@@ -91,17 +115,44 @@ def _npz(path: Path, space, periodic) -> list[Field]:
     except Exception as exc:  # noqa: BLE001 - any unreadable archive is one sentence
         raise DataError(f"File '{shown(path, 200)}' is not a readable .npz archive ({shown(exc, 80)}).") from None
     sname = space[0] if space else "x"
+    where = f"File '{shown(path, 200)}'"
     need = [k for k in ("t", sname, "u") if k not in data.files]
     if need:
-        raise DataError(f"File '{shown(path, 200)}' lacks the array(s) {', '.join(need)}; an .npz field needs t, "
-                        f"{sname} and u (n_t, n_x).")
-    t, x, u = (np.asarray(data[k], dtype=float) for k in ("t", sname, "u"))
+        raise DataError(f"{where} lacks the array(s) {', '.join(shown(k, 40) for k in need)}; an .npz field needs "
+                        f"t, {shown(sname, 40)} and u (n_t, n_x).")
+    t, x, u = (_npz_array(data, k, where) for k in ("t", sname, "u"))
+    for a, k in ((t, "t"), (x, sname)):
+        if a.ndim != 1:
+            raise DataError(f"{where}: array '{shown(k, 40)}' has shape {a.shape}; it must be one-dimensional.")
     if u.ndim not in (2, 3) or u.shape[:2] != (t.size, x.size):
-        raise DataError(f"File '{shown(path, 200)}': u has shape {u.shape}, expected ({t.size}, {x.size}) from t "
+        raise DataError(f"{where}: u has shape {u.shape}, expected ({t.size}, {x.size}) from t "
                         f"and {sname}.")
     u = u if u.ndim == 3 else u[..., None]
     names = ["u"] if u.shape[2] == 1 else [f"u{i}" for i in range(u.shape[2])]
-    return [_make(t, [x], u, names, [sname], "t", periodic, path.stem, f"File '{shown(path, 200)}'")]
+    return [_make(t, [x], u, names, [sname], "t", periodic, path.stem, where)]
+
+
+MAX_NPZ_BYTES = 4 * 2**30  # an array of an .npz larger than this (uncompressed) is refused before it is read
+
+
+def _npz_array(data, key: str, where: str) -> np.ndarray:
+    """Array ``key`` of an open .npz as floats; object arrays, text and oversized arrays are refused."""
+    try:
+        size = data.zip.getinfo(f"{key}.npy").file_size
+    except (KeyError, AttributeError):
+        size = 0
+    if size > MAX_NPZ_BYTES:
+        raise DataError(f"{where}: array '{shown(key, 40)}' holds {size / 2**30:.1f} GiB, more than discover reads "
+                        f"({MAX_NPZ_BYTES // 2**30} GiB); crop or subsample the field first.")
+    try:
+        a = data[key]
+    except Exception as exc:  # noqa: BLE001 - an array that cannot be read (object arrays, a damaged member)
+        raise DataError(f"{where}: array '{shown(key, 40)}' cannot be read ({shown(exc, 80)}); save it as an array "
+                        "of numbers.") from None
+    if a.dtype.kind not in "biuf":
+        raise DataError(f"{where}: array '{shown(key, 40)}' holds {a.dtype} values, not numbers; save it as an array "
+                        "of floats.")
+    return a.astype(float)
 
 
 def _csv(path: Path, space, time, states, periodic) -> list[Field]:
@@ -146,6 +197,7 @@ def _long(table, where, tcol, runcol, space, states, rest, periodic) -> list[Fie
     runs = table.labels(runcol) if runcol else np.array(["0"] * t_all.size, dtype=object)
     out = []
     for label in dict.fromkeys(runs):
+        check_label(str(label), f"A run in {where}")
         sel = runs == label
         t_u, ti = np.unique(t_all[sel], return_inverse=True)
         grids, idx = [], []
@@ -153,6 +205,15 @@ def _long(table, where, tcol, runcol, space, states, rest, periodic) -> list[Fie
             g, gi = np.unique(p[sel], return_inverse=True)
             grids.append(g)
             idx.append(gi)
+        # the grid its distinct times and positions span, counted before it is allocated: more cells
+        # than the rows can fill (beyond the missing share _fill accepts) is refused here
+        cells = float(t_u.size) * float(np.prod([float(g.size) for g in grids]))
+        if cells * (1 - MAX_MISSING) > int(sel.sum()):
+            raise DataError(f"{where} misses {1 - int(sel.sum()) / cells:.0%} of its grid points (more than "
+                            f"{MAX_MISSING:.0%}): run '{shown(label)}' has {t_u.size} distinct times and "
+                            f"{' x '.join(str(g.size) for g in grids)} distinct positions for {int(sel.sum())} rows; "
+                            "give a fuller grid (the same positions at every time) or crop it to the region that was "
+                            "measured.")
         u = np.full((t_u.size, *[g.size for g in grids], len(names)), np.nan)
         if np.unique(np.stack([ti, *idx]), axis=1).shape[1] < ti.size:
             raise DataError(f"{where}: run '{shown(label)}' has two rows for the same time and position; give each "
@@ -196,6 +257,8 @@ def load_fields(paths, space=None, time: str | None = None, states=None, periodi
     paths = check_paths([paths] if isinstance(paths, (str, Path)) else list(paths))
     space = split_names(space, "`--space`") or []
     states = split_names(states, "`--states`")
+    for s in space:
+        check_label(s, "The spatial coordinate given with `--space`")
     out: list[Field] = []
     for p in paths:
         got = _npz(p, space, periodic) if p.suffix.lower() == ".npz" else _csv(p, space, time, states, periodic)

@@ -99,12 +99,13 @@ def labels(name: str = "u", space: str = "x", k_max: int = MAX_ORDER) -> dict[sp
     return {s: derivative_name(name, i, space) for i, s in enumerate(symbols(name, space, k_max))}
 
 
-def to_sympy(model: dict[Monomial, float], digits: int = 6) -> sp.Expr:
-    """The model as a sympy expression on the internal symbols of :func:`symbols`."""
+def to_sympy(model: dict[Monomial, float], digits: int | None = None) -> sp.Expr:
+    """The model as a sympy expression on the internal symbols of :func:`symbols`, every coefficient
+    as fitted (``digits`` significant digits only for a display)."""
     syms = symbols()
     expr = sp.Integer(0)
     for m, c in sorted(model.items(), key=lambda kv: (sum(kv[0]), order_of(kv[0]), kv[0])):
-        term = sp.Float(float(f"{c:.{digits}g}"), digits)
+        term = sp.Float(float(c) if digits is None else float(f"{c:.{digits}g}"), 15)
         for i, e in enumerate(m):
             if e:
                 term = term * syms[i] ** e
@@ -112,8 +113,9 @@ def to_sympy(model: dict[Monomial, float], digits: int = 6) -> sp.Expr:
     return expr
 
 
-def to_text(model: dict[Monomial, float], name: str = "u", space: str = "x", digits: int = 4) -> str:
-    """Readable right-hand side, ``-1.0*u*u_x + 0.1*u_xx`` (sympy-readable with the derivative names)."""
+def to_text(model: dict[Monomial, float], name: str = "u", space: str = "x", digits: int | None = 4) -> str:
+    """Readable right-hand side, ``-1.0*u*u_x + 0.1*u_xx`` (sympy-readable with the derivative names);
+    ``digits=None`` writes each coefficient as fitted (``repr``: what ``equations.json`` stores)."""
     parts = []
     for m, c in sorted(model.items(), key=lambda kv: (order_of(kv[0]), sum(kv[0]), kv[0])):
         factors = []
@@ -121,7 +123,7 @@ def to_text(model: dict[Monomial, float], name: str = "u", space: str = "x", dig
             if e:
                 nm = derivative_name(name, i, space)
                 factors.append(nm if e == 1 else f"{nm}**{e}")
-        coef = f"{c:.{digits}g}"
+        coef = repr(float(c)) if digits is None else f"{c:.{digits}g}"
         parts.append("*".join([coef, *factors]) if factors else coef)
     text = " + ".join(parts) if parts else "0"
     return text.replace("+ -", "- ")

@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator
 from discover.core.candidates import Candidate, merge_duplicates
 from discover.core.errors import ConfigError, DataError, NotFittedError, UnavailableError
 from discover.core.expressions import identifiers, to_text
+from discover.core.firewall import gate
 from discover.core.options import check_device, check_seed
 from discover.core.progress import NullProgress
 from discover.core.threads import small_problems
@@ -27,7 +28,7 @@ from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
 from discover.pipeline.delay_baselines import equation_baselines
 from discover.pipeline.model_view import ModelView
-from discover.pipeline.plan import CONDITIONS, Plan, Route, Stage, build_plan, library_extras
+from discover.pipeline.plan import CONDITIONS, FORM_TEST, Plan, Route, Stage, build_plan, library_extras
 from discover.pipeline.record import settings_record, surrogate_facts
 from discover.result import RunResult
 
@@ -80,6 +81,11 @@ class Discoverer(ModelView, BaseEstimator):
         plug-in's settings dataclass.
     progress : Progress, optional
         Receives progress of long steps (the CLI passes a rich one).
+    design_box : str, list of str or dict, optional
+        Where a next experiment may start, per state: ``"x: 0..10, y: -1..1"`` or
+        ``{"x": (0, 10)}``; a state not named gets twice its observed range, clipped to the data's
+        signs. The structures the data cannot tell apart are compared there, and the suggested
+        experiment starts there.
 
     Attributes
     ----------
@@ -90,6 +96,11 @@ class Discoverer(ModelView, BaseEstimator):
         Every candidate with its held-out scores, best first.
     confidence_ : str
         ``"high"``, ``"medium"`` or ``"low"``.
+    equivalent_ : list of Alternative
+        The structures the data cannot tell apart, the selected one first.
+    suggestion_ : dict or None
+        The experiment that separates them (two or more): ``initial_state``, ``duration`` and each
+        model's predicted trajectory.
     result_ : RunResult
         Everything the report needs, as plain data.
     surrogates_ : dict of str to BaseSurrogate
@@ -105,7 +116,8 @@ class Discoverer(ModelView, BaseEstimator):
     """
 
     def __init__(self, methods="auto", random_state: int = 0, device: str = "auto", settings: dict | None = None,
-                 progress=None):
+                 progress=None, design_box=None):
+        self.design_box = design_box
         self.methods = methods
         self.random_state = random_state
         self.device = device
@@ -136,6 +148,9 @@ class Discoverer(ModelView, BaseEstimator):
         plan = build_plan(self.methods)
         data = as_dataset(X, t, feature_names, inputs, input_hold)
         tables = self._check_settings(plan, data)
+        from discover.core.designbox import check_names
+
+        check_names(self._box(), data.names)
         run = _Run(prepared=None, validation=None, progress=self.progress or NullProgress())
         with small_problems():
             with run.timed("split_and_derivatives"):
@@ -143,11 +158,19 @@ class Discoverer(ModelView, BaseEstimator):
 
                 run.prepared = prepare(data)
                 run.validation = Validation.from_prepared(run.prepared)
+            if plan.delay:  # the delay embedding must fit the held-out data: refused before anything trains
+                self._check_delay_room(run, tables, plan.delay)
             for stage in plan.stages:
                 self._walk(stage, run, tables)
             delay = self._delay(plan, run, tables) if plan.delay else None
             self._finish(plan, run, delay)
         return self
+
+    def _box(self) -> dict:
+        """The design box the user gave, parsed (:func:`discover.core.designbox.parse_design_box`)."""
+        from discover.core.designbox import parse_design_box
+
+        return parse_design_box(self.design_box)
 
     def _check_settings(self, plan: Plan, data: Dataset) -> dict:
         """The settings tables, each named after a plug-in this run uses (or ``delay``), checked
@@ -194,10 +217,13 @@ class Discoverer(ModelView, BaseEstimator):
             # a condition is judged once, on the first stage that asks: later stages of the same
             # strategy (SINDy with the terms symbolic regression found) follow the same verdict
             if stage.when not in run.verdicts:
-                run.verdicts[stage.when] = CONDITIONS[stage.when](run.selection, run.prepared.noise, run.facts)
+                run.verdicts[stage.when] = CONDITIONS[stage.when](run.selection, run.prepared.noise, run.facts,
+                                                                  run.prepared, self._box())
             why = run.verdicts[stage.when]
             if why is None:
-                run.stages.append({**entry, "ran": False, "why": "its condition did not hold"})
+                test = run.facts.get(FORM_TEST, {})
+                run.stages.append({**entry, "ran": False,
+                                   "why": "its condition did not hold" + (f": {test['why']}" if test.get("why") else "")})
                 return
         missing = [DISTILLERS[r.distiller].unavailable(tables.get(r.distiller)) for r in stage.routes]
         if stage.when and any(missing):
@@ -260,6 +286,10 @@ class Discoverer(ModelView, BaseEstimator):
                 {"complexity": e["complexity"], "mse": e["mse"], "expr": to_text(e["expr"], ids)} for e in front]
         if surrogate is not None:
             found = self._post_process(surrogate, found, run)
+            V, names = samples.variables()
+            found, dropped = gate(found, V, names)
+            if dropped:
+                run.facts.setdefault(route.label, {}).setdefault("dropped", []).extend(dropped)
         for c in found:
             c.method = route.label
         stamp(found, route.label, samples.library_terms, samples.library_by, run.prepared.names + run.prepared.inputs)
@@ -301,6 +331,15 @@ class Discoverer(ModelView, BaseEstimator):
         run.selection = select(run.candidates, run.prepared.in_sample, noise=run.prepared.noise)
 
     # ------------------------------------------------------------------ delay models
+    @staticmethod
+    def _check_delay_room(run: _Run, tables: dict, methods) -> None:
+        from discover.core.registry import settings_from
+        from discover.delay import DelaySettings
+        from discover.delay.compare import check_room
+
+        check_room(list(run.prepared.train.trajectories), list(run.prepared.validation),
+                   settings_from(DelaySettings, tables.get("delay"), "delay"), tuple(methods))
+
     def _delay(self, plan: Plan, run: _Run, tables: dict):
         """The delay models, compared with equation baselines fitted on the same training runs."""
         from discover.core.device import resolve_device
@@ -323,9 +362,12 @@ class Discoverer(ModelView, BaseEstimator):
 
         chosen = run.selection or select([], run.prepared.in_sample)
         prepared = run.prepared
+        suggestion = None
         if chosen.best is not None:
             with run.timed("selection"):
-                chosen = assess(chosen, prepared, run.validation)
+                chosen = assess(chosen, prepared, run.validation, self._box())
+            if len(chosen.equivalent) > 1:
+                suggestion = self._suggest(chosen, run)
         reasons = list(chosen.reasons) if plan.stages else [
             "only time-delay methods were asked for: they model the measured signals, not equations in the CSV's "
             "variables"]
@@ -341,8 +383,26 @@ class Discoverer(ModelView, BaseEstimator):
             warnings=([f"Dropped {prepared.data.dropped_rows} rows with missing values."]
                       if prepared.data.dropped_rows else []) + input_warnings(prepared, chosen.best),
             surrogates=run.surrogate_facts, delay=delay, deciding=chosen.deciding, inputs=prepared.inputs,
-            hold=prepared.data.hold,
+            hold=prepared.data.hold, equivalent=chosen.equivalent, design_box=chosen.design_box,
+            suggestion=suggestion,
         ), run.fitted)
+
+    def _suggest(self, chosen, run: _Run) -> dict | None:
+        """The experiment that separates the equivalent structures (:func:`discover.selection.experiment.suggest`)."""
+        import numpy as np
+
+        from discover.selection.experiment import suggest
+
+        prepared = run.prepared
+        models = [a.candidate for a in chosen.equivalent]
+        with run.timed("experiment design"):
+            out = suggest(models, prepared.names, chosen.design_box, np.sqrt(prepared.variance),
+                          max(tr.duration for tr in prepared.data.trajectories), prepared.data.time_name,
+                          self.random_state, horizon=prepared.horizon, project=chosen.design_plane)
+        if out is not None:
+            for m, c in zip(out["models"], models):
+                m["rank"] = next(i for i, r in enumerate(chosen.ranked) if r is c)
+        return out
 
     def _adopt(self, result: RunResult, surrogates: dict) -> None:
         """Take ``result`` as the fitted state: after ``fit``, or read from a run folder (:func:`discover.load`)."""
@@ -351,6 +411,8 @@ class Discoverer(ModelView, BaseEstimator):
         self.candidates_ = list(result.candidates)
         self.equations_ = dict(result.best.equations) if result.best else {}
         self.confidence_ = result.confidence
+        self.equivalent_ = list(result.equivalent)
+        self.suggestion_ = result.suggestion
         self.names_ = tuple(result.names)
         self.surrogates_ = surrogates
 

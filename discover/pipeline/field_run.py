@@ -19,7 +19,7 @@ FIELD_METHODS = ("auto", "sindy", "weak", "strong", "pinn")
 def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | None = None, states=None,
               seed: int = 0, periodic: bool | None = None, progress=None, command: str = "",
               config: dict | None = None, force: bool = False, known=None, params=None, pinn_settings=None,
-              device: str = "auto"):
+              device: str = "auto", provenance: dict | None = None):
     """Load fields, discover the PDE, and write the run folder ``out``.
 
     Parameters
@@ -40,6 +40,8 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
     pinn_settings : dict, optional
         The ``[pde_pinn]`` table.
     device : {"auto", "cpu", "cuda"}
+    provenance : dict, optional
+        More facts for ``run.json``'s ``provenance`` (``discover batch`` records its hashes there).
 
     Returns
     -------
@@ -68,7 +70,7 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
     result = discover_pde(fields, PdeConfig(forms=forms), seed=seed, progress=progress, extra=extra)
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     provenance = {"inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths], "command": command,
-                  "config": config or {}}
+                  "config": config or {}, **(provenance or {})}
     settings = {"requested_methods": methods, "seed": seed, "space": list(fields[0].space_names), "forms": list(forms),
                 "periodic": list(fields[0].periodic)}
     write_field_run(result, out, provenance, settings, force=force)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from discover.core.rundir import model_files
 from discover.pipeline.estimator import Discoverer
+from discover.report.folder_check import model_paths
 from discover.report.run_folder import load_run
 
 
@@ -36,7 +36,9 @@ def load(run_dir: str | Path, device: str = "cpu") -> Discoverer:
     Raises
     ------
     DataError
-        ``run_dir`` is not a run folder of discover, or a formula in it cannot be read.
+        ``run_dir`` is not a run folder of discover, is damaged (a file unreadable, a key missing or
+        of the wrong type, a confidence other than high, medium or low), holds a symbolic link
+        where discover writes a file, or a formula in it cannot be read.
 
     Examples
     --------
@@ -52,10 +54,9 @@ def load(run_dir: str | Path, device: str = "cpu") -> Discoverer:
     model = Discoverer(methods=settings.get("requested_methods", "auto"), random_state=settings.get("seed", 0),
                        device=settings.get("device", "auto"), settings=settings.get("tables") or None)
     surrogates = {}
-    for name in sorted(model_files(folder)):
-        label = name[: -len(".pt")]
-        path = folder / "models" / name
-        if path.is_file() and label in REGISTRY:
+    for path in model_paths(folder):  # regular files only: a link out of the folder is refused
+        label = path.name[: -len(".pt")]
+        if label in REGISTRY:
             surrogates[label] = REGISTRY.get_class(label).load(path, device=device)
     model._adopt(result, surrogates)
     return model

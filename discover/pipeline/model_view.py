@@ -26,12 +26,13 @@ __all__ = ["ModelView", "candidates_frame"]
 _FIRST_SCORES = ("short_r2", "validation_r2", "valid_time", "valid_fraction")
 
 
-def candidates_frame(candidates, names, time_name: str, selected: Candidate | None = None):
+def candidates_frame(candidates, names, time_name: str, selected: Candidate | None = None, equivalent=()):
     """One row per candidate, in the given order (best first), as a pandas DataFrame.
 
     Columns: ``method``, ``complexity``, ``selected``, the scores (``short_r2``, ``validation_r2``,
     ``valid_time``, ``valid_fraction`` first, then any other), ``equations`` (plain text, one
-    ``dx/dt = ...`` per variable joined by ``"; "``), ``sympy`` (dict of variable to sympy
+    ``dx/dt = ...`` per variable joined by ``"; "``), ``equivalent`` (its place in the equivalence set, the
+    structures the data cannot tell apart: 0 for the pick, 1, 2, ...; None outside it), ``sympy`` (dict of variable to sympy
     expression, an object column), ``constants`` and ``standard_errors`` (dicts, empty when the
     candidate's settings hold none).
     """
@@ -40,6 +41,7 @@ def candidates_frame(candidates, names, time_name: str, selected: Candidate | No
     keys = [k for k in _FIRST_SCORES if any(k in c.scores for c in candidates)]
     keys += sorted({k for c in candidates for k in c.scores} - set(keys))
     rows = []
+    place = {id(a.candidate): i for i, a in enumerate(equivalent)}
     for c in candidates:
         values, errors = candidate_constants(c)
         rows.append({
@@ -47,10 +49,11 @@ def candidates_frame(candidates, names, time_name: str, selected: Candidate | No
             **{k: c.scores.get(k) for k in keys},
             "equations": "; ".join(f"{printing.derivative_text(v, time_name)} = {printing.text(c.equations[v])}"
                                    for v in names if v in c.equations),
+            "equivalent": place.get(id(c)),
             "sympy": {v: c.equations[v] for v in names if v in c.equations},
             "constants": values, "standard_errors": errors,
         })
-    columns = ["method", "complexity", "selected", *keys, "equations", "sympy", "constants", "standard_errors"]
+    columns = ["method", "complexity", "selected", *keys, "equations", "equivalent", "sympy", "constants", "standard_errors"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -140,7 +143,8 @@ class ModelView:
         """Every candidate as a row of a pandas DataFrame, best first (see :func:`candidates_frame`)."""
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
-        return candidates_frame(self.candidates_, self.names_, self.result_.time_name, self.best_)
+        return candidates_frame(self.candidates_, self.names_, self.result_.time_name, self.best_,
+                                self.result_.equivalent)
 
     def use(self, index: int):
         """A copy of this fitted model whose selected candidate is ``candidates_[index]``.

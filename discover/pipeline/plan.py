@@ -211,7 +211,7 @@ def build_plan(spec) -> Plan:
 
 
 # ---------------------------------------------------------------------------- conditions
-def needs_search(selection, noise: float, facts: dict | None = None) -> str | None:
+def needs_search(selection, noise: float, facts: dict | None = None, prepared=None, design_box=None) -> str | None:
     """Why ``auto`` should call symbolic regression after SINDy, or None.
 
     Four signs that the polynomial library may lack the right function: the pick predicts
@@ -221,6 +221,12 @@ def needs_search(selection, noise: float, facts: dict | None = None) -> str | No
     highest degree tried (a truncated Taylor series of a sine or a rational function looks
     like that; genuine cubic systems such as Duffing's pay a search to have it confirmed).
     ``facts`` are the distillers' facts so far (SINDy's name its highest library degree).
+
+    A fifth, when SINDy explains the data (given ``prepared``, the prepared data): the data may
+    not fix the form (:func:`discover.selection.equivalence.form_test`: equally good candidates
+    that disagree in the design box ``design_box``, or a next polynomial degree free to swing
+    there), as a run that settles on a fixed point leaves a saturating term indistinguishable
+    from a polynomial. Its measurements and verdict go into ``facts["form test"]``.
     """
     from discover.core.structure import degree, terms
 
@@ -244,7 +250,18 @@ def needs_search(selection, noise: float, facts: dict | None = None) -> str | No
     top = max((f.get("highest_degree", 0) for f in (facts or {}).values()), default=0) or 3
     if any(degree(t) >= top for e in best.equations.values() for t in terms(e, 1e-12)):
         return f"SINDy's best candidate uses terms of degree {top}, the highest in its library"
-    return None
+    if prepared is None or prepared.in_sample:
+        return None
+    from discover.selection.equivalence import form_test
+
+    why, record = form_test(selection, prepared, design_box)
+    if facts is not None:
+        facts[FORM_TEST] = record
+    return why
+
+
+#: Where the form test's record goes among the facts (``run.json``'s ``distiller_facts``).
+FORM_TEST = "form test"
 
 
 CONDITIONS = {"escalate": needs_search}

@@ -35,7 +35,9 @@ def constants(result) -> dict | None:
             what = f"constant inside {term}" if r["inner"] else term
             se = r["stderr"]
             loose = se is not None and math.isfinite(se) and r["value"] != 0 and abs(se / r["value"]) > LOOSE
+            simpler = r.get("simpler")
             rows.append({"lhs": printing.derivative_text(v, result.time_name), "term": what,
-                         "value": f"{r['value']:.4g}", "se": _se_text(r["value"], se), "loose": loose})
+                         "value": f"{r['value']:.4g}", "se": _se_text(r["value"], se), "loose": loose,
+                         "simpler": None if simpler is None else f"≈ {simpler:g}, within its standard error"})
     loose = [f"{r['term']} in {r['lhs']}" for r in rows if r["loose"]]
     return {"rows": rows, "loose": loose}

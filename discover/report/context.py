@@ -133,6 +133,24 @@ def _training_text(result: RunResult) -> str:
     return f"{n} ({what}, before and after the held-out block)"
 
 
+def _equivalent(result: RunResult) -> dict | None:
+    """The structures the data cannot tell apart and the suggested experiment, for the templates."""
+    from discover.report.equivalent import rows
+
+    if len(result.equivalent) < 2:
+        return None
+    table = rows(result)
+    for r in table:
+        r["short_r2"] = r2_text(r["short_r2"])
+    s = result.suggestion
+    proposal = None
+    if s:
+        proposal = {"start": ", ".join(f"{k} = {v:.4g}" for k, v in s["initial_state"].items()),
+                    "duration": f"{s['duration']:.4g}", "separation": f"{s.get('separation', float('nan')):.3g}"}
+    box = ", ".join(f"{k}: {lo:.4g}..{hi:.4g}" for k, (lo, hi) in result.design_box.items())
+    return {"rows": table, "box": box, "suggestion": proposal}
+
+
 def build(result: RunResult, figures: dict[str, str]) -> dict:
     best = result.best
     eqs = []
@@ -213,6 +231,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "versions": prov.get("versions", {}),
         "command": prov.get("command", ""),
         "hidden": hidden_terms(result),
+        "equivalent": _equivalent(result),
         "constants": constants(result),
         "delay": delay_models(result),
         "surrogates": [

@@ -13,13 +13,15 @@ from discover.core.expressions import identifiers, symbol_table, to_text
 from discover.result import RunResult
 
 SCHEMA = "discover.equations/1"
+SUGGESTION_SCHEMA = "discover.suggestion/1"
 
 
 def _clean(scores: dict) -> dict:
+    """Scores as computed (no rounding: rounding belongs to displays); a non-finite one as null."""
     out = {}
     for k, v in scores.items():
         if isinstance(v, float):
-            out[k] = round(v, 6) if v == v and abs(v) != float("inf") else None
+            out[k] = v if v == v and abs(v) != float("inf") else None
         else:
             out[k] = v
     return out
@@ -40,10 +42,16 @@ def _entry(c, ids: dict[str, str]) -> dict:
 
 
 def _uncertainty(c, ids: dict[str, str]) -> dict:
-    """Each constant with its standard error (an additive field: readers of schema 1 ignore it)."""
-    return {v: [{"term": to_text(r["term"], ids), "value": round(r["value"], 10),
-                 "stderr": None if r["stderr"] is None else float(f"{r['stderr']:.4g}"), "inner": r["inner"]}
+    """Each constant as fitted with its standard error, both full double precision (an additive field:
+    readers of schema 1 ignore it); ``simpler`` where a simpler number lies within one standard error."""
+    return {v: [{"term": to_text(r["term"], ids), "value": float(r["value"]),
+                 "stderr": _finite_or_none(r["stderr"]), "inner": bool(r["inner"]),
+                 **({"simpler": r["simpler"]} if r.get("simpler") is not None else {})}
                 for r in rows] for v, rows in c.uncertainty.items()}
+
+
+def _finite_or_none(x):
+    return float(x) if x is not None and x == x and abs(x) != float("inf") else None
 
 
 def _readable(c, ids: dict[str, str]) -> dict:
@@ -62,6 +70,39 @@ def _readable(c, ids: dict[str, str]) -> dict:
 def _non_finite(scores: dict) -> dict:
     """Scores JSON cannot hold as numbers (written as null in ``scores``), as text: "inf", "-inf", "nan"."""
     return {k: str(v) for k, v in scores.items() if isinstance(v, float) and not (v == v and abs(v) != float("inf"))}
+
+
+def _rank(result: RunResult, c) -> int:
+    return next(i for i, r in enumerate(result.candidates) if r is c)
+
+
+def equivalent(result: RunResult, ids: dict[str, str]) -> list[dict]:
+    """The structures the data cannot tell apart, the pick first, as ``best`` is written (an additive field):
+    each with ``rank`` (its place in ``candidates``), ``held_out_r2`` and ``differs`` (how far its field is
+    from the pick's in the design box: the 90th percentile and the largest relative difference, the
+    equation and the state where it is largest)."""
+    out = []
+    for a in result.equivalent:
+        c = a.candidate
+        out.append({**_entry(c, ids), "rank": _rank(result, c), "held_out_r2": _clean({"r": c.scores.get("short_r2")})["r"],
+                    "differs": {"typical": round(a.typical, 6), "largest": round(a.largest, 6),
+                                "variable": a.variable, "at": {k: float(f"{v:.6g}") for k, v in a.at.items()}}})
+    return out
+
+
+def suggestion(result: RunResult) -> dict | None:
+    """``suggestion.json``: the experiment that separates the equivalent structures, each model's equations
+    written as in ``equations.json`` beside its predicted trajectory."""
+    if not result.suggestion:
+        return None
+    ids = identifiers(result.names + tuple(getattr(result, "inputs", ())))
+    s = result.suggestion
+    models = []
+    for m in s["models"]:
+        c = result.candidates[m["rank"]] if 0 <= m.get("rank", -1) < len(result.candidates) else None
+        models.append({**({"equations": c.strings(ids)} if c is not None else {}), **m})
+    return {"schema": SUGGESTION_SCHEMA, **{k: v for k, v in s.items() if k != "models"},
+            "symbols": symbol_table(result.names), "models": models}
 
 
 def to_dict(result: RunResult) -> dict:
@@ -83,4 +124,7 @@ def to_dict(result: RunResult) -> dict:
         "symbols": symbol_table(result.names + inputs),
         "best": best,
         "candidates": [_entry(c, ids) for c in result.candidates],
+        # the structures the data cannot tell apart, and where they were compared (additive)
+        **({"equivalent": equivalent(result, ids)} if result.best is not None and result.equivalent else {}),
+        **({"design_box": {k: list(v) for k, v in result.design_box.items()}} if result.design_box else {}),
     }

@@ -33,9 +33,10 @@ def _ids(result: FieldResult) -> tuple[str, str, str, str]:
 
 
 def equation_text(cand: PdeCandidate, result: FieldResult) -> str:
-    """``-1*u*u_x + 0.1*u_xx`` on identifiers (sympy reads it with the derivative names as symbols)."""
+    """``-1.0003*u*u_x + 0.10012*u_xx`` on identifiers (sympy reads it with the derivative names as
+    symbols), every coefficient as fitted (``repr``)."""
     _, _, name, space = _ids(result)
-    return to_text(cand.terms, name, space)
+    return to_text(cand.terms, name, space, digits=None)
 
 
 def to_dict(result: FieldResult) -> dict:

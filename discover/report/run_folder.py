@@ -12,18 +12,20 @@ where it may go and what is kept is :mod:`discover.core.rundir`'s job.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 
-from discover.core.candidates import Candidate
+from discover.core.candidates import Alternative, Candidate
 from discover.core.errors import DataError
-from discover.core.rundir import is_run_folder, model_files, replace_folder
+from discover.core.rundir import is_run_folder, replace_folder
 from discover.data.dataset import Trajectory
 from discover.delay.base import DelayResult
 from discover.report import documents, equations_json, parallel
+from discover.report.folder_check import READ_ERRORS, check_docs, damaged, load_arrays, model_paths, read_json
 from discover.result import RunResult
 
 COMPRESS_UP_TO = 16 * 2**20  # bytes of arrays in data.npz above which it is not compressed
@@ -51,6 +53,9 @@ def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
     pending = parallel.submit(result, folder) if draw_figures else None
     (folder / "equations.json").write_text(json.dumps(equations_json.to_dict(result), indent=2) + "\n",
                                            encoding="utf-8")
+    proposal = equations_json.suggestion(result)
+    if proposal is not None:
+        (folder / "suggestion.json").write_text(json.dumps(proposal, indent=2) + "\n", encoding="utf-8")
     if pending is None:
         documents.write(result, folder, {})
     else:
@@ -131,11 +136,10 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
             (tmp / "models").mkdir()
             for label, model in models.items():
                 model.save(tmp / "models" / f"{label}.pt")
-        elif source is not None:  # re-rendering keeps the saved models (only those discover saved)
-            for name in sorted(model_files(source)):
-                if (source / "models" / name).is_file():
-                    (tmp / "models").mkdir(exist_ok=True)
-                    shutil.copy2(source / "models" / name, tmp / "models" / name)
+        elif source is not None:  # re-rendering keeps the saved models (only those discover saved, never a link)
+            for path in model_paths(source):
+                (tmp / "models").mkdir(exist_ok=True)
+                shutil.copy2(path, tmp / "models" / path.name, follow_symlinks=False)
         for name, description in (result.delay.models.items() if result.delay is not None else ()):
             (tmp / f"{name}.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
         (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
@@ -153,27 +157,38 @@ def load_run(run_dir: str | Path) -> RunResult:
         raise DataError(f"'{d}' is not a discover run folder (no run.json written by discover); "
                         "give the folder `discover run --out` wrote.")
     need = [d / "equations.json", d / "run.json", d / "data.npz"]
-    missing = [p.name for p in need if not p.exists()]
+    missing = [p.name for p in need if not os.path.lexists(p)]
     if missing:
         raise DataError(f"'{d}' is not a discover run folder (missing {', '.join(missing)}); give the folder `discover run --out` wrote.")
-    eq = json.loads((d / "equations.json").read_text())
-    run = json.loads((d / "run.json").read_text())
+    eq = read_json(d, "equations.json")
+    run = read_json(d, "run.json")
     if run.get("kind") == "field":
         raise DataError(f"'{d}' holds a PDE run (discover run --space); its report is written by that run and "
                         "cannot be rendered again or exported yet; run it again instead.")
+    check_docs(d, eq, run)
+    data = load_arrays(d)
+    try:
+        return _assemble(d, eq, run, data)
+    except DataError:
+        raise
+    except READ_ERRORS as exc:
+        raise damaged(d, f"{type(exc).__name__}: {exc}") from None
+
+
+def _assemble(d: Path, eq: dict, run: dict, data: dict) -> RunResult:
+    """The :class:`RunResult` of checked documents and arrays (a fault left is a damaged folder)."""
     names = tuple(eq["variables"])
     inputs = tuple(eq.get("inputs", ()))
     cands = [Candidate.from_dict(c, names + inputs, eq.get("symbols"), where=f"'{d / 'equations.json'}'")
              for c in eq["candidates"]]
     best = cands[0] if eq.get("best") else None
-    data = np.load(d / "data.npz")
 
     def trajs(group):
         labels = run["split"]["labels"].get(group.replace("_smoothed", ""), [])
         out, i = [], 0
         while f"{group}/{i}/t" in data:
             u = data[f"{group}/{i}/u"] if f"{group}/{i}/u" in data else None
-            out.append(Trajectory(data[f"{group}/{i}/t"], data[f"{group}/{i}/x"], labels[i] if i < len(labels) else str(i),
+            out.append(Trajectory(data[f"{group}/{i}/t"], data[f"{group}/{i}/x"], str(labels[i]) if i < len(labels) else str(i),
                                   u))
             i += 1
         return out
@@ -192,21 +207,50 @@ def load_run(run_dir: str | Path) -> RunResult:
         curves, i = [], 0
         while f"curves/{label}/{i}/t" in data:
             prefix = f"curves/{label}/{i}/"
-            curves.append({k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)})
+            curves.append({k[len(prefix):]: data[k] for k in data if k.startswith(prefix)})
             i += 1
         if curves:
             info["curves"] = curves
     delay = _load_delay(d, run.get("delay"), data)
+    train = trajs("train")
+    if not train:
+        raise damaged(d, "data.npz holds no training data")
+    equivalent = _load_equivalent(eq, cands)
+    proposal = None
+    if os.path.lexists(d / "suggestion.json"):
+        proposal = read_json(d, "suggestion.json")  # links refused, damage said in one sentence
+        if not isinstance(proposal, dict):
+            raise damaged(d, "suggestion.json is not an object")
+        proposal = {k: v for k, v in proposal.items() if k not in ("schema", "symbols")}
+        models = proposal.get("models", [])
+        if not isinstance(models, list) or not all(isinstance(m, dict) for m in models):
+            raise damaged(d, "suggestion.json's models are not a list of objects")
+        proposal["models"] = [{k: v for k, v in m.items() if k != "equations"} for m in models]
     return RunResult(
         names=names, time_name=eq["time"], candidates=cands, best=best, confidence=sel["confidence"],
-        reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=trajs("train"),
+        reasons=sel["reasons"], agreement=sel["agreement"], rule=sel["rule"], train=train,
         train_smoothed=trajs("train_smoothed"), train_derivatives=derivs, validation=trajs("validation"),
         validation_smoothed=trajs("validation_smoothed"), split=run["split"]["description"],
         in_sample=run["split"]["in_sample"], settings=run["settings"], provenance=run["provenance"],
         timings=run["timings"], warnings=run.get("warnings", []), fronts=run.get("fronts", {}),
         surrogates=surrogates, delay=delay, deciding=sel.get("deciding"), inputs=inputs,
-        hold=run.get("inputs", {}).get("hold", "linear"),
+        hold=run.get("inputs", {}).get("hold", "linear"), equivalent=equivalent,
+        design_box={k: tuple(v) for k, v in eq.get("design_box", {}).items()}, suggestion=proposal,
     )
+
+
+def _load_equivalent(eq: dict, cands: list) -> list[Alternative]:
+    """The equivalence set of ``equations.json`` (entries point into the candidates by ``rank``)."""
+    out = []
+    for e in eq.get("equivalent") or []:
+        rank = e.get("rank")
+        if not isinstance(rank, int) or not 0 <= rank < len(cands):
+            raise DataError("equations.json has an equivalent structure whose `rank` is not the place of a candidate; "
+                            "run `discover run` again to write it afresh.")
+        d = e.get("differs") or {}
+        out.append(Alternative(cands[rank], float(d.get("typical") or 0.0), float(d.get("largest") or 0.0),
+                               d.get("variable"), {str(k): float(v) for k, v in (d.get("at") or {}).items()}))
+    return out
 
 
 def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
@@ -215,9 +259,8 @@ def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
         return None
     from discover.delay.base import REGISTRY
 
-    models = {name: json.loads((d / f"{name}.json").read_text(encoding="utf-8"))
-              for name in REGISTRY if (d / f"{name}.json").exists()}
-    arrays = {k[len("delay/"):]: data[k] for k in data.files if k.startswith("delay/")}
+    models = {name: read_json(d, f"{name}.json") for name in REGISTRY if os.path.lexists(d / f"{name}.json")}
+    arrays = {k[len("delay/"):]: data[k] for k in data if k.startswith("delay/")}
     return DelayResult(**summary, models=models, arrays=arrays)
 
 
@@ -227,4 +270,5 @@ def rerender(run_dir: str | Path) -> str:
     Only discover's own files are rewritten; anything else in the folder is kept.
     """
     result = load_run(run_dir)
+    model_paths(Path(run_dir))  # a link among the saved models is refused before anything is written
     return write_run(result, run_dir, source=run_dir)

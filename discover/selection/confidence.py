@@ -1,6 +1,6 @@
 """How far to trust the selected equations: one definition, computed on the selected model itself.
 
-Five pieces of evidence, each of which caps the level (``high`` > ``medium`` > ``low``); the
+Six pieces of evidence, each of which caps the level (``high`` > ``medium`` > ``low``); the
 level is the lowest cap, and the reason behind it is the *deciding* reason the CLI and the top
 of the report give:
 
@@ -17,7 +17,11 @@ of the report give:
    terms evaluated on the training states, columns scaled to unit norm). Data confined to a
    subspace (a conserved quantity, or 20 columns that span two dimensions) make terms
    interchangeable; the near-collinear terms and any conserved combination of the states are named.
-4. **Agreement across methods.** Another candidate of no greater complexity, with a different
+4. **Equivalent structures.** Structures of another form that predict the held-out data as well
+   as the pick, within the noise, and differ from it where a next experiment could start
+   (:mod:`discover.selection.equivalence`): with two or more, the data cannot decide, and the
+   level is at most medium.
+5. **Agreement across methods.** Another candidate of no greater complexity, with a different
    structure, that predicts held-out data as well means the data cannot choose between them,
    unless other methods found the selected structure independently and none found the rival's.
    A form beyond polynomials (a function such as exp or sin, or a denominator) that one search
@@ -27,7 +31,7 @@ of the report give:
    it. Agreement counts only between searches that proposed the terms independently
    (:mod:`discover.selection.provenance`): SINDy handed the functions symbolic regression found
    and keeping them is the same proposal, not a second one.
-5. **Out-of-sample validation.** Scores judged by blocked cross-validation on the training data
+6. **Out-of-sample validation.** Scores judged by blocked cross-validation on the training data
    (nothing could be held out) cannot make the level high.
 """
 
@@ -73,6 +77,9 @@ class Evidence:
         Nothing could be held out.
     time : str
         The time column's name (for ``dx/dt`` in the reasons).
+    equivalent : int
+        Structures in the equivalence set (:mod:`discover.selection.equivalence`), the pick included
+        (0: not measured).
     """
 
     noise: float = 0.0
@@ -81,6 +88,7 @@ class Evidence:
     conserved: list = field(default_factory=list)
     in_sample: bool = False
     time: str = "t"
+    equivalent: int = 0
 
 
 def _cap(caps: list, level: str, reason: str) -> None:
@@ -100,6 +108,12 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
     """
     caps: list = []
     reasons: list = []
+    if evidence.equivalent > 1:
+        _cap(caps, "medium", f"{evidence.equivalent} structures fit the data equally well; `discover suggest` on "
+                             "the run folder names the measurement that separates them")
+    elif evidence.equivalent == 1:
+        reasons.append("no structure of another form fits the held-out data as well and differs from it in the "
+                       "design box")
     err = _error(best)
     excess = max(err - evidence.noise, 0.0)
     how = "blocked cross-validation R² of its structure" if evidence.in_sample else "held-out short-horizon R²"

@@ -7,6 +7,7 @@ cross-validation of its structure on the training runs.
 
 from __future__ import annotations
 
+from discover.core.firewall import contained
 from discover.core.progress import NullProgress
 from discover.selection.crossval import blocked_cv_error
 from discover.selection.scoring import Validation, score
@@ -17,7 +18,8 @@ def judge(candidates: list, prepared, validation: Validation, progress=None) -> 
     names = prepared.names
     with (progress or NullProgress()).task("scoring candidates on held-out data", total=len(candidates)) as task:
         for c in candidates:
-            c.scores = score(c, validation, names)
+            scores, failed = contained(lambda: score(c, validation, names), "simulating a candidate")
+            c.scores = scores if failed is None else {"failed": True, "message": failed}
             c.window_errors = c.scores.pop("window_errors", None)
             if prepared.in_sample and not c.scores["failed"]:
                 cv = blocked_cv_error(c, list(prepared.train_smoothed), list(prepared.train.trajectories),

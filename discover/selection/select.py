@@ -71,6 +71,13 @@ class Selection:
     dependent : list of str
         Methods that found the best's structure only with terms the best's search proposed (they do
         not count as agreement).
+    equivalent : list of Alternative
+        The pick and the structures the data cannot tell from it, pick first
+        (:mod:`discover.selection.equivalence`; filled by :func:`discover.selection.verdict.assess`).
+    design_box : dict of str to (float, float)
+        Where those structures were compared, and where a next experiment may start.
+    design_plane : callable or None
+        States -> the states an experiment can start from (onto the data's conserved quantities).
     """
 
     best: Candidate | None
@@ -82,6 +89,9 @@ class Selection:
     deciding: str | None = None
     forms: list[str] = field(default_factory=list)
     dependent: list[str] = field(default_factory=list)
+    equivalent: list = field(default_factory=list)
+    design_box: dict = field(default_factory=dict)
+    design_plane: object = None
 
 
 def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:

@@ -172,9 +172,21 @@ def refit_candidate(candidate, samples, window: float = 1.0) -> dict[str, Fit]:
 
 
 def to_record(fits: dict[str, Fit]) -> dict:
-    """The refit as plain data for ``equations.json``: per variable, ``term`` (sympy expression),
-    ``value``, ``stderr`` (None when unknown) and ``inner`` for each constant."""
-    # four significant digits, as equations.json stores them (a report drawn again from the run
-    # folder is then the same byte for byte)
-    return {v: [{**r, "stderr": float(f"{r['stderr']:.4g}") if np.isfinite(r["stderr"]) else None} for r in f.rows]
-            for v, f in fits.items()}
+    """The refit as :attr:`~discover.core.candidates.Candidate.uncertainty` rows: per variable, ``term``
+    (sympy expression), ``value`` (the candidate's own, as fitted), ``stderr`` (None when unknown),
+    ``inner`` and, where a simpler number lies within one standard error, ``simpler``
+    (:func:`~discover.core.candidates.simplest_within`). Nothing is rounded."""
+    from discover.core.candidates import simplest_within
+
+    out = {}
+    for v, f in fits.items():
+        rows = []
+        for r in f.rows:
+            se = float(r["stderr"]) if np.isfinite(r["stderr"]) else None
+            row = {**r, "stderr": se}
+            simpler = simplest_within(r["value"], se)
+            if simpler is not None:
+                row["simpler"] = simpler
+            rows.append(row)
+        out[v] = rows
+    return out

@@ -8,8 +8,12 @@ from discover.selection.confidence import Evidence, conserved_quantities
 from discover.selection.select import _confidence
 
 
-def assess(selection, prepared, validation):
+def assess(selection, prepared, validation, design_box: dict | None = None):
     """``selection`` with its verdict drawn from all the evidence, and every candidate's ``uncertainty`` filled.
+
+    The equivalence set (:func:`~discover.selection.equivalence.equivalence_set`, in the design box
+    ``design_box``, by default twice the observed range) is filled too: the level is high only when
+    it holds the pick alone.
 
     Each candidate's structure is refitted on the training data for standard errors
     (:func:`~discover.selection.uncertainty.refit_candidate`); the selected one's refit also
@@ -40,9 +44,15 @@ def assess(selection, prepared, validation):
     null_error = None if null.get("failed") else 1.0 - null["short_r2"]
     if prepared.in_sample:
         null_error = None  # the candidates' errors are cross-validated, the constant model's would not be
+    from discover.selection.equivalence import Box, equivalence_set
+
+    names = list(prepared.names)
+    box = Box.build(samples.states, samples.derivatives, names, design_box)
+    equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names) if not prepared.inputs else []
     evidence = Evidence(noise=prepared.noise, null_error=null_error, fits=fits.get(id(best), {}),
                         conserved=conserved_quantities(samples.states, prepared.names),
-                        in_sample=prepared.in_sample, time=prepared.data.time_name)
+                        in_sample=prepared.in_sample, time=prepared.data.time_name, equivalent=len(equivalent))
     level, reasons, deciding = _confidence(best, selection.ranked, selection.agreement, selection.forms,
                                            prepared.in_sample, prepared.noise, evidence)
-    return replace(selection, confidence=level, reasons=reasons, deciding=deciding)
+    return replace(selection, confidence=level, reasons=reasons, deciding=deciding, equivalent=equivalent,
+                   design_box=box.bounds, design_plane=box.project)

@@ -37,6 +37,7 @@ from torch import nn
 from discover.core.errors import ConfigError
 from discover.core.mlp import tanh_mlp
 from discover.core.progress import NullProgress
+from discover.core.registry import setting
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared
 from discover.surrogates.base import BaseSurrogate, register
@@ -58,18 +59,18 @@ class NodeConfig:
     pretrain : full-batch steps fitting the field to smoothed derivatives before shooting.
     """
 
-    width: int = 64
-    depth: int = 3
-    window: int = 12
-    solver: str = "rk4"
-    substeps: int = 1
-    epochs: int = 300
-    batch: int = 64
-    lr: float = 5e-3
-    patience: int = 50
-    regularise: float = 0.0
-    max_windows: int = 4000
-    pretrain: int = 500
+    width: int = setting(64, bounds=(1, 2048))
+    depth: int = setting(3, bounds=(1, 32))
+    window: int = setting(12, bounds=(2, 10_000))
+    solver: str = setting("rk4", choices=("rk4", "dopri5"))
+    substeps: int = setting(1, bounds=(1, 1000))
+    epochs: int = setting(300, bounds=(1, 1_000_000))
+    batch: int = setting(64, bounds=(1, 1_000_000))
+    lr: float = setting(5e-3, bounds=(1e-12, 10.0))
+    patience: int = setting(50, bounds=(1, 1_000_000))
+    regularise: float = setting(0.0, bounds=(0.0, 1e6))
+    max_windows: int = setting(4000, bounds=(1, 10_000_000))
+    pretrain: int = setting(500, bounds=(0, 1_000_000))
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -94,9 +95,7 @@ class NeuralODE(BaseSurrogate):
 
     # ------------------------------------------------------------------ training
     def _fit(self, prepared: Prepared, seed: int) -> None:
-        cfg = self.settings_
-        if cfg.solver not in ("rk4", "dopri5"):
-            raise ConfigError(f"Neural ODE solver must be rk4 or dopri5, not '{cfg.solver}'.")
+        cfg = self.settings_  # its values were checked against their declared ranges and choices
         data = prepared.train
         self.n_inputs_ = len(prepared.inputs)
         if self.n_inputs_ and (cfg.solver != "rk4" or cfg.regularise > 0):

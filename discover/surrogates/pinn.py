@@ -34,7 +34,7 @@ from torch import nn
 from discover.core.errors import ConfigError
 from discover.core.expressions import identifiers, safe_lambdify, to_text
 from discover.core.progress import NullProgress
-from discover.core.registry import settings_from
+from discover.core.registry import setting, settings_from
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared
 from discover.data.samples import Samples
@@ -65,18 +65,18 @@ class PinnConfig:
         Fixed values of parameters of the known part (``--param``); the others are learned.
     """
 
-    width: int = 48
-    depth: int = 3
-    hidden_width: int = 32
-    hidden_depth: int = 2
-    collocation: int = 256
-    adam_steps: int = 2000
-    lr: float = 5e-3
-    lbfgs_steps: int = 300
-    balance_every: int = 50
+    width: int = setting(48, bounds=(1, 2048))
+    depth: int = setting(3, bounds=(1, 32))
+    hidden_width: int = setting(32, bounds=(1, 2048))
+    hidden_depth: int = setting(2, bounds=(1, 32))
+    collocation: int = setting(256, bounds=(1, 100_000))
+    adam_steps: int = setting(2000, bounds=(0, 1_000_000))
+    lr: float = setting(5e-3, bounds=(1e-12, 10.0))
+    lbfgs_steps: int = setting(300, bounds=(0, 100_000))
+    balance_every: int = setting(50, bounds=(1, 1_000_000))
     balance: bool = True
-    samples: int = 400
-    threads: int = 1
+    samples: int = setting(400, bounds=(10, 1_000_000))
+    threads: int = setting(1, bounds=(0, 1024))
     known: dict | None = None
     params: dict | None = None
 

@@ -8,6 +8,7 @@ import sympy as sp
 
 from discover.core.errors import ConfigError
 from discover.core.integrate import integrate
+from discover.core.options import check_number
 from discover.data.dataset import Dataset, Trajectory
 from discover.systems.system import System
 
@@ -45,12 +46,7 @@ def generate(
         gets its own signal drawn from the seed. The inputs are written as measured, without noise
         (a commanded signal is known exactly).
     """
-    if points < 10:
-        raise ConfigError(f"`--points` is {points}; give at least 10 points per trajectory.")
-    if trajectories < 1:
-        raise ConfigError(f"`--trajectories` is {trajectories}; give at least 1.")
-    if noise < 0:
-        raise ConfigError(f"`--noise` is {noise}; give a fraction of each variable's spread such as 0.01.")
+    check_generate_options(system, points, trajectories, noise, t_end)
     rng = np.random.default_rng(seed)
     t_end = float(t_end or system.t_end)
     x0 = initial_states if initial_states is not None else system.initial_states(trajectories, rng)
@@ -85,6 +81,26 @@ def generate(
         trajs.append(Trajectory(t, xn, label=str(i), u=us[i]))
     return Dataset(tuple(trajs), system.variables, time_name="t", meta={"system": system.name, "noise": noise},
                    inputs=system.inputs, hold="zoh" if input_signal in ("step", "prbs") else "linear")
+
+
+#: Most rows ``discover generate`` writes (trajectories x points): about 1 GB of CSV for three states.
+MAX_ROWS = 10_000_000
+#: Longest duration, as a multiple of the system's own (the solver's work grows with it).
+MAX_DURATION = 1000
+
+
+def check_generate_options(system: System, points, trajectories, noise, t_end) -> None:
+    """Refuse sizes that could not be simulated or written (one sentence each), before any work."""
+    check_number(points, "`--points`", 10, MAX_ROWS, whole=True)
+    check_number(trajectories, "`--trajectories`", 1, 10_000, whole=True)
+    check_number(noise, "`--noise` (a fraction of each variable's spread)", 0.0, 10.0)
+    if t_end is not None:
+        longest = MAX_DURATION * system.t_end
+        check_number(t_end, f"`--t-end` (for {system.name}, whose own duration is {system.t_end:g})", 1e-9 * system.t_end,
+                     longest)
+    if points * trajectories > MAX_ROWS:
+        raise ConfigError(f"{trajectories} trajectories of {points} points make {points * trajectories:,} rows, more "
+                          f"than the {MAX_ROWS:,} discover generates at once; lower `--points` or `--trajectories`.")
 
 
 def to_frame(data: Dataset) -> pd.DataFrame:

@@ -145,3 +145,24 @@ def test_an_existing_scheduler_runs_the_batch_by_its_address(client, tmp_path):
                            scheduler=client.scheduler.address)
     assert frame.loc[0, "status"] == "ok" and frame.loc[0, "dx/dt: x"] == pytest.approx(-0.9, rel=0.02)
     assert len(client.scheduler_info()["workers"]) == 2  # the cluster is left running for its owner
+
+
+@pytest.mark.slow
+def test_discover_batch_dir_inputs_u(tmp_path):
+    """`discover batch DIR --inputs u` as a new user types it: every data set's equations read u."""
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from discover.systems import generate, get_system, to_frame
+
+    data = tmp_path / "rooms"
+    data.mkdir()
+    for seed in (1, 2):
+        to_frame(generate(get_system("heated_room"), points=300, trajectories=3, seed=seed)).to_csv(
+            data / f"room{seed}.csv", index=False)
+    r = CliRunner().invoke(app, ["batch", str(data), "--inputs", "u", "--methods", "sindy", "-o", str(tmp_path / "out"),
+                                 "--workers", "1"])
+    assert r.exit_code == 0, r.output
+    csv = pd.read_csv(tmp_path / "out" / "summary.csv")
+    assert list(csv["status"]) == ["ok", "ok"] and "dT/dt: u" in csv and "du/dt" not in csv
+    assert csv["dT/dt: u"].tolist() == pytest.approx([2.0, 2.0], rel=0.02)

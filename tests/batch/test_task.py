@@ -75,3 +75,67 @@ def test_the_summary_escapes_labels_and_marks_what_did_not_run(tmp_path):
     html = (tmp_path / "summary.html").read_text()
     assert "<script>x" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
     assert "Against dose $" in html and "Error bars: one standard error" in html
+
+
+@pytest.mark.slow
+def test_a_driven_data_set_is_fitted_with_its_inputs(tmp_path):
+    """`discover batch --inputs u` (or `inputs` in the config) reaches every data set's run."""
+    from discover.systems import generate, get_system, to_frame
+
+    system = get_system("heated_room")
+    to_frame(generate(system, points=300, trajectories=3, seed=1)).to_csv(tmp_path / "room.csv", index=False)
+    ds = DataSet("room", "room", (str(tmp_path / "room.csv"),))
+    res = run_dataset(ds, str(tmp_path / "out"), {**SETTINGS, "inputs": "u"})
+    assert res["status"] == "ok", res["reason"]
+    assert set(res["equations"]) == {"dT/dt", "dW/dt"}  # u gets no equation of its own
+    assert res["constants"]["dT/dt: u"] == pytest.approx(system.params["c"], rel=0.02)
+
+
+@pytest.mark.slow
+def test_a_field_data_set_gets_its_pde(tmp_path):
+    """`discover batch --space x`: each data set is a field and its row holds the PDE's terms."""
+    from discover.fields.catalog import generate_field, get_pde, to_long_frame
+
+    field = generate_field(get_pde("burgers"), seed=0, n_t=60, n_x=64)
+    to_long_frame([field]).to_csv(tmp_path / "burgers.csv", index=False)
+    ds = DataSet("burgers", "burgers", (str(tmp_path / "burgers.csv"),))
+    res = run_dataset(ds, str(tmp_path / "out"), {"methods": "auto", "seed": 0, "tables": {}, "space": "x"})
+    assert res["status"] == "ok", res["reason"]
+    assert res["constants"]["u_t: u*u_x"] == pytest.approx(-1.0, rel=0.05)
+    assert res["constants"]["u_t: u_xx"] == pytest.approx(0.1, rel=0.05)
+
+
+def test_every_science_option_of_run_reaches_each_data_set(tmp_path, monkeypatch):
+    """`discover batch DIR --inputs u --input-hold zoh --sr-engine ... --known ... --param ...` passes each
+    to the data set's `discover.api.run` (and to its settings hash: changing one computes again)."""
+    from typer.testing import CliRunner
+
+    import discover.api
+    from cli.main import app
+    from discover.batch.resume import settings_hash
+
+    seen = {}
+
+    def fake_run(paths, out, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(discover.api, "run", fake_run)
+    ds = _decay(tmp_path / "d.csv")
+    run_dataset(ds, str(tmp_path / "out"), {**SETTINGS, "inputs": "y", "input_hold": "zoh"})
+    assert seen["inputs"] == "y" and seen["input_hold"] == "zoh"
+    assert settings_hash({**SETTINGS, "inputs": "y"}) != settings_hash(SETTINGS)
+    assert settings_hash({**SETTINGS, "inputs": None}) == settings_hash(SETTINGS)  # older batches keep their hash
+
+    import cli.batch
+    import discover.batch as batch_package
+
+    captured = {}
+    monkeypatch.setattr(batch_package, "batch", lambda data, **kw: captured.update(kw) or (_ for _ in ()).throw(
+        RuntimeError("stop")))
+    r = CliRunner().invoke(app, ["batch", str(tmp_path), "-o", str(tmp_path / "b"), "--inputs", "u", "--input-hold",
+                                 "zoh", "--space", "x", "--sr-engine", "operon", "--known", "x: a*x",
+                                 "--param", "a=1"])
+    assert cli.batch is not None and r.exit_code == 1
+    assert captured["inputs"] == "u" and captured["input_hold"] == "zoh" and captured["space"] == "x"
+    assert captured["sr"] == {"engine": "operon"} and captured["pinn"] == {"known": ["x: a*x"], "params": ["a=1"]}

@@ -22,7 +22,9 @@ def test_refit_snaps_a_hill_exponent_and_recovers_constants():
     assert not any(isinstance(p.exp, sp.Float) for p in expr.atoms(sp.Pow))
     r = compare({"x": expr}, {"x": 2.0 * x**2 / (x**2 + 0.7) - 0.3 * x})
     assert r["exact"] and r["max_coef_error"] < 0.05
-    assert all(np.isfinite(s) and s < 0.1 for _, s in errors)
+    assert all(r["stderr"] is not None and r["stderr"] < 0.1 for r in errors)
+    # each row is a constant of the expression, as refitted (the exponent is an integer, not a row)
+    assert {r["value"] for r in errors} == {float(f) for f in expr.atoms(sp.Float)}
 
 
 def test_refit_keeps_a_phase_the_data_need():
@@ -56,7 +58,11 @@ def test_rational_systems_recovered_exactly_at_one_percent_noise(name):
     r = compare(model.equations_, system.equations())
     assert r["exact"], model.equations_
     assert r["max_coef_error"] < 0.05
-    assert model.best_.settings["standard_errors"]
+    # every constant of the pick has its standard error beside it, and the value is the equation's own
+    for v, e in model.best_.equations.items():
+        rows = model.best_.uncertainty[v]
+        assert rows and all(r["stderr"] is not None and np.isfinite(r["stderr"]) for r in rows)
+        assert {r["value"] for r in rows if not r["inner"]} <= {float(f) for f in e.atoms(sp.Float)}
 
 
 def test_holling_type_three_is_found_where_a_near_pole_form_fits_almost_as_well():

@@ -55,3 +55,13 @@ def test_on_exact_data_a_tiny_compensating_term_does_not_win():
     # the same consistent gain, a thousand times larger, is worth the term
     assert beats(_candidate(-x + 1.9e-3 * x**3, 1e3 * 0.8 * base), _candidate(-x, 1e3 * base),
                  lambda c: 1 - c.scores["short_r2"])
+
+
+def test_with_too_few_windows_only_a_tenfold_gain_in_every_window_counts():
+    err = lambda c: 1 - c.scores["short_r2"]  # noqa: E731
+    quadratic = _candidate(-0.09 * x**2 + 0.8 * x - 1, [1.0e-5, 3.8e-5])   # a short run: two held-out windows
+    rational = _candidate(-0.1 * x**2 + x - 2 + 2 / (x + 1), [1.0e-7, 3.8e-7])
+    halved = _candidate(-0.1 * x**2 + x - 2 + 2 / (x + 1), [0.5e-5, 1.9e-5])
+    assert beats(rational, quadratic, err) and not beats(halved, quadratic, err)
+    # the equivalence set asks for the sign test alone, which two windows cannot pass
+    assert not beats(rational, quadratic, err, few_windows=False)
