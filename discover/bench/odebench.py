@@ -20,7 +20,9 @@ Methods: ``discover`` (the estimator ``discover run`` uses), PySINDy with its de
 degree-3 library, and the symbolic regression engine (pyoperon) on finite-difference derivatives
 (:mod:`discover.bench.baselines`). For discover the row also records the confidence, the reason
 it is not higher, and, when the run reports an equivalence set (``RunResult.equivalent``),
-whether the true structure is in it. Tables: :mod:`discover.bench.odebench_report`.
+whether the true structure is in it. Every row has the wall seconds and the CPU seconds of the
+method (this process's time, all its threads): on a machine others share, the wall time
+overstates the cost. Tables: :mod:`discover.bench.odebench_report`.
 """
 
 from __future__ import annotations
@@ -204,7 +206,7 @@ def run_case(bench_system, sigma: float, cfg: OdeBenchConfig) -> list[dict]:
         row = {"id": bench_system.id, "system": system.name, "dim": len(system.variables), "noise": sigma,
                "method": method}
         extra, error = {}, ""
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -217,11 +219,11 @@ def run_case(bench_system, sigma: float, cfg: OdeBenchConfig) -> list[dict]:
             error = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
             if not hasattr(exc, "exit_code"):  # not one of discover's own refusals: keep where it came from
                 error += " @ " + traceback.extract_tb(exc.__traceback__)[-1].name
-        seconds = time.perf_counter() - t0
+        seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         row.update(score(found, bench_system, t, clean_fit, clean_gen))
         row.update({"confidence": extra.get("confidence"), "deciding": extra.get("deciding", ""),
                     "equivalent": extra.get("equivalent"), "truth_in_equivalent": extra.get("truth_in_equivalent"),
-                    "seconds": round(seconds, 2), "error": error})
+                    "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "error": error})
         rows.append(row)
     return rows
 

@@ -29,6 +29,10 @@ def _pct(v: float) -> str:
     return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.0%}"
 
 
+def _num(v: float) -> str:
+    return "—" if isinstance(v, float) and math.isnan(v) else f"{v:.1f}"
+
+
 def _cell(text) -> str:
     """Text in a Markdown table cell: pipes, backticks and line breaks escaped."""
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("`", "'").replace("\n", " ")
@@ -51,6 +55,8 @@ def summary(rows: list[dict]) -> list[dict]:
                     "reconstruction": _share(rs, lambda r: r["r2_rec"] > SUCCESS),
                     "generalisation": _share(rs, lambda r: r["r2_gen"] > SUCCESS),
                     "median_seconds": statistics.median(r["seconds"] for r in rs),
+                    "median_cpu": statistics.median(r["cpu_seconds"] for r in rs) if all(
+                        "cpu_seconds" in r for r in rs) else math.nan,
                     "failed": sum(bool(r.get("error")) for r in rs)}
             if m == "discover":
                 cal = calibration(_calibration_rows(rs))
@@ -77,16 +83,16 @@ def _equivalence(rows: list[dict]) -> str:
 def markdown(rows: list[dict], title: str = "ODEBench") -> str:
     """Summary, calibration per noise level, and every run, in Markdown."""
     lines = [f"# {title}", "",
-             "63 systems of d'Ascoli et al. (2024, ODEFormer), ODEFormer's protocol: 512 samples on t ∈ [0, 10] "
+             "ODEBench (63 systems; d'Ascoli et al. 2024, ODEFormer) at ODEFormer's protocol: 512 samples on t ∈ [0, 10] "
              "from the first published initial state, noise x·(1 + σε); reconstruction R² from the first "
              "initial state, generalisation R² from the second (variance-weighted; a failed simulation scores 0); "
              f"success is R² > {SUCCESS:g}. Exact: the same terms after expansion in every equation.", "",
              "| σ | method | runs | exact | reconstruction R² > 0.9 | generalisation R² > 0.9 | median s | "
-             "high ⇒ exact | exact rated high | failed |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "median CPU s | high ⇒ exact | exact rated high | failed |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for s in summary(rows):
         lines.append(f"| {s['noise']:g} | {s['method']} | {s['runs']} | {_pct(s['exact'])} | {_pct(s['reconstruction'])} | "
-                     f"{_pct(s['generalisation'])} | {s['median_seconds']:.1f} | {_pct(s.get('high_exact'))} | "
+                     f"{_pct(s['generalisation'])} | {s['median_seconds']:.1f} | {_num(s['median_cpu'])} | {_pct(s.get('high_exact'))} | "
                      f"{_pct(s.get('exact_rated_high'))} | {s['failed']} |")
     for noise in sorted({r["noise"] for r in rows}):
         rs = [r for r in rows if r["noise"] == noise]
