@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from discover.core.firewall import contained
 from discover.selection.confidence import Evidence, conserved_quantities
 from discover.selection.paired import supported
 from discover.selection.select import _confidence, select
@@ -35,7 +36,9 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
     for c in selection.ranked:
         if c.scores.get("failed"):
             continue
-        f = refit_candidate(c, samples, window)
+        f, failed = contained(lambda c=c: refit_candidate(c, samples, window), "the standard errors' refit")
+        if failed:  # the candidate stays, without standard errors (the firewall's rule: no candidate ends a run)
+            continue
         c.uncertainty = to_record(f)
         fits[id(c)] = f
     if selection.best is not None and not supported(selection.best):
