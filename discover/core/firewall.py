@@ -130,7 +130,7 @@ def gate(candidates: list, states: np.ndarray, names: Sequence[str]) -> tuple[li
             text = {v: sp.sstr(e) for v, e in c.equations.items()}
         except Exception:  # noqa: BLE001
             text = {}
-        LOG.warning("dropped a candidate of %s: %s", getattr(c, "method", "?"), why)
+        LOG.info("dropped a candidate of %s: %s", getattr(c, "method", "?"), why)
         dropped.append({"method": getattr(c, "method", "?"), "reason": why, "equations": text})
     return kept, dropped
 
@@ -146,5 +146,5 @@ def contained(search, what: str):
     except DiscoverError:
         raise
     except (MemoryError, RecursionError, Exception) as exc:  # noqa: BLE001 - the firewall's whole job
-        LOG.warning("%s failed; its candidates are left out", what, exc_info=True)
+        LOG.info("%s failed; its candidates are left out", what, exc_info=True)
         return None, f"{what} failed and its candidates were left out ({one_line(exc)})"
