@@ -80,3 +80,13 @@ def sindy_run_folder(lotka_volterra_csv, tmp_path_factory):
                                  "--no-figures", "--quiet"])
     assert r.exit_code == 0, r.output
     return out
+
+
+@pytest.fixture(scope="session")
+def decay_csv(tmp_path_factory):
+    """Two decays, x = exp(-t/2) and y = 2 exp(-3t/2), 200 rows on [0, 4]: the smallest run that selects."""
+    t = np.linspace(0, 4, 200)
+    path = tmp_path_factory.mktemp("data") / "decay.csv"
+    rows = "\n".join(f"{a},{np.exp(-0.5 * a)},{2 * np.exp(-1.5 * a)}" for a in t)
+    path.write_text("t,x,y\n" + rows + "\n")
+    return path

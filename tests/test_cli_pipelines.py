@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 import sympy as sp
 from typer.testing import CliRunner
@@ -21,15 +20,6 @@ from discover.distillers import BaseDistiller, register
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def decay_csv(tmp_path_factory):
-    t = np.linspace(0, 4, 200)
-    path = tmp_path_factory.mktemp("data") / "decay.csv"
-    rows = "\n".join(f"{a},{np.exp(-0.5 * a)},{2 * np.exp(-1.5 * a)}" for a in t)
-    path.write_text("t,x,y\n" + rows + "\n")
-    return path
 
 
 @pytest.fixture

@@ -84,15 +84,6 @@ def test_a_good_candidate_passes():
     assert reason({"x": -0.5 * x + x * y, "y": sp.sin(x) - y}, STATES, ["x", "y"]) is None
 
 
-@pytest.fixture(scope="module")
-def decay_csv(tmp_path_factory):
-    t = np.linspace(0, 4, 200)
-    path = tmp_path_factory.mktemp("data") / "decay.csv"
-    rows = "\n".join(f"{a},{np.exp(-0.5 * a)},{2 * np.exp(-1.5 * a)}" for a in t)
-    path.write_text("t,x,y\n" + rows + "\n")
-    return path
-
-
 def _fuzz_distiller(exprs_by_seed, raise_in_search=False):
     @register
     class Fuzz(BaseDistiller):

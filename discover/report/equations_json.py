@@ -85,8 +85,8 @@ def equivalent(result: RunResult, ids: dict[str, str]) -> list[dict]:
     for a in result.equivalent:
         c = a.candidate
         out.append({**_entry(c, ids), "rank": _rank(result, c), "held_out_r2": _clean({"r": c.scores.get("short_r2")})["r"],
-                    "differs": {"typical": round(a.typical, 6), "largest": round(a.largest, 6),
-                                "variable": a.variable, "at": {k: float(f"{v:.6g}") for k, v in a.at.items()}}})
+                    "differs": {"typical": float(a.typical), "largest": float(a.largest),
+                                "variable": a.variable, "at": {k: float(v) for k, v in a.at.items()}}})
     return out
 
 
