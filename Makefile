@@ -40,14 +40,15 @@ lock: test-latest
 	{ sed -n '1,2p' constraints.txt; $(LATEST)/bin/python -m pip freeze --exclude-editable | grep -v '^-e'; } > constraints.new
 	mv constraints.new constraints.txt
 
-# Regenerate the example data and the committed example reports.
+# The example data (generated when missing: `discover generate` never overwrites a file) and the
+# committed example reports, regenerated.
 reports: setup
-	$(BIN)/discover generate lorenz --noise 0.01 --points 4000 --seed 0 -o examples/lorenz.csv
-	$(BIN)/discover generate lotka_volterra --noise 0.01 --points 600 --trajectories 3 --seed 1 -o examples/lotka_volterra.csv
-	$(BIN)/discover generate pendulum --noise 0.01 --points 1000 --trajectories 3 --seed 0 -o examples/pendulum.csv
-	$(BIN)/discover generate lotka_volterra --noise 0.05 --points 30 --t-end 3 --seed 1 -o examples/lotka_volterra_sparse.csv
-	$(BIN)/discover generate duffing_forced --input sine --noise 0.01 --points 1000 --trajectories 3 --seed 0 -o examples/duffing_forced.csv
-	$(BIN)/discover generate burgers --noise 0.01 --positions 64 --seed 0 -o examples/burgers.csv
+	test -f examples/lorenz.csv || $(BIN)/discover generate lorenz --noise 0.01 --points 4000 --seed 0 -o examples/lorenz.csv
+	test -f examples/lotka_volterra.csv || $(BIN)/discover generate lotka_volterra --noise 0.01 --points 600 --trajectories 3 --seed 1 -o examples/lotka_volterra.csv
+	test -f examples/pendulum.csv || $(BIN)/discover generate pendulum --noise 0.01 --points 1000 --trajectories 3 --seed 0 -o examples/pendulum.csv
+	test -f examples/lotka_volterra_sparse.csv || $(BIN)/discover generate lotka_volterra --noise 0.05 --points 30 --t-end 3 --seed 1 -o examples/lotka_volterra_sparse.csv
+	test -f examples/duffing_forced.csv || $(BIN)/discover generate duffing_forced --input sine --noise 0.01 --points 1000 --trajectories 3 --seed 0 -o examples/duffing_forced.csv
+	test -f examples/burgers.csv || $(BIN)/discover generate burgers --noise 0.01 --positions 64 --seed 0 -o examples/burgers.csv
 	$(BIN)/discover run examples/lorenz.csv --out reports/lorenz
 	$(BIN)/discover run examples/lotka_volterra.csv --out reports/lotka_volterra
 	$(BIN)/discover run examples/lynx_hare.csv --time year --out reports/lynx_hare
