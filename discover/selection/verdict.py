@@ -10,6 +10,15 @@ from discover.selection.paired import supported
 from discover.selection.select import _confidence, select
 
 
+def _missing_term(best, prepared, samples, keep, names, box, window):
+    from discover.data.derivatives import slopes
+    from discover.selection.equivalence import missing_term
+
+    wide = slopes(prepared.train, 2 * prepared.half_widths)[keep]
+    return missing_term(best, samples.states[keep], samples.derivatives[keep], names, box,
+                        max(1.0, window * len(keep) / len(samples.states)), wide)
+
+
 def assess(selection, prepared, validation, design_box: dict | None = None):
     """``selection`` with its verdict drawn from all the evidence, and every candidate's ``uncertainty`` filled.
 
@@ -56,11 +65,23 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
 
     names = list(prepared.names)
     box = Box.build(samples.states, samples.derivatives, names, design_box)
-    equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names) if not prepared.inputs else []
+    equivalent, missing = [], None
+    if not prepared.inputs:
+        equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names)
+        if not prepared.in_sample:
+            keep = np.unique(np.linspace(0, len(samples.states) - 1, min(len(samples.states), 4000)).astype(int))
+            missing, _ = contained(lambda: _missing_term(best, prepared, samples, keep, names, box, window),
+                                   "the missing-term test")
     evidence = Evidence(noise=prepared.noise, null_error=null_error, fits=fits.get(id(best), {}),
                         conserved=conserved_quantities(samples.states, prepared.names),
-                        in_sample=prepared.in_sample, time=prepared.data.time_name, equivalent=len(equivalent))
+                        in_sample=prepared.in_sample, time=prepared.data.time_name, equivalent=len(equivalent), missing=missing)
     level, reasons, deciding = _confidence(best, selection.ranked, selection.agreement, selection.forms,
                                            prepared.in_sample, prepared.noise, evidence)
+    record = None
+    if missing is not None:
+        from discover.selection.equivalence import MISSING
+
+        share, var, term = missing
+        record = {"share": share, "variable": var, "term": None if term is None else str(term), "threshold": MISSING}
     return replace(selection, confidence=level, reasons=reasons, deciding=deciding, equivalent=equivalent,
-                   design_box=box.bounds, design_plane=box.project)
+                   design_box=box.bounds, design_plane=box.project, missing=record)
