@@ -367,7 +367,12 @@ class Discoverer(ModelView, BaseEstimator):
             with run.timed("selection"):
                 chosen = assess(chosen, prepared, run.validation, self._box())
             if len(chosen.equivalent) > 1:
-                suggestion = self._suggest(chosen, run)
+                suggestion = self._suggest(chosen, run, [a.candidate for a in chosen.equivalent], "equivalent")
+            elif chosen.missing and chosen.missing.get("rival") is not None:
+                # the data ask for a term the pick lacks: the measurement that tells the pick from its
+                # nested rival with that term (their fields part ways outside the data)
+                suggestion = self._suggest(chosen, run, [chosen.best, chosen.ranked[chosen.missing["rival"]]],
+                                           "missing_term")
         reasons = list(chosen.reasons) if plan.stages else [
             "only time-delay methods were asked for: they model the measured signals, not equations in the CSV's "
             "variables"]
@@ -388,19 +393,21 @@ class Discoverer(ModelView, BaseEstimator):
             suggestion=suggestion,
         ), run.fitted)
 
-    def _suggest(self, chosen, run: _Run) -> dict | None:
-        """The experiment that separates the equivalent structures (:func:`discover.selection.experiment.suggest`)."""
+    def _suggest(self, chosen, run: _Run, models: list, separates: str) -> dict | None:
+        """The experiment that separates ``models`` (:func:`discover.selection.experiment.suggest`); ``separates``
+        says what they are (``"equivalent"``: the equivalence set; ``"missing_term"``: the pick and its
+        nested rival with the term the data ask for)."""
         import numpy as np
 
         from discover.selection.experiment import suggest
 
         prepared = run.prepared
-        models = [a.candidate for a in chosen.equivalent]
         with run.timed("experiment design"):
             out = suggest(models, prepared.names, chosen.design_box, np.sqrt(prepared.variance),
                           max(tr.duration for tr in prepared.data.trajectories), prepared.data.time_name,
                           self.random_state, horizon=prepared.horizon, project=chosen.design_plane)
         if out is not None:
+            out["separates"] = separates
             for m, c in zip(out["models"], models):
                 m["rank"] = next(i for i, r in enumerate(chosen.ranked) if r is c)
         return out

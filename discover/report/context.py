@@ -137,9 +137,9 @@ def _equivalent(result: RunResult) -> dict | None:
     """The structures the data cannot tell apart and the suggested experiment, for the templates."""
     from discover.report.equivalent import rows
 
-    if len(result.equivalent) < 2:
-        return None
     table = rows(result)
+    if len(table) < 2:
+        return None
     for r in table:
         r["short_r2"] = r2_text(r["short_r2"])
     s = result.suggestion
@@ -148,7 +148,11 @@ def _equivalent(result: RunResult) -> dict | None:
         proposal = {"start": ", ".join(f"{k} = {v:.4g}" for k, v in s["initial_state"].items()),
                     "duration": f"{s['duration']:.4g}", "separation": f"{s.get('separation', float('nan')):.3g}"}
     box = ", ".join(f"{k}: {lo:.4g}..{hi:.4g}" for k, (lo, hi) in result.design_box.items())
-    return {"rows": table, "box": box, "suggestion": proposal}
+    missing = None
+    if len(result.equivalent) < 2:  # the pick and its rival with the term the data ask for
+        m = result.settings["missing_term"]
+        missing = {"equation": printing.derivative_text(m["variable"], result.time_name), "share": f"{m['share']:.1%}"}
+    return {"rows": table, "box": box, "suggestion": proposal, "missing": missing}
 
 
 def build(result: RunResult, figures: dict[str, str]) -> dict:

@@ -377,9 +377,9 @@ def plan(result: RunResult) -> list[tuple[str, Callable]]:
     out = [("trajectories", trajectories), ("forecasts", forecasts), ("hidden", hidden_term)]
     if result.best is not None:
         out.append(("derivatives", derivative_fit))
-    if len(getattr(result, "equivalent", ())) > 1:
-        from discover.report.equivalent import draw
+    from discover.report.equivalent import compared, draw
 
+    if len(compared(result)) > 1:
         out.append(("equivalent", draw))
     out += [("confidence", term_confidence), ("havok_forcing", havok_forcing),
             ("havok_reconstruction", havok_reconstruction), ("delay_forecasts", delay_forecasts)]

@@ -19,6 +19,20 @@ def _missing_term(best, prepared, samples, keep, names, box, window):
                         max(1.0, window * len(keep) / len(samples.states)), wide)
 
 
+def _grown_rival(best, ranked, var: str, term):
+    """The pick with the terms the data ask for: among the candidates holding every term of ``best`` and
+    more that predict the held-out data better than it, the one whose only extra term is ``term`` in
+    ``var`` when there is one (an extra constant beside it would make a start at a fixed point of the pick
+    look informative), else the most accurate; None if no candidate is such."""
+    from discover.core.structure import shape
+    from discover.selection.equivalence import _elaborates, _error
+
+    nested = [c for c in ranked if c is not best and _elaborates(c, best) and _error(c) < _error(best)]
+    grown = set(shape(best.equations)) | set(shape({var: term}))
+    exact = [c for c in nested if set(shape(c.equations)) == grown]
+    return min(exact or nested, key=_error, default=None)
+
+
 def assess(selection, prepared, validation, design_box: dict | None = None):
     """``selection`` with its verdict drawn from all the evidence, and every candidate's ``uncertainty`` filled.
 
@@ -83,5 +97,8 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
 
         share, var, term = missing
         record = {"share": share, "variable": var, "term": None if term is None else str(term), "threshold": MISSING}
+        rival = _grown_rival(best, selection.ranked, var, term) if share > MISSING else None
+        if rival is not None:  # what a next experiment should tell the pick from (the suggestion's second model)
+            record["rival"] = next(i for i, c in enumerate(selection.ranked) if c is rival)
     return replace(selection, confidence=level, reasons=reasons, deciding=deciding, equivalent=equivalent,
                    design_box=box.bounds, design_plane=box.project, missing=record)

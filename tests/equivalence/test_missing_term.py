@@ -3,10 +3,11 @@ it lacks (one monomial of the next degree, added alone, moves the field beyond i
 although no experiment within the noise would tell the two apart. An exact quadratic keeps its high."""
 
 import pytest
+import sympy as sp
 
 import discover
 from discover.bench.odebench import trajectories
-from discover.core.structure import compare
+from discover.core.structure import compare, terms
 from discover.data.dataset import Dataset, Trajectory
 from discover.selection.equivalence import MISSING
 from discover.systems.odebench import load, select
@@ -28,6 +29,13 @@ def test_a_polynomial_imitating_a_saturating_term_is_not_high(number):
     assert model.confidence_ != "high", model.result_.reasons
     assert missing and missing["share"] > MISSING, missing
     assert "the data ask for a term it lacks" in model.result_.deciding
+    # the measurement that tells the pick from the pick with that term: the two models part from its start
+    s = model.suggestion_
+    assert s is not None and s["separates"] == "missing_term" and len(s["models"]) == 2
+    rival = model.candidates_[missing["rival"]]
+    x = sp.Symbol("x_0")
+    assert missing["term"] == "x_0**3" and x**3 in terms(rival.equations["x_0"], 1e-15)
+    assert set(terms(model.best_.equations["x_0"], 1e-15)) < set(terms(rival.equations["x_0"], 1e-15))
 
 
 def test_an_exact_quadratic_keeps_its_high():
