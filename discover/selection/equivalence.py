@@ -300,6 +300,26 @@ def _beyond(gap, se, scale: float) -> float:
     return float(np.quantile(np.where(np.isfinite(gap) & (gap > 2 * se), gap, 0.0) / scale, QUANTILE))
 
 
+def grown(pick, var: str, term, X: np.ndarray, Y: np.ndarray, names):
+    """The pick with ``term`` added to ``var``'s equation, that equation refitted by least squares on the
+    training derivatives (the other equations as they are): a dict of equations, or None when the fit fails."""
+    j = list(names).index(var)
+    own = list(terms(pick.equations[var], 1e-12))
+    cols = own + [term]
+    fn = safe_lambdify([sp.Symbol(n) for n in names], cols, "numpy")
+    with np.errstate(all="ignore"):
+        A = np.column_stack([np.broadcast_to(np.asarray(c, dtype=float), (X.shape[0],)) for c in fn(*X.T)])
+    ok = np.all(np.isfinite(A), axis=1) & np.isfinite(Y[:, j])
+    if ok.sum() <= len(cols) + 1:
+        return None
+    norms = np.linalg.norm(A[ok], axis=0)
+    norms = np.where(norms > 0, norms, 1.0)
+    theta = np.linalg.lstsq(A[ok] / norms, Y[ok, j], rcond=None)[0] / norms
+    if not np.all(np.isfinite(theta)):
+        return None
+    return {**pick.equations, var: sp.Add(*(sp.Float(float(c), 17) * t for c, t in zip(theta, cols)))}
+
+
 def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window: float):
     """How far the pick's equation grown by the next degree's monomials, refitted on the training
     derivatives, lies from the pick in the box, relative to the field's scale (largest over equations of

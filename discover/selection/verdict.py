@@ -6,6 +6,7 @@ import numpy as np
 
 from discover.core.firewall import contained
 from discover.selection.confidence import Evidence, conserved_quantities
+from discover.selection.equivalence import grown
 from discover.selection.paired import supported
 from discover.selection.select import _confidence, select
 
@@ -31,6 +32,25 @@ def _grown_rival(best, ranked, var: str, term):
     grown = set(shape(best.equations)) | set(shape({var: term}))
     exact = [c for c in nested if set(shape(c.equations)) == grown]
     return min(exact or nested, key=_error, default=None)
+
+
+def _grown_candidate(best, var, term, samples, keep, validation, names):
+    """The pick with the term the data ask for, refitted (:func:`~discover.selection.equivalence.grown`) and
+    scored on the held-out windows as every candidate is; None when it fails the firewall's gate."""
+    from discover.core.candidates import Candidate
+    from discover.core.firewall import gate
+    from discover.selection.scoring import score
+
+    equations = grown(best, var, term, samples.states[keep], samples.derivatives[keep], names)
+    if equations is None:
+        return None
+    c = Candidate(equations, best.method, settings={**best.settings, "grown_by": {"variable": var, "term": str(term)}})
+    kept, _ = gate([c], samples.states[keep], names)
+    if not kept:
+        return None
+    c.scores = score(c, validation, names)
+    c.window_errors = c.scores.pop("window_errors", None)
+    return None if c.scores.get("failed") else c
 
 
 def assess(selection, prepared, validation, design_box: dict | None = None):
@@ -98,6 +118,11 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
         share, var, term = missing
         record = {"share": share, "variable": var, "term": None if term is None else str(term), "threshold": MISSING}
         rival = _grown_rival(best, selection.ranked, var, term) if share > MISSING else None
+        if rival is None and share > MISSING:
+            rival = _grown_candidate(best, var, term, samples, keep, validation, names)
+            if rival is not None:  # a candidate of its own, ranked among the others by its held-out error
+                selection = replace(selection, ranked=sorted(selection.ranked + [rival], key=lambda c: (
+                    c is not best, c.scores.get("failed", True), 1.0 - c.scores.get("short_r2", float("-inf")))))
         if rival is not None:  # what a next experiment should tell the pick from (the suggestion's second model)
             record["rival"] = next(i for i, c in enumerate(selection.ranked) if c is rival)
     return replace(selection, confidence=level, reasons=reasons, deciding=deciding, equivalent=equivalent,
