@@ -99,11 +99,11 @@ def run(train: list[Trajectory], validation: list[Trajectory], methods=("havok",
     scale = np.where(scale > 0, scale, 1.0)
     room = max(len(v) for v in validation) - (q - 1) * s - 1
     horizons = tuple(h for h in HORIZONS if h * s <= room) or (1,)
-    result = DelayResult(q, s, emb.dt, emb.rank, emb.window, [h * s * emb.dt for h in horizons])
+    result = DelayResult(q, s, emb.dt, emb.rank, emb.window, [h * s * emb.dt for h in horizons], methods=tuple(methods))
     rows = [Row("no change", lambda seg, i, steps: np.repeat(seg.x[i][None], steps, axis=0), 0, 0.0, 0, shown=False)]
     context = DelayContext(tuple(t.x for t in train), havok, random_state, device, progress)
     for name in methods:
-        model = get_delay_model(name)(random_state, device, progress).fit(context)
+        model = get_delay_model(name)(random_state=random_state, device=device, progress=progress).fit(context)
         rows += model.rows_
         if model.describe() is not None:
             result.models[name] = model.describe()
