@@ -59,10 +59,11 @@ def table_owner(table: str) -> str:
 def _tables() -> tuple[str, ...]:
     """Every table a config may hold: one per registered method, ``[delay]``, ``[pde_pinn]`` (the PDE
     hidden-term PINN, ``--space`` with ``--methods pinn``), ``[known]``, ``[params]``."""
+    from discover.delay import REGISTRY as DELAY
     from discover.distillers import REGISTRY as DISTILLERS
     from discover.surrogates import REGISTRY as SURROGATES
 
-    return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, "delay", "pde_pinn", *MODEL_TABLES]))
+    return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, *DELAY, "delay", "pde_pinn", *MODEL_TABLES]))
 
 
 MAX_CONFIG_BYTES = 16 * 2**20

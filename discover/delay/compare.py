@@ -83,11 +83,11 @@ def ode_row(name: str, simulate, spacing: int, parameters=None, seconds=None, no
 
 def run(train: list[Trajectory], validation: list[Trajectory], methods=("havok", "hankel"),
         settings: DelaySettings | None = None, baselines=(), random_state: int = 0, device: str = "cpu",
-        progress=None) -> DelayResult:
+        progress=None, model_settings: dict | None = None) -> DelayResult:
     """Fit the delay models on ``train``, forecast ``validation``; everything the report shows.
 
     ``baselines`` is a callable ``(spacing) -> list of Row`` (models fitted elsewhere), called
-    once the embedding's spacing is known.
+    once the embedding's spacing is known; ``model_settings`` maps a model's name to its own table.
     """
     settings = settings or DelaySettings()
     check_room(train, validation, settings, methods)
@@ -103,7 +103,8 @@ def run(train: list[Trajectory], validation: list[Trajectory], methods=("havok",
     rows = [Row("no change", lambda seg, i, steps: np.repeat(seg.x[i][None], steps, axis=0), 0, 0.0, 0, shown=False)]
     context = DelayContext(tuple(t.x for t in train), havok, random_state, device, progress)
     for name in methods:
-        model = get_delay_model(name)(random_state=random_state, device=device, progress=progress).fit(context)
+        model = get_delay_model(name)(settings=(model_settings or {}).get(name), random_state=random_state,
+                                      device=device, progress=progress).fit(context)
         rows += model.rows_
         if model.describe() is not None:
             result.models[name] = model.describe()
