@@ -1,8 +1,9 @@
 """The delay-model contract, and the plain result every delay comparison produces.
 
 A delay model is one final subclass of :class:`BaseDelayModel` (a :class:`~discover.core.plugin.Plugin`),
-registered by name in :data:`discover.delay.REGISTRY` and found by that name as every plug-in is. The comparison (:mod:`discover.delay.compare`) embeds the measured signal once,
-hands every requested model a :class:`DelayContext`, and collects each model's forecast rows.
+registered by name in :data:`discover.delay.REGISTRY` and found by that name as every plug-in is.
+The comparison (:mod:`discover.delay.compare`) embeds the measured signal once, hands every
+requested model a :class:`DelayContext`, and collects each model's forecast rows.
 Baselines from other families (an ODE fitted to the measured variables) are passed in as
 plain forecast functions, so this package never imports the pipeline.
 """

@@ -113,13 +113,6 @@ def _own_files(result: RunResult) -> dict:
     return out
 
 
-def figure_plan(result: RunResult) -> list:
-    """The one list of figures (:func:`discover.report.figures.plan`), without importing matplotlib."""
-    from discover.report.figures import plan
-
-    return plan(result)
-
-
 def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None, force: bool = False,
               source: str | Path | None = None, figures: bool = True) -> str:
     """Write the complete run folder at ``out_dir``.
@@ -162,8 +155,10 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
         (tmp / "run.json").write_text(json.dumps(_run_json(result, [*own, *drawn]), indent=2, default=str) + "\n",
                                       encoding="utf-8")
 
+    from discover.report.figures import plan  # the one list of figures (matplotlib is imported only to draw)
+
     own = _own_files(result)
-    replace_folder(out, build, force=force, owned=[*own, *(f"figures/{f.key}.png" for f in figure_plan(result))])
+    replace_folder(out, build, force=force, owned=[*own, *(f"figures/{f.key}.png" for f in plan(result))])
     return str(out)
 
 
