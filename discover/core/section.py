@@ -85,7 +85,7 @@ class Section:
 
     key: str
     title: str
-    blocks: tuple = ()
+    blocks: tuple[Block, ...] = ()
     level: int = 3
     place: str = "evidence"
     files: dict = field(default_factory=dict)
