@@ -180,7 +180,7 @@ class Discoverer(ModelView, BaseEstimator):
 
         tables = dict(self.settings or {})
         used = {r.distiller for r in plan.routes} | {r.surrogate for r in plan.routes if r.surrogate}
-        used |= {"delay"} if plan.delay else set()
+        used |= {"delay", *plan.delay} if plan.delay else set()
         for name in tables:
             if name not in used:
                 raise ConfigError(f"Settings were given for `{name}` (its [{name}] table or options), which this "
@@ -202,9 +202,12 @@ class Discoverer(ModelView, BaseEstimator):
                 SURROGATES[r.surrogate].check_settings(tables.get(r.surrogate), data)
         if plan.delay:
             from discover.core.registry import settings_from
+            from discover.delay import REGISTRY as DELAY
             from discover.delay import DelaySettings
 
             settings_from(DelaySettings, tables.get("delay"), "delay")
+            for name in plan.delay:  # each delay model is a plug-in like the others: its own table, checked
+                DELAY[name].check_settings(tables.get(name), data)
         return tables
 
     def _walk(self, stage: Stage, run: _Run, tables: dict) -> None:
@@ -352,7 +355,8 @@ class Discoverer(ModelView, BaseEstimator):
             return compare(list(run.prepared.train.trajectories), list(run.prepared.validation), plan.delay,
                            settings, lambda spacing: equation_baselines(run.prepared, run.validation, spacing,
                                                                         self.random_state, self.device),
-                           self.random_state, resolve_device(self.device), run.progress)
+                           self.random_state, resolve_device(self.device), run.progress,
+                           {name: tables.get(name) for name in plan.delay})
 
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:

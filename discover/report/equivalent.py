@@ -15,8 +15,8 @@ import numpy as np
 import sympy as sp
 
 from discover.core.integrate import compile_rhs
+from discover.core.plotkit import MODEL, figure, plain, save
 from discover.core.printing import derivative_text, text
-from discover.report.plotkit import MODEL, figure, plain, save
 from discover.result import RunResult
 
 LINE_POINTS = 300
