@@ -58,6 +58,14 @@ MEDIUM_CONDITION = 1e7
 DRIFT = 0.01  # whole-segment R² below short-window R² by more than this beyond the noise: not high
 CONSERVED = 0.02  # relative spread of a combination of the states below this: it is conserved
 LEVELS = ("low", "medium", "high")
+#: One monomial of the next degree, added alone to an equation, that moves the field by more than this
+#: share of its scale in the design box beyond its standard errors (:func:`~discover.selection.equivalence.missing_term`): the data ask
+#: for a term the pick lacks, so its form is an approximation, and its confidence not high. A hundredth:
+#: a tenth of what an experiment within a few percent of noise resolves (:data:`~discover.selection.equivalence.DISAGREE`), and above
+#: what a single added term moves by on clean data from an exact structure once the derivative
+#: estimate's bias is set aside (:data:`~discover.selection.equivalence.BIAS_GROWTH`; at most 0.03% of the scale on ODEBench's exact
+#: recoveries, 1.3% to 18% where a quadratic imitates a harvesting or predation term).
+MISSING = 0.01
 
 
 @dataclass
@@ -102,9 +110,7 @@ def _cap(caps: list, level: str, reason: str) -> None:
 
 
 def _missing(evidence: Evidence, caps: list) -> None:
-    """Not high when the data ask for a term the pick lacks (:data:`~discover.selection.equivalence.MISSING`)."""
-    from discover.selection.equivalence import MISSING
-
+    """Not high when the data ask for a term the pick lacks (:data:`MISSING`)."""
     if not evidence.missing:
         return
     share, var, term = evidence.missing

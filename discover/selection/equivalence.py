@@ -70,14 +70,6 @@ ASKED = 0.5
 #: local piece of the field (a quarter: a polynomial of the pick's degree plus one bends freely
 #: over the other three quarters); only then is the next degree's freedom measured.
 COVERAGE = 0.25
-#: One monomial of the next degree, added alone to an equation, that moves the field by more than this
-#: share of its scale in the design box beyond its standard errors (:func:`missing_term`): the data ask
-#: for a term the pick lacks, so its form is an approximation, and its confidence not high. A hundredth:
-#: a tenth of what an experiment within a few percent of noise resolves (:data:`DISAGREE`), and above
-#: what a single added term moves by on clean data from an exact structure once the derivative
-#: estimate's bias is set aside (:data:`BIAS_GROWTH`; at most 0.03% of the scale on ODEBench's exact
-#: recoveries, 1.3% to 18% where a quadratic imitates a harvesting or predation term).
-MISSING = 0.01
 #: A move that grows by more than this factor when the derivatives are estimated with windows twice as
 #: wide is the estimate's bias (it grows with a power of the width: 16 for the cubic local fits of
 #: :mod:`discover.data.derivatives`), not a term of the field.

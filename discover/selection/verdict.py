@@ -113,7 +113,7 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
                                            prepared.in_sample, prepared.noise, evidence)
     record = None
     if missing is not None:
-        from discover.selection.equivalence import MISSING
+        from discover.selection.confidence import MISSING
 
         share, var, term = missing
         record = {"share": share, "variable": var, "term": None if term is None else str(term), "threshold": MISSING}

@@ -8,7 +8,7 @@ import discover
 from discover.bench.odebench import trajectories
 from discover.core.structure import compare, terms
 from discover.data.dataset import Dataset, Trajectory
-from discover.selection.equivalence import MISSING
+from discover.selection.confidence import MISSING
 from discover.systems.odebench import load, select
 
 
