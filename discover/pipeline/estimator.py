@@ -377,6 +377,14 @@ class Discoverer(ModelView, BaseEstimator):
                 # nested rival with that term (their fields part ways outside the data)
                 suggestion = self._suggest(chosen, run, [chosen.best, chosen.ranked[chosen.missing["rival"]]],
                                            "missing_term")
+            elif chosen.confidence != "high":
+                # not sure of the pick, though nothing ties with it: the measurement that tells it from the
+                # best candidate of another structure
+                from discover.selection.experiment import strongest_rival
+
+                rival = strongest_rival(chosen.best, chosen.ranked, prepared.names, prepared.samples().states)
+                if rival is not None:
+                    suggestion = self._suggest(chosen, run, [chosen.best, rival], "rival")
         reasons = list(chosen.reasons) if plan.stages else [
             "only time-delay methods were asked for: they model the measured signals, not equations in the CSV's "
             "variables"]
@@ -400,7 +408,8 @@ class Discoverer(ModelView, BaseEstimator):
     def _suggest(self, chosen, run: _Run, models: list, separates: str) -> dict | None:
         """The experiment that separates ``models`` (:func:`discover.selection.experiment.suggest`); ``separates``
         says what they are (``"equivalent"``: the equivalence set; ``"missing_term"``: the pick and its
-        nested rival with the term the data ask for)."""
+        nested rival with the term the data ask for; ``"rival"``: the pick, not rated high, and the best
+        candidate of another structure)."""
         import numpy as np
 
         from discover.selection.experiment import suggest

@@ -91,11 +91,14 @@ def _equivalent(result: RunResult) -> dict | None:
         proposal = {"start": ", ".join(f"{k} = {v:.4g}" for k, v in s["initial_state"].items()),
                     "duration": f"{s['duration']:.4g}", "separation": f"{s.get('separation', float('nan')):.3g}"}
     box = ", ".join(f"{k}: {lo:.4g}..{hi:.4g}" for k, (lo, hi) in result.design_box.items())
-    missing = None
-    if len(result.equivalent) < 2:  # the pick and its rival with the term the data ask for
-        m = result.settings["missing_term"]
+    missing = rival = None
+    separates = (s or {}).get("separates")
+    m = (result.settings or {}).get("missing_term") or {}
+    if len(result.equivalent) < 2 and separates == "missing_term" and m.get("variable") is not None:
         missing = {"equation": printing.derivative_text(m["variable"], result.time_name), "share": f"{m['share']:.1%}"}
-    return {"rows": table, "box": box, "suggestion": proposal, "missing": missing}
+    elif len(result.equivalent) < 2:  # the pick, not rated high, beside its strongest rival
+        rival = {"level": result.confidence}
+    return {"rows": table, "box": box, "suggestion": proposal, "missing": missing, "rival": rival}
 
 
 def build(result: RunResult, figures: dict[str, str]) -> dict:

@@ -24,22 +24,24 @@ LINE_POINTS = 300
 
 def compared(result: RunResult) -> list:
     """The structures the report sets side by side, the pick first: the equivalence set, or, when it holds the
-    pick alone and the data ask for a term the pick lacks, the pick and its nested rival with that term (the
-    suggested experiment's two models); [] when there is nothing to compare."""
+    pick alone, the models of the suggested experiment (the pick and its nested rival with the term the data
+    ask for, or its strongest rival of another structure); [] when there is nothing to compare."""
     if len(result.equivalent) >= 2:
         return list(result.equivalent)
-    rival = (result.settings or {}).get("missing_term", {}).get("rival")
-    if result.best is None or rival is None or not 0 <= rival < len(result.candidates):
+    ranks = [m.get("rank") for m in (result.suggestion or {}).get("models", [])]
+    if result.best is None or len(ranks) < 2 or not all(
+            isinstance(r, int) and 0 <= r < len(result.candidates) for r in ranks):
         return []
     from discover.core.candidates import Alternative
 
-    return [Alternative(result.best), Alternative(result.candidates[rival])]
+    return [Alternative(result.candidates[r]) for r in ranks]
 
 
 def rows(result: RunResult) -> list[dict]:
     """One row per structure of :func:`compared`, the pick first, for the templates."""
     out = []
-    missing = len(result.equivalent) < 2
+    separates = (result.suggestion or {}).get("separates") if len(result.equivalent) < 2 else "equivalent"
+    label = {"missing_term": "with the term the data ask for", "rival": "strongest rival of another structure"}
     for i, a in enumerate(compared(result)):
         c = a.candidate
         where = ", ".join(f"{k} = {v:.4g}" for k, v in a.at.items())
@@ -48,7 +50,7 @@ def rows(result: RunResult) -> list[dict]:
             "short_r2": c.scores.get("short_r2"),
             "equations": "; ".join(f"{derivative_text(v, result.time_name)} = {text(c.equations[v])}"
                                    for v in result.names),
-            "differs": "—" if i == 0 else "with the term the data ask for" if missing else f"{a.typical:.0%} typical, {a.largest:.0%} largest in "
+            "differs": "—" if i == 0 else label[separates] if separates in label else f"{a.typical:.0%} typical, {a.largest:.0%} largest in "
                        f"{derivative_text(a.variable, result.time_name)} at {where}",
         })
     return out
