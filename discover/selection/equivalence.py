@@ -397,6 +397,12 @@ def form_test(selection, prepared, given_box: dict | None = None) -> tuple[str |
     record.update({"tested": True, "equivalent_structures": len(alts), "coverage": round(share, 6),
                    "coverage_variable": narrow})
     asked, spread, var = extension_spread(best, samples.states[keep], samples.derivatives[keep], names, box, window)
+    from discover.data.derivatives import slopes
+    from discover.selection.confidence import MISSING
+
+    lacks, lacks_var, lacks_term = missing_term(best, samples.states[keep], samples.derivatives[keep], names, box,
+                                                window, slopes(prepared.train, 2 * prepared.half_widths)[keep])
+    record["missing_term"] = round(lacks, 6)
     record.update({"extension_asked": round(asked, 6), "extension_spread": round(spread, 6),
                    **({"extension_variable": var} if var else {})})
     if share >= COVERAGE:
@@ -405,6 +411,9 @@ def form_test(selection, prepared, given_box: dict | None = None) -> tuple[str |
         a = alts[1]
         why = (f"{len(alts)} structures fit the held-out data equally well and differ by {a.typical:.0%} of the "
                f"field's scale in the design box")
+    elif lacks > MISSING:
+        why = (f"the data ask for a term SINDy's pick lacks: {lacks_term} added to d{lacks_var}/dt alone moves the "
+               f"field by {lacks:.1%} of its scale in the design box, beyond its standard error")
     elif asked > DISAGREE:
         why = (f"the data ask for one more polynomial degree in d{var}/dt: refitted with it, the field moves by "
                f"{asked:.0%} of its scale in the design box, beyond its standard error")
