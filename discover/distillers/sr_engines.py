@@ -90,7 +90,8 @@ def fit_operon(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, se
         reg.fit(X, y)
     if stats is not None:
         stats.update(generations=int(reg.stats_["generations"]), evaluations=int(reg.stats_["evaluation_count"]),
-                     stopped_early=bool(reg.stats_.get("stopped_early", False)))
+                     stopped_early=bool(reg.stats_.get("stopped_early", False)),
+                     **({"cut_by_budget": True} if reg.stats_.get("cut_by_budget") else {}))
     return [(reg.get_model_string(p["tree"], 8, list(names)), int(p["complexity"])) for p in reg.pareto_front_]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sklearn.base import BaseEstimator
 
+from discover.core.budget import active, check_budget
 from discover.core.candidates import Candidate, merge_duplicates
 from discover.core.errors import ConfigError, DataError, NotFittedError, UnavailableError
 from discover.core.expressions import identifiers, to_text
@@ -26,6 +27,7 @@ from discover.core.threads import small_problems
 from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
+from discover.pipeline.budget import Budget, cut_why, estimate
 from discover.pipeline.delay_baselines import equation_baselines
 from discover.pipeline.model_view import ModelView
 from discover.pipeline.plan import CONDITIONS, FORM_TEST, Plan, Route, Stage, build_plan, library_extras
@@ -51,6 +53,7 @@ class _Run:
     by_stage: dict = field(default_factory=dict)
     verdicts: dict = field(default_factory=dict)
     reasons: list = field(default_factory=list)
+    budget: Budget = None
 
     @contextmanager
     def timed(self, name):
@@ -86,6 +89,12 @@ class Discoverer(ModelView, BaseEstimator):
         ``{"x": (0, 10)}``; a state not named gets twice its observed range, clipped to the data's
         signs. The structures the data cannot tell apart are compared there, and the suggested
         experiment starts there.
+    budget : float, optional
+        Seconds the fit may take (from 1 s to a week). Each stage is estimated before it runs and
+        skipped when it cannot fit; each search stops when its share is spent and returns what it
+        has; selection and the uncertainty always run. Default: generous but finite, scaled with
+        the data's size (:func:`discover.core.budget.default_budget`). ``run.json`` records each
+        stage's estimate, seconds and outcome.
 
     Attributes
     ----------
@@ -116,8 +125,9 @@ class Discoverer(ModelView, BaseEstimator):
     """
 
     def __init__(self, methods="auto", random_state: int = 0, device: str = "auto", settings: dict | None = None,
-                 progress=None, design_box=None):
+                 progress=None, design_box=None, budget=None):
         self.design_box = design_box
+        self.budget = budget
         self.methods = methods
         self.random_state = random_state
         self.device = device
@@ -143,8 +153,10 @@ class Discoverer(ModelView, BaseEstimator):
         """
         from discover.data.inputs import as_dataset
 
+        started = time.monotonic()
         check_seed(self.random_state, "`random_state`")
         check_device(self.device)
+        check_budget(self.budget, "`budget`")
         plan = build_plan(self.methods)
         data = as_dataset(X, t, feature_names, inputs, input_hold)
         tables = self._check_settings(plan, data)
@@ -158,10 +170,15 @@ class Discoverer(ModelView, BaseEstimator):
 
                 run.prepared = prepare(data)
                 run.validation = Validation.from_prepared(run.prepared)
+            run.budget = Budget(self.budget, sum(len(tr.t) for tr in run.prepared.train.trajectories),
+                                len(run.prepared.names) + len(run.prepared.inputs), started)
+            note = getattr(run.progress, "note", None)
+            if note is not None:
+                note(run.budget.announce())
             if plan.delay:  # the delay embedding must fit the held-out data: refused before anything trains
                 self._check_delay_room(run, tables, plan.delay)
-            for stage in plan.stages:
-                self._walk(stage, run, tables)
+            for i, stage in enumerate(plan.stages):
+                self._walk(stage, run, tables, plan.stages[i + 1:])
             delay = self._delay(plan, run, tables) if plan.delay else None
             self._finish(plan, run, delay)
         return self
@@ -207,11 +224,18 @@ class Discoverer(ModelView, BaseEstimator):
             settings_from(DelaySettings, tables.get("delay"), "delay")
         return tables
 
-    def _walk(self, stage: Stage, run: _Run, tables: dict) -> None:
-        """Run one stage if its condition holds, then judge its new candidates and select again."""
+    def _walk(self, stage: Stage, run: _Run, tables: dict, later=()) -> None:
+        """Run one stage if its condition holds and its estimated cost fits the budget (with a deadline
+        for its share), then judge its new candidates and select again."""
         from discover.distillers import REGISTRY as DISTILLERS
 
         entry = stage.describe()
+        n, d = run.budget.n, run.budget.d
+        cost = estimate(stage.routes, n, d, run.fitted)
+
+        def not_run(why: str, outcome: str = "not run") -> None:
+            run.stages.append(run.budget.record({**entry, "ran": False, "why": why}, cost, None, outcome))
+
         why = None
         if stage.when:
             # a condition is judged once, on the first stage that asks: later stages of the same
@@ -222,27 +246,33 @@ class Discoverer(ModelView, BaseEstimator):
             why = run.verdicts[stage.when]
             if why is None:
                 test = run.facts.get(FORM_TEST, {})
-                run.stages.append({**entry, "ran": False,
-                                   "why": "its condition did not hold" + (f": {test['why']}" if test.get("why") else "")})
-                return
+                return not_run("its condition did not hold" + (f": {test['why']}" if test.get("why") else ""),
+                               "not needed")
         missing = [DISTILLERS[r.distiller].unavailable(tables.get(r.distiller)) for r in stage.routes]
         if stage.when and any(missing):
-            run.stages.append({**entry, "ran": False, "why": next(m for m in missing if m)})
-            return
+            return not_run(next(m for m in missing if m))
         samples = self._stage_samples(stage, run)
         if stage.library_from and not samples.library_terms:
-            run.stages.append({**entry, "ran": False, "why": f"{stage.library_from} found no term to offer"})
+            return not_run(f"{stage.library_from} found no term to offer")
+        deadline, skipped = run.budget.admit(cost, sum(estimate(s.routes, n, d, run.fitted) for s in later),
+                                             first=run.selection is None or run.selection.best is None)
+        if deadline is None:
+            run.stages.append(run.budget.record({**entry, "ran": False, "why": skipped, "budget": skipped}, cost,
+                                                None, "skipped"))
             return
-        found = []
-        for route in stage.routes:
-            clock = route.label if not (stage.when or stage.guess_from) else f"{route.label} ({stage.name})"
-            with run.timed(clock), run.progress.task(f"{route.label}: distilling") as task:
-                found += self._route(route, samples, run, tables)
-                task.advance()
+        found, t0 = [], time.monotonic()
+        with active(deadline):
+            for route in stage.routes:
+                clock = route.label if not (stage.when or stage.guess_from) else f"{route.label} ({stage.name})"
+                with run.timed(clock), run.progress.task(f"{route.label}: distilling") as task:
+                    found += self._route(route, samples, run, tables)
+                    task.advance()
         run.by_stage[stage.name] = (stage.routes, found)
         new = [c for c in merge_duplicates(run.candidates + found) if c not in run.candidates]
-        self._judge_and_select(new, run)
-        run.stages.append({**entry, "ran": True, **({"why": why} if why else {})})
+        self._judge_and_select(new, run)  # always, whatever the deadline: the best so far stays current
+        cut = {"budget": cut_why(deadline, t0)} if deadline.reached else {}
+        run.stages.append(run.budget.record({**entry, "ran": True, **({"why": why} if why else {}), **cut}, cost,
+                                            time.monotonic() - t0, "cut" if cut else "ran"))
         if why and stage.note:
             run.reasons.append(f"{stage.note} because {why}")
 

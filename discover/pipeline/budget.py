@@ -1,0 +1,161 @@
+"""The run's time budget applied to its plan: each stage's estimated cost, its share, and what happened.
+
+Before a stage runs, :meth:`Budget.admit` compares the stage's estimated cost (:func:`estimate`:
+an explicit model in the library size, the samples and the variables) with the time left after
+the reserve (the share kept for the final selection, the uncertainty and the report, which always
+run). A stage that cannot fit is skipped with the reason ("skipped: 3.1 s left, estimated 40 s");
+one that fits gets a deadline for its share (:class:`discover.core.budget.Deadline`), made current
+while its searches run, so that each search stops when the share is spent and returns what it
+has; such a stage is recorded as ``cut``. The first stage always runs, on whatever is left: a run
+always keeps a best candidate so far, and a run that hits its budget still ends with a model.
+
+:meth:`Budget.record` adds ``estimated_s``, ``seconds`` and ``outcome`` (``ran``, ``cut``,
+``skipped`` by the budget, ``not run`` for another reason) to a stage's entry of ``run.json``'s
+plan; the report says what the budget cut in one line per stage
+(:func:`discover.report.context.budget_cuts`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from math import comb
+
+from discover.core.budget import Deadline, default_budget
+
+#: Kept for selection, uncertainty and the report: this fraction of the budget, at least RESERVE_MIN_S.
+RESERVE_FRACTION = 0.15
+RESERVE_MIN_S = 1.0
+
+
+@dataclass(frozen=True)
+class Cost:
+    """``seconds = base + per_unit * work(n, d)`` for one distiller or surrogate.
+
+    ``n`` is the number of training samples, ``d`` the number of variables (states and inputs).
+    """
+
+    base: float
+    per_unit: float
+    work: object  # callable (n, d) -> float
+
+    def __call__(self, n: int, d: int) -> float:
+        return self.base + self.per_unit * float(self.work(n, d))
+
+
+def _poly(d: int, degree: int) -> int:
+    """Terms of a full polynomial library of ``degree`` in ``d`` variables."""
+    return comb(d + degree, degree)
+
+
+def _rational_libraries(d: int) -> int:
+    """Denominators the rational search tries per equation: powers to 4, pairwise products and
+    quadratics of each state, plus the polynomial libraries (:mod:`discover.distillers.implicit`)."""
+    return 4 * d + d * (d - 1) // 2 + d + 3
+
+
+# The constants were measured on this machine (2 shared cores, Python 3.12, pyoperon 0.6; load
+# about 2) from the stage timings in run.json of default runs on the reference systems
+# (michaelis_menten, toggle_switch, sir, repressilator: 1 to 6 variables, 2,000 to 6,000 rows) and
+# on the 5-variable saturating cascade of benchmarks/budget.py; each stage's time includes judging
+# its new candidates on held-out data. They are rough (a factor of two either way): the budget
+# needs an order of magnitude to decide what cannot fit, and each search's deadline does the rest.
+COSTS = {
+    # SINDy: degrees 1-3 with 24 bootstrap refits; least squares over n rows of a degree-3 library, per equation
+    "sindy": Cost(0.4, 3e-8, lambda n, d: n * _poly(d, 3) * d),
+    # SINDy-PI: per equation and denominator, ~15 coefficient values, each a QR of min(n, 1500) rows
+    # by the library's columns, then up to 16 nonlinear refits on the weak form
+    "sindy_pi": Cost(1.0, 4e-9, lambda n, d: d * _rational_libraries(d) * 15 * min(n, 1500) * _poly(d, 2) ** 2),
+    # sigmoid units (1-2 units, 8 starts) and trigonometric supports per equation; only up to 3 states
+    "units": Cost(0.5, 1.5e-3, lambda n, d: d * min(n, 2000) if d <= 3 else 0.0),
+    # symbolic regression: one pyoperon search per equation (50 generations x 300, stopped when stalled)
+    "sr": Cost(1.0, 2.5e-3, lambda n, d: d * min(n, 2000)),
+    # the PROSE transformer reads each run once
+    "prose": Cost(2.0, 1e-4, lambda n, d: n * d),
+    # surrogates: 300 epochs over the training windows
+    "node": Cost(5.0, 2e-5, lambda n, d: 300 * n * d / 10),
+    "pinn": Cost(10.0, 2e-5, lambda n, d: 300 * n * d / 5),
+}
+#: A plug-in the model does not know (a third-party distiller): a modest guess per variable.
+UNKNOWN = Cost(5.0, 5.0, lambda n, d: d)
+
+
+def estimate(routes, n: int, d: int, fitted=()) -> float:
+    """Estimated seconds of a stage's routes on ``n`` samples of ``d`` variables (a surrogate already
+    in ``fitted`` costs nothing again)."""
+    total, seen = 0.0, set(fitted)
+    for r in routes:
+        total += COSTS.get(r.distiller, UNKNOWN)(n, d)
+        if r.surrogate and r.surrogate not in seen:
+            total += COSTS.get(r.surrogate, UNKNOWN)(n, d)
+            seen.add(r.surrogate)
+    return total
+
+
+def _seconds(x: float) -> str:
+    return f"{x:.2f} s" if x < 10 else f"{x:.1f} s" if x < 100 else f"{x:,.0f} s"
+
+
+class Budget:
+    """The budget of one fit: the clock, the reserve, and each stage's share.
+
+    Parameters
+    ----------
+    seconds : float or None
+        The budget; None for :func:`discover.core.budget.default_budget` of the data's size.
+    n, d : int
+        Training samples and variables (states and inputs).
+    """
+
+    def __init__(self, seconds: float | None, n: int, d: int, started: float | None = None):
+        self.default = seconds is None
+        self.seconds = default_budget(n, d) if seconds is None else float(seconds)
+        self.n, self.d = n, d
+        self.started = time.monotonic() if started is None else started
+        self.deadline = Deadline(_end=self.started + self.seconds)
+        self.reserve = max(RESERVE_MIN_S, RESERVE_FRACTION * self.seconds)
+
+    def describe(self) -> dict:
+        """The budget as ``run.json`` records it."""
+        return {"seconds": self.seconds, "default": self.default, "reserve_s": round(self.reserve, 3),
+                "samples": self.n, "variables": self.d,
+                "spent_s": round(time.monotonic() - self.started, 3)}
+
+    def announce(self) -> str:
+        """The line the CLI prints at the start of a run."""
+        how = (f"default for {self.n:,} samples x {self.d} variable{'s' if self.d != 1 else ''}; "
+               "--budget to change" if self.default else "--budget")
+        return f"Time budget: {_seconds(self.seconds)} ({how})"
+
+    def available(self) -> float:
+        """Seconds the searches may still use (the reserve kept aside)."""
+        return self.deadline.left() - self.reserve
+
+    def admit(self, estimated: float, later: float, first: bool) -> tuple[Deadline | None, str]:
+        """The deadline of a stage estimated at ``estimated`` s (``later``: the estimates of the stages
+        after it), or None and why it is skipped. ``first``: no candidate exists yet, so the stage
+        runs whatever is left (a run always keeps a best candidate)."""
+        left = self.available()
+        if first:
+            return self.deadline.share(max(left, self.deadline.left() / 2)), ""
+        if estimated > left:
+            return None, f"skipped: {_seconds(max(left, 0.0))} left, estimated {_seconds(estimated)}"
+        share = max(estimated, left * estimated / max(estimated + later, 1e-9)) if later > 0 else left
+        return self.deadline.share(min(share, left)), ""
+
+    @staticmethod
+    def record(entry: dict, estimated: float, seconds: float | None, outcome: str, why: str = "") -> dict:
+        """``entry`` (a stage of the plan) with its cost and outcome."""
+        out = {**entry, "estimated_s": round(estimated, 3), "outcome": outcome}
+        if seconds is not None:
+            out["seconds"] = round(seconds, 3)
+        if why:
+            out["why"] = why
+        return out
+
+
+def cut_why(deadline: Deadline, started: float) -> str:
+    """Why a stage was cut: its share was spent."""
+    spent = time.monotonic() - started
+    share = deadline.end - started
+    return f"cut: its share of the budget ({_seconds(share)}) was spent after {_seconds(spent)}"
