@@ -217,3 +217,23 @@ def test_api_takes_budget(tmp_path):
     assert np.isfinite(model.score(data))
     with pytest.raises(ConfigError, match="`budget`"):
         discover.Discoverer(budget=0).fit(data)
+
+
+def test_batch_gives_each_data_set_the_budget(tmp_path):
+    """`discover batch --budget` reaches each data set's run (run.json) and its settings hash."""
+    import pandas as pd
+
+    from discover.batch.manifest import DataSet
+    from discover.batch.resume import settings_hash
+    from discover.batch.task import run_dataset
+
+    t = np.linspace(0, 3, 80)
+    path = tmp_path / "d.csv"
+    pd.DataFrame({"t": t, "x": np.exp(-0.7 * t)}).to_csv(path, index=False)
+    settings = {"methods": "sindy", "seed": 0, "tables": {}}
+    res = run_dataset(DataSet("d", "d", (str(path),)), str(tmp_path / "out"), {**settings, "budget": 45})
+    assert res["status"] == "ok"
+    run_json = json.loads((tmp_path / "out" / "runs" / "d" / "run.json").read_text())
+    assert run_json["settings"]["budget"]["seconds"] == 45.0
+    assert settings_hash({**settings, "budget": 45}) != settings_hash(settings)
+    assert settings_hash({**settings, "budget": None}) == settings_hash(settings)  # older batches keep their hash

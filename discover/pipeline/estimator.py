@@ -18,20 +18,20 @@ from sklearn.base import BaseEstimator
 
 from discover.core.budget import active, check_budget
 from discover.core.candidates import Candidate, merge_duplicates
-from discover.core.errors import ConfigError, DataError, NotFittedError, UnavailableError
+from discover.core.errors import NotFittedError
 from discover.core.expressions import identifiers, to_text
 from discover.core.firewall import gate
 from discover.core.options import check_device, check_seed
 from discover.core.progress import NullProgress
 from discover.core.threads import small_problems
-from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
 from discover.pipeline.budget import Budget, cut_why, estimate
-from discover.pipeline.delay_baselines import equation_baselines
+from discover.pipeline.delay_baselines import check_delay_room, delay_models
 from discover.pipeline.model_view import ModelView
 from discover.pipeline.plan import CONDITIONS, FORM_TEST, Plan, Route, Stage, build_plan, library_extras
 from discover.pipeline.record import settings_record, surrogate_facts
+from discover.pipeline.tables import check_tables
 from discover.result import RunResult
 
 
@@ -67,7 +67,7 @@ class Discoverer(ModelView, BaseEstimator):
 
     After fitting, :class:`~discover.pipeline.model_view.ModelView` adds ``predict``/``simulate`` (any
     candidate with ``index=``), ``candidates_frame()``, ``use(i)``, ``print(model)``, a notebook
-    display and the exports ``to_python``, ``to_latex`` and ``to_callable``.
+    display, ``score`` and the exports ``to_python``, ``to_latex`` and ``to_callable``.
 
     Parameters
     ----------
@@ -159,7 +159,7 @@ class Discoverer(ModelView, BaseEstimator):
         check_budget(self.budget, "`budget`")
         plan = build_plan(self.methods)
         data = as_dataset(X, t, feature_names, inputs, input_hold)
-        tables = self._check_settings(plan, data)
+        tables = check_tables(self.settings, plan, data)
         from discover.core.designbox import check_names
 
         check_names(self._box(), data.names)
@@ -176,10 +176,14 @@ class Discoverer(ModelView, BaseEstimator):
             if note is not None:
                 note(run.budget.announce())
             if plan.delay:  # the delay embedding must fit the held-out data: refused before anything trains
-                self._check_delay_room(run, tables, plan.delay)
+                check_delay_room(run.prepared, tables, plan.delay)
             for i, stage in enumerate(plan.stages):
                 self._walk(stage, run, tables, plan.stages[i + 1:])
-            delay = self._delay(plan, run, tables) if plan.delay else None
+            delay = None
+            if plan.delay:
+                with run.timed("delay models"):
+                    delay = delay_models(run.prepared, run.validation, plan.delay, tables, self.random_state,
+                                         self.device, run.progress)
             self._finish(plan, run, delay)
         return self
 
@@ -188,41 +192,6 @@ class Discoverer(ModelView, BaseEstimator):
         from discover.core.designbox import parse_design_box
 
         return parse_design_box(self.design_box)
-
-    def _check_settings(self, plan: Plan, data: Dataset) -> dict:
-        """The settings tables, each named after a plug-in this run uses (or ``delay``), checked
-        against the data before anything is fitted."""
-        from discover.distillers import REGISTRY as DISTILLERS
-        from discover.surrogates import REGISTRY as SURROGATES
-
-        tables = dict(self.settings or {})
-        used = {r.distiller for r in plan.routes} | {r.surrogate for r in plan.routes if r.surrogate}
-        used |= {"delay"} if plan.delay else set()
-        for name in tables:
-            if name not in used:
-                raise ConfigError(f"Settings were given for `{name}` (its [{name}] table or options), which this "
-                                  f"run does not use; add `--methods {name}` or leave them out.")
-        for stage in plan.stages:
-            for r in stage.routes:
-                if stage.when and r.distiller not in tables:
-                    continue  # a conditional stage whose method cannot run is skipped, and run.json says so
-                why = DISTILLERS[r.distiller].unavailable(tables.get(r.distiller))
-                if why:
-                    raise UnavailableError(why)
-        if data.inputs:
-            from discover.pipeline.driven import refuse_without_inputs
-
-            refuse_without_inputs(plan, DISTILLERS, SURROGATES, data.inputs)
-        for r in plan.routes:
-            DISTILLERS[r.distiller].check_settings(tables.get(r.distiller), data)
-            if r.surrogate:
-                SURROGATES[r.surrogate].check_settings(tables.get(r.surrogate), data)
-        if plan.delay:
-            from discover.core.registry import settings_from
-            from discover.delay import DelaySettings
-
-            settings_from(DelaySettings, tables.get("delay"), "delay")
-        return tables
 
     def _walk(self, stage: Stage, run: _Run, tables: dict, later=()) -> None:
         """Run one stage if its condition holds and its estimated cost fits the budget (with a deadline
@@ -360,30 +329,6 @@ class Discoverer(ModelView, BaseEstimator):
         run.candidates += new
         run.selection = select(run.candidates, run.prepared.in_sample, noise=run.prepared.noise)
 
-    # ------------------------------------------------------------------ delay models
-    @staticmethod
-    def _check_delay_room(run: _Run, tables: dict, methods) -> None:
-        from discover.core.registry import settings_from
-        from discover.delay import DelaySettings
-        from discover.delay.compare import check_room
-
-        check_room(list(run.prepared.train.trajectories), list(run.prepared.validation),
-                   settings_from(DelaySettings, tables.get("delay"), "delay"), tuple(methods))
-
-    def _delay(self, plan: Plan, run: _Run, tables: dict):
-        """The delay models, compared with equation baselines fitted on the same training runs."""
-        from discover.core.device import resolve_device
-        from discover.core.registry import settings_from
-        from discover.delay import DelaySettings
-        from discover.delay.compare import run as compare
-
-        settings = settings_from(DelaySettings, tables.get("delay"), "delay")
-        with run.timed("delay models"):
-            return compare(list(run.prepared.train.trajectories), list(run.prepared.validation), plan.delay,
-                           settings, lambda spacing: equation_baselines(run.prepared, run.validation, spacing,
-                                                                        self.random_state, self.device),
-                           self.random_state, resolve_device(self.device), run.progress)
-
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
         from discover.pipeline.driven import input_warnings
@@ -445,41 +390,6 @@ class Discoverer(ModelView, BaseEstimator):
         self.suggestion_ = result.suggestion
         self.names_ = tuple(result.names)
         self.surrogates_ = surrogates
-
-    # ------------------------------------------------------------------ use after fitting
-    def score(self, X, t=None, feature_names=None, inputs=None) -> float:
-        """The report's held-out metric on new data: the short-horizon R² of the selected equations.
-
-        The data (anything :meth:`fit` accepts; arrays default to the fitted state names) are
-        smoothed as in ``fit``, and the equations are integrated from many starting states over
-        the run's validation horizon and compared with the measurements (1 - median normalised
-        error; :func:`discover.selection.scoring.short_horizon_r2`), as the report's
-        "short-horizon R²" is. ``-inf`` when the equations blow up from most starts. A model fitted
-        with measured inputs is driven by the inputs of the new data (``inputs`` as in :meth:`fit`;
-        a DataFrame's input columns default to the fitted ones).
-        """
-        from discover.data.inputs import as_dataset
-        from discover.selection.scoring import short_horizon_r2
-
-        self._check()
-        default = None if isinstance(X, Dataset) or hasattr(X, "columns") else list(self.names_)
-        fitted_inputs = tuple(self.result_.inputs)
-        if inputs is None and fitted_inputs and hasattr(X, "columns"):
-            inputs = list(fitted_inputs)
-        data = as_dataset(X, t, feature_names if feature_names is not None else default, inputs,
-                          self.result_.hold)
-        if tuple(data.inputs) != fitted_inputs and not (fitted_inputs and len(data.inputs) == len(fitted_inputs)
-                                                         and not hasattr(X, "columns")):
-            raise DataError(f"The model reads the inputs {', '.join(fitted_inputs) or 'none'} but the data give "
-                            f"{', '.join(data.inputs) or 'none'}; give the same inputs (`inputs=`).")
-        if fitted_inputs and tuple(data.inputs) != fitted_inputs:  # arrays: their inputs take the fitted names
-            from dataclasses import replace
-
-            data = replace(data, inputs=fitted_inputs)
-        if tuple(data.names) != tuple(self.names_):
-            raise DataError(f"The data have the states {', '.join(data.names)} but the model was fitted on "
-                            f"{', '.join(self.names_)}; give the same states (`feature_names`).")
-        return short_horizon_r2(self.best_, data, self.names_, self.result_.settings.get("validation_horizon"))
 
     def write_report(self, out_dir, provenance: dict | None = None, force: bool = False, figures: bool = True) -> str:
         """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).
