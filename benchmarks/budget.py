@@ -14,7 +14,8 @@ four trajectories from seeded random initial states in [0.2, 3], 500 evenly spac
 over 10 time units (2,000 rows), clean. Each run is a whole ``discover run`` process (what a user
 waits for); the script prints its wall time, exit status, the stages ``run.json`` records with
 their estimates, seconds and outcomes, and whether the selected model has the exact structure
-(the same terms in every equation as the truth, with the saturating term as a ratio).
+(the same terms in every equation as the truth, with the saturating term as a ratio). The runs
+draw their figures, as a user's run does.
 
 The machine may be shared: the load average is printed beside the figures.
 
@@ -87,8 +88,7 @@ def exact(equations: dict) -> bool:
 
 
 def run(csv: Path, out: Path, budget: str, seed: int) -> dict:
-    cmd = [sys.executable, "-m", "cli.main", "run", str(csv), "--out", str(out), "--seed", str(seed), "-q",
-           "--no-figures"]
+    cmd = [sys.executable, "-m", "cli.main", "run", str(csv), "--out", str(out), "--seed", str(seed), "-q"]
     if budget != "default":
         cmd += ["--budget", budget]
     t0 = time.perf_counter()

@@ -101,12 +101,14 @@ def test_budget_admits_skips_and_keeps_the_first_stage():
 
     b = Budget(10.0, 2000, 5)
     assert not b.default and b.reserve == pytest.approx(1.5)
-    d, why = b.admit(100.0, 0.0, first=False)
-    assert d is None and why.startswith("skipped:") and "estimated 100 s" in why
+    d, why = b.admit(30.0, 0.0, first=False)  # less than half its estimate left
+    assert d is None and why.startswith("skipped:") and "estimated 30.0 s" in why
     d, why = b.admit(100.0, 0.0, first=True)  # no candidate yet: it runs on what is left
     assert d is not None and why == ""
-    d, _ = b.admit(2.0, 6.0, first=False)  # fits: at least its estimate, a fair part of what is left
-    assert 2.0 <= d.left() + 0.1 and d.left() <= b.available()
+    d, _ = b.admit(2.0, 3.0, first=False)  # room for all: all that the later stages do not need
+    assert d.left() == pytest.approx(b.available() - 3.0, abs=0.1)
+    d, _ = b.admit(4.0, 8.0, first=False)  # not room for all: its estimate (or its fair part, if more)
+    assert d.left() == pytest.approx(4.0, abs=0.1)
     assert Budget(None, 2000, 5).seconds == default_budget(2000, 5)
 
 

@@ -3,10 +3,12 @@
 Before a stage runs, :meth:`Budget.admit` compares the stage's estimated cost (:func:`estimate`:
 an explicit model in the library size, the samples and the variables) with the time left after
 the reserve (the share kept for the final selection, the uncertainty and the report, which always
-run). A stage that cannot fit is skipped with the reason ("skipped: 3.1 s left, estimated 40 s");
-one that fits gets a deadline for its share (:class:`discover.core.budget.Deadline`), made current
-while its searches run, so that each search stops when the share is spent and returns what it
-has; such a stage is recorded as ``cut``. The first stage always runs, on whatever is left: a run
+run). A stage that cannot fit (less than half its estimate left: the estimates are rough by a
+factor of two) is skipped with the reason ("skipped: 3.10 s left, estimated 40.0 s"); one that
+fits gets a deadline for its share (:class:`discover.core.budget.Deadline`): all the time the
+later stages' estimates leave, or, when not all fit, its estimate or its fair part of what is left.
+The deadline is current while the stage's searches run, so that each search stops when the share
+is spent and returns what it has; such a stage is recorded as ``cut``. The first stage always runs, on whatever is left: a run
 always keeps a best candidate so far, and a run that hits its budget still ends with a model.
 
 :meth:`Budget.record` adds ``estimated_s``, ``seconds`` and ``outcome`` (``ran``, ``cut``,
@@ -26,6 +28,9 @@ from discover.core.budget import Deadline, default_budget
 #: Kept for selection, uncertainty and the report: this fraction of the budget, at least RESERVE_MIN_S.
 RESERVE_FRACTION = 0.15
 RESERVE_MIN_S = 1.0
+#: A stage runs when at least this fraction of its estimate is left: the estimates are rough by a
+#: factor of two, and a search cut short by its deadline still returns what it found.
+FIT_FRACTION = 0.5
 
 
 @dataclass(frozen=True)
@@ -54,25 +59,32 @@ def _rational_libraries(d: int) -> int:
     return 4 * d + d * (d - 1) // 2 + d + 3
 
 
-# The constants were measured on this machine (2 shared cores, Python 3.12, pyoperon 0.6; load
-# about 2) from the stage timings in run.json of default runs on the reference systems
-# (michaelis_menten, toggle_switch, sir, repressilator: 1 to 6 variables, 2,000 to 6,000 rows) and
-# on the 5-variable saturating cascade of benchmarks/budget.py; each stage's time includes judging
-# its new candidates on held-out data. They are rough (a factor of two either way): the budget
-# needs an order of magnitude to decide what cannot fit, and each search's deadline does the rest.
+# The constants were measured on this machine (2 cores shared with other sessions, load average
+# about 5 while measuring, so about twice what an idle machine takes; Python 3.11, pyoperon 0.6)
+# from the stage seconds in run.json of default runs on clean reference systems of 2,000 samples x 3
+# runs: michaelis_menten (1 variable), toggle_switch and brusselator (2), goodwin (3), and the
+# 5-variable saturating cascade of benchmarks/budget.py. A stage's seconds include judging its new
+# candidates on held-out data. Measured (s) for 1 / 2 / 3 / 5 variables: SINDy 0.6 / 1.3-2.8 / 2.1 /
+# 3.1-7.8; the rational search 0.9 / 5.7-13 / 23 / over 240 (cut; 441 s in issue 33); units 4.3 /
+# 4.6-6.1 / 8.8 / - (more than 3 states: it declines); SR 15 / 15-24 / 13 / 19; SINDy with SR's
+# terms 2.1 / 2.2 / 1.2 / 5.3. The rational search grows as equations x denominators x the
+# numerator library squared (0.005 s per unit: 0.9, 5.5, 32 and 420 s). The model is rough (a factor of
+# two either way): the budget needs an order of magnitude to decide what cannot fit, and each
+# search's deadline does the rest.
 COSTS = {
-    # SINDy: degrees 1-3 with 24 bootstrap refits; least squares over n rows of a degree-3 library, per equation
-    "sindy": Cost(0.4, 3e-8, lambda n, d: n * _poly(d, 3) * d),
-    # SINDy-PI: per equation and denominator, ~15 coefficient values, each a QR of min(n, 1500) rows
-    # by the library's columns, then up to 16 nonlinear refits on the weak form
-    "sindy_pi": Cost(1.0, 4e-9, lambda n, d: d * _rational_libraries(d) * 15 * min(n, 1500) * _poly(d, 2) ** 2),
-    # sigmoid units (1-2 units, 8 starts) and trigonometric supports per equation; only up to 3 states
-    "units": Cost(0.5, 1.5e-3, lambda n, d: d * min(n, 2000) if d <= 3 else 0.0),
+    # SINDy (degrees 1-3, 24 bootstrap refits) and judging its candidates; rows count beyond ~10^5
+    "sindy": Cost(0.3, 0.8, lambda n, d: d * (1.0 + n * _poly(d, 3) / 2e7)),
+    # SINDy-PI: per equation, one regression per candidate denominator over the numerator library
+    # (its least squares and backward elimination grow with the library's size squared), on at most
+    # 1,500 rows, then up to 16 nonlinear refits
+    "sindy_pi": Cost(0.5, 0.005, lambda n, d: d * _rational_libraries(d) * _poly(d, 2) ** 2 * min(n, 1500) / 1500),
+    # sigmoid units (1-2 units, 8 starts) and trigonometric supports per equation; it declines past 3 states
+    "units": Cost(0.1, 1.0, lambda n, d: 2.0 + 2.2 * d if d <= 3 else 0.0),
     # symbolic regression: one pyoperon search per equation (50 generations x 300, stopped when stalled)
-    "sr": Cost(1.0, 2.5e-3, lambda n, d: d * min(n, 2000)),
+    "sr": Cost(3.0, 5.0, lambda n, d: d),
     # the PROSE transformer reads each run once
     "prose": Cost(2.0, 1e-4, lambda n, d: n * d),
-    # surrogates: 300 epochs over the training windows
+    # surrogates: up to 300 epochs over the training windows
     "node": Cost(5.0, 2e-5, lambda n, d: 300 * n * d / 10),
     "pinn": Cost(10.0, 2e-5, lambda n, d: 300 * n * d / 5),
 }
@@ -138,10 +150,12 @@ class Budget:
         left = self.available()
         if first:
             return self.deadline.share(max(left, self.deadline.left() / 2)), ""
-        if estimated > left:
+        if estimated * FIT_FRACTION > left:
             return None, f"skipped: {_seconds(max(left, 0.0))} left, estimated {_seconds(estimated)}"
-        share = max(estimated, left * estimated / max(estimated + later, 1e-9)) if later > 0 else left
-        return self.deadline.share(min(share, left)), ""
+        if estimated + later <= left:  # room for every stage: this one may use all the later ones do not need
+            return self.deadline.share(left - later), ""
+        # not enough for all: this one gets its estimate or its fair part of what is left, whichever is more
+        return self.deadline.share(min(left, max(estimated, left * estimated / (estimated + later)))), ""
 
     @staticmethod
     def record(entry: dict, estimated: float, seconds: float | None, outcome: str, why: str = "") -> dict:

@@ -222,7 +222,8 @@ class Discoverer(ModelView, BaseEstimator):
             return not_run(next(m for m in missing if m))
         samples = self._stage_samples(stage, run)
         if stage.library_from and not samples.library_terms:
-            return not_run(f"{stage.library_from} found no term to offer")
+            return not_run(f"{stage.library_from} found no term to offer" if stage.library_from in run.by_stage
+                           else f"{stage.library_from} did not run")
         deadline, skipped = run.budget.admit(cost, sum(estimate(s.routes, n, d, run.fitted) for s in later),
                                              first=run.selection is None or run.selection.best is None)
         if deadline is None:

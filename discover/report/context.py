@@ -252,7 +252,7 @@ def budget_text(settings: dict) -> str:
         return ""
     spent = b.get("spent_s")
     return (f"{b['seconds']:,.4g} s" + (" (the default for the data's size)" if b.get("default") else "")
-            + (f", {spent:,.3g} s of it spent when the searches ended" if isinstance(spent, (int, float)) else ""))
+            + (f", {spent:,.3g} s of it spent by the fit" if isinstance(spent, (int, float)) else ""))
 
 
 def budget_cuts(plan) -> list[str]:
