@@ -204,9 +204,33 @@ def test_unpressured_budget_gives_the_same_equations(write_system, tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert runner.invoke(app, ["run", str(path), "--out", str(a), "--no-figures", "-q"]).exit_code == 0
     assert runner.invoke(app, ["run", str(path), "--out", str(b), "--no-figures", "-q", "--budget", "86400"]).exit_code == 0
-    assert (a / "equations.json").read_text() == (b / "equations.json").read_text()
+    first, second = (json.loads((d / "equations.json").read_text()) for d in (a, b))
+    assert _without_stderr(first) == _without_stderr(second)
+    # The standard errors of an ill-conditioned sigmoid-unit candidate (values near 1e6) take one of two
+    # values in the 11th digit from run to run, with or without a budget (seen on the code before the
+    # budget too: a pre-existing float-level wobble); every other field, every equation and constant,
+    # is identical.
+    for x, y in zip(_stderrs(first), _stderrs(second)):
+        assert x == pytest.approx(y, rel=1e-6)
     plan = json.loads((b / "run.json").read_text())["settings"]["plan"]
     assert all(s["outcome"] in ("ran", "not needed", "not run") for s in plan)
+
+
+def _without_stderr(doc):
+    if isinstance(doc, dict):
+        return {k: _without_stderr(v) for k, v in doc.items() if k != "stderr"}
+    if isinstance(doc, list):
+        return [_without_stderr(v) for v in doc]
+    return doc
+
+
+def _stderrs(doc):
+    if isinstance(doc, dict):
+        return [v for k, v in doc.items() if k == "stderr"] + [x for k, v in doc.items() if k != "stderr"
+                                                                for x in _stderrs(v)]
+    if isinstance(doc, list):
+        return [x for v in doc for x in _stderrs(v)]
+    return []
 
 
 def test_api_takes_budget(tmp_path):
