@@ -61,6 +61,9 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     Discoverer
         Fitted.
     """
+    import time as clock
+
+    started = clock.monotonic()  # the time budget counts from here: reading, fitting and the report
     check_out(out, force=force)
     from discover.data.paths import check_paths
 
@@ -88,9 +91,12 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
             from discover.core.device import resolve_device
 
             resolve_device(device)  # no GPU here: refused before any fitting
-        model = Discoverer(methods=methods, random_state=seed, device=device,
-                           settings={k: v for k, v in settings.items() if v is not None}, progress=progress,
-                           design_box=box or None, budget=budget).fit(data)
+        from discover.core.budget import run_started
+
+        with run_started(started):
+            model = Discoverer(methods=methods, random_state=seed, device=device,
+                               settings={k: v for k, v in settings.items() if v is not None}, progress=progress,
+                               design_box=box or None, budget=budget).fit(data)
         provenance = {
             "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
             "command": command,

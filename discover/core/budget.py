@@ -73,10 +73,17 @@ class Deadline:
         Whether a search found it expired (so the search was cut short).
     """
 
-    def __init__(self, seconds: float = math.inf, _end: float | None = None):
-        self.end = _end if _end is not None else time.monotonic() + seconds
+    def __init__(self, seconds: float = math.inf):
+        self.end = time.monotonic() + seconds
         self.reached = False
         self._parent = None
+
+    @classmethod
+    def at(cls, end: float) -> "Deadline":
+        """A deadline at the monotonic time ``end``."""
+        out = cls()
+        out.end = end
+        return out
 
     def left(self) -> float:
         """Seconds left (negative once past)."""
@@ -95,7 +102,7 @@ class Deadline:
 
     def share(self, seconds: float) -> "Deadline":
         """A deadline ``seconds`` from now, never after this one; reaching it marks this one reached."""
-        child = Deadline(_end=min(self.end, time.monotonic() + max(0.0, seconds)))
+        child = Deadline.at(min(self.end, time.monotonic() + max(0.0, seconds)))
         child._parent = self if self is not NONE else None
         return child
 
@@ -107,6 +114,24 @@ class Deadline:
 
 NONE = Deadline(math.inf)
 _CURRENT: ContextVar[Deadline] = ContextVar("discover_deadline", default=NONE)
+_STARTED: ContextVar[float | None] = ContextVar("discover_run_started", default=None)
+
+
+@contextmanager
+def run_started(at: float):
+    """The run began at the monotonic time ``at`` (``discover run`` starts the clock before it reads the
+    CSV and imports the pipeline, so that the budget counts what the user waits for)."""
+    token = _STARTED.set(at)
+    try:
+        yield
+    finally:
+        _STARTED.reset(token)
+
+
+def start_time() -> float:
+    """When the run's budget began: the time given to :func:`run_started`, or now."""
+    at = _STARTED.get()
+    return time.monotonic() if at is None else at
 
 
 def current() -> Deadline:

@@ -26,7 +26,7 @@ from math import comb
 from discover.core.budget import Deadline, default_budget
 
 #: Kept for selection, uncertainty and the report: this fraction of the budget, at least RESERVE_MIN_S.
-RESERVE_FRACTION = 0.15
+RESERVE_FRACTION = 0.2
 RESERVE_MIN_S = 1.0
 #: A stage runs when at least this fraction of its estimate is left: the estimates are rough by a
 #: factor of two, and a search cut short by its deadline still returns what it found.
@@ -124,7 +124,7 @@ class Budget:
         self.seconds = default_budget(n, d) if seconds is None else float(seconds)
         self.n, self.d = n, d
         self.started = time.monotonic() if started is None else started
-        self.deadline = Deadline(_end=self.started + self.seconds)
+        self.deadline = Deadline.at(self.started + self.seconds)
         self.reserve = max(RESERVE_MIN_S, RESERVE_FRACTION * self.seconds)
 
     def describe(self) -> dict:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sklearn.base import BaseEstimator
 
-from discover.core.budget import active, check_budget
+from discover.core.budget import active, check_budget, start_time
 from discover.core.candidates import Candidate, merge_duplicates
 from discover.core.errors import NotFittedError
 from discover.core.expressions import identifiers, to_text
@@ -153,7 +153,7 @@ class Discoverer(ModelView, BaseEstimator):
         """
         from discover.data.inputs import as_dataset
 
-        started = time.monotonic()
+        started = start_time()  # discover.api.run starts the clock before it reads the data
         check_seed(self.random_state, "`random_state`")
         check_device(self.device)
         check_budget(self.budget, "`budget`")

@@ -260,5 +260,5 @@ def budget_cuts(plan) -> list[str]:
     out = []
     for stage in plan if isinstance(plan, list) else []:
         if isinstance(stage, dict) and stage.get("outcome") in ("cut", "skipped") and stage.get("budget"):
-            out.append(f"{stage.get('stage', '?')}: {stage['budget']}")
+            out.append(f"{stage.get('stage', '?')} {stage['budget']}")  # "search skipped: 3.10 s left, ..."
     return out
