@@ -281,3 +281,22 @@ def test_a_spent_budget_still_runs_the_first_stage_and_ends_with_a_model():
     skipped = [s for s in plan if s["outcome"] == "skipped"]
     assert skipped and all(s["budget"].startswith("skipped: 0.00 s left") for s in skipped)
     assert model.result_.settings["budget"]["spent_s"] > 100
+
+
+def test_batch_cli_and_config_pass_the_budget(tmp_path, monkeypatch, csv):
+    import discover.batch as batch_package
+
+    captured = {}
+
+    def fake(data, **kw):
+        captured.update(kw)
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(batch_package, "batch", fake)
+    csv("t,x\n0,1\n1,2\n2,3\n3,5\n", "a.csv")
+    r = runner.invoke(app, ["batch", str(tmp_path), "-o", str(tmp_path / "b"), "--budget", "45"])
+    assert r.exit_code == 1 and captured["budget"] == 45.0
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[run]\nbudget = 60\n")
+    r = runner.invoke(app, ["batch", str(tmp_path), "-o", str(tmp_path / "b"), "--config", str(cfg)])
+    assert captured["budget"] == 60
