@@ -300,3 +300,12 @@ def test_batch_cli_and_config_pass_the_budget(tmp_path, monkeypatch, csv):
     cfg.write_text("[run]\nbudget = 60\n")
     r = runner.invoke(app, ["batch", str(tmp_path), "-o", str(tmp_path / "b"), "--config", str(cfg)])
     assert captured["budget"] == 60
+
+
+def test_parts_leave_later_steps_their_expected_cost_and_split_evenly_when_pressed():
+    stage = Deadline(100.0)
+    assert stage.part(4).left() == pytest.approx(25.0, abs=0.1)  # nothing expected: equal parts
+    stage.per_part = 5.0
+    assert stage.part(4).left() == pytest.approx(85.0, abs=0.1)  # unpressured: the later three need 15 s
+    stage.per_part = 50.0
+    assert stage.part(4).left() == pytest.approx(25.0, abs=0.1)  # pressed: an equal part

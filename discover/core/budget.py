@@ -71,11 +71,15 @@ class Deadline:
     ----------
     reached : bool
         Whether a search found it expired (so the search was cut short).
+    per_part : float or None
+        The seconds one part of the work under it (one equation's search) is expected to take, set
+        by the pipeline from its cost model; :meth:`part` then leaves each later part only that.
     """
 
     def __init__(self, seconds: float = math.inf):
         self.end = time.monotonic() + seconds
         self.reached = False
+        self.per_part = None
         self._parent = None
 
     @classmethod
@@ -107,9 +111,14 @@ class Deadline:
         return child
 
     def part(self, parts: int) -> "Deadline":
-        """An equal part of what is left, for the first of ``parts`` steps still to run (the time the
-        earlier steps did not use goes to the later ones)."""
-        return self.share(self.left() / max(1, parts)) if math.isfinite(self.end) else self.share(math.inf)
+        """The share of the first of ``parts`` steps still to run (one equation's search): what is left
+        but the expected cost of the later steps (:attr:`per_part`), and never less than an equal part
+        of what is left. Unpressured, a slow step is not cut for a fast one after it; pressed, each step
+        gets its equal part (the time the earlier steps did not use goes to the later ones)."""
+        if not math.isfinite(self.end):
+            return self.share(math.inf)
+        left, parts = self.left(), max(1, parts)
+        return self.share(max(left / parts, left - (parts - 1) * (self.per_part or left / parts)))
 
 
 NONE = Deadline(math.inf)

@@ -230,6 +230,7 @@ class Discoverer(ModelView, BaseEstimator):
             run.stages.append(run.budget.record({**entry, "ran": False, "why": skipped, "budget": skipped}, cost,
                                                 None, "skipped"))
             return
+        deadline.per_part = cost / max(1, len(run.prepared.names))  # one equation's part of the estimate
         found, t0 = [], time.monotonic()
         with active(deadline):
             for route in stage.routes:
