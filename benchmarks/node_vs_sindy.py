@@ -29,10 +29,10 @@ def one(system, noise, methods, seed, node=None, device="auto"):
     model = Discoverer(methods=methods, random_state=seed, settings={"node": node} if node else None, device=device).fit(data)
     seconds = time.perf_counter() - t0
     cmp = compare(model.equations_, system.equations()) if model.best_ else {"exact": False, "max_coef_error": float("nan")}
-    facts = model.result_.surrogates.get("node", {})
+    facts = model.result_.surrogates.get("node")
     return {"exact": cmp["exact"], "err": cmp["max_coef_error"], "seconds": seconds,
-            "train_s": facts.get("seconds"), "nfe": facts.get("nfe_per_forecast"),
-            "loss": facts.get("validation_loss"), "epochs": facts.get("epochs")}
+            "train_s": facts and facts.seconds, "nfe": facts and facts.nfe_per_forecast,
+            "loss": facts and facts.validation_loss, "epochs": facts and facts.epochs}
 
 
 def main():

@@ -32,16 +32,39 @@ SETTINGS = {
     "budget": ("a number of seconds", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
     "design_box": ("text such as 'x: 0..10, y: -1..1' or a list of such texts", _NAMES[1]),
 }
-MODEL_TABLES = ("known", "params")  # the hidden-term PINN's model, as --known and --param
+MODEL_TABLES = ("known", "params")  # a plug-in's model (--known, --param), read into the table of the plug-in that declares them
+
+
+def methods_help() -> str:
+    """``--methods``'s help: every registered plug-in by name, with the few words it declares."""
+    from discover.delay import REGISTRY as DELAY
+    from discover.distillers import REGISTRY as DISTILLERS
+    from discover.surrogates import REGISTRY as SURROGATES
+
+    names = [f"{n} ({r.summary(n)})" if r.summary(n) else n for r in (DISTILLERS, SURROGATES, DELAY) for n in r]
+    return ("auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of "
+            + ", ".join(names) + ".")
+
+
+def table_owner(table: str) -> str:
+    """The plug-in whose settings table takes the config table (and the option) ``table``
+    (declared with its name: :meth:`discover.core.registry.Registry.owner`)."""
+    from discover.surrogates import REGISTRY as SURROGATES
+
+    owner = SURROGATES.owner(table)
+    if owner is None:  # a declaration was removed: a programming error, not the user's
+        raise RuntimeError(f"no plug-in declares the [{table}] table")
+    return owner
 
 
 def _tables() -> tuple[str, ...]:
     """Every table a config may hold: one per registered method, ``[delay]``, ``[pde_pinn]`` (the PDE
     hidden-term PINN, ``--space`` with ``--methods pinn``), ``[known]``, ``[params]``."""
+    from discover.delay import REGISTRY as DELAY
     from discover.distillers import REGISTRY as DISTILLERS
     from discover.surrogates import REGISTRY as SURROGATES
 
-    return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, "delay", "pde_pinn", *MODEL_TABLES]))
+    return tuple(dict.fromkeys([*DISTILLERS, *SURROGATES, *DELAY, "delay", "pde_pinn", *MODEL_TABLES]))
 
 
 MAX_CONFIG_BYTES = 16 * 2**20
@@ -131,20 +154,20 @@ def read_config(path: Path | None) -> dict:
             raise ConfigError(f"[params] '{shown(name)}' in {where} must be a number, not {shown(repr(value))}.")
     for key in MODEL_TABLES:
         if key in tables:
-            tables.setdefault("pinn", {})[key] = tables.pop(key)
+            tables.setdefault(table_owner(key), {})[key] = tables.pop(key)
     out["tables"] = tables
     return out
 
 
 def plugin_tables(cfg: dict, sr_engine=None, known=None, param=None) -> dict:
     """Settings tables by method name: the config's, with the command line's options on top
-    (``--sr-engine`` sets ``[sr] engine``; ``--known``/``--param`` the ``[pinn]`` model)."""
+    (``--sr-engine`` sets ``[sr] engine``; ``--known``/``--param`` the model of the plug-in that declares them)."""
     tables = {k: dict(v) for k, v in cfg.get("tables", {}).items()}
     engine = sr_engine or cfg.get("sr_engine")
     if engine:
         tables.setdefault("sr", {})["engine"] = engine
     if known:
-        tables.setdefault("pinn", {})["known"] = list(known)
+        tables.setdefault(table_owner("known"), {})["known"] = list(known)
     if param:
-        tables.setdefault("pinn", {})["params"] = list(param)
+        tables.setdefault(table_owner("params"), {})["params"] = list(param)
     return tables

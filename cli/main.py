@@ -21,7 +21,7 @@ from rich.console import Console
 
 from cli.batch import batch as batch_command
 from cli.boundary import EXIT_NO_MODEL, escape, set_debug, user_errors
-from cli.config import plugin_tables, read_config
+from cli.config import methods_help, plugin_tables, read_config, table_owner
 from cli.prose import prose_app
 
 app = typer.Typer(
@@ -61,7 +61,7 @@ def _global_options(
 def run(
     data: Annotated[list[Path], typer.Argument(help="CSV file(s): a time column and one column per state; several files or a `trajectory` column for several runs.")],
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Run folder to write (default: runs/<name of the first CSV>).")] = None,
-    methods: Annotated[Optional[str], typer.Option(help="auto (SINDy, then symbolic regression when SINDy looks wrong), or a comma-separated list of sindy, sr, prose, node (= node+sindy), node+sr, pinn (= pinn+sindy and pinn+sr; with --known), havok, hankel (time-delay models of the measured signals).")] = None,
+    methods: Annotated[Optional[str], typer.Option(help=methods_help())] = None,
     time: Annotated[Optional[str], typer.Option("--time", help="Name of the time column (default: t or time).")] = None,
     states: Annotated[Optional[str], typer.Option(help="Comma-separated state columns (default: every other numeric column).")] = None,
     inputs: Annotated[Optional[str], typer.Option(help="Comma-separated input columns (control or forcing signals): measured, not modelled; they enter the equations but get none of their own.")] = None,
@@ -141,7 +141,8 @@ def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool
                        states=settings["states"], seed=settings["seed"], periodic=cfg.get("periodic"),
                        progress=NullProgress() if quiet else RichProgress(err),
                        command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
-                       known=tables.get("pinn", {}).get("known"), params=tables.get("pinn", {}).get("params"),
+                       known=tables.get(table_owner("known"), {}).get("known"),
+                       params=tables.get(table_owner("params"), {}).get("params"),
                        pinn_settings=tables.get("pde_pinn"), device=settings["device"])
     if not quiet:
         from discover.report.pde import equation_text

@@ -50,8 +50,10 @@ def show(doc: dict, out) -> None:
     out.print(f"[bold]Next measurement[/bold]: start at {start} and measure for {doc['duration']:.6g} "
               f"(in the data's unit of {escape(time)}).", highlight=False, soft_wrap=True)
     box = ", ".join(f"{escape(k)}: {lo:.4g}..{hi:.4g}" for k, (lo, hi) in (doc.get("design_box") or {}).items())
-    out.print(f"Chosen in the design box {box}, where the {len(doc['models'])} models that fit the data equally "
-              f"well differ most (smallest pairwise distance {doc.get('separation', float('nan')):.3g} times the "
+    which = {"missing_term": "the selected structure and the one with the term the data ask for",
+             "rival": "the selected structure and its strongest rival of another structure"}.get(
+        doc.get("separates"), f"the {len(doc['models'])} models that fit the data equally well")
+    out.print(f"Chosen in the design box {box}, where {which} differ most (smallest pairwise distance {doc.get('separation', float('nan')):.3g} times the "
               "data's spread).", highlight=False, soft_wrap=True)
     names = list(doc["initial_state"])
     for m in doc["models"]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from discover.core.candidates import Alternative, Candidate
+from discover.core.outputs import DelayResult, SurrogateRecord
 from discover.data.dataset import Trajectory
 
 
@@ -28,9 +29,9 @@ class RunResult:
     settings : resolved settings; ``provenance``: inputs, versions, seed; ``timings``
     fronts : per searched equation, the symbolic regression Pareto front (complexity, mse, expr)
     warnings : messages about the input the user should read
-    surrogates : per surrogate route, facts (epochs, losses, function evaluations per
-    forecast) and ``forecasts``: its forecast of each held-out segment from the segment's
-    first state (arrays, and plain facts such as the PINN's fitted ``curves``)
+    surrogates : dict of str to SurrogateRecord
+        Per surrogate (by its registered name): training facts, function evaluations per forecast,
+        its forecast of each held-out segment from the segment's first state, the curves it fitted.
     delay : DelayResult or None
         The delay models' comparison, as plain data.
     inputs : tuple of str
@@ -72,8 +73,8 @@ class RunResult:
     timings: dict = field(default_factory=dict)
     fronts: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    surrogates: dict = field(default_factory=dict)
-    delay: object = None
+    surrogates: dict[str, SurrogateRecord] = field(default_factory=dict)
+    delay: DelayResult | None = None
     deciding: str | None = None
     inputs: tuple[str, ...] = ()
     hold: str = "linear"

@@ -19,6 +19,7 @@ import discover
 from discover.core.candidates import Candidate
 from discover.core.errors import ConfigError, NotFittedError
 from discover.data.prepared import prepare
+from discover.delay import REGISTRY as DELAY
 from discover.distillers import REGISTRY as DISTILLERS
 from discover.distillers import BaseDistiller, register
 from discover.surrogates import REGISTRY as SURROGATES
@@ -143,6 +144,37 @@ def test_surrogate_contract(name, prepared, tmp_path):
     from discover.core.registry import settings_from
 
     assert settings_from(cls.Settings, _table(cls), name) == cls.Settings()
+
+
+@pytest.mark.parametrize("name", sorted(DELAY))
+def test_delay_model_contract(name):
+    """Delay models are plug-ins like the others: a Plugin found by name, with settings read from its
+    own table, and its report module declared with its name (the class says the same)."""
+    from discover.core.plugin import Plugin
+    from discover.core.registry import settings_from
+    from discover.delay.base import BaseDelayModel
+
+    cls = DELAY[name]
+    assert issubclass(cls, Plugin) and issubclass(cls, BaseDelayModel) and cls.name == name
+    assert clone(cls()).get_params() == cls().get_params()
+    assert settings_from(cls.Settings, _table(cls), name) == cls.Settings()
+    with pytest.raises(ConfigError, match=rf"\[{name}\] table"):
+        settings_from(cls.Settings, {"no_such_setting": 1}, name)
+    assert DELAY._reports[name] == cls.report
+
+
+def test_a_delay_models_table_is_checked_before_anything_is_fitted():
+    data = generate(get_system("lorenz"), points=400, seed=0)
+    with pytest.raises(ConfigError, match=r"Unknown setting 'rank' in the \[havok\] table"):
+        discover.Discoverer(methods="havok", settings={"havok": {"rank": 3}}).fit(data)
+
+
+def test_a_plugins_extra_tables_and_help_are_declared_with_its_name():
+    assert SURROGATES.owner("known") == SURROGATES.owner("params") == "pinn" and SURROGATES.owner("nothing") is None
+    from cli.config import methods_help
+
+    text = methods_help()
+    assert all(n in text for n in (*DISTILLERS, *SURROGATES, *DELAY)) and SURROGATES.summary("pinn") in text
 
 
 def test_discoverer_is_a_scikit_learn_estimator():

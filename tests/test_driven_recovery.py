@@ -46,6 +46,6 @@ def test_neural_ode_reads_the_input_and_sindy_distills_it():
                                 settings={"node": {"epochs": 25, "pretrain": 300, "patience": 10}}).fit(data)
     result = compare(model.equations_, system.equations())
     assert result["exact"] and result["max_coef_error"] < 0.02, model.equations_
-    forecast = model.result_.surrogates["node"]["forecasts"][0]
+    forecast = model.result_.surrogates["node"].forecasts[0]
     held = model.result_.validation[0]
     assert np.sqrt(np.mean((forecast - held.x) ** 2)) < 0.1 * held.x.std()

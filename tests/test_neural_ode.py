@@ -37,7 +37,7 @@ def test_lotka_volterra_at_5_percent_noise_is_recovered_through_the_neural_ode(w
     assert result["exact"]
     assert result["max_coef_error"] < 0.1
     facts = model.result_.surrogates["node"]
-    assert facts["epochs"] > 10 and facts["nfe_per_forecast"] > 0
+    assert facts.epochs > 10 and facts.nfe_per_forecast > 0
 
 
 def test_saved_model_loads_and_forecasts_the_same(tmp_path):

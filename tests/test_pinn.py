@@ -61,7 +61,7 @@ def lotka_volterra_fit():
 def test_pinn_recovers_hidden_lotka_volterra_terms(lotka_volterra_fit):
     best = lotka_volterra_fit.best_
     assert best.method == "pinn+sindy"
-    hidden = {v: terms(sp.sympify(e, locals={"x": x, "y": y}), 1e-9) for v, e in best.settings["hidden"].items()}
+    hidden = {v: terms(e, 1e-9) for v, e in best.parts.hidden.items()}  # a typed field, sympy on the data's names
     assert set(hidden["x"]) == {x * y} and set(hidden["y"]) == {x * y}
     assert hidden["x"][x * y] == pytest.approx(-0.9, rel=0.1)
     assert hidden["y"][x * y] == pytest.approx(0.8, rel=0.1)

@@ -65,7 +65,7 @@ def test_pinn_recovers_a_hidden_cubic_and_a_hidden_input_term_at_one_percent_noi
                                                    "lbfgs_steps": 200}}).fit(data)
     best = model.best_
     assert best.method == "pinn+sindy"
-    hidden = terms(sp.sympify(best.settings["hidden"]["x"], locals={"x": x, "u": u}), 1e-9)
+    hidden = terms(best.parts.hidden["x"], 1e-9)
     assert set(hidden) == {u * x, x**3}, hidden
     assert hidden[x**3] == pytest.approx(-1.0, rel=0.03)
     assert hidden[u * x] == pytest.approx(0.8, rel=0.05)

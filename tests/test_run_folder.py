@@ -1,6 +1,7 @@
 """Run folders are safe to point anywhere: `--out` is checked before fitting, nothing discover did
 not write is deleted, a failed or terminated write leaves the earlier report as it was."""
 
+import json
 import os
 import shutil
 import signal
@@ -172,7 +173,9 @@ def test_rerun_replaces_a_run_folder(tmp_path, first_run, lv_csv):
     run = tmp_path / "run"
     shutil.copytree(first_run, run)
     (run / "notes.md").write_text("keep me\n")
-    (run / "havok.json").write_text("{}")  # discover's file from a different earlier run: replaced
+    (run / "havok.json").write_text("{}")  # a plug-in's file from a different earlier run (its run.json lists it): replaced
+    record = json.loads((run / "run.json").read_text())
+    (run / "run.json").write_text(json.dumps({**record, "written": [*record.get("written", []), "havok.json"]}))
     (run / "figures" / "sr_fronts.png").write_bytes(b"old")
     r = runner.invoke(app, ["run", str(lv_csv), "--out", str(run), "--methods", "sindy", "--seed", "1"])
     assert r.exit_code == 0, r.output

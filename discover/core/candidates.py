@@ -123,6 +123,59 @@ def contract_problems(c: "Candidate") -> list[str]:
     return out
 
 
+#: The keys under which ``equations.json`` writes a candidate's :class:`KnownAndHidden` in its ``settings``.
+PART_KEYS = {"known_fitted": "known", "hidden": "hidden"}
+
+
+@dataclass
+class KnownAndHidden:
+    """A candidate written as a known part plus a hidden term (a hidden-term PINN's model).
+
+    Attributes
+    ----------
+    known : dict of str to sympy.Expr
+        Per variable, the known part the user stated, with its parameters as fitted.
+    hidden : dict of str to sympy.Expr
+        Per variable, the hidden term the network learned, distilled (its constants refitted with the rest).
+    """
+
+    known: dict
+    hidden: dict
+
+    def texts(self, ids: dict[str, str]) -> dict:
+        """The settings keys of ``equations.json`` (formulas on its identifiers): ``known_fitted``, ``hidden``."""
+        return {key: {v: to_text(e, ids) for v, e in getattr(self, part).items()} for key, part in PART_KEYS.items()}
+
+    def written_into(self, settings: dict, ids: dict[str, str]) -> dict:
+        """``settings`` as ``equations.json`` writes them: the parts' formulas where files have always held
+        them (``hidden`` before ``bic``, ``known_fitted`` after ``known``; at the end without those), so a
+        file read back and written again is the same text."""
+        texts = self.texts(ids)
+        out = {}
+        for key, value in settings.items():
+            if key == "bic":
+                out["hidden"] = texts["hidden"]
+            out[key] = value
+            if key == "known":
+                out["known_fitted"] = texts["known_fitted"]
+        return {**out, **{k: v for k, v in texts.items() if k not in out}}
+
+    @classmethod
+    def from_texts(cls, settings: dict, table: dict, where: str) -> "KnownAndHidden | None":
+        """The parts a file wrote under ``settings`` (None where it wrote none), read by the restricted parser."""
+        if not isinstance(settings.get("hidden"), dict):
+            return None
+        parts = {}
+        for key, part in PART_KEYS.items():
+            texts = settings.get(key) or {}
+            if not isinstance(texts, dict) or not all(isinstance(t, str) for t in texts.values()):
+                raise DataError(f"{where}: a candidate's '{key}' is not a mapping of variable to formula; "
+                                "give a file discover wrote.")
+            parts[part] = {v: parse_expression(t, table, f"{where}: the {part} part of d{v}/dt", error=DataError)
+                           for v, t in texts.items()}
+        return cls(**parts)
+
+
 @dataclass
 class Candidate:
     """A system of right-hand sides, one per state variable.
@@ -150,6 +203,9 @@ class Candidate:
     window_errors : numpy.ndarray or None
         The normalised short-horizon error in each held-out window (filled by selection, for
         paired comparisons between candidates on the same windows; not written to the report).
+    parts : KnownAndHidden or None
+        The model as a known part plus a hidden term, when a plug-in built it so (written to
+        ``equations.json`` as the settings ``known_fitted`` and ``hidden``, as before).
     """
 
     equations: dict[str, sp.Expr]
@@ -160,6 +216,7 @@ class Candidate:
     uncertainty: dict = field(default_factory=dict)
     # per held-out window, the normalised short-horizon error (filled by selection; not written out)
     window_errors: object = field(default=None, repr=False, compare=False)
+    parts: KnownAndHidden | None = None
 
     @property
     def complexity(self) -> int:
@@ -206,7 +263,11 @@ class Candidate:
                   for k, v in d.get("scores", {}).items()}
         uncertainty = {v: [{**r, "term": parse_expression(r["term"], table, f"{where}: a term of d{v}/dt", error=DataError)}
                            for r in rows] for v, rows in (d.get("uncertainty") or {}).items()}
-        return cls(eqs, d["method"], d.get("settings", {}), d.get("term_confidence", {}), scores, uncertainty)
+        settings = dict(d.get("settings") or {})
+        parts = KnownAndHidden.from_texts(settings, table, where)
+        if parts is not None:
+            settings = {k: v for k, v in settings.items() if k not in PART_KEYS}
+        return cls(eqs, d["method"], settings, d.get("term_confidence", {}), scores, uncertainty, parts=parts)
 
 
 def merge_duplicates(candidates: list[Candidate]) -> list[Candidate]:

@@ -1,5 +1,11 @@
 """What every plug-in declares: a registered ``name`` and a ``Settings`` dataclass read from the
-config's table of that name; plug-ins are scikit-learn estimators (``clone``, ``get_params``)."""
+config's table of that name; plug-ins are scikit-learn estimators (``clone``, ``get_params``).
+
+A plug-in declares its output as well as its input: :meth:`Plugin.section` returns what it adds to
+the report and the run folder as plain data (:class:`discover.core.section.Section`), from the
+result of the run alone, so a run folder read back is rendered the same way. Its report code lives
+beside it, in the module named by ``report`` (declared with its name in the family's registry too,
+so that a report is drawn again without importing the plug-in)."""
 
 from __future__ import annotations
 
@@ -17,6 +23,19 @@ class Plugin(BaseEstimator):
     Settings: ClassVar[type] = NoSettings
     #: Whether the plug-in models measured inputs u(t) (``--inputs``); one that does not is refused with them.
     supports_inputs: ClassVar[bool] = True
+    #: The module beside the plug-in whose ``section(result)`` is :meth:`section` ("": it adds nothing).
+    report: ClassVar[str] = ""
+
+    @classmethod
+    def section(cls, result):
+        """What the plug-in adds to the report of ``result`` (a RunResult): a
+        :class:`~discover.core.section.Section` of plain data, or None. The report renders it without
+        knowing the plug-in; its ``files`` are written at the top of the run folder."""
+        if not cls.report:
+            return None
+        import importlib
+
+        return importlib.import_module(cls.report).section(result)
 
     @classmethod
     def check_settings(cls, settings, data) -> None:

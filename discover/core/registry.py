@@ -13,6 +13,11 @@ A family declares its plug-ins by name and module (``REGISTRY.declare("node",
 "discover.surrogates.neural_ode")``); the module is imported, and registers its class with
 :meth:`Registry.register`, only when that class is first asked for. Checking a name, or
 listing the names, therefore loads nothing: a SINDy-only run never imports torch.
+
+A declaration may also name the plug-in's report module (``report=``: the module beside it whose
+``section(result)`` returns what it adds to the report, :mod:`discover.core.section`), so that a
+report is drawn again without importing the plug-in, and the config tables and command-line
+options it reads besides its own ``[name]`` table (``tables=``: :meth:`Registry.owner`).
 """
 
 from __future__ import annotations
@@ -34,22 +39,56 @@ class Registry(Mapping):
         self.kind = kind
         self._classes: dict[str, type] = {}
         self._modules: dict[str, str] = {}
+        self._reports: dict[str, str] = {}
+        self._tables: dict[str, tuple[str, ...]] = {}
+        self._summaries: dict[str, str] = {}
 
     def register(self, cls):
         """Class decorator: make ``cls`` available by its ``name`` attribute."""
         if not getattr(cls, "name", ""):
             raise TypeError(f"{cls.__name__} needs a non-empty `name` to be registered as a {self.kind}.")
+        report = getattr(cls, "report", "")
+        if cls.name in self._reports and self._reports[cls.name] != report:
+            raise TypeError(f"{cls.__name__} declares its report module as {report!r}, its registry as "
+                            f"{self._reports[cls.name]!r}.")
         self._classes[cls.name] = cls
+        if report:
+            self._reports[cls.name] = report
         return cls
 
-    def declare(self, name: str, module: str) -> None:
-        """Make ``name`` known now; import ``module`` (which registers it) on first use."""
+    def declare(self, name: str, module: str, report: str = "", tables: tuple[str, ...] = (), summary: str = "") -> None:
+        """Make ``name`` known now; import ``module`` (which registers it) on first use. ``report``: the
+        module beside it that holds its ``section(result)``; ``tables``: the config tables (and the options
+        of the same names) it reads besides ``[name]``; ``summary``: a few words for the command line's help."""
         self._modules.setdefault(name, module)
+        if summary:
+            self._summaries.setdefault(name, summary)
+        if report:
+            self._reports.setdefault(name, report)
+        if tables:
+            self._tables.setdefault(name, tuple(tables))
+
+    def section(self, name: str, result):
+        """What the plug-in ``name`` adds to the report of ``result`` (a :class:`~discover.core.section.Section`
+        or None), from its report module; a plug-in with none adds nothing (nothing is imported for it)."""
+        if name in self._reports:
+            return importlib.import_module(self._reports[name]).section(result)
+        if name in self._classes:
+            return self._classes[name].section(result)
+        return None
+
+    def summary(self, name: str) -> str:
+        """The few words declared with ``name`` ("" if none)."""
+        return self._summaries.get(name, "")
+
+    def owner(self, table: str) -> str | None:
+        """The plug-in that reads the config table (or option) ``table`` besides its own, or None."""
+        return next((name for name, tables in self._tables.items() if table in tables), None)
 
     def unregister(self, name: str) -> None:
         """Forget ``name`` (a plug-in registered for a while, as tests do)."""
-        self._classes.pop(name, None)
-        self._modules.pop(name, None)
+        for table in (self._classes, self._modules, self._reports, self._tables, self._summaries):
+            table.pop(name, None)
 
     def __contains__(self, name) -> bool:
         return name in self._classes or name in self._modules

@@ -40,11 +40,12 @@ from discover.core.aside import check_movable
 from discover.core.errors import OutDirError
 from discover.core.stale import TEMP_MARKER, mark, stale_temporaries
 
-#: Files at the top of a run folder that discover writes (and may delete when it replaces the folder).
-RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "havok.json", "suggestion.json")
-#: Figures discover draws into ``figures/`` (``NAME.png``).
-FIGURES = ("trajectories", "forecasts", "hidden", "derivatives", "confidence", "havok_forcing",
-           "havok_reconstruction", "delay_forecasts", "pareto", "sr_fronts", "spacetime", "inputs", "equivalent")
+#: Files at the top of a run folder that discover writes (and may delete when it replaces the folder);
+#: the plug-ins' own files and figures are listed under ``written`` in the folder's run.json.
+RUN_FILES = ("report.md", "report.html", "equations.json", "run.json", "data.npz", "suggestion.json")
+#: Figures the report itself draws into ``figures/`` (``NAME.png``).
+FIGURES = ("trajectories", "forecasts", "derivatives", "confidence", "pareto", "sr_fronts", "spacetime", "inputs",
+           "equivalent")
 RUN_SCHEMA = "discover.run/"
 _MAX_RUN_JSON = 64 * 2**20
 
@@ -92,21 +93,45 @@ def model_files(folder: str | Path) -> set[str]:
     return {f"{k}.pt" for k in labels if isinstance(k, str) and k and k == Path(k).name and k not in (".", "..")}
 
 
-def _owned_names(folder: Path) -> dict[str, set[str]]:
-    return {"figures": {f"{k}.png" for k in FIGURES}, "models": model_files(folder)}
+def written_files(folder: str | Path) -> set[str]:
+    """The plug-ins' files and the figures the run in ``folder`` wrote, as its run.json lists them
+    (``written``: paths relative to the folder, at the top or in ``figures/``)."""
+    try:
+        listed = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8")).get("written") or []
+    except (OSError, ValueError, AttributeError):
+        return set()
+    return {p for p in listed if isinstance(p, str) and _plain_path(p)} if isinstance(listed, list) else set()
 
 
-def foreign_entries(folder: str | Path) -> list[str]:
+def _plain_path(p: str) -> bool:
+    """A name at the top of the folder, or ``figures/NAME``: nothing else is ever discover's to delete."""
+    parts = p.split("/")
+    return (len(parts) == 1 or (len(parts) == 2 and parts[0] == "figures")) and all(
+        x and x not in (".", "..") and "\\" not in x for x in parts)
+
+
+def _owned_names(folder: Path, owned=()) -> dict[str, set[str]]:
+    """Discover's own names in ``folder``: ``""`` the top, ``figures`` and ``models`` their files."""
+    extra = written_files(folder) | {p for p in owned if _plain_path(p)}
+    return {"": set(RUN_FILES) | {p for p in extra if "/" not in p},
+            "figures": {f"{k}.png" for k in FIGURES} | {p.split("/")[1] for p in extra if p.startswith("figures/")},
+            "models": model_files(folder)}
+
+
+def foreign_entries(folder: str | Path, owned=()) -> list[str]:
     """Entries of a run folder that discover did not write, as paths relative to it (sorted).
 
     A folder is listed whole when nothing in it is discover's; inside ``figures/`` and
-    ``models/`` each file discover does not write is listed on its own.
+    ``models/`` each file discover does not write is listed on its own. Discover's files are its
+    own (:data:`RUN_FILES`, :data:`FIGURES`), those its run.json lists as ``written``, and ``owned``
+    (paths relative to the folder: what the run about to replace it writes).
     """
     folder = Path(folder)
-    sub = _owned_names(folder)
+    sub = _owned_names(folder, owned)
+    top = sub.pop("")
     out = []
     for entry in os.scandir(folder):
-        if entry.name in RUN_FILES and not entry.is_dir(follow_symlinks=False):
+        if entry.name in top and not entry.is_dir(follow_symlinks=False):
             continue
         if entry.name in sub and entry.is_dir(follow_symlinks=False):
             out += [f"{entry.name}/{e.name}" for e in os.scandir(entry.path)
@@ -327,9 +352,10 @@ def _move_in(src: Path, dest: Path, names: list[str], moved: list[str]) -> None:
         moved.append(rel)
 
 
-def _clear_owned(old: Path) -> bool:
+def _clear_owned(old: Path, owned=()) -> bool:
     """Delete discover's own files in the replaced folder ``old``, then the folder if nothing else is left."""
-    sub = _owned_names(old)
+    sub = _owned_names(old, owned)
+    top = sub.pop("")
     for name, owned in sub.items():
         d = old / name
         if d.is_dir() and not d.is_symlink():
@@ -338,7 +364,7 @@ def _clear_owned(old: Path) -> bool:
                     os.unlink(e.path)
             if not any(os.scandir(d)):
                 d.rmdir()
-    for name in RUN_FILES:
+    for name in sorted(top, key=lambda n: n == "run.json"):  # run.json, which lists the others, last
         if os.path.lexists(old / name) and not (old / name).is_dir():
             os.unlink(old / name)
     if any(os.scandir(old)):
@@ -347,7 +373,7 @@ def _clear_owned(old: Path) -> bool:
     return True
 
 
-def _swap(check: OutCheck, tmp: Path, carried: list[str]) -> None:
+def _swap(check: OutCheck, tmp: Path, carried: list[str], owned=()) -> None:
     out = check.path
     if check.kind in ("new", "empty", "foreign"):
         os.unlink(tmp / TEMP_MARKER)  # the finished folder carries no marker
@@ -371,7 +397,7 @@ def _swap(check: OutCheck, tmp: Path, carried: list[str]) -> None:
         return
     try:
         mark(tmp, carrying=True)
-        _move_in(out, tmp, foreign_entries(out), carried)  # the user's files go into the new folder
+        _move_in(out, tmp, foreign_entries(out, owned), carried)  # the user's files go into the new folder
         old = _new_sibling(out, "old")
         os.rename(out, old)
         try:
@@ -389,7 +415,7 @@ def _swap(check: OutCheck, tmp: Path, carried: list[str]) -> None:
         raise
     del carried[:]
     try:
-        gone = _clear_owned(old)
+        gone = _clear_owned(old, owned)
     except OSError:
         gone = False
     if not gone:
@@ -417,7 +443,7 @@ _PLACE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.ER
                  errno.ENOTEMPTY, errno.EEXIST}
 
 
-def replace_folder(path: str | Path, build: Callable[[Path], None], force: bool = False) -> Path:
+def replace_folder(path: str | Path, build: Callable[[Path], None], force: bool = False, owned=()) -> Path:
     """Build a run folder with ``build(tmp)`` beside ``path`` and move it into place.
 
     Parameters
@@ -429,6 +455,10 @@ def replace_folder(path: str | Path, build: Callable[[Path], None], force: bool 
         the current folder at ``path``, which is still in place while it runs.
     force : bool, default False
         Move a folder that is not a run folder aside (to ``NAME.old-<date-time>``) instead of refusing it.
+    owned : iterable of str
+        Paths (relative to the folder: a top-level name or ``figures/NAME``) that the new folder's
+        plug-ins write: the same names in the earlier folder are discover's too, even where its
+        run.json does not list them (folders written before it listed them).
 
     Returns
     -------
@@ -452,7 +482,7 @@ def replace_folder(path: str | Path, build: Callable[[Path], None], force: bool 
                     tmp = _make_temp(check.path)
                 build(tmp)
                 with signals.hold():
-                    _swap(check, tmp, carried)
+                    _swap(check, tmp, carried, tuple(owned))
             except BaseException:
                 with signals.hold():
                     _discard(tmp, carried, check.path)

@@ -181,6 +181,25 @@ class Derivatives:
         return np.concatenate(self.smoothed), np.concatenate(self.derivatives)
 
 
+def slopes(data: Dataset, half_widths: np.ndarray, degree: int = DEGREE) -> np.ndarray:
+    """dx/dt of every trajectory with the given half-widths (one row per trajectory, one column per state), stacked.
+
+    A second estimate beside the chosen one: with windows twice as wide, the estimate's own bias
+    grows by a power of the width while the field does not change (how selection tells a term the
+    data ask for from the estimate's bias, :func:`discover.selection.equivalence.missing_term`)."""
+    out = []
+    for traj, hw in zip(data.trajectories, np.asarray(half_widths, dtype=int)):
+        hw = np.minimum(hw, max(2, (len(traj) - 1) // 2))
+        dx = np.empty_like(traj.x, dtype=float)
+        at = np.arange(len(traj))
+        uniform = _is_uniform(traj.t)
+        for half in np.unique(hw):
+            cols = np.flatnonzero(hw == half)
+            dx[:, cols] = _local_fit(traj.t, traj.x[:, cols], int(half), at, degree, uniform)[1]
+        out.append(dx)
+    return np.concatenate(out)
+
+
 def estimate_derivatives(data: Dataset, degree: int = DEGREE) -> Derivatives:
     """Smooth each trajectory and estimate dx/dt with windows chosen by cross-validation."""
     smoothed, derivs, halves = [], [], []

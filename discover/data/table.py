@@ -65,6 +65,15 @@ class Table:
     _frame: object
     _position: dict
     first_row: int = 2  # how messages number the first data row (a file's line; a DataFrame's position 0)
+    blank_lines: tuple = ()  # the file's lines (numbered as messages number them) that the parser skipped as blank
+
+    def line(self, row: int) -> int:
+        """How messages number the data row ``row`` (0-based): the file's line, past blank lines within the data."""
+        at = row + self.first_row
+        for blank in self.blank_lines:  # in file order: each blank line at or before the row pushes it down one
+            if blank <= at:
+                at += 1
+        return at
 
     def numbers(self, name: str) -> np.ndarray:
         """The column as floats (NaN where a cell is missing); text or infinity is a DataError."""
@@ -82,7 +91,7 @@ class Table:
             if bad.any():
                 row = int(np.flatnonzero(bad)[0])
                 raise DataError(
-                    f"Column '{shown(name)}' in {self.where} is not numeric (row {row + self.first_row} holds "
+                    f"Column '{shown(name)}' in {self.where} is not numeric (row {self.line(row)} holds "
                     f"'{shown(text.iloc[row], 40)}'); fix the value or leave the column out with `--states`."
                 )
             shown_cell = text
@@ -96,7 +105,7 @@ class Table:
             cell = f" ('{shown(shown_cell.iloc[row], 40)}')" if shown_cell is not None else ""
             raise DataError(
                 f"Column '{shown(name)}' in {self.where} holds infinity or a number too large for a float at row "
-                f"{row + self.first_row}{cell}; fix the value, rescale the column, or leave the cell empty to drop the row."
+                f"{self.line(row)}{cell}; fix the value, rescale the column, or leave the cell empty to drop the row."
             )
         return values
 
@@ -189,7 +198,19 @@ def read_table(path: Path, labels=RUN_NAMES) -> Table:
         raise DataError(f"File {where} has no named columns; give a CSV with a header row such as 't,x,y'.")
     if len(body) == 0:
         raise DataError(f"File {where} has a header row but no data rows; add one row per sample.")
-    return Table(list(position), where, body, position, first_row=2 + skipped)
+    return Table(list(position), where, body, position, first_row=2 + skipped,
+                 blank_lines=_blank_lines(text, first=1 + skipped))
+
+
+_BLANK_WITHIN = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+
+
+def _blank_lines(text: str, first: int) -> tuple:
+    """The lines of ``text`` (its first line numbered ``first``) that hold nothing but spaces, as the
+    parser skips them; () at once when no line within the text is blank (the usual file, read in one search)."""
+    if not _BLANK_WITHIN.search(text):
+        return ()
+    return tuple(first + i for i, line in enumerate(_LINE_BREAK.split(text)) if not line.strip(" \t"))
 
 
 def _parser_problem(message: str, where: str, sep: str, text: str, skipped: int = 0) -> str:

@@ -6,7 +6,9 @@
   by the last one (Brunton et al., 2017), registered as the ``havok`` delay model;
 - :mod:`~discover.delay.hankel`: the structured network on the Hankel operator (StNN,
   :mod:`~discover.delay.stnn`) and a plain MLP of similar size, the ``hankel`` delay model;
-- :mod:`~discover.delay.compare`: forecasts of all of them on the same held-out data.
+- :mod:`~discover.delay.compare`: forecasts of all of them on the same held-out data;
+- :mod:`~discover.delay.section`: what they add to the report (the comparison, and each model's
+  own part: :mod:`~discover.delay.havok_report`).
 
 The registry lives here, light: a delay model's module is loaded when it is first used.
 """
@@ -17,8 +19,10 @@ REGISTRY = Registry("delay model")
 register = REGISTRY.register
 get_delay_model = REGISTRY.get_class
 
-REGISTRY.declare("havok", "discover.delay.havok")
-REGISTRY.declare("hankel", "discover.delay.hankel")
+REGISTRY.declare("havok", "discover.delay.havok", report="discover.delay.section",
+                 summary="a time-delay model of the measured signals")
+REGISTRY.declare("hankel", "discover.delay.hankel", report="discover.delay.section",
+                 summary="a time-delay network of the measured signals")
 
 _LAZY = {
     "BaseDelayModel": "discover.delay.base",

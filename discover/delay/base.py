@@ -1,8 +1,9 @@
 """The delay-model contract, and the plain result every delay comparison produces.
 
-A delay model is one final subclass of :class:`BaseDelayModel`, registered by name (``havok``,
-``hankel``). The comparison (:mod:`discover.delay.compare`) embeds the measured signal once,
-hands every requested model a :class:`DelayContext`, and collects each model's forecast rows.
+A delay model is one final subclass of :class:`BaseDelayModel` (a :class:`~discover.core.plugin.Plugin`),
+registered by name in :data:`discover.delay.REGISTRY` and found by that name as every plug-in is.
+The comparison (:mod:`discover.delay.compare`) embeds the measured signal once, hands every
+requested model a :class:`DelayContext`, and collects each model's forecast rows.
 Baselines from other families (an ODE fitted to the measured variables) are passed in as
 plain forecast functions, so this package never imports the pipeline.
 """
@@ -10,11 +11,13 @@ plain forecast functions, so this package never imports the pipeline.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, ClassVar
 
 import numpy as np
 
+from discover.core.outputs import DelayResult
+from discover.core.plugin import Plugin
 from discover.core.registry import setting
 from discover.delay import REGISTRY, get_delay_model, register
 
@@ -64,52 +67,32 @@ class DelayContext:
     progress: object = None
 
 
-@dataclass
-class DelayResult:
-    """Everything the report shows of the delay models, as plain data.
-
-    Attributes
-    ----------
-    delays, spacing, rank : the embedding; ``dt`` sampling interval, ``window`` its span in time.
-    horizons : forecast horizons in time units.
-    rows : list of dict
-        ``method``, ``parameters``, ``seconds``, ``operations``, ``rmse`` (one per horizon), ``note``.
-    models : dict of str to dict
-        Per fitted delay model that has equations, its plain description (``havok.json``).
-    arrays : dict of str to ndarray
-        What the figures draw (``havok/...``: a stretch of the training run in HAVOK's coordinates;
-        ``example/...``: each model's forecast of the first held-out segment).
-    """
-
-    delays: int
-    spacing: int
-    dt: float
-    rank: int
-    window: float
-    horizons: list[float]
-    rows: list[dict] = field(default_factory=list)
-    models: dict = field(default_factory=dict)
-    arrays: dict = field(default_factory=dict)
-
-    def summary(self) -> dict:
-        """The numbers for ``run.json`` (arrays go to ``data.npz``)."""
-        return {"delays": self.delays, "spacing": self.spacing, "dt": self.dt, "rank": self.rank,
-                "window": self.window, "horizons": self.horizons, "rows": self.rows}
-
-
-class BaseDelayModel(ABC):
-    """A model of the delay vector; :meth:`fit` fills ``rows_`` with its forecast rows.
+class BaseDelayModel(Plugin, ABC):
+    """A model of the delay vector, a plug-in like the surrogates and distillers: registered by
+    ``name``, with ``Settings`` (none so far: the embedding is the ``[delay]`` table's) and a
+    :meth:`~discover.core.plugin.Plugin.section` hook. :meth:`fit` fills ``rows_`` with its forecast rows.
 
     Parameters
     ----------
+    settings : Settings, dict or None
     random_state : int
     device : str
     progress : Progress, optional
     """
 
-    name: ClassVar[str] = ""
+    #: Delay models read the measured signals only; measured inputs are refused with them.
+    supports_inputs: ClassVar[bool] = False
 
-    def __init__(self, random_state: int = 0, device: str = "cpu", progress=None):
+    #: The family's report section (the comparison), which holds each model's :meth:`blocks`.
+    report: ClassVar[str] = "discover.delay.section"
+
+    @classmethod
+    def blocks(cls, result) -> tuple:
+        """The model's own blocks in the delay models' section (:mod:`discover.core.section`; none by default)."""
+        return ()
+
+    def __init__(self, settings=None, random_state: int = 0, device: str = "cpu", progress=None):
+        self.settings = settings
         self.random_state = random_state
         self.device = device
         self.progress = progress

@@ -83,11 +83,11 @@ def ode_row(name: str, simulate, spacing: int, parameters=None, seconds=None, no
 
 def run(train: list[Trajectory], validation: list[Trajectory], methods=("havok", "hankel"),
         settings: DelaySettings | None = None, baselines=(), random_state: int = 0, device: str = "cpu",
-        progress=None) -> DelayResult:
+        progress=None, model_settings: dict | None = None) -> DelayResult:
     """Fit the delay models on ``train``, forecast ``validation``; everything the report shows.
 
     ``baselines`` is a callable ``(spacing) -> list of Row`` (models fitted elsewhere), called
-    once the embedding's spacing is known.
+    once the embedding's spacing is known; ``model_settings`` maps a model's name to its own table.
     """
     settings = settings or DelaySettings()
     check_room(train, validation, settings, methods)
@@ -99,11 +99,12 @@ def run(train: list[Trajectory], validation: list[Trajectory], methods=("havok",
     scale = np.where(scale > 0, scale, 1.0)
     room = max(len(v) for v in validation) - (q - 1) * s - 1
     horizons = tuple(h for h in HORIZONS if h * s <= room) or (1,)
-    result = DelayResult(q, s, emb.dt, emb.rank, emb.window, [h * s * emb.dt for h in horizons])
+    result = DelayResult(q, s, emb.dt, emb.rank, emb.window, [h * s * emb.dt for h in horizons], methods=tuple(methods))
     rows = [Row("no change", lambda seg, i, steps: np.repeat(seg.x[i][None], steps, axis=0), 0, 0.0, 0, shown=False)]
     context = DelayContext(tuple(t.x for t in train), havok, random_state, device, progress)
     for name in methods:
-        model = get_delay_model(name)(random_state, device, progress).fit(context)
+        model = get_delay_model(name)(settings=(model_settings or {}).get(name), random_state=random_state,
+                                      device=device, progress=progress).fit(context)
         rows += model.rows_
         if model.describe() is not None:
             result.models[name] = model.describe()

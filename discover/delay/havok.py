@@ -123,6 +123,12 @@ class HavokModel(BaseDelayModel):
 
     name = "havok"
 
+    @classmethod
+    def blocks(cls, result) -> tuple:
+        from discover.delay.havok_report import blocks
+
+        return blocks(result)
+
     def fit(self, context: DelayContext) -> "HavokModel":
         h = self.havok_ = context.havok
         emb = h.embedding_

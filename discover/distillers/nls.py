@@ -243,4 +243,4 @@ def refit_candidate(candidate, samples):
         return None
     settings = {k: v for k, v in candidate.settings.items() if k != "standard_errors"}
     settings["coefficients"] = "refitted on the data by nonlinear least squares"
-    return Candidate(eqs, candidate.method, settings, uncertainty=errors)
+    return Candidate(eqs, candidate.method, settings, uncertainty=errors, parts=candidate.parts)

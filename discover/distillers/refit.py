@@ -41,4 +41,4 @@ def refit_on_data(candidate: Candidate, weak: WeakForm, raw_states: np.ndarray, 
         coef = np.linalg.lstsq(A, weak.targets[:, i], rcond=None)[0]
         out[n] = tidy(sum((sp.Float(float(c), 15) * t for c, t in zip(coef, ts)), sp.Integer(0)))
     settings = {**candidate.settings, "coefficients": "refitted on the data (weak form)"}
-    return Candidate(out, candidate.method, settings)
+    return Candidate(out, candidate.method, settings, parts=candidate.parts)

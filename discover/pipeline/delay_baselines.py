@@ -77,4 +77,4 @@ def delay_models(prepared, validation, methods, tables: dict, random_state: int,
     settings = settings_from(DelaySettings, tables.get("delay"), "delay")
     return compare(list(prepared.train.trajectories), list(prepared.validation), methods, settings,
                    lambda spacing: equation_baselines(prepared, validation, spacing, random_state, device),
-                   random_state, resolve_device(device), progress)
+                   random_state, resolve_device(device), progress, {name: tables.get(name) for name in methods})

@@ -344,7 +344,20 @@ class Discoverer(ModelView, BaseEstimator):
             with run.timed("selection"):
                 chosen = assess(chosen, prepared, run.validation, self._box())
             if len(chosen.equivalent) > 1:
-                suggestion = self._suggest(chosen, run)
+                suggestion = self._suggest(chosen, run, [a.candidate for a in chosen.equivalent], "equivalent")
+            elif chosen.missing and chosen.missing.get("rival") is not None:
+                # the data ask for a term the pick lacks: the measurement that tells the pick from its
+                # nested rival with that term (their fields part ways outside the data)
+                suggestion = self._suggest(chosen, run, [chosen.best, chosen.ranked[chosen.missing["rival"]]],
+                                           "missing_term")
+            elif chosen.confidence != "high":
+                # not sure of the pick, though nothing ties with it: the measurement that tells it from the
+                # best candidate of another structure
+                from discover.selection.experiment import strongest_rival
+
+                rival = strongest_rival(chosen.best, chosen.ranked, prepared.names, prepared.samples().states)
+                if rival is not None:
+                    suggestion = self._suggest(chosen, run, [chosen.best, rival], "rival")
         reasons = list(chosen.reasons) if plan.stages else [
             "only time-delay methods were asked for: they model the measured signals, not equations in the CSV's "
             "variables"]
@@ -356,7 +369,8 @@ class Discoverer(ModelView, BaseEstimator):
             train_smoothed=list(prepared.train_smoothed), train_derivatives=list(prepared.derivatives),
             validation=list(prepared.validation), validation_smoothed=list(prepared.validation_smoothed),
             split=prepared.split, in_sample=prepared.in_sample,
-            settings=settings_record(self, plan, run), timings=run.timings, fronts=run.fronts,
+            settings={**settings_record(self, plan, run),
+                      **({"missing_term": chosen.missing} if chosen.missing else {})}, timings=run.timings, fronts=run.fronts,
             warnings=([f"Dropped {prepared.data.dropped_rows} rows with missing values."]
                       if prepared.data.dropped_rows else []) + input_warnings(prepared, chosen.best),
             surrogates=run.surrogate_facts, delay=delay, deciding=chosen.deciding, inputs=prepared.inputs,
@@ -364,19 +378,22 @@ class Discoverer(ModelView, BaseEstimator):
             suggestion=suggestion,
         ), run.fitted)
 
-    def _suggest(self, chosen, run: _Run) -> dict | None:
-        """The experiment that separates the equivalent structures (:func:`discover.selection.experiment.suggest`)."""
+    def _suggest(self, chosen, run: _Run, models: list, separates: str) -> dict | None:
+        """The experiment that separates ``models`` (:func:`discover.selection.experiment.suggest`); ``separates``
+        says what they are (``"equivalent"``: the equivalence set; ``"missing_term"``: the pick and its
+        nested rival with the term the data ask for; ``"rival"``: the pick, not rated high, and the best
+        candidate of another structure)."""
         import numpy as np
 
         from discover.selection.experiment import suggest
 
         prepared = run.prepared
-        models = [a.candidate for a in chosen.equivalent]
         with run.timed("experiment design"):
             out = suggest(models, prepared.names, chosen.design_box, np.sqrt(prepared.variance),
                           max(tr.duration for tr in prepared.data.trajectories), prepared.data.time_name,
                           self.random_state, horizon=prepared.horizon, project=chosen.design_plane)
         if out is not None:
+            out["separates"] = separates
             for m, c in zip(out["models"], models):
                 m["rank"] = next(i for i, r in enumerate(chosen.ranked) if r is c)
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from discover.core.outputs import SurrogateRecord
 from discover.data.prepared import Prepared
 
 
@@ -34,7 +35,7 @@ def _plain(settings) -> dict:
     return asdict(settings) if is_dataclass(settings) else {"value": str(settings)}
 
 
-def surrogate_facts(surrogate, prepared: Prepared, seconds: float) -> dict:
+def surrogate_facts(surrogate, prepared: Prepared, seconds: float) -> SurrogateRecord:
     """Forecasts of the held-out segments, what they cost, and the surrogate's own facts."""
     facts = {"seconds": round(seconds, 2), "forecasts": []}
     nfe = []
@@ -45,4 +46,4 @@ def surrogate_facts(surrogate, prepared: Prepared, seconds: float) -> dict:
             nfe.append(n)
     if nfe:
         facts["nfe_per_forecast"] = float(np.mean(nfe))
-    return {"epochs": None, "validation_loss": None, **facts, **surrogate.facts()}
+    return SurrogateRecord.from_facts({**facts, **surrogate.facts()})

@@ -15,7 +15,7 @@ def check_tables(settings: dict | None, plan: Plan, data: Dataset) -> dict:
 
     tables = dict(settings or {})
     used = {r.distiller for r in plan.routes} | {r.surrogate for r in plan.routes if r.surrogate}
-    used |= {"delay"} if plan.delay else set()
+    used |= {"delay", *plan.delay} if plan.delay else set()
     for name in tables:
         if name not in used:
             raise ConfigError(f"Settings were given for `{name}` (its [{name}] table or options), which this "
@@ -37,7 +37,10 @@ def check_tables(settings: dict | None, plan: Plan, data: Dataset) -> dict:
             SURROGATES[r.surrogate].check_settings(tables.get(r.surrogate), data)
     if plan.delay:
         from discover.core.registry import settings_from
+        from discover.delay import REGISTRY as DELAY
         from discover.delay import DelaySettings
 
         settings_from(DelaySettings, tables.get("delay"), "delay")
+        for name in plan.delay:  # each delay model is a plug-in like the others: its own table, checked
+            DELAY[name].check_settings(tables.get(name), data)
     return tables

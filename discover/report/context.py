@@ -5,8 +5,6 @@ from __future__ import annotations
 import sympy as sp
 
 from discover.core import printing
-from discover.core.errors import DiscoverError
-from discover.core.expressions import identifiers, parse_expression
 from discover.core.structure import terms
 from discover.report.constants import constants
 from discover.report.numbers import r2_text
@@ -40,15 +38,6 @@ def _fmt(v, digits=3):
     return str(v)
 
 
-def _with_labels(text: str, names) -> str:
-    """A formula stored on equations.json's identifiers, written with the data's own names."""
-    table = {ident: sp.Symbol(label) for label, ident in identifiers(names).items()}
-    try:
-        return printing.text(parse_expression(text, table, "a stored formula", new_symbol=sp.Symbol))
-    except DiscoverError:
-        return text
-
-
 def _readable(expr) -> dict:
     """The rational right-hand side rewritten with the fewest constants (:mod:`discover.core.readable`), when that
     reads differently from the form found: ``readable_text``, ``readable_latex`` and ``readable_form``."""
@@ -61,70 +50,24 @@ def _readable(expr) -> dict:
     return {"readable_text": printing.text(form), "readable_latex": printing.latex(form), "readable_form": name}
 
 
-def hidden_terms(result: RunResult) -> dict | None:
-    """The hidden-term PINN's model, from the best candidate it produced: known part with its
-    fitted parameters, the hidden term as a formula, and the parameters."""
-    pinned = [c for c in result.candidates if "hidden" in c.settings]
-    if not pinned:
-        return None
-    c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
-    st = c.settings
-    names = result.names
-    labels = (*names, *result.inputs)  # formulas may read measured inputs
-    rows = [{"var": v, "lhs": printing.derivative_text(v, result.time_name),
-             "known": _with_labels(st.get("known_fitted", {}).get(v, "0"), labels),
-             "hidden": _with_labels(st["hidden"].get(v, "0"), labels), "full": printing.text(c.equations[v])}
-            for v in names]
-    se, pinn = st.get("standard_errors", {}), st.get("pinn_parameters", {})
-    fitted = [(k, k, v, f"{pinn.get(k, float('nan')):.4g}", "learned") for k, v in st.get("parameters", {}).items()]
-    fitted += [(f"coefficient of {k}", k, v, "—", "hidden term") for k, v in st.get("hidden_constants", {}).items()]
-    params = [{"name": name, "value": f"{v:.4g}", "se": _spread(v, se.get(k)), "pinn": est, "how": how,
-               "loose": _loose(v, se.get(k))} for name, k, v, est, how in fitted]
-    params += [{"name": k, "value": f"{v:.4g}", "se": "—", "pinn": "—", "how": "fixed", "loose": False}
-               for k, v in st.get("fixed", {}).items()]
-    return {"method": c.method, "selected": c is result.best, "rows": rows, "params": params,
-            "known_given": {v: _with_labels(t, names) for v, t in st.get("known", {}).items()},
-            "loose": [p["name"] for p in params if p["loose"]]}
-
-
-LOOSE = 0.25  # a standard error above this share of the value: the data barely fix the constant
-
-
-def _loose(value: float, se: float | None) -> bool:
-    return se is not None and value != 0 and abs(se / value) > LOOSE
-
-
-def _spread(value: float, se: float | None) -> str:
-    """'± 0.021 (1.6%)': one standard error from the output-error fit, and relative."""
-    if se is None:
-        return "—"
-    rel = f" ({abs(se / value):.0%})" if value else ""
-    return f"± {se:.2g}{rel}"
-
-
-def delay_models(result: RunResult) -> dict | None:
-    """The delay embedding, HAVOK's equations and the forecast comparison."""
-    d = result.delay
-    if d is None:
-        return None
-    rows = [{"method": r["method"], "parameters": "—" if r["parameters"] is None else r["parameters"],
-             "seconds": _fmt(r["seconds"], 2), "operations": "—" if r["operations"] is None else r["operations"],
-             "rmse": [_fmt(e, 3) for e in r["rmse"]], "note": r["note"]} for r in d.rows]
-    h = d.models.get("havok")
-    havok = {"equations": h["equations"], "r2": _fmt(h["regression_r2"], 4), "forcing": h["forcing"]} if h else None
-    return {"delays": d.delays, "spacing": d.spacing, "rank": d.rank, "window": _fmt(d.window, 4),
-            "dt": _fmt(d.dt, 5), "horizons": [_fmt(x, 3) for x in d.horizons], "rows": rows, "havok": havok}
-
-
 def _delay_methods(result: RunResult) -> list[str]:
     """The delay models the run asked for (from its plan)."""
     return [m for stage in result.settings.get("plan", []) if stage.get("stage") == "delay" for m in stage["models"]]
 
 
+def _sections(result: RunResult) -> dict[str, list]:
+    """The plug-ins' sections (:mod:`discover.report.sections`), by their place in the report."""
+    from discover.core.section import PLACES
+    from discover.report.sections import collect
+
+    found = collect(result)
+    return {place: [s for s in found if s.place == place] for place in PLACES}
+
+
 def _training_text(result: RunResult) -> str:
     """'3200 in 2 runs' or, for one run cut around its held-out block, '3200 (one run, before and
     after the held-out block)'."""
-    from discover.report.plotkit import source_runs
+    from discover.core.plotkit import source_runs
 
     n, pieces, runs = sum(len(t) for t in result.train), len(result.train), source_runs(result)
     if pieces == runs:
@@ -137,9 +80,9 @@ def _equivalent(result: RunResult) -> dict | None:
     """The structures the data cannot tell apart and the suggested experiment, for the templates."""
     from discover.report.equivalent import rows
 
-    if len(result.equivalent) < 2:
-        return None
     table = rows(result)
+    if len(table) < 2:
+        return None
     for r in table:
         r["short_r2"] = r2_text(r["short_r2"])
     s = result.suggestion
@@ -148,7 +91,14 @@ def _equivalent(result: RunResult) -> dict | None:
         proposal = {"start": ", ".join(f"{k} = {v:.4g}" for k, v in s["initial_state"].items()),
                     "duration": f"{s['duration']:.4g}", "separation": f"{s.get('separation', float('nan')):.3g}"}
     box = ", ".join(f"{k}: {lo:.4g}..{hi:.4g}" for k, (lo, hi) in result.design_box.items())
-    return {"rows": table, "box": box, "suggestion": proposal}
+    missing = rival = None
+    separates = (s or {}).get("separates")
+    m = (result.settings or {}).get("missing_term") or {}
+    if len(result.equivalent) < 2 and separates == "missing_term" and m.get("variable") is not None:
+        missing = {"equation": printing.derivative_text(m["variable"], result.time_name), "share": f"{m['share']:.1%}"}
+    elif len(result.equivalent) < 2:  # the pick, not rated high, beside its strongest rival
+        rival = {"level": result.confidence}
+    return {"rows": table, "box": box, "suggestion": proposal, "missing": missing, "rival": rival}
 
 
 def build(result: RunResult, figures: dict[str, str]) -> dict:
@@ -232,13 +182,12 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         else "interpolated linearly between samples",
         "versions": prov.get("versions", {}),
         "command": prov.get("command", ""),
-        "hidden": hidden_terms(result),
+        "sections": _sections(result),
         "equivalent": _equivalent(result),
         "constants": constants(result),
-        "delay": delay_models(result),
         "surrogates": [
-            {"label": k, "epochs": v.get("epochs"), "loss": _fmt(v.get("validation_loss"), 3),
-             "nfe": "—" if v.get("nfe_per_forecast") is None else f"{v['nfe_per_forecast']:.0f}", "seconds": _fmt(v.get("seconds"), 3),
+            {"label": k, "epochs": v.epochs, "loss": _fmt(v.validation_loss, 3),
+             "nfe": "—" if v.nfe_per_forecast is None else f"{v.nfe_per_forecast:.0f}", "seconds": _fmt(v.seconds, 3),
              "file": f"models/{k}.pt"}
             for k, v in result.surrogates.items()
         ],

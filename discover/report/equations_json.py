@@ -35,7 +35,7 @@ def _entry(c, ids: dict[str, str]) -> dict:
         "complexity": c.complexity,
         "scores": _clean(c.scores),
         **({"non_finite_scores": _non_finite(c.scores)} if _non_finite(c.scores) else {}),
-        "settings": c.settings,
+        "settings": c.parts.written_into(c.settings, ids) if c.parts is not None else c.settings,
         "term_confidence": c.term_confidence,
         **({"uncertainty": _uncertainty(c, ids)} if c.uncertainty else {}),
     }

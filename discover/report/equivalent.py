@@ -15,17 +15,34 @@ import numpy as np
 import sympy as sp
 
 from discover.core.integrate import compile_rhs
+from discover.core.plotkit import MODEL, figure, plain, save
 from discover.core.printing import derivative_text, text
-from discover.report.plotkit import MODEL, figure, plain, save
 from discover.result import RunResult
 
 LINE_POINTS = 300
 
 
+def compared(result: RunResult) -> list:
+    """The structures the report sets side by side, the pick first: the equivalence set, or, when it holds the
+    pick alone, the models of the suggested experiment (the pick and its nested rival with the term the data
+    ask for, or its strongest rival of another structure); [] when there is nothing to compare."""
+    if len(result.equivalent) >= 2:
+        return list(result.equivalent)
+    ranks = [m.get("rank") for m in (result.suggestion or {}).get("models", [])]
+    if result.best is None or len(ranks) < 2 or not all(
+            isinstance(r, int) and 0 <= r < len(result.candidates) for r in ranks):
+        return []
+    from discover.core.candidates import Alternative
+
+    return [Alternative(result.candidates[r]) for r in ranks]
+
+
 def rows(result: RunResult) -> list[dict]:
-    """One row per equivalent structure, the pick first, for the templates."""
+    """One row per structure of :func:`compared`, the pick first, for the templates."""
     out = []
-    for i, a in enumerate(result.equivalent):
+    separates = (result.suggestion or {}).get("separates") if len(result.equivalent) < 2 else "equivalent"
+    label = {"missing_term": "with the term the data ask for", "rival": "strongest rival of another structure"}
+    for i, a in enumerate(compared(result)):
         c = a.candidate
         where = ", ".join(f"{k} = {v:.4g}" for k, v in a.at.items())
         out.append({
@@ -33,7 +50,7 @@ def rows(result: RunResult) -> list[dict]:
             "short_r2": c.scores.get("short_r2"),
             "equations": "; ".join(f"{derivative_text(v, result.time_name)} = {text(c.equations[v])}"
                                    for v in result.names),
-            "differs": "—" if i == 0 else f"{a.typical:.0%} typical, {a.largest:.0%} largest in "
+            "differs": "—" if i == 0 else label[separates] if separates in label else f"{a.typical:.0%} typical, {a.largest:.0%} largest in "
                        f"{derivative_text(a.variable, result.time_name)} at {where}",
         })
     return out
@@ -48,7 +65,7 @@ def _line(result: RunResult):
         return s[:, None], s, plain(names[0])
     X = np.concatenate([tr.x for tr in result.train_smoothed])
     centre = X.mean(axis=0)
-    far = np.array([result.equivalent[1].at.get(n, c) for n, c in zip(names, centre)])
+    far = np.array([compared(result)[1].at.get(n, c) for n, c in zip(names, centre)])
     direction = far - centre
     if not np.any(direction):
         direction = box[:, 1] - box[:, 0]
@@ -63,8 +80,9 @@ def _line(result: RunResult):
 
 
 def draw(result: RunResult, path: Path) -> bool:
-    """The figure (see the module); False when the set holds fewer than two structures."""
-    if len(result.equivalent) < 2 or not result.design_box:
+    """The figure (see the module); False when there are fewer than two structures to compare."""
+    models = compared(result)
+    if len(models) < 2 or not result.design_box:
         return False
     names = list(result.names)
     d = len(names)
@@ -74,7 +92,7 @@ def draw(result: RunResult, path: Path) -> bool:
     fig, axes = figure(d, cols, (11 if proposal else 7, 2.2 * d + 1.0))
     syms = [sp.Symbol(n) for n in names]
     X = np.concatenate([tr.x for tr in result.train_smoothed])
-    for k, a in enumerate(result.equivalent):
+    for k, a in enumerate(models):
         f = compile_rhs([a.candidate.equations[n] for n in names], syms)
         with np.errstate(all="ignore"):
             F = np.asarray(f(states.T), dtype=float).T

@@ -2,23 +2,19 @@
 
 Data are grey dots, models coloured lines simulated on a fine grid between the samples;
 every figure is laid out by matplotlib's constrained layout and drawn once, at one DPI
-(:mod:`discover.report.plotkit`).
+(:mod:`discover.core.plotkit`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import sympy as sp
 
-from discover.core.errors import DataError
-from discover.core.expressions import identifiers, parse_expression, to_text
+from discover.core.expressions import identifiers, to_text
 from discover.core.integrate import compile_rhs, integrate
-from discover.core.printing import derivative_text, differential_text
-from discover.report.inputs_panel import driven_args, input_symbols
-from discover.report.plotkit import (
+from discover.core.plotkit import (
     MAX_DOTS,
     MODEL,
     dense_times,
@@ -34,6 +30,9 @@ from discover.report.plotkit import (
     thin,
     time_axis,
 )
+from discover.core.printing import derivative_text, differential_text
+from discover.core.section import Figure
+from discover.report.inputs_panel import driven_args, input_symbols
 from discover.result import RunResult
 
 COLORS = MODEL
@@ -220,7 +219,7 @@ def search_fronts(result: RunResult, path: Path) -> bool:
 
 def forecasts(result: RunResult, path: Path) -> bool:
     """Each surrogate's forecast of the held-out segments beside the selected equations."""
-    shown = {k: v for k, v in result.surrogates.items() if v.get("forecasts")}
+    shown = {k: v for k, v in result.surrogates.items() if v.forecasts}
     if not shown or not result.validation:
         return False
     seg, smooth = result.validation[0], result.validation_smoothed[0]
@@ -236,7 +235,7 @@ def forecasts(result: RunResult, path: Path) -> bool:
         ax = axes[j, 0]
         ax.plot(seg.t[p], seg.x[p, j], **dots(len(p)), label="held-out data" if j == 0 else None)
         for k, (label, info) in enumerate(shown.items()):
-            f = info["forecasts"][0]
+            f = info.forecasts[0]
             ax.plot(seg.t, f[:, j], "--", lw=1.4, color=COLORS[(k + 1) % len(COLORS)],
                     label=f"{label} forecast" if j == 0 else None)
         if sim is not None:
@@ -251,140 +250,29 @@ def forecasts(result: RunResult, path: Path) -> bool:
     return save(fig, path)
 
 
-def _curves(result: RunResult) -> list[dict] | None:
-    """Fitted curves a surrogate left in its facts (t, states u, hidden term G, known part F)."""
-    for info in result.surrogates.values():
-        if info.get("curves"):
-            return info["curves"]
-    return None
+def plan(result: RunResult) -> list[Figure]:
+    """The one list of the figures a run may have, in the report's order: the report's own and those
+    the plug-ins' sections specify (:mod:`discover.report.sections`). Each is written as ``<key>.png``
+    by ``draw(result, path)``, which returns False when it has nothing to show; each draws alone, so
+    they may be drawn in any order or in separate processes (the costly first)."""
+    from discover.report.sections import collect
 
+    found = collect(result)
 
-def hidden_term(result: RunResult, path: Path) -> bool:
-    """The hidden-term network along the fitted runs beside the distilled hidden formula."""
-    curves = _curves(result)
-    pinned = [c for c in result.candidates if "hidden" in c.settings]
-    if not curves or not pinned:
-        return False
-    c = result.best if result.best is not None and "hidden" in result.best.settings else pinned[0]
-    syms = _symbols(result)
-    # the settings hold formulas written on the identifiers of equations.json: read them back safely
-    table = {ident: sp.Symbol(label) for label, ident in identifiers((*result.names, *result.inputs)).items()}
-    inputs = [sp.Symbol(n) for n in result.inputs]  # with measured inputs, the curves hold them as "w"
+    def placed(place):
+        return [f for s in found if s.place == place for f in s.figures()]
 
-    def read(text, n):
-        return parse_expression(text, table, f"hidden-term formula for d{n}/d{result.time_name}", error=DataError)
-
-    hidden = [read(c.settings["hidden"][n], n) for n in result.names]
-    f = compile_rhs(hidden, syms, inputs)
-    d = len(result.names)
-    fig, axes = figure(d, 1, (8, 1.7 * d + 0.9))
-    # The model's constants were refitted after training, so its hidden term is compared with G
-    # at the PINN's own parameters: (known part fitted + hidden formula) - known part at the PINN's.
-    fitted_known = compile_rhs([read(c.settings.get("known_fitted", {}).get(n, "0"), n) for n in result.names], syms,
-                               inputs)
-    for k, curve in enumerate(curves):
-        at = (curve["u"].T, curve["w"].T) if inputs else (curve["u"].T,)
-        shifted = f(*at).T + fitted_known(*at).T - curve["F"]
-        for j, name in enumerate(result.names):
-            ax = axes[j, 0]
-            ax.plot(curve["t"], curve["G"][:, j], "-", lw=1.6, color=COLORS[1],
-                    label="hidden-term network G" if (j == 0 and k == 0) else None)
-            ax.plot(curve["t"], shifted[:, j], "--", lw=1.2, color=COLORS[0],
-                    label="distilled model, at the PINN's known parameters" if (j == 0 and k == 0) else None)
-            ax.set_ylabel(plain(f"hidden {derivative_text(name, result.time_name)}"))
-    axes[-1, 0].set_xlabel(plain(result.time_name))
-    axes[0, 0].set_title("Hidden term along the fitted trajectories")
-    axes[0, 0].legend(loc="upper right")
-    return save(fig, path)
-
-
-def _havok_span(result: RunResult):
-    """HAVOK's stretch of its training run: times, coordinates, measured signal, driven reconstruction."""
-    a = result.delay.arrays if result.delay is not None else {}
-    if "havok/v" not in a:
-        return None
-    return a["havok/t"], a["havok/v"], a["havok/measured"], a["havok/driven"], float(a["havok/forcing_std"])
-
-
-def havok_forcing(result: RunResult, path: Path) -> bool:
-    """The measured signal above HAVOK's forcing v_r; bursts of forcing shaded on both."""
-    span = _havok_span(result)
-    if span is None:
-        return False
-    t, v, x, _, spread = span
-    f = v[:, -1]
-    burst = np.abs(f) > 2.0 * spread
-    fig, axes = figure(2, 1, (8, 4.2), sharex=True)
-    axes = axes[:, 0]
-    for ax in axes:
-        ax.fill_between(t, 0, 1, where=burst, color=COLORS[1], alpha=0.15, transform=ax.get_xaxis_transform(), lw=0)
-    axes[0].plot(t, x[:, 0], color="0.3", lw=0.9)
-    axes[0].set_ylabel(plain(f"{result.names[0]} (measured)"))
-    axes[1].plot(t, f, color=COLORS[1], lw=0.9)
-    axes[1].set_ylabel(f"forcing v{result.delay.rank}")
-    axes[1].set_xlabel(plain(result.time_name))
-    axes[0].set_title("HAVOK forcing (shaded where |v_r| > 2 standard deviations)")
-    return save(fig, path)
-
-
-def havok_reconstruction(result: RunResult, path: Path) -> bool:
-    """HAVOK driven by its measured forcing, against the measured signal (training run)."""
-    span = _havok_span(result)
-    if span is None:
-        return False
-    t, v, meas, rec, _ = span
-    k = rec.shape[1]
-    fig, axes = figure(k, 1, (8, 1.7 * k + 0.9))
-    for j in range(k):
-        axes[j, 0].plot(t, meas[:, j], color="0.55", lw=1.6, label="measured" if j == 0 else None)
-        axes[j, 0].plot(t, rec[:, j], "--", color=COLORS[0], lw=1.0, label="HAVOK model" if j == 0 else None)
-        axes[j, 0].set_ylabel(plain(result.names[j]))
-    axes[-1, 0].set_xlabel(plain(result.time_name))
-    axes[0, 0].set_title("HAVOK reconstruction (linear model driven by the measured forcing)")
-    axes[0, 0].legend(loc="upper right")
-    return save(fig, path)
-
-
-def delay_forecasts(result: RunResult, path: Path) -> bool:
-    """Forecasts of the first held-out segment by each delay model, over the longest horizon."""
-    a = result.delay.arrays if result.delay is not None else {}
-    if "example/t" not in a:
-        return False
-    ex = {k: a[f"example/{k}"] for k in ("t", "truth", "t_history", "history")}
-    ex["forecasts"] = {k.split("/", 2)[2]: v for k, v in a.items() if k.startswith("example/forecast/")}
-    k = ex["truth"].shape[1]
-    fig, axes = figure(k, 1, (8, 1.7 * k + 0.9))
-    for j in range(k):
-        ax = axes[j, 0]
-        ax.plot(ex["t_history"], ex["history"][:, j], color="0.3", lw=1.0, label="history" if j == 0 else None)
-        ax.plot(ex["t"], ex["truth"][:, j], ".", ms=3, color="0.55", label="held-out data" if j == 0 else None)
-        for c, (name, pred) in enumerate(ex["forecasts"].items()):
-            ax.plot(ex["t"], pred[:, j], "-", lw=1.2, color=COLORS[c % len(COLORS)], label=name if j == 0 else None)
-        lo, hi = float(np.min(ex["truth"][:, j])), float(np.max(ex["truth"][:, j]))
-        pad = 0.5 * (hi - lo) + 1e-12
-        ax.set_ylim(lo - pad, hi + pad)
-        ax.set_ylabel(plain(result.names[j]))
-    axes[-1, 0].set_xlabel(plain(result.time_name))
-    axes[0, 0].set_title("Forecasts from delay measurements (first held-out segment)")
-    axes[0, 0].legend(loc="upper left")
-    return save(fig, path)
-
-
-def plan(result: RunResult) -> list[tuple[str, Callable]]:
-    """The figures a run may have, in the report's order: ``(key, draw)``, each written as
-    ``<key>.png`` by ``draw(result, path)``, which returns False when it has nothing to show.
-    Each draws alone, so they may be drawn in any order or in separate processes."""
-    out = [("trajectories", trajectories), ("forecasts", forecasts), ("hidden", hidden_term)]
+    out = [Figure("trajectories", "held-out fit", trajectories, 3.0), Figure("forecasts", "surrogate forecast", forecasts, 3.0),
+           *placed("evidence")]
     if result.best is not None:
-        out.append(("derivatives", derivative_fit))
-    if len(getattr(result, "equivalent", ())) > 1:
-        from discover.report.equivalent import draw
+        out.append(Figure("derivatives", "derivative fit", derivative_fit, 2.0))
+    from discover.report.equivalent import compared, draw
 
-        out.append(("equivalent", draw))
-    out += [("confidence", term_confidence), ("havok_forcing", havok_forcing),
-            ("havok_reconstruction", havok_reconstruction), ("delay_forecasts", delay_forecasts)]
+    if len(compared(result)) > 1:
+        out.append(Figure("equivalent", "equivalent structures", draw))
+    out += [Figure("confidence", "term confidence", term_confidence), *placed("models")]
     if result.candidates:
-        out += [("pareto", pareto), ("sr_fronts", search_fronts)]
+        out += [Figure("pareto", "candidates", pareto, 2.0), Figure("sr_fronts", "symbolic regression fronts", search_fronts, 2.0)]
     return out
 
 
@@ -392,7 +280,7 @@ def write_all(result: RunResult, folder: Path, keys=None) -> dict[str, str]:
     """Write every figure (or those of ``keys``) into ``folder``; return {key: file name}."""
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
-    for key, draw in plan(result):
-        if (keys is None or key in keys) and draw(result, folder / f"{key}.png") is not False:
-            out[key] = f"{key}.png"
+    for f in plan(result):
+        if (keys is None or f.key in keys) and f.draw(result, folder / f"{f.key}.png") is not False:
+            out[f.key] = f"{f.key}.png"
     return out

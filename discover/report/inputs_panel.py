@@ -54,7 +54,7 @@ def input_panel(result: RunResult, path: Path) -> bool:
     matplotlib.rcParams["text.usetex"] = False  # labels are plain text, as in figures.py
     import matplotlib.pyplot as plt
 
-    from discover.report.plotkit import run_name, source_runs
+    from discover.core.plotkit import run_name, source_runs
 
     runs = source_runs(result)
     m = len(result.inputs)

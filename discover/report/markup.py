@@ -10,6 +10,9 @@ is passed through :func:`discover.core.printing.escape_markdown`, unless a filte
 write it: ``code`` / ``cell_code`` (a code span; in a table cell ``|`` escaped too),
 ``code_block`` (a fenced block of lines) and ``verbatim`` (LaTeX built by
 :mod:`discover.core.printing`, or a file name we chose).
+
+Both templates render the plug-ins' sections with the ``section`` filter
+(:mod:`discover.report.sections`, which escapes every value of a section for its medium).
 """
 
 from __future__ import annotations
@@ -39,20 +42,28 @@ def html_environment():
     """Jinja environment for ``report.html.j2``: autoescaping on for ``*.html`` and ``*.html.j2``."""
     import jinja2
 
-    return jinja2.Environment(loader=_loader(), keep_trailing_newline=True,
-                              autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
-                                                                  default_for_string=True, default=True))
+    from discover.report import sections
+
+    env = jinja2.Environment(loader=_loader(), keep_trailing_newline=True,
+                             autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"),
+                                                                 default_for_string=True, default=True))
+    env.filters["section"] = jinja2.pass_context(lambda ctx, s: sections.html(s, ctx.get("images") or {}))
+    return env
 
 
 def markdown_environment():
     """Jinja environment for ``report.md.j2``: every value Markdown-escaped unless a filter says otherwise."""
     import jinja2
 
+    from discover.report import sections
+
     env = jinja2.Environment(loader=_loader(), keep_trailing_newline=True, autoescape=False, finalize=_finalize)
     env.filters["code"] = lambda v: MarkdownText(markdown_code(v))
     env.filters["cell_code"] = lambda v: MarkdownText(markdown_code(v, table=True))
     env.filters["code_block"] = lambda lines, info="": MarkdownText(markdown_code_block(lines, info))
     env.filters["verbatim"] = lambda v: MarkdownText(v)
+    env.filters["section"] = jinja2.pass_context(
+        lambda ctx, s: MarkdownText("\n" + sections.markdown(s, ctx.get("figures") or {})))
     return env
 
 

@@ -37,10 +37,6 @@ import numpy as np
 
 from discover.result import RunResult
 
-# Rough relative cost of drawing each figure (those that simulate a model cost more): the
-# costly ones are taken first, so that the two drawing processes finish at about the same time.
-COST = {"trajectories": 3.0, "forecasts": 3.0, "hidden": 2.0, "derivatives": 2.0, "pareto": 2.0, "sr_fronts": 2.0}
-
 _active: list["_Worker"] = []  # the worker of the run in progress in this process (at most one)
 
 
@@ -93,8 +89,10 @@ def _queue(result: RunResult) -> list[str]:
     """Every figure key, the costly first: the two drawing processes take them one at a time."""
     from discover.report import figures
 
-    keys = [k for k, _ in figures.plan(result)] + ["inputs"]
-    return sorted(keys, key=lambda k: -COST.get(k, 1.0))
+    # each figure's rough relative cost (those that simulate a model cost more) is on its specification:
+    # the costly ones are taken first, so that the two drawing processes finish at about the same time
+    cost = {f.key: f.cost for f in figures.plan(result)}
+    return sorted([*cost, "inputs"], key=lambda k: -cost.get(k, 1.0))
 
 
 def _take_and_draw(result: RunResult, folder: Path, keys: list[str], counter) -> dict[str, str]:
@@ -152,7 +150,7 @@ def _draw_shared(result: RunResult, folder: Path) -> dict[str, str]:
     if answer[0] == "error":
         raise answer[1] from _RemoteTraceback(answer[2])
     figs.update(answer[1])
-    order = {key: i for i, key in enumerate([k for k, _ in figures.plan(result)] + ["inputs"])}
+    order = {key: i for i, key in enumerate([f.key for f in figures.plan(result)] + ["inputs"])}
     return dict(sorted(figs.items(), key=lambda kv: order.get(kv[0], len(order))))  # the report's order
 
 
@@ -168,8 +166,9 @@ def _warm_up() -> None:
 
     import discover.core.metrics  # noqa: F401 - imported ahead of use, as are the drawing modules
     import discover.selection.scoring  # noqa: F401
+    from discover.core import plotkit
     from discover.core.integrate import compile_rhs
-    from discover.report import documents, figures, inputs_panel, markup, plotkit  # noqa: F401
+    from discover.report import documents, figures, inputs_panel, markup  # noqa: F401
 
     markup.markdown_template(), markup.html_template()  # compiled once, kept for the documents
 

@@ -21,15 +21,14 @@ import numpy as np
 
 from discover.core.candidates import Alternative, Candidate
 from discover.core.errors import DataError
-from discover.core.rundir import is_run_folder, replace_folder
+from discover.core.outputs import DelayResult, SurrogateRecord
+from discover.core.rundir import RUN_FILES, is_run_folder, replace_folder
 from discover.data.dataset import Trajectory
-from discover.delay.base import DelayResult
 from discover.report import documents, equations_json, parallel
 from discover.report.folder_check import READ_ERRORS, check_docs, damaged, load_arrays, model_paths, read_json
 from discover.result import RunResult
 
 COMPRESS_UP_TO = 16 * 2**20  # bytes of arrays in data.npz above which it is not compressed
-ARRAY_FACTS = ("forecasts", "curves")  # surrogate facts that go to data.npz, not run.json
 # Every engine a run may use; a package that is not installed is left out (read from its
 # metadata: nothing is imported, so PySR never starts Julia here).
 PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
@@ -72,12 +71,8 @@ def _save_data(result: RunResult, path: Path) -> None:
                 arrays[f"{group}/{i}/u"] = tr.u
     for i, d in enumerate(result.train_derivatives):
         arrays[f"train_derivatives/{i}"] = d
-    for label, info in result.surrogates.items():
-        for i, f in enumerate(info.get("forecasts", [])):
-            arrays[f"forecasts/{label}/{i}"] = f
-        for i, curve in enumerate(info.get("curves") or []):
-            for key, value in curve.items():
-                arrays[f"curves/{label}/{i}/{key}"] = value
+    for label, record in result.surrogates.items():
+        arrays.update(record.arrays(label))
     if result.delay is not None:
         arrays.update({f"delay/{k}": v for k, v in result.delay.arrays.items()})
     # zlib gains ~6% on noisy float64 samples, at ~15 MB/s: on a million rows data.npz took longer to
@@ -86,7 +81,7 @@ def _save_data(result: RunResult, path: Path) -> None:
     (np.savez if large else np.savez_compressed)(path, **arrays)
 
 
-def _run_json(result: RunResult) -> dict:
+def _run_json(result: RunResult, written: list[str]) -> dict:
     labels = {g: [t.label for t in getattr(result, g)] for g in ("train", "validation")}
     return {
         "schema": "discover.run/1",
@@ -99,9 +94,23 @@ def _run_json(result: RunResult) -> dict:
         "warnings": result.warnings,
         **({"inputs": {"names": list(result.inputs), "hold": result.hold}} if result.inputs else {}),
         "fronts": result.fronts,
-        "surrogates": {k: {a: b for a, b in v.items() if a not in ARRAY_FACTS} for k, v in result.surrogates.items()},
+        "surrogates": {k: v.summary() for k, v in result.surrogates.items()},
         **({"delay": result.delay.summary()} if result.delay is not None else {}),
+        "written": written,
     }
+
+
+def _own_files(result: RunResult) -> dict:
+    """The files the plug-ins' sections write at the top of the run folder (plain names only)."""
+    from discover.report.sections import files
+
+    out = {}
+    for name, data in files(result).items():
+        if not isinstance(name, str) or name != Path(name).name or not name.endswith(".json") or name in RUN_FILES:
+            raise ValueError(f"a plug-in's section names the file {name!r}; a section writes plain '.json' names "
+                             "beside discover's own files")
+        out[name] = data
+    return out
 
 
 def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None, force: bool = False,
@@ -140,11 +149,16 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
             for path in model_paths(source):
                 (tmp / "models").mkdir(exist_ok=True)
                 shutil.copy2(path, tmp / "models" / path.name, follow_symlinks=False)
-        for name, description in (result.delay.models.items() if result.delay is not None else ()):
-            (tmp / f"{name}.json").write_text(json.dumps(description, indent=2) + "\n", encoding="utf-8")
-        (tmp / "run.json").write_text(json.dumps(_run_json(result), indent=2, default=str) + "\n", encoding="utf-8")
+        for name, data in own.items():  # the files the plug-ins' sections own
+            (tmp / name).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        drawn = sorted(f"figures/{p.name}" for p in (tmp / "figures").glob("*.png")) if (tmp / "figures").is_dir() else []
+        (tmp / "run.json").write_text(json.dumps(_run_json(result, [*own, *drawn]), indent=2, default=str) + "\n",
+                                      encoding="utf-8")
 
-    replace_folder(out, build, force=force)
+    from discover.report.figures import plan  # the one list of figures (matplotlib is imported only to draw)
+
+    own = _own_files(result)
+    replace_folder(out, build, force=force, owned=[*own, *(f"figures/{f.key}.png" for f in plan(result))])
     return str(out)
 
 
@@ -198,20 +212,8 @@ def _assemble(d: Path, eq: dict, run: dict, data: dict) -> RunResult:
         derivs.append(data[f"train_derivatives/{i}"])
         i += 1
     sel = run["selection"]
-    surrogates = run.get("surrogates", {})
-    for label, info in surrogates.items():
-        info["forecasts"], i = [], 0
-        while f"forecasts/{label}/{i}" in data:
-            info["forecasts"].append(data[f"forecasts/{label}/{i}"])
-            i += 1
-        curves, i = [], 0
-        while f"curves/{label}/{i}/t" in data:
-            prefix = f"curves/{label}/{i}/"
-            curves.append({k[len(prefix):]: data[k] for k in data if k.startswith(prefix)})
-            i += 1
-        if curves:
-            info["curves"] = curves
-    delay = _load_delay(d, run.get("delay"), data)
+    surrogates = {label: SurrogateRecord.read(label, info, data) for label, info in run.get("surrogates", {}).items()}
+    delay = _load_delay(d, run, data)
     train = trajs("train")
     if not train:
         raise damaged(d, "data.npz holds no training data")
@@ -253,15 +255,20 @@ def _load_equivalent(eq: dict, cands: list) -> list[Alternative]:
     return out
 
 
-def _load_delay(d: Path, summary: dict | None, data) -> DelayResult | None:
-    """The delay comparison from run.json, its models' JSON files and the arrays in data.npz."""
+def _load_delay(d: Path, run: dict, data) -> DelayResult | None:
+    """The delay comparison from run.json, its models' descriptions (``<name>.json``, written by the delay
+    models' section) and the arrays in data.npz; the models that ran are in run.json (in the plan, for a
+    folder written before run.json listed them)."""
+    summary = run.get("delay")
     if not summary:
         return None
-    from discover.delay.base import REGISTRY
-
-    models = {name: read_json(d, f"{name}.json") for name in REGISTRY if os.path.lexists(d / f"{name}.json")}
-    arrays = {k[len("delay/"):]: data[k] for k in data if k.startswith("delay/")}
-    return DelayResult(**summary, models=models, arrays=arrays)
+    planned = [m for stage in run["settings"].get("plan", []) if stage.get("stage") == "delay"
+               for m in stage.get("models", [])]
+    methods = summary.get("methods", planned)
+    if not isinstance(methods, list) or not all(isinstance(m, str) and m == Path(m).name for m in methods):
+        raise damaged(d, "the delay models in run.json are not a list of names")
+    models = {name: read_json(d, f"{name}.json") for name in methods if os.path.lexists(d / f"{name}.json")}
+    return DelayResult.read(summary, data, models, methods)
 
 
 def rerender(run_dir: str | Path) -> str:

@@ -44,6 +44,7 @@ import numpy as np
 from discover.core import printing
 from discover.core.structure import shape, terms
 from discover.selection import provenance
+from discover.selection.paired import beats
 
 HIGH_ERROR = 0.05  # held-out error beyond the noise, as a share of the variance
 MEDIUM_ERROR = 0.2
@@ -57,6 +58,14 @@ MEDIUM_CONDITION = 1e7
 DRIFT = 0.01  # whole-segment R² below short-window R² by more than this beyond the noise: not high
 CONSERVED = 0.02  # relative spread of a combination of the states below this: it is conserved
 LEVELS = ("low", "medium", "high")
+#: One monomial of the next degree, added alone to an equation, that moves the field by more than this
+#: share of its scale in the design box beyond its standard errors (:func:`~discover.selection.equivalence.missing_term`): the data ask
+#: for a term the pick lacks, so its form is an approximation, and its confidence not high. A hundredth:
+#: a tenth of what an experiment within a few percent of noise resolves (:data:`~discover.selection.equivalence.DISAGREE`), and above
+#: what a single added term moves by on clean data from an exact structure once the derivative
+#: estimate's bias is set aside (:data:`~discover.selection.equivalence.BIAS_GROWTH`; at most 0.03% of the scale on ODEBench's exact
+#: recoveries, 1.3% to 18% where a quadratic imitates a harvesting or predation term).
+MISSING = 0.01
 
 
 @dataclass
@@ -80,6 +89,10 @@ class Evidence:
     equivalent : int
         Structures in the equivalence set (:mod:`discover.selection.equivalence`), the pick included
         (0: not measured).
+    missing : tuple, optional
+        ``(share, variable, term)``: the largest move of the pick's field in the design box, beyond its
+        standard errors, when one monomial of the next degree is added alone
+        (:func:`discover.selection.equivalence.missing_term`); None if not measured.
     """
 
     noise: float = 0.0
@@ -89,10 +102,22 @@ class Evidence:
     in_sample: bool = False
     time: str = "t"
     equivalent: int = 0
+    missing: tuple | None = None
 
 
 def _cap(caps: list, level: str, reason: str) -> None:
     caps.append((LEVELS.index(level), reason))
+
+
+def _missing(evidence: Evidence, caps: list) -> None:
+    """Not high when the data ask for a term the pick lacks (:data:`MISSING`)."""
+    if not evidence.missing:
+        return
+    share, var, term = evidence.missing
+    if share > MISSING and var is not None:
+        _cap(caps, "medium", f"the data ask for a term it lacks: {printing.text(term)} added to "
+                             f"{printing.derivative_text(var, evidence.time)} alone moves the field by {share:.1%} of its scale beyond its "
+                             "standard error; its form may approximate another")
 
 
 def _error(c) -> float:
@@ -114,6 +139,7 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
     elif evidence.equivalent == 1:
         reasons.append("no structure of another form fits the held-out data as well and differs from it in the "
                        "design box")
+    _missing(evidence, caps)
     err = _error(best)
     excess = max(err - evidence.noise, 0.0)
     how = "blocked cross-validation R² of its structure" if evidence.in_sample else "held-out short-horizon R²"
@@ -140,8 +166,10 @@ def judge(best, ranked, agreement, forms, evidence: Evidence, limit: float) -> t
     if len(forms) > 1:
         reasons.append(f"the {' and '.join(forms)} forms of the regression agree on the structure")
     key = _structure(best)
+    # a rival the pick beats on the same held-out windows (the paired test; with one or two windows, by
+    # a tenth of its error in each) is told apart by the data, as in the equivalence set
     ties = [c for c in ranked[1:] if np.isfinite(_error(c)) and c.complexity <= best.complexity
-            and _structure(c) != key and _error(c) - evidence.noise <= limit]
+            and _structure(c) != key and _error(c) - evidence.noise <= limit and not beats(best, c, _error)]
     if ties and agreement:
         # another method found the selected structure independently: the tie is broken by agreement,
         # unless a rival's structure was found by more than one method as well

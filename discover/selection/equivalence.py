@@ -26,8 +26,10 @@ families (rational, sigmoid and trigonometric, symbolic regression).
 pick's terms and more, only when its extra terms remove most of the pick's error, :data:`ASKED`) whose held-out
 error beyond the noise is within selection's tolerance of the best and that the pick does not
 beat in the paired sign test on the same held-out windows (:func:`discover.selection.paired.beats`;
-with too few windows for the test, none is excluded by it): the differences between them are
-within the noise. Only those whose fields differ from the pick's
+with too few windows for the test, by the same margin as selection's: the pick leaves at most a tenth
+of the rival's error in every window, :data:`~discover.selection.paired.FEW_WINDOWS_RATIO`, and the gain
+exceeds the derivative estimate's bias; on clean data a Taylor polynomial at 5e-5 of the variance
+beside the exact form at 1e-13 is not a tie): the differences between them are within the noise. Only those whose fields differ from the pick's
 by more than :data:`DISAGREE` of the field's scale in the design box count: a rival that
 differs by a sliver everywhere is the same model for any experiment. The simplest such structures
 are listed first, at most :data:`MAX_EQUIVALENT` with the pick.
@@ -68,6 +70,10 @@ ASKED = 0.5
 #: local piece of the field (a quarter: a polynomial of the pick's degree plus one bends freely
 #: over the other three quarters); only then is the next degree's freedom measured.
 COVERAGE = 0.25
+#: A move that grows by more than this factor when the derivatives are estimated with windows twice as
+#: wide is the estimate's bias (it grows with a power of the width: 16 for the cubic local fits of
+#: :mod:`discover.data.derivatives`), not a term of the field.
+BIAS_GROWTH = 2.0
 
 
 @dataclass
@@ -200,7 +206,7 @@ def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alt
         if c is pick or max(_error(c) - noise, 0.0) > limit:
             continue
         key = shape(c.equations)
-        if key in seen or beats(pick, c, _error, few_windows=False):
+        if key in seen or beats(pick, c, _error):
             continue
         if not supported(c) or cancels(c, names, box.points):
             # a coefficient within two standard errors of zero: the data do not support that term, so
@@ -242,6 +248,70 @@ def _monomials(names, k: int) -> list:
     return [sp.Mul(*combo) for combo in combinations_with_replacement(syms, k)]
 
 
+def _next_degree(pick, names, j: int) -> tuple[list, list]:
+    """The pick's terms in equation ``j`` and the monomials of the next degree it lacks."""
+    syms = [sp.Symbol(n) for n in names]
+    own = list(terms(pick.equations[names[j]], 1e-12))
+    top = max((degree(t) for t in own if t.is_polynomial(*syms)), default=0)
+    return own, [m for m in _monomials(names, max(top, 1) + 1) if m not in own]
+
+
+def _grown(cols, names, X, Y_j, at, F_j, window: float):
+    """Least squares of ``Y_j`` on ``cols`` evaluated at ``X``; at the points ``at``: (|fit - F_j|, its standard error).
+
+    None when the samples are too few for the columns. The covariance is :math:`s^2 (A^T A)^{-1}`, widened by
+    the smoothing window (neighbouring derivative estimates share their errors, as in
+    :mod:`discover.selection.uncertainty`)."""
+    fn = safe_lambdify([sp.Symbol(n) for n in names], cols, "numpy")
+
+    def design(Z):
+        with np.errstate(all="ignore"):
+            return np.column_stack([np.broadcast_to(np.asarray(c, dtype=float), (Z.shape[0],)) for c in fn(*Z.T)])
+
+    A, B = design(X), design(at)
+    ok = np.all(np.isfinite(A), axis=1) & np.isfinite(Y_j)
+    A, y = A[ok], Y_j[ok]
+    n_s, p = A.shape
+    if n_s <= p + 1:
+        return None
+    norms = np.linalg.norm(A, axis=0)
+    norms = np.where(norms > 0, norms, 1.0)
+    As = A / norms
+    theta, *_ = np.linalg.lstsq(As, y, rcond=None)
+    resid = y - As @ theta
+    cov = float(resid @ resid) / (n_s - p) * max(window, 1.0) * np.linalg.pinv(As.T @ As)
+    Bs = B / norms
+    with np.errstate(all="ignore"):
+        se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", Bs, cov, Bs), 0.0, None))
+        gap = np.abs(Bs @ theta - F_j)
+    return gap, se
+
+
+def _beyond(gap, se, scale: float) -> float:
+    """The :data:`QUANTILE` over the box of the distance beyond two standard errors, relative to ``scale``."""
+    return float(np.quantile(np.where(np.isfinite(gap) & (gap > 2 * se), gap, 0.0) / scale, QUANTILE))
+
+
+def grown(pick, var: str, term, X: np.ndarray, Y: np.ndarray, names):
+    """The pick with ``term`` added to ``var``'s equation, that equation refitted by least squares on the
+    training derivatives (the other equations as they are): a dict of equations, or None when the fit fails."""
+    j = list(names).index(var)
+    own = list(terms(pick.equations[var], 1e-12))
+    cols = own + [term]
+    fn = safe_lambdify([sp.Symbol(n) for n in names], cols, "numpy")
+    with np.errstate(all="ignore"):
+        A = np.column_stack([np.broadcast_to(np.asarray(c, dtype=float), (X.shape[0],)) for c in fn(*X.T)])
+    ok = np.all(np.isfinite(A), axis=1) & np.isfinite(Y[:, j])
+    if ok.sum() <= len(cols) + 1:
+        return None
+    norms = np.linalg.norm(A[ok], axis=0)
+    norms = np.where(norms > 0, norms, 1.0)
+    theta = np.linalg.lstsq(A[ok] / norms, Y[ok, j], rcond=None)[0] / norms
+    if not np.all(np.isfinite(theta)):
+        return None
+    return {**pick.equations, var: sp.Add(*(sp.Float(float(c), 17) * t for c, t in zip(theta, cols)))}
+
+
 def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window: float):
     """How far the pick's equation grown by the next degree's monomials, refitted on the training
     derivatives, lies from the pick in the box, relative to the field's scale (largest over equations of
@@ -253,45 +323,57 @@ def extension_spread(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window
     next degree could move the field and still fit, what the noise leaves open."""
     F_pick = fields(pick, names, box.points)
     scale = _scale(box, F_pick)
-    syms = [sp.Symbol(n) for n in names]
     worst, asked_most, where = 0.0, 0.0, None
     for j, n in enumerate(names):
-        own = [t for t in terms(pick.equations[n], 1e-12)]
-        top = max((degree(t) for t in own if t.is_polynomial(*syms)), default=0)
-        extra = [m for m in _monomials(names, max(top, 1) + 1) if m not in own]
+        own, extra = _next_degree(pick, names, j)
         if not extra or len(extra) > MAX_EXTRA_TERMS:
             continue
-        cols = own + extra
-        fn = safe_lambdify(syms, cols, "numpy")
-
-        def design(Z):
-            with np.errstate(all="ignore"):
-                return np.column_stack([np.broadcast_to(np.asarray(c, dtype=float), (Z.shape[0],)) for c in fn(*Z.T)])
-
-        A, B = design(X), design(box.points)
-        ok = np.all(np.isfinite(A), axis=1) & np.isfinite(Y[:, j])
-        A, y = A[ok], Y[ok, j]
-        n_s, p = A.shape
-        if n_s <= p + 1:
+        grown = _grown(own + extra, names, X, Y[:, j], box.points, F_pick[:, j], window)
+        if grown is None:
             continue
-        norms = np.linalg.norm(A, axis=0)
-        norms = np.where(norms > 0, norms, 1.0)
-        As = A / norms
-        theta, *_ = np.linalg.lstsq(As, y, rcond=None)
-        resid = y - As @ theta
-        s2 = float(resid @ resid) / (n_s - p)
-        cov = s2 * max(window, 1.0) * np.linalg.pinv(As.T @ As)
-        Bs = B / norms
-        with np.errstate(all="ignore"):
-            se = np.sqrt(np.clip(np.einsum("ij,jk,ik->i", Bs, cov, Bs), 0.0, None))
-            gap = np.abs(Bs @ theta - F_pick[:, j])
+        gap, se = grown
         reach = np.where(np.isfinite(gap + se), gap + 2 * se, np.inf)
         spread = float(np.quantile(reach / scale[j], QUANTILE))
-        asked = float(np.quantile(np.where(np.isfinite(gap) & (gap > 2 * se), gap, 0.0) / scale[j], QUANTILE))
+        asked = _beyond(gap, se, scale[j])
         if max(spread, asked) > max(worst, asked_most):
             where = n
         worst, asked_most = max(worst, spread), max(asked_most, asked)
     return asked_most, worst, where
+
+
+def missing_term(pick, X: np.ndarray, Y: np.ndarray, names, box: Box, window: float,
+                 Y_wide: np.ndarray | None = None) -> tuple[float, str | None, object]:
+    """The largest move of the pick's field in the box, beyond two standard errors, when one monomial of
+    the next degree is added to one equation alone and refitted: ``(share of the field's scale, variable, term)``.
+
+    Added alone, a monomial's coefficient is what the data say about that one term. On clean data from
+    a saturating term a quadratic pick leaves a systematic residual that the cubic takes up to many
+    digits, and the field moves by a few percent of its scale in the box: a form the data call
+    incomplete, although no experiment within the noise would tell (:data:`DISAGREE`).
+
+    The derivative estimate has a bias of its own, smooth in the state, that an added monomial takes up
+    too (on clean data from a system that settles fast, the exact quadratic's refit with a cubic moves
+    by a quarter of the scale in the box). ``Y_wide``, the derivatives estimated again with windows
+    twice as wide, tells them apart: the bias grows with the window, the field does not. A move counts
+    only when the refit on ``Y_wide`` moves by at most twice as much (:data:`BIAS_GROWTH`)."""
+    F_pick = fields(pick, names, box.points)
+    scale = _scale(box, F_pick)
+    most, where, which = 0.0, None, None
+    for j, n in enumerate(names):
+        own, extra = _next_degree(pick, names, j)
+        for m in extra[:MAX_EXTRA_TERMS]:
+            grown = _grown(own + [m], names, X, Y[:, j], box.points, F_pick[:, j], window)
+            if grown is None:
+                continue
+            share = _beyond(*grown, scale[j])
+            if share <= most:
+                continue
+            if Y_wide is not None:
+                wide = _grown(own + [m], names, X, Y_wide[:, j], box.points, F_pick[:, j], window)
+                if wide is None or _beyond(*wide, scale[j]) > BIAS_GROWTH * share:
+                    continue
+            most, where, which = share, n, m
+    return most, where, which
 
 
 def form_test(selection, prepared, given_box: dict | None = None) -> tuple[str | None, dict]:

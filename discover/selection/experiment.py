@@ -66,6 +66,21 @@ def _separation(trajs, scale: np.ndarray) -> np.ndarray:
     return worst
 
 
+def strongest_rival(best, ranked, names, states: np.ndarray):
+    """The candidate of another structure that predicts the held-out data best (None if there is none): when
+    a run is not sure of its pick although no structure ties with it, the measurement that tells the two
+    apart is the most informative next one. As in the equivalence set, a candidate with a coefficient
+    the data do not support, or whose terms cancel each other on the ``states``, is no rival."""
+    from discover.core.structure import shape
+    from discover.selection.equivalence import cancels
+    from discover.selection.paired import supported
+
+    key = shape(best.equations)
+    others = [c for c in ranked if c is not best and not c.scores.get("failed", True) and shape(c.equations) != key
+              and supported(c) and not cancels(c, names, states)]
+    return min(others, key=lambda c: 1.0 - c.scores.get("short_r2", float("-inf")), default=None)
+
+
 def suggest(models, names, bounds: dict, scale, duration: float, time_name: str = "t", seed: int = 0,
             bound: float | None = None, horizon: float | None = None, project=None) -> dict | None:
     """The initial state, duration and each model's predicted trajectory that separate ``models`` best.

@@ -65,7 +65,12 @@ def beats(rival, pick, error, few_windows: bool = True) -> bool:
     if a is None or b is None or len(a) != len(b):
         return False
     e_pick, e_rival = error(pick), error(rival)
-    if not (np.isfinite(e_pick) and np.isfinite(e_rival)) or e_pick - e_rival < max(MIN_GAIN * e_pick, MIN_ABS_GAIN):
+    if not (np.isfinite(e_pick) and np.isfinite(e_rival)):
+        return False
+    # the absolute floor is for gains the size of the derivative estimate's bias, which shave a fraction
+    # off the error; a rival that leaves a tenth of it or less has found structure, however clean the data
+    floor = MIN_ABS_GAIN if e_rival > FEW_WINDOWS_RATIO * e_pick else 0.0
+    if e_pick - e_rival < max(MIN_GAIN * e_pick, floor):
         return False
     d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
     d = d[np.isfinite(d) | np.isposinf(d)]

@@ -78,6 +78,9 @@ class Selection:
         Where those structures were compared, and where a next experiment may start.
     design_plane : callable or None
         States -> the states an experiment can start from (onto the data's conserved quantities).
+    missing : dict or None
+        The missing-term test of the pick (:func:`discover.selection.equivalence.missing_term`), as
+        ``run.json`` records it: ``share``, ``variable``, ``term``, ``threshold``.
     """
 
     best: Candidate | None
@@ -92,6 +95,7 @@ class Selection:
     equivalent: list = field(default_factory=list)
     design_box: dict = field(default_factory=dict)
     design_plane: object = None
+    missing: dict | None = None
 
 
 def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:

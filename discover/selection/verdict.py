@@ -6,8 +6,51 @@ import numpy as np
 
 from discover.core.firewall import contained
 from discover.selection.confidence import Evidence, conserved_quantities
+from discover.selection.equivalence import grown
 from discover.selection.paired import supported
 from discover.selection.select import _confidence, select
+
+
+def _missing_term(best, prepared, samples, keep, names, box, window):
+    from discover.data.derivatives import slopes
+    from discover.selection.equivalence import missing_term
+
+    wide = slopes(prepared.train, 2 * prepared.half_widths)[keep]
+    return missing_term(best, samples.states[keep], samples.derivatives[keep], names, box,
+                        max(1.0, window * len(keep) / len(samples.states)), wide)
+
+
+def _grown_rival(best, ranked, var: str, term):
+    """The pick with the terms the data ask for: among the candidates holding every term of ``best`` and
+    more that predict the held-out data better than it, the one whose only extra term is ``term`` in
+    ``var`` when there is one (an extra constant beside it would make a start at a fixed point of the pick
+    look informative), else the most accurate; None if no candidate is such."""
+    from discover.core.structure import shape
+    from discover.selection.equivalence import _elaborates, _error
+
+    nested = [c for c in ranked if c is not best and _elaborates(c, best) and _error(c) < _error(best)]
+    grown = set(shape(best.equations)) | set(shape({var: term}))
+    exact = [c for c in nested if set(shape(c.equations)) == grown]
+    return min(exact or nested, key=_error, default=None)
+
+
+def _grown_candidate(best, var, term, samples, keep, validation, names):
+    """The pick with the term the data ask for, refitted (:func:`~discover.selection.equivalence.grown`) and
+    scored on the held-out windows as every candidate is; None when it fails the firewall's gate."""
+    from discover.core.candidates import Candidate
+    from discover.core.firewall import gate
+    from discover.selection.scoring import score
+
+    equations = grown(best, var, term, samples.states[keep], samples.derivatives[keep], names)
+    if equations is None:
+        return None
+    c = Candidate(equations, best.method, settings={**best.settings, "grown_by": {"variable": var, "term": str(term)}})
+    kept, _ = gate([c], samples.states[keep], names)
+    if not kept:
+        return None
+    c.scores = score(c, validation, names)
+    c.window_errors = c.scores.pop("window_errors", None)
+    return None if c.scores.get("failed") else c
 
 
 def assess(selection, prepared, validation, design_box: dict | None = None):
@@ -56,11 +99,31 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
 
     names = list(prepared.names)
     box = Box.build(samples.states, samples.derivatives, names, design_box)
-    equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names) if not prepared.inputs else []
+    equivalent, missing = [], None
+    if not prepared.inputs:
+        equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names)
+        if not prepared.in_sample:
+            keep = np.unique(np.linspace(0, len(samples.states) - 1, min(len(samples.states), 4000)).astype(int))
+            missing, _ = contained(lambda: _missing_term(best, prepared, samples, keep, names, box, window),
+                                   "the missing-term test")
     evidence = Evidence(noise=prepared.noise, null_error=null_error, fits=fits.get(id(best), {}),
                         conserved=conserved_quantities(samples.states, prepared.names),
-                        in_sample=prepared.in_sample, time=prepared.data.time_name, equivalent=len(equivalent))
+                        in_sample=prepared.in_sample, time=prepared.data.time_name, equivalent=len(equivalent), missing=missing)
     level, reasons, deciding = _confidence(best, selection.ranked, selection.agreement, selection.forms,
                                            prepared.in_sample, prepared.noise, evidence)
+    record = None
+    if missing is not None:
+        from discover.selection.confidence import MISSING
+
+        share, var, term = missing
+        record = {"share": share, "variable": var, "term": None if term is None else str(term), "threshold": MISSING}
+        rival = _grown_rival(best, selection.ranked, var, term) if share > MISSING else None
+        if rival is None and share > MISSING:
+            rival = _grown_candidate(best, var, term, samples, keep, validation, names)
+            if rival is not None:  # a candidate of its own, ranked among the others by its held-out error
+                selection = replace(selection, ranked=sorted(selection.ranked + [rival], key=lambda c: (
+                    c is not best, c.scores.get("failed", True), 1.0 - c.scores.get("short_r2", float("-inf")))))
+        if rival is not None:  # what a next experiment should tell the pick from (the suggestion's second model)
+            record["rival"] = next(i for i, c in enumerate(selection.ranked) if c is rival)
     return replace(selection, confidence=level, reasons=reasons, deciding=deciding, equivalent=equivalent,
-                   design_box=box.bounds, design_plane=box.project)
+                   design_box=box.bounds, design_plane=box.project, missing=record)

@@ -10,8 +10,9 @@ REGISTRY = Registry("surrogate")
 register = REGISTRY.register
 get_surrogate = REGISTRY.get_class
 
-REGISTRY.declare("node", "discover.surrogates.neural_ode")
-REGISTRY.declare("pinn", "discover.surrogates.pinn")
+REGISTRY.declare("node", "discover.surrogates.neural_ode", summary="= node+sindy; node+sr too")
+REGISTRY.declare("pinn", "discover.surrogates.pinn", report="discover.surrogates.pinn_report", tables=("known", "params"),
+                 summary="= pinn+sindy and pinn+sr; with --known")
 
 _LAZY = {
     "BaseSurrogate": "discover.surrogates.base",

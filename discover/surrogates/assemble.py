@@ -31,8 +31,8 @@ import sympy as sp
 from scipy.integrate import solve_ivp
 from scipy.optimize import least_squares
 
-from discover.core.candidates import Candidate, tidy
-from discover.core.expressions import as_expr, identifiers, safe_lambdify, to_text
+from discover.core.candidates import Candidate, KnownAndHidden, tidy
+from discover.core.expressions import as_expr, safe_lambdify
 from discover.core.integrate import SolveAborted, limited
 from discover.core.structure import terms
 from discover.data.dataset import Dataset
@@ -196,18 +196,16 @@ def standard_errors(resid, z: np.ndarray, rss: float, n_obs: int) -> np.ndarray 
 def assemble_all(pinn, candidates: list[Candidate], data: Dataset) -> list[Candidate]:
     """Each hidden-term candidate becomes a full-model candidate (known + hidden, refitted)."""
     known = pinn.known_
-    ids = identifiers(known.names + known.inputs)  # formulas in settings are written as equations.json writes equations
     out = []
     for c in candidates:
         done = assemble(known, c.equations, pinn.parameters_, pinn.curves_, data)
         if done is None:
             continue
         equations, values, hidden, bic, fit = done
-        settings = {**c.settings, "hidden": {v: to_text(e, ids) for v, e in hidden.items()}, "bic": round(bic, 2),
-                    "known": known.describe(),
-                    "known_fitted": {v: to_text(tidy(known.plain(v, values)), ids) for v in known.exprs},
+        settings = {**c.settings, "bic": round(bic, 2), "known": known.describe(),
                     "parameters": values, "fixed": dict(known.fixed),
                     "pinn_parameters": dict(pinn.parameters_), "hidden_constants": fit["constants"],
                     "standard_errors": fit["errors"]}
-        out.append(Candidate(equations, c.method, settings, dict(c.term_confidence)))
+        parts = KnownAndHidden({v: tidy(known.plain(v, values)) for v in known.exprs}, dict(hidden))
+        out.append(Candidate(equations, c.method, settings, dict(c.term_confidence), parts=parts))
     return out

@@ -113,6 +113,7 @@ class HiddenTermPINN(BaseSurrogate):
     name = "pinn"
     Settings = PinnConfig
     default_distillers = ("sindy", "sr")
+    report = "discover.surrogates.pinn_report"  # its section: known part, hidden term, named constants
     refit_on_data = False  # post_process refits every constant on the measurements itself
     supports_inputs = True
 

@@ -132,3 +132,15 @@ def test_row_numbers_are_the_files_lines(before, line, csv):
     ragged = csv(before + "t,x\n0,1\n1,2,3\n", name="ragged.csv")
     with pytest.raises(DataError, match=f"Row {line} of .* has 3 fields"):
         load_csv(ragged)
+
+
+@pytest.mark.parametrize("body, line", [("0,1\n\n1,abc\n", 4), ("0,1\n  \n\t\n1,abc\n", 5), ("0,1\r\n\r\n1,abc\r\n", 4),
+                                        ("\n0,1\n\n1,2\n2,abc\n", 6)])
+def test_row_numbers_count_blank_lines_within_the_data(body, line, csv):
+    # the parser skips blank lines; messages still name the file's line
+    path = csv("t,x\n" + body)
+    with pytest.raises(DataError, match=f"row {line} holds 'abc'"):
+        load_csv(path)
+    path = csv("sep=,\nt,x\n" + body.replace("abc", "inf"), name="inf.csv")
+    with pytest.raises(DataError, match=f"at row {line + 1}"):
+        load_csv(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from discover.report.plotkit import dense_times, figure, nondominated, run_name, save, time_axis
+from discover.core.plotkit import dense_times, figure, nondominated, run_name, save, time_axis
 
 
 def test_nondominated_keeps_only_the_front():
