@@ -71,6 +71,7 @@ def batch(
     param: Annotated[Optional[list[str]], typer.Option("--param", help="Fix a parameter of the known part, e.g. a=1.3, as for `discover run` (repeatable).")] = None,
     scheduler: Annotated[Optional[str], typer.Option(help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster.")] = None,
     workers: Annotated[Optional[int], typer.Option(help="Worker processes of the local cluster (default: the usable cores).")] = None,
+    budget: Annotated[Optional[float], typer.Option("--budget", help="Seconds each data set's run may take, as for `discover run --budget` (default: scaled with each data set's size); a run that hits it still gives equations.")] = None,
     timeout: Annotated[Optional[float], typer.Option(help="Seconds each data set may take; one that takes longer is stopped and recorded.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Compute every data set again; accept an --out that discover did not write (its content is moved aside, never deleted).")] = False,
 ):
@@ -84,9 +85,9 @@ def batch(
     with user_errors(err):
         cfg = read_config(config)
         given = {"methods": methods, "time": time, "states": states, "seed": seed, "inputs": inputs,
-                 "input_hold": input_hold, "space": space}
+                 "input_hold": input_hold, "space": space, "budget": budget}
         defaults = {"methods": "auto", "time": None, "states": None, "seed": 0, "inputs": None, "input_hold": "linear",
-                    "space": None}
+                    "space": None, "budget": None}
         # every option of `discover run` that changes the science, from the command line or the config
         settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         from discover.batch import batch as run_batch

@@ -29,6 +29,7 @@ SETTINGS = {
     "periodic": ("true or false", lambda v: isinstance(v, bool)),
     "inputs": _NAMES,
     "input_hold": _TEXT,
+    "budget": ("a number of seconds", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
     "design_box": ("text such as 'x: 0..10, y: -1..1' or a list of such texts", _NAMES[1]),
 }
 MODEL_TABLES = ("known", "params")  # a plug-in's model (--known, --param), read into the table of the plug-in that declares them
@@ -134,6 +135,10 @@ def read_config(path: Path | None) -> dict:
         check_seed(out["seed"], f"Setting 'seed' in {where}")
     if "device" in out:
         check_device(out["device"])
+    if "budget" in out:
+        from discover.core.budget import check_budget
+
+        check_budget(out["budget"], f"Setting 'budget' in {where}")
     tables = {}
     for table in TABLES:
         if table not in cfg:

@@ -77,6 +77,7 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors (the exit status says how the run ended).")] = False,
     space: Annotated[Optional[str], typer.Option("--space", help="Spatial column(s) of a field u(t, x): long CSV (t, x, u), wide CSV (positions in the header) or .npz; discovers a PDE u_t = ... instead of ODEs.")] = None,
     no_figures: Annotated[bool, typer.Option("--no-figures", help="Draw no figures (faster): the reports keep their text and tables, for pipelines that read equations.json; `discover report DIR` draws them later.")] = False,
+    budget: Annotated[Optional[float], typer.Option("--budget", help="Seconds the run may take (default: generous but finite, scaled with the data's size, printed at the start). Stages that cannot fit are skipped and each search stops when its share is spent; the run still ends with a model, and the report says what the budget cut.")] = None,
     design_box: Annotated[Optional[list[str]], typer.Option("--design-box", help="Where a next experiment may start, e.g. 'x: 0..10' (repeat, or separate variables with commas); a state not named gets twice its observed range, clipped to the data's signs. Structures that fit equally well are compared there, and `discover suggest` proposes a start there.")] = None,
 ):
     """Fit the data and write a report: report.md, report.html, equations.json, figures/, run.json.
@@ -87,17 +88,22 @@ def run(
     with _user_errors(quiet):
         cfg = read_config(config)
         given = {"methods": methods, "time": time, "states": states, "seed": seed, "device": device,
-                 "sr_engine": sr_engine, "inputs": inputs, "input_hold": input_hold}
+                 "sr_engine": sr_engine, "inputs": inputs, "input_hold": input_hold, "budget": budget}
         defaults = {"methods": "auto", "time": None, "states": None, "seed": 0, "device": "auto", "sr_engine": "operon",
-                    "inputs": None, "input_hold": "linear"}
+                    "inputs": None, "input_hold": "linear", "budget": None}
         # An option given on the command line wins, even when it is empty (then it is refused).
         settings = {k: v if v is not None else cfg.get(k, defaults[k]) for k, v in given.items()}
         target = out or (Path(cfg["out"]) if "out" in cfg else Path("runs") / data[0].stem)
+        from discover.core.budget import check_budget
+
+        check_budget(settings["budget"])  # before anything is read
         from discover.core.designbox import parse_design_box
 
         box = parse_design_box(design_box if design_box else cfg.get("design_box"))
         space = space if space is not None else cfg.get("space")
         if space is not None:
+            if settings["budget"] is not None:
+                err.print("Note: `--budget` has no effect on a field run (--space); it bounds ODE runs.", highlight=False)
             _run_field(data, target, space, settings, cfg, force, quiet, known, param)
             return
         from discover.core.rundir import check_out
@@ -112,7 +118,7 @@ def run(
                 data, target, methods=settings["methods"], time=settings["time"], states=settings["states"],
                 seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
                 inputs=settings["inputs"], input_hold=settings["input_hold"], design_box=box or None,
-                command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
+                budget=settings["budget"], command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
                 **plugin_tables(cfg, sr_engine, known, param),
             )
         if as_json:

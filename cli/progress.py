@@ -14,6 +14,10 @@ class RichProgress:
     def __init__(self, console: Console):
         self.console = console
 
+    def note(self, text: str) -> None:
+        """A line the run reports once (the time budget at the start)."""
+        self.console.print(escape(text), highlight=False)
+
     @contextmanager
     def task(self, description: str, total: int | None = None):
         columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn()]

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str = "auto", time: str | None = None,
         states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
         config: dict | None = None, force: bool = False, provenance: dict | None = None, figures: bool = True,
-        inputs=None, input_hold: str = "linear", design_box=None,
+        inputs=None, input_hold: str = "linear", design_box=None, budget: float | None = None,
         **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
 
@@ -40,6 +40,9 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     design_box : str, list of str or dict, optional
         Where a next experiment may start (``"x: 0..10, y: -1..1"``); see
         :class:`~discover.pipeline.estimator.Discoverer`.
+    budget : float, optional
+        Seconds the fit may take; default generous but finite, scaled with the data's size (see
+        :class:`~discover.pipeline.estimator.Discoverer`). A run that hits it still ends with a model.
     command, config : recorded in ``run.json``.
     force : bool
         Accept a folder discover did not write; its content is moved aside, never deleted.
@@ -58,6 +61,9 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     Discoverer
         Fitted.
     """
+    import time as clock
+
+    started = clock.monotonic()  # the time budget counts from here: reading, fitting and the report
     check_out(out, force=force)
     from discover.data.paths import check_paths
 
@@ -65,7 +71,7 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     from discover.pipeline.plan import check_run_settings, uses_network
 
     check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states, inputs=inputs,
-                       input_hold=input_hold)
+                       input_hold=input_hold, budget=budget)
     from discover.core.designbox import check_names, parse_design_box
 
     box = parse_design_box(design_box)
@@ -85,9 +91,12 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
             from discover.core.device import resolve_device
 
             resolve_device(device)  # no GPU here: refused before any fitting
-        model = Discoverer(methods=methods, random_state=seed, device=device,
-                           settings={k: v for k, v in settings.items() if v is not None}, progress=progress,
-                           design_box=box or None).fit(data)
+        from discover.core.budget import run_started
+
+        with run_started(started):
+            model = Discoverer(methods=methods, random_state=seed, device=device,
+                               settings={k: v for k, v in settings.items() if v is not None}, progress=progress,
+                               design_box=box or None, budget=budget).fit(data)
         provenance = {
             "inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths],
             "command": command,

@@ -18,7 +18,7 @@ from discover.core.rundir import is_run_folder
 #: Settings that change what a data set's run computes (the others, such as the number of
 #: workers or the timeout, do not).
 RESULT_SETTINGS = ("methods", "time", "states", "seed", "device", "tables", "inputs", "input_hold", "space",
-                   "periodic")
+                   "periodic", "budget")
 #: Those a batch always records (the others count only when set, so older batches keep their hash).
 ALWAYS = RESULT_SETTINGS[:6]
 

@@ -40,7 +40,7 @@ def _check_timeout(timeout) -> None:
 def batch(paths, client=None, *, out, methods="auto", time=None, states=None, seed: int = 0, device: str = "auto",
           timeout: float | None = None, force: bool = False, scheduler: str | None = None, workers: int | None = None,
           progress=None, config: dict | None = None, command: str = "", inputs=None, input_hold: str = "linear",
-          space=None, periodic: bool | None = None, **tables):
+          space=None, periodic: bool | None = None, budget: float | None = None, **tables):
     """Discover the equations of every data set in ``paths``, one run folder each, on Dask.
 
     Parameters
@@ -55,6 +55,10 @@ def batch(paths, client=None, *, out, methods="auto", time=None, states=None, se
         The batch folder: ``runs/NAME/``, ``summary.csv``, ``summary.html``.
     methods, time, states, seed, device, inputs, input_hold
         As for ``discover run``, the same for every data set.
+    budget : float, optional
+        Seconds each data set's run may take, kept by the run itself (it ends with the best model
+        so far; see ``discover run --budget``); default scaled with each data set's size. Unlike
+        ``timeout``, a run that hits it still gives equations.
     space, periodic
         Every data set is a field with these spatial column(s): a PDE each, as ``discover run --space``.
     timeout : float, optional
@@ -88,7 +92,7 @@ def batch(paths, client=None, *, out, methods="auto", time=None, states=None, se
 
     datasets = find_datasets(paths)
     check_run_settings(methods=methods, seed=seed, device=device, time=time, states=states, inputs=inputs,
-                       input_hold=input_hold)
+                       input_hold=input_hold, budget=budget)
     _check_timeout(timeout)
     check_workers(workers, scheduler)
     kind = check_batch_out(out, force=force)
@@ -97,7 +101,8 @@ def batch(paths, client=None, *, out, methods="auto", time=None, states=None, se
                 "command": command}
     # set only when given, so that the settings hash of a batch without them is what it was
     settings.update({k: v for k, v in {"inputs": inputs, "input_hold": None if input_hold == "linear" else input_hold,
-                                       "space": space, "periodic": periodic}.items() if v is not None})
+                                       "space": space, "periodic": periodic, "budget": budget}.items()
+                     if v is not None})
     out = open_batch_folder(out, kind, {"settings": {k: settings[k] for k in RESULT_SETTINGS if k in settings},
                                         "datasets": [d.name for d in datasets]})
     results: dict[str, dict] = {}

@@ -49,8 +49,8 @@ def run_dataset(ds: DataSet, out: str, settings: dict, timeout: float | None = N
     out : str
         The batch folder.
     settings : dict
-        ``methods``, ``time``, ``states``, ``seed``, ``device``, ``tables`` (settings per
-        plug-in), and ``config``, ``command`` (recorded in ``run.json``).
+        ``methods``, ``time``, ``states``, ``seed``, ``device``, ``budget`` (seconds per data
+        set, kept by the run itself), ``tables`` (settings per plug-in), and ``config``, ``command`` (recorded in ``run.json``).
     timeout : float, optional
         Seconds this data set may take; the discovery then runs in a child process.
     force : bool
@@ -99,7 +99,7 @@ def _discover(ds: DataSet, out: str, settings: dict, hashes: dict, t0: float) ->
                 states=settings.get("states"), seed=settings.get("seed", 0), device=settings.get("device") or "auto",
                 command=settings.get("command", ""), config=settings.get("config") or {}, provenance=provenance,
                 inputs=settings.get("inputs"), input_hold=settings.get("input_hold") or "linear",
-                **(settings.get("tables") or {}))
+                budget=settings.get("budget"), **(settings.get("tables") or {}))
     notes = [str(w.message) for w in caught if w.category.__module__.startswith("discover")]
     return {**_finished(ds, target, t0, cached=False), "warnings": notes[:5]}
 

@@ -17,6 +17,8 @@ class Progress(Protocol):
     def task(self, description: str, total: int | None = None) -> "Task":
         """Open a task; use as a context manager."""
 
+    # Optional: ``note(text)``, a line reported once (the run's time budget); the run calls it when present.
+
 
 class Task(Protocol):
     def advance(self, n: int = 1) -> None: ...
@@ -34,6 +36,9 @@ class _NullTask:
 
 class NullProgress:
     """A progress sink that ignores everything (the library default)."""
+
+    def note(self, text: str) -> None:
+        """A line the run reports once (such as its time budget); ignored."""
 
     @contextmanager
     def task(self, description: str, total: int | None = None) -> Iterator[_NullTask]:

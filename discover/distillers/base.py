@@ -15,6 +15,7 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
+from discover.core.budget import current
 from discover.core.candidates import Candidate
 from discover.core.errors import ConfigError, NotFittedError
 from discover.core.firewall import contained, gate
@@ -80,6 +81,8 @@ class BaseDistiller(Plugin, ABC):
                                   f"the {self.name} search")
         if failed:
             self.facts_ = {**self.facts_, "failed": failed}
+        if current().reached:  # the stage's deadline (discover.core.budget) stopped the search: it kept what it had
+            self.facts_ = {**self.facts_, "cut": "its share of the run's time budget was spent"}
         V, names = samples.variables()
         self.candidates_, dropped = gate(found or [], V, names)
         if dropped:

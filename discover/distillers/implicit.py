@@ -33,6 +33,7 @@ from math import comb
 import numpy as np
 import sympy as sp
 
+from discover.core import budget
 from discover.core.candidates import Candidate, expression_key, tidy
 from discover.core.registry import setting
 from discover.core.structure import complexity
@@ -211,15 +212,24 @@ class Implicit(BaseDistiller):
                  np.column_stack([cache[t] for t in den]) if den else np.zeros((len(X), 0))) for name, num, den in libs]
         self.fronts_, errors = {}, {}
         for i, var in enumerate(samples.names):
+            # the time budget (discover.core.budget): each equation gets an equal part of what is left,
+            # and stops trying denominators, and refitting, when its part is spent (the first library,
+            # the plain polynomial, and one refit always run); unpressured, nothing changes
+            share = budget.current().part(d - i)
             target = targets(samples, i)
             y = Y[:, i]
             scale = float(_rms(y[:, None])[0])
-            found = [dict(e, library=lib_name) for lib_name, num, den, N, D in libs
-                     for e in self._supports(N, D, y, num, den)]
+            found = []
+            for lib_name, num, den, N, D in libs:
+                if found and share.expired():
+                    break
+                found += [dict(e, library=lib_name) for e in self._supports(N, D, y, num, den)]
             pool: dict[str, dict] = {}
             chosen = {id(e): e for fam in FAMILIES
                       for e in _per_size([f for f in found if _family(f["library"]) & {fam}], cfg.max_refits // 2)}
             for e in chosen.values():
+                if pool and share.expired():
+                    break
                 expr = explicit(*e["pair"], symbols)
                 fitted, cost, se = refit(expr, symbols, target)
                 pruned = _prune(fitted, symbols, X, scale, e["threshold"])
@@ -232,12 +242,12 @@ class Implicit(BaseDistiller):
                          "library": e["library"], "rows": se}
                 if key not in pool or cost < pool[key]["mse"]:
                     pool[key] = entry
-            for entry in list(pool.values()):
+            for entry in list(pool.values()) if not share.expired() else []:
                 if entry["library"] == "rational":
                     for simpler in (_compact(entry, symbols, X, target), _cancelled(entry, symbols, target)):
                         if simpler is not None:
                             pool.setdefault(expression_key(simpler["expr"]), simpler)
-            for simpler in simplification_steps(list(pool.values()), symbols, X, target):
+            for simpler in simplification_steps(list(pool.values()), symbols, X, target) if not share.expired() else []:
                 pool.setdefault(expression_key(simpler["expr"]), simpler)
             front = list({id(e): e for fam in FAMILIES for e in self._front(
                 [e for e in pool.values() if _family(e["library"]) & {fam}], cfg.per_variable)}.values())

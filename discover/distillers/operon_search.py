@@ -11,6 +11,10 @@ The run is ended by the evaluator's own budget: setting ``Budget`` to 0 makes
 ``generator.Terminate()`` true, which the loop checks before the next generation. The hook
 runs between generations, on one thread, so the stop is as deterministic as the search.
 
+The same hook ends the run when the search's share of the run's time budget is spent (the
+current :class:`discover.core.budget.Deadline`, read when the search starts): the front found so
+far is returned. A deadline that is not reached changes nothing.
+
 A front improves when, for some length L, the best normalised error (1 - R²) of a formula of
 length at most L falls by more than ``RTOL`` (relative), ignoring errors already below
 ``FLOOR``: constants refined in the last digits are not progress.
@@ -63,10 +67,14 @@ class StallStop:
         Generations completed when the run ended.
     stopped : bool
         Whether the stall ended the run (rather than the budget).
+    cut : bool
+        Whether the time budget's deadline ended the run.
     """
 
-    def __init__(self, gp, evaluator, window: int, max_length: int):
+    def __init__(self, gp, evaluator, window: int, max_length: int, deadline=None):
         self.gp, self.evaluator, self.window, self.max_length = gp, evaluator, window, max_length
+        self.deadline = deadline
+        self.cut = False
         self.best = None
         self.last_gain = 0
         self.generations = 0
@@ -93,6 +101,9 @@ class StallStop:
         if self.window > 0 and gen - self.last_gain >= self.window and not self.stopped:
             self.stopped = True
             self.evaluator.Budget = 0  # generator.Terminate() is now true: the loop ends here
+        elif self.deadline is not None and not self.stopped and not self.cut and self.deadline.expired():
+            self.cut = True
+            self.evaluator.Budget = 0
 
 
 def fit(reg, X, y, stall: int):
@@ -169,7 +180,9 @@ def fit(reg, X, y, stall: int):
     )
     sorter = op.RankSorter()
     gp = op.NSGA2Algorithm(config, problem, tree_init, coeff_init, generator, reinserter, sorter)
-    hook = StallStop(gp, evaluator, stall, reg.max_length)
+    from discover.core.budget import current
+
+    hook = StallStop(gp, evaluator, stall, reg.max_length, current())
     rng = op.RandomGenerator(np.uint64(config.Seed))
     gp.Run(rng, hook, reg.n_threads, False)
     if hook.error is not None:
@@ -191,5 +204,5 @@ def fit(reg, X, y, stall: int):
     reg.pareto_front_ = front
     reg.is_fitted_ = True
     reg.stats_ = {"generations": int(gp.Generation), "evaluation_count": int(parts[0].CallCount),
-                  "stopped_early": hook.stopped}
+                  "stopped_early": hook.stopped, **({"cut_by_budget": True} if hook.cut else {})}
     return reg

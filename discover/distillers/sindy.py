@@ -17,6 +17,7 @@ from math import comb
 import numpy as np
 import sympy as sp
 
+from discover.core import budget
 from discover.core.candidates import Candidate, tidy
 from discover.core.expressions import identifiers, parse_expression, safe_lambdify
 from discover.core.registry import setting
@@ -169,6 +170,8 @@ class SINDy(BaseDistiller):
         for degree in cfg.degrees:
             if comb(d + degree, degree) > cfg.max_features:
                 continue
+            if found and budget.expired():
+                break  # the time budget's share is spent: the lower degrees' candidates stand
             lib = _Library(degree, variables, _extra_terms(cfg, samples), V)
             problems = self._problems(samples, lib, rows)
             terms = lib.terms

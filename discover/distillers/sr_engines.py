@@ -11,15 +11,18 @@ download, which this program never does unless the user opts in with
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import shutil
 from dataclasses import dataclass
 
 import numpy as np
 
+from discover.core.budget import current
 from discover.core.errors import ConfigError, UnavailableError
 
 ENGINES = ("operon", "pysr")
+MAX_SECONDS = 7 * 24 * 3600  # pyoperon's time limit when none is set: a week
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,15 @@ def fit_operon(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, se
         from pyoperon.sklearn import SymbolicRegressor
     except ImportError:  # pragma: no cover - pyoperon is a core dependency
         raise UnavailableError("Symbolic regression needs pyoperon; install it with `pip install pyoperon`.") from None
+    from discover.distillers import operon_search
+
+    stalling = settings.stall > 0 and operon_search.supported()
+    max_time = settings.max_time
+    left = current().left()
+    if not stalling and math.isfinite(left):
+        # the whole-budget search reads the time budget's deadline through pyoperon's own time limit
+        # (the stalling search reads it between generations: discover.distillers.operon_search)
+        max_time = max(1, min(max_time or MAX_SECONDS, math.ceil(left)))
     reg = SymbolicRegressor(
         allowed_symbols=",".join(("add", "sub", "mul", "div", "constant", "variable") + settings.operators),
         optimizer_iterations=10,  # pyoperon's default of 0 switches constant fitting off
@@ -78,19 +90,18 @@ def fit_operon(X: np.ndarray, y: np.ndarray, names, settings: EngineSettings, se
         max_length=settings.max_length,
         objectives=["r2", "length"],
         max_evaluations=settings.max_evaluations,
-        max_time=settings.max_time,
+        max_time=max_time,
         n_threads=settings.threads,
         random_state=seed,
     )
-    from discover.distillers import operon_search
-
-    if settings.stall > 0 and operon_search.supported():
+    if stalling:
         operon_search.fit(reg, X, y, settings.stall)
     else:
         reg.fit(X, y)
     if stats is not None:
         stats.update(generations=int(reg.stats_["generations"]), evaluations=int(reg.stats_["evaluation_count"]),
-                     stopped_early=bool(reg.stats_.get("stopped_early", False)))
+                     stopped_early=bool(reg.stats_.get("stopped_early", False)),
+                     **({"cut_by_budget": True} if reg.stats_.get("cut_by_budget") else {}))
     return [(reg.get_model_string(p["tree"], 8, list(names)), int(p["complexity"])) for p in reg.pareto_front_]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from discover.core import budget
 from discover.core.candidates import Candidate, expression_key, tidy
 from discover.core.errors import ConfigError, DiscoverError, shown
 from discover.core.firewall import contained
@@ -155,7 +156,10 @@ class SymbolicRegression(BaseDistiller):
         internal = [f"x{i}" for i in range(len(variables))]
         for j, name in enumerate(samples.names):
             stats, t0 = {}, time.perf_counter()
-            found_raw = engine(X, Y[:, j], internal, settings, seed + j, stats=stats)
+            # the time budget (discover.core.budget): each equation's search gets an equal part of what is
+            # left and returns its front when the part is spent
+            with budget.active(budget.current().part(len(samples.names) - j)):
+                found_raw = engine(X, Y[:, j], internal, settings, seed + j, stats=stats)
             self.searches_[name] = {"seconds": round(time.perf_counter() - t0, 3), **stats}
             raw = _knee(found_raw, symbols, X, Y[:, j])
             front, seen = [], set()
@@ -187,6 +191,8 @@ class SymbolicRegression(BaseDistiller):
         # constants inside the found functions (rates, phases, exponents) refitted on the data
         refits = []
         for c in out:
+            if budget.expired():
+                break  # the refits are extras beside the search's own candidates
             # a refit that sympy cannot carry out (a formula holding complex infinity, ODEBench 33 and 62
             # at 5% noise) loses that refit only, not the search's candidates
             r, _ = contained(lambda c=c: refit_candidate(c, samples), "refitting a symbolic regression formula")

@@ -35,6 +35,7 @@ from math import comb
 import numpy as np
 import sympy as sp
 
+from discover.core import budget
 from discover.core.candidates import Candidate, expression_key, tidy
 from discover.core.registry import setting
 from discover.core.structure import complexity
@@ -241,11 +242,14 @@ class Units(BaseDistiller):
                 weak = (Tw, samples.weak.targets)
         self.fronts_, errors = {}, {}
         for i, var in enumerate(samples.names):
+            share = budget.current().part(d - i)  # the time budget: an equal part of what is left per equation
             target = targets(samples, i)
             y = Y[:, i]
             yscale = float(_rms(y[:, None])[0])
             proposals = self._trig_supports(T, trig, y, weak and (weak[0], weak[1][:, i])) if trig else []
             for k in range(1, cfg.max_units + 1):
+                if proposals and share.expired():
+                    break
                 theta, _ = fit_units(Z, y, k, rng, cfg.starts, cfg.max_nfev)
                 if theta is not None:
                     proposals += self._unit_supports(theta, Z, y, symbols, mean, scale)
@@ -260,6 +264,8 @@ class Units(BaseDistiller):
             costly = [e for e in self._family_fronts(proposals, cfg.max_refits // len(FAMILIES), runners_up=True)
                       if e["library"] == SIGMOID]
             for e in cheap + costly:
+                if pool and share.expired():
+                    break
                 fitted, cost, se = refit(e["expr"], symbols, target, snap=e["snap"])
                 pruned = _prune(fitted, symbols, X, yscale, cfg.prune)
                 if pruned != fitted and pruned != 0:

@@ -55,3 +55,26 @@ def _baseline_model(route: Route, tables: dict, prepared, validation, random_sta
     names = prepared.names
     exprs, syms = [best.equations[n] for n in names], [sp.Symbol(n) for n in names]
     return (lambda t, x0: integrate(exprs, syms, np.atleast_2d(x0), [t]).x[0]), best.complexity
+
+
+def check_delay_room(prepared, tables: dict, methods) -> None:
+    """Refuse, before anything trains, a delay embedding that does not fit the held-out data."""
+    from discover.core.registry import settings_from
+    from discover.delay import DelaySettings
+    from discover.delay.compare import check_room
+
+    check_room(list(prepared.train.trajectories), list(prepared.validation),
+               settings_from(DelaySettings, tables.get("delay"), "delay"), tuple(methods))
+
+
+def delay_models(prepared, validation, methods, tables: dict, random_state: int, device: str, progress):
+    """The delay models, compared with equation baselines fitted on the same training runs."""
+    from discover.core.device import resolve_device
+    from discover.core.registry import settings_from
+    from discover.delay import DelaySettings
+    from discover.delay.compare import run as compare
+
+    settings = settings_from(DelaySettings, tables.get("delay"), "delay")
+    return compare(list(prepared.train.trajectories), list(prepared.validation), methods, settings,
+                   lambda spacing: equation_baselines(prepared, validation, spacing, random_state, device),
+                   random_state, resolve_device(device), progress, {name: tables.get(name) for name in methods})

@@ -16,20 +16,22 @@ from dataclasses import dataclass, field
 
 from sklearn.base import BaseEstimator
 
+from discover.core.budget import active, check_budget, start_time
 from discover.core.candidates import Candidate, merge_duplicates
-from discover.core.errors import ConfigError, DataError, NotFittedError, UnavailableError
+from discover.core.errors import NotFittedError
 from discover.core.expressions import identifiers, to_text
 from discover.core.firewall import gate
 from discover.core.options import check_device, check_seed
 from discover.core.progress import NullProgress
 from discover.core.threads import small_problems
-from discover.data.dataset import Dataset
 from discover.data.prepared import Prepared, prepare
 from discover.data.samples import Samples
-from discover.pipeline.delay_baselines import equation_baselines
+from discover.pipeline.budget import Budget, cut_why, estimate
+from discover.pipeline.delay_baselines import check_delay_room, delay_models
 from discover.pipeline.model_view import ModelView
 from discover.pipeline.plan import CONDITIONS, FORM_TEST, Plan, Route, Stage, build_plan, library_extras
 from discover.pipeline.record import settings_record, surrogate_facts
+from discover.pipeline.tables import check_tables
 from discover.result import RunResult
 
 
@@ -51,6 +53,7 @@ class _Run:
     by_stage: dict = field(default_factory=dict)
     verdicts: dict = field(default_factory=dict)
     reasons: list = field(default_factory=list)
+    budget: Budget = None
 
     @contextmanager
     def timed(self, name):
@@ -64,7 +67,7 @@ class Discoverer(ModelView, BaseEstimator):
 
     After fitting, :class:`~discover.pipeline.model_view.ModelView` adds ``predict``/``simulate`` (any
     candidate with ``index=``), ``candidates_frame()``, ``use(i)``, ``print(model)``, a notebook
-    display and the exports ``to_python``, ``to_latex`` and ``to_callable``.
+    display, ``score`` and the exports ``to_python``, ``to_latex`` and ``to_callable``.
 
     Parameters
     ----------
@@ -86,6 +89,12 @@ class Discoverer(ModelView, BaseEstimator):
         ``{"x": (0, 10)}``; a state not named gets twice its observed range, clipped to the data's
         signs. The structures the data cannot tell apart are compared there, and the suggested
         experiment starts there.
+    budget : float, optional
+        Seconds the fit may take (from 1 s to a week). Each stage is estimated before it runs and
+        skipped when it cannot fit; each search stops when its share is spent and returns what it
+        has; selection and the uncertainty always run. Default: generous but finite, scaled with
+        the data's size (:func:`discover.core.budget.default_budget`). ``run.json`` records each
+        stage's estimate, seconds and outcome.
 
     Attributes
     ----------
@@ -116,8 +125,9 @@ class Discoverer(ModelView, BaseEstimator):
     """
 
     def __init__(self, methods="auto", random_state: int = 0, device: str = "auto", settings: dict | None = None,
-                 progress=None, design_box=None):
+                 progress=None, design_box=None, budget=None):
         self.design_box = design_box
+        self.budget = budget
         self.methods = methods
         self.random_state = random_state
         self.device = device
@@ -143,11 +153,13 @@ class Discoverer(ModelView, BaseEstimator):
         """
         from discover.data.inputs import as_dataset
 
+        started = start_time()  # discover.api.run starts the clock before it reads the data
         check_seed(self.random_state, "`random_state`")
         check_device(self.device)
+        check_budget(self.budget, "`budget`")
         plan = build_plan(self.methods)
         data = as_dataset(X, t, feature_names, inputs, input_hold)
-        tables = self._check_settings(plan, data)
+        tables = check_tables(self.settings, plan, data)
         from discover.core.designbox import check_names
 
         check_names(self._box(), data.names)
@@ -158,11 +170,20 @@ class Discoverer(ModelView, BaseEstimator):
 
                 run.prepared = prepare(data)
                 run.validation = Validation.from_prepared(run.prepared)
+            run.budget = Budget(self.budget, sum(len(tr.t) for tr in run.prepared.train.trajectories),
+                                len(run.prepared.names) + len(run.prepared.inputs), started)
+            note = getattr(run.progress, "note", None)
+            if note is not None:
+                note(run.budget.announce())
             if plan.delay:  # the delay embedding must fit the held-out data: refused before anything trains
-                self._check_delay_room(run, tables, plan.delay)
-            for stage in plan.stages:
-                self._walk(stage, run, tables)
-            delay = self._delay(plan, run, tables) if plan.delay else None
+                check_delay_room(run.prepared, tables, plan.delay)
+            for i, stage in enumerate(plan.stages):
+                self._walk(stage, run, tables, plan.stages[i + 1:])
+            delay = None
+            if plan.delay:
+                with run.timed("delay models"):
+                    delay = delay_models(run.prepared, run.validation, plan.delay, tables, self.random_state,
+                                         self.device, run.progress)
             self._finish(plan, run, delay)
         return self
 
@@ -172,49 +193,18 @@ class Discoverer(ModelView, BaseEstimator):
 
         return parse_design_box(self.design_box)
 
-    def _check_settings(self, plan: Plan, data: Dataset) -> dict:
-        """The settings tables, each named after a plug-in this run uses (or ``delay``), checked
-        against the data before anything is fitted."""
-        from discover.distillers import REGISTRY as DISTILLERS
-        from discover.surrogates import REGISTRY as SURROGATES
-
-        tables = dict(self.settings or {})
-        used = {r.distiller for r in plan.routes} | {r.surrogate for r in plan.routes if r.surrogate}
-        used |= {"delay", *plan.delay} if plan.delay else set()
-        for name in tables:
-            if name not in used:
-                raise ConfigError(f"Settings were given for `{name}` (its [{name}] table or options), which this "
-                                  f"run does not use; add `--methods {name}` or leave them out.")
-        for stage in plan.stages:
-            for r in stage.routes:
-                if stage.when and r.distiller not in tables:
-                    continue  # a conditional stage whose method cannot run is skipped, and run.json says so
-                why = DISTILLERS[r.distiller].unavailable(tables.get(r.distiller))
-                if why:
-                    raise UnavailableError(why)
-        if data.inputs:
-            from discover.pipeline.driven import refuse_without_inputs
-
-            refuse_without_inputs(plan, DISTILLERS, SURROGATES, data.inputs)
-        for r in plan.routes:
-            DISTILLERS[r.distiller].check_settings(tables.get(r.distiller), data)
-            if r.surrogate:
-                SURROGATES[r.surrogate].check_settings(tables.get(r.surrogate), data)
-        if plan.delay:
-            from discover.core.registry import settings_from
-            from discover.delay import REGISTRY as DELAY
-            from discover.delay import DelaySettings
-
-            settings_from(DelaySettings, tables.get("delay"), "delay")
-            for name in plan.delay:  # each delay model is a plug-in like the others: its own table, checked
-                DELAY[name].check_settings(tables.get(name), data)
-        return tables
-
-    def _walk(self, stage: Stage, run: _Run, tables: dict) -> None:
-        """Run one stage if its condition holds, then judge its new candidates and select again."""
+    def _walk(self, stage: Stage, run: _Run, tables: dict, later=()) -> None:
+        """Run one stage if its condition holds and its estimated cost fits the budget (with a deadline
+        for its share), then judge its new candidates and select again."""
         from discover.distillers import REGISTRY as DISTILLERS
 
         entry = stage.describe()
+        n, d = run.budget.n, run.budget.d
+        cost = estimate(stage.routes, n, d, run.fitted)
+
+        def not_run(why: str, outcome: str = "not run") -> None:
+            run.stages.append(run.budget.record({**entry, "ran": False, "why": why}, cost, None, outcome))
+
         why = None
         if stage.when:
             # a condition is judged once, on the first stage that asks: later stages of the same
@@ -225,27 +215,35 @@ class Discoverer(ModelView, BaseEstimator):
             why = run.verdicts[stage.when]
             if why is None:
                 test = run.facts.get(FORM_TEST, {})
-                run.stages.append({**entry, "ran": False,
-                                   "why": "its condition did not hold" + (f": {test['why']}" if test.get("why") else "")})
-                return
+                return not_run("its condition did not hold" + (f": {test['why']}" if test.get("why") else ""),
+                               "not needed")
         missing = [DISTILLERS[r.distiller].unavailable(tables.get(r.distiller)) for r in stage.routes]
         if stage.when and any(missing):
-            run.stages.append({**entry, "ran": False, "why": next(m for m in missing if m)})
-            return
+            return not_run(next(m for m in missing if m))
         samples = self._stage_samples(stage, run)
         if stage.library_from and not samples.library_terms:
-            run.stages.append({**entry, "ran": False, "why": f"{stage.library_from} found no term to offer"})
+            return not_run(f"{stage.library_from} found no term to offer" if stage.library_from in run.by_stage
+                           else f"{stage.library_from} did not run")
+        deadline, skipped = run.budget.admit(cost, sum(estimate(s.routes, n, d, run.fitted) for s in later),
+                                             first=run.selection is None or run.selection.best is None)
+        if deadline is None:
+            run.stages.append(run.budget.record({**entry, "ran": False, "why": skipped, "budget": skipped}, cost,
+                                                None, "skipped"))
             return
-        found = []
-        for route in stage.routes:
-            clock = route.label if not (stage.when or stage.guess_from) else f"{route.label} ({stage.name})"
-            with run.timed(clock), run.progress.task(f"{route.label}: distilling") as task:
-                found += self._route(route, samples, run, tables)
-                task.advance()
+        deadline.per_part = cost / max(1, len(run.prepared.names))  # one equation's part of the estimate
+        found, t0 = [], time.monotonic()
+        with active(deadline):
+            for route in stage.routes:
+                clock = route.label if not (stage.when or stage.guess_from) else f"{route.label} ({stage.name})"
+                with run.timed(clock), run.progress.task(f"{route.label}: distilling") as task:
+                    found += self._route(route, samples, run, tables)
+                    task.advance()
         run.by_stage[stage.name] = (stage.routes, found)
         new = [c for c in merge_duplicates(run.candidates + found) if c not in run.candidates]
-        self._judge_and_select(new, run)
-        run.stages.append({**entry, "ran": True, **({"why": why} if why else {})})
+        self._judge_and_select(new, run)  # always, whatever the deadline: the best so far stays current
+        cut = {"budget": cut_why(deadline, t0)} if deadline.reached else {}
+        run.stages.append(run.budget.record({**entry, "ran": True, **({"why": why} if why else {}), **cut}, cost,
+                                            time.monotonic() - t0, "cut" if cut else "ran"))
         if why and stage.note:
             run.reasons.append(f"{stage.note} because {why}")
 
@@ -333,31 +331,6 @@ class Discoverer(ModelView, BaseEstimator):
         run.candidates += new
         run.selection = select(run.candidates, run.prepared.in_sample, noise=run.prepared.noise)
 
-    # ------------------------------------------------------------------ delay models
-    @staticmethod
-    def _check_delay_room(run: _Run, tables: dict, methods) -> None:
-        from discover.core.registry import settings_from
-        from discover.delay import DelaySettings
-        from discover.delay.compare import check_room
-
-        check_room(list(run.prepared.train.trajectories), list(run.prepared.validation),
-                   settings_from(DelaySettings, tables.get("delay"), "delay"), tuple(methods))
-
-    def _delay(self, plan: Plan, run: _Run, tables: dict):
-        """The delay models, compared with equation baselines fitted on the same training runs."""
-        from discover.core.device import resolve_device
-        from discover.core.registry import settings_from
-        from discover.delay import DelaySettings
-        from discover.delay.compare import run as compare
-
-        settings = settings_from(DelaySettings, tables.get("delay"), "delay")
-        with run.timed("delay models"):
-            return compare(list(run.prepared.train.trajectories), list(run.prepared.validation), plan.delay,
-                           settings, lambda spacing: equation_baselines(run.prepared, run.validation, spacing,
-                                                                        self.random_state, self.device),
-                           self.random_state, resolve_device(self.device), run.progress,
-                           {name: tables.get(name) for name in plan.delay})
-
     # ------------------------------------------------------------------ results
     def _finish(self, plan: Plan, run: _Run, delay) -> None:
         from discover.pipeline.driven import input_warnings
@@ -436,41 +409,6 @@ class Discoverer(ModelView, BaseEstimator):
         self.suggestion_ = result.suggestion
         self.names_ = tuple(result.names)
         self.surrogates_ = surrogates
-
-    # ------------------------------------------------------------------ use after fitting
-    def score(self, X, t=None, feature_names=None, inputs=None) -> float:
-        """The report's held-out metric on new data: the short-horizon R² of the selected equations.
-
-        The data (anything :meth:`fit` accepts; arrays default to the fitted state names) are
-        smoothed as in ``fit``, and the equations are integrated from many starting states over
-        the run's validation horizon and compared with the measurements (1 - median normalised
-        error; :func:`discover.selection.scoring.short_horizon_r2`), as the report's
-        "short-horizon R²" is. ``-inf`` when the equations blow up from most starts. A model fitted
-        with measured inputs is driven by the inputs of the new data (``inputs`` as in :meth:`fit`;
-        a DataFrame's input columns default to the fitted ones).
-        """
-        from discover.data.inputs import as_dataset
-        from discover.selection.scoring import short_horizon_r2
-
-        self._check()
-        default = None if isinstance(X, Dataset) or hasattr(X, "columns") else list(self.names_)
-        fitted_inputs = tuple(self.result_.inputs)
-        if inputs is None and fitted_inputs and hasattr(X, "columns"):
-            inputs = list(fitted_inputs)
-        data = as_dataset(X, t, feature_names if feature_names is not None else default, inputs,
-                          self.result_.hold)
-        if tuple(data.inputs) != fitted_inputs and not (fitted_inputs and len(data.inputs) == len(fitted_inputs)
-                                                         and not hasattr(X, "columns")):
-            raise DataError(f"The model reads the inputs {', '.join(fitted_inputs) or 'none'} but the data give "
-                            f"{', '.join(data.inputs) or 'none'}; give the same inputs (`inputs=`).")
-        if fitted_inputs and tuple(data.inputs) != fitted_inputs:  # arrays: their inputs take the fitted names
-            from dataclasses import replace
-
-            data = replace(data, inputs=fitted_inputs)
-        if tuple(data.names) != tuple(self.names_):
-            raise DataError(f"The data have the states {', '.join(data.names)} but the model was fitted on "
-                            f"{', '.join(self.names_)}; give the same states (`feature_names`).")
-        return short_horizon_r2(self.best_, data, self.names_, self.result_.settings.get("validation_horizon"))
 
     def write_report(self, out_dir, provenance: dict | None = None, force: bool = False, figures: bool = True) -> str:
         """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).

@@ -18,7 +18,8 @@ from markupsafe import Markup, escape
 
 from discover.core import printing
 from discover.core.candidates import Candidate
-from discover.core.errors import ConfigError, NotFittedError
+from discover.core.errors import ConfigError, DataError, NotFittedError
+from discover.data.dataset import Dataset
 from discover.export.system import candidate_constants
 
 __all__ = ["ModelView", "candidates_frame"]
@@ -138,6 +139,40 @@ class ModelView:
         sol = integrate([c.equations[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
                         np.atleast_2d(x0), [t], **driven)
         return sol.x[0]
+
+    def score(self, X, t=None, feature_names=None, inputs=None) -> float:
+        """The report's held-out metric on new data: the short-horizon R² of the selected equations.
+
+        The data (anything :meth:`fit` accepts; arrays default to the fitted state names) are
+        smoothed as in ``fit``, and the equations are integrated from many starting states over
+        the run's validation horizon and compared with the measurements (1 - median normalised
+        error; :func:`discover.selection.scoring.short_horizon_r2`), as the report's
+        "short-horizon R²" is. ``-inf`` when the equations blow up from most starts. A model fitted
+        with measured inputs is driven by the inputs of the new data (``inputs`` as in :meth:`fit`;
+        a DataFrame's input columns default to the fitted ones).
+        """
+        from discover.data.inputs import as_dataset
+        from discover.selection.scoring import short_horizon_r2
+
+        self._check()
+        default = None if isinstance(X, Dataset) or hasattr(X, "columns") else list(self.names_)
+        fitted_inputs = tuple(self.result_.inputs)
+        if inputs is None and fitted_inputs and hasattr(X, "columns"):
+            inputs = list(fitted_inputs)
+        data = as_dataset(X, t, feature_names if feature_names is not None else default, inputs,
+                          self.result_.hold)
+        if tuple(data.inputs) != fitted_inputs and not (fitted_inputs and len(data.inputs) == len(fitted_inputs)
+                                                         and not hasattr(X, "columns")):
+            raise DataError(f"The model reads the inputs {', '.join(fitted_inputs) or 'none'} but the data give "
+                            f"{', '.join(data.inputs) or 'none'}; give the same inputs (`inputs=`).")
+        if fitted_inputs and tuple(data.inputs) != fitted_inputs:  # arrays: their inputs take the fitted names
+            from dataclasses import replace
+
+            data = replace(data, inputs=fitted_inputs)
+        if tuple(data.names) != tuple(self.names_):
+            raise DataError(f"The data have the states {', '.join(data.names)} but the model was fitted on "
+                            f"{', '.join(self.names_)}; give the same states (`feature_names`).")
+        return short_horizon_r2(self.best_, data, self.names_, self.result_.settings.get("validation_horizon"))
 
     def candidates_frame(self):
         """Every candidate as a row of a pandas DataFrame, best first (see :func:`candidates_frame`)."""

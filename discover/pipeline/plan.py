@@ -145,7 +145,7 @@ def uses_network(spec) -> bool:
 
 
 def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=None, inputs=None,
-                       input_hold="linear") -> None:
+                       input_hold="linear", budget=None) -> None:
     """Every setting of a run that can be judged without the data, before anything heavy loads.
 
     Warns
@@ -155,11 +155,13 @@ def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=
     """
     import warnings
 
+    from discover.core.budget import check_budget
     from discover.core.options import OptionWarning, check_device, check_seed, check_text, split_names
 
     check_methods(methods)
     check_seed(seed)
     check_device(device)
+    check_budget(budget)
     check_text(time, "`--time`")
     split_names(states)
     split_names(inputs, "`--inputs`")

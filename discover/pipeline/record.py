@@ -18,6 +18,7 @@ def settings_record(model, plan, run) -> dict:
         "requested_methods": model.methods if isinstance(model.methods, str) else ",".join(model.methods),
         "seed": model.random_state,
         "device": model.device,
+        **({"budget": run.budget.describe()} if run.budget is not None else {}),
         "plan": run.stages + ([{"stage": "delay", "models": list(plan.delay), "ran": True}] if plan.delay else []),
         "tables": tables,
         "smoothing_half_widths": run.prepared.half_widths.tolist(),

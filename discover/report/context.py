@@ -174,6 +174,8 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "equation_run": bool(result.candidates) or result.delay is None,
         "seed": result.settings.get("seed"),
         "timings": result.timings,
+        "budget": budget_text(result.settings),
+        "budget_cuts": budget_cuts(result.settings.get("plan")),
         "warnings": result.warnings,
         "inputs": list(getattr(result, "inputs", ())),
         "input_hold": "held between samples (zero-order hold)" if getattr(result, "hold", "linear") == "zoh"
@@ -190,3 +192,22 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
             for k, v in result.surrogates.items()
         ],
     }
+
+
+def budget_text(settings: dict) -> str:
+    """The run's time budget in words ("20 s, 14.2 s spent"), or "" when run.json has none."""
+    b = settings.get("budget")
+    if not isinstance(b, dict) or not isinstance(b.get("seconds"), (int, float)):
+        return ""
+    spent = b.get("spent_s")
+    return (f"{b['seconds']:,.4g} s" + (" (the default for the data's size)" if b.get("default") else "")
+            + (f", {spent:,.3g} s of it spent by the fit" if isinstance(spent, (int, float)) else ""))
+
+
+def budget_cuts(plan) -> list[str]:
+    """One short line per stage the time budget skipped or cut short (from ``run.json``'s plan)."""
+    out = []
+    for stage in plan if isinstance(plan, list) else []:
+        if isinstance(stage, dict) and stage.get("outcome") in ("cut", "skipped") and stage.get("budget"):
+            out.append(f"{stage.get('stage', '?')} {stage['budget']}")  # "search skipped: 3.10 s left, ..."
+    return out

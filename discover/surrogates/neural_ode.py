@@ -34,6 +34,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from discover.core.budget import expired
 from discover.core.errors import ConfigError
 from discover.core.mlp import tanh_mlp
 from discover.core.progress import NullProgress
@@ -158,7 +159,7 @@ class NeuralODE(BaseSurrogate):
                 else:
                     wait += 1
                 task.advance()
-                if wait >= cfg.patience:
+                if wait >= cfg.patience or expired():  # patience, or the stage's share of the time budget, spent
                     break
         if best_state is not None:
             self.field_.load_state_dict(best_state)

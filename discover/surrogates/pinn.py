@@ -31,6 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from discover.core.budget import expired
 from discover.core.errors import ConfigError
 from discover.core.expressions import identifiers, safe_lambdify, to_text
 from discover.core.progress import NullProgress
@@ -215,6 +216,8 @@ class HiddenTermPINN(BaseSurrogate):
                 sched.step()
                 if step % 20 == 0:
                     task.advance(20)
+                    if expired():  # the stage's share of the time budget is spent: keep what is learned
+                        break
             grid = -1.0 + torch.linspace(0, 1, cfg.collocation, **f32).view(1, -1, 1) * (tau_end + 1.0)
             w_grid = inputs_at(grid[..., 0].cpu().numpy())
             if cfg.lbfgs_steps:

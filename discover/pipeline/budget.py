@@ -1,0 +1,175 @@
+"""The run's time budget applied to its plan: each stage's estimated cost, its share, and what happened.
+
+Before a stage runs, :meth:`Budget.admit` compares the stage's estimated cost (:func:`estimate`:
+an explicit model in the library size, the samples and the variables) with the time left after
+the reserve (the share kept for the final selection, the uncertainty and the report, which always
+run). A stage that cannot fit (less than half its estimate left: the estimates are rough by a
+factor of two) is skipped with the reason ("skipped: 3.10 s left, estimated 40.0 s"); one that
+fits gets a deadline for its share (:class:`discover.core.budget.Deadline`): all the time the
+later stages' estimates leave, or, when not all fit, its estimate or its fair part of what is left.
+The deadline is current while the stage's searches run, so that each search stops when the share
+is spent and returns what it has; such a stage is recorded as ``cut``. The first stage always runs, on whatever is left: a run
+always keeps a best candidate so far, and a run that hits its budget still ends with a model.
+
+:meth:`Budget.record` adds ``estimated_s``, ``seconds`` and ``outcome`` (``ran``, ``cut``,
+``skipped`` by the budget, ``not run`` for another reason) to a stage's entry of ``run.json``'s
+plan; the report says what the budget cut in one line per stage
+(:func:`discover.report.context.budget_cuts`).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from math import comb
+
+from discover.core.budget import Deadline, default_budget
+
+#: Kept for selection, uncertainty and the report: this fraction of the budget, at least RESERVE_MIN_S.
+RESERVE_FRACTION = 0.2
+RESERVE_MIN_S = 1.0
+#: A stage runs when at least this fraction of its estimate is left: the estimates are rough by a
+#: factor of two, and a search cut short by its deadline still returns what it found.
+FIT_FRACTION = 0.5
+
+
+@dataclass(frozen=True)
+class Cost:
+    """``seconds = base + per_unit * work(n, d)`` for one distiller or surrogate.
+
+    ``n`` is the number of training samples, ``d`` the number of variables (states and inputs).
+    """
+
+    base: float
+    per_unit: float
+    work: object  # callable (n, d) -> float
+
+    def __call__(self, n: int, d: int) -> float:
+        return self.base + self.per_unit * float(self.work(n, d))
+
+
+def _poly(d: int, degree: int) -> int:
+    """Terms of a full polynomial library of ``degree`` in ``d`` variables."""
+    return comb(d + degree, degree)
+
+
+def _rational_libraries(d: int) -> int:
+    """Denominators the rational search tries per equation: powers to 4, pairwise products and
+    quadratics of each state, plus the polynomial libraries (:mod:`discover.distillers.implicit`)."""
+    return 4 * d + d * (d - 1) // 2 + d + 3
+
+
+# The constants were measured on this machine (2 cores shared with other sessions, load average
+# about 5 while measuring, so about twice what an idle machine takes; Python 3.11, pyoperon 0.6)
+# from the stage seconds in run.json of default runs on clean reference systems of 2,000 samples x 3
+# runs: michaelis_menten (1 variable), toggle_switch and brusselator (2), goodwin (3), and the
+# 5-variable saturating cascade of benchmarks/budget.py. A stage's seconds include judging its new
+# candidates on held-out data. Measured (s) for 1 / 2 / 3 / 5 variables: SINDy 0.6 / 1.3-2.8 / 2.1 /
+# 3.1-7.8; the rational search 0.9 / 5.7-13 / 23 / over 240 (cut; 441 s in issue 33); units 4.3 /
+# 4.6-6.1 / 8.8 / - (more than 3 states: it declines); SR 15 / 15-24 / 13 / 19; SINDy with SR's
+# terms 2.1 / 2.2 / 1.2 / 5.3. The rational search grows as equations x denominators x the
+# numerator library squared (0.005 s per unit: 0.9, 5.5, 32 and 420 s). The model is rough (a factor of
+# two either way): the budget needs an order of magnitude to decide what cannot fit, and each
+# search's deadline does the rest.
+COSTS = {
+    # SINDy (degrees 1-3, 24 bootstrap refits) and judging its candidates; rows count beyond ~10^5
+    "sindy": Cost(0.3, 0.8, lambda n, d: d * (1.0 + n * _poly(d, 3) / 2e7)),
+    # SINDy-PI: per equation, one regression per candidate denominator over the numerator library
+    # (its least squares and backward elimination grow with the library's size squared), on at most
+    # 1,500 rows, then up to 16 nonlinear refits
+    "sindy_pi": Cost(0.5, 0.005, lambda n, d: d * _rational_libraries(d) * _poly(d, 2) ** 2 * min(n, 1500) / 1500),
+    # sigmoid units (1-2 units, 8 starts) and trigonometric supports per equation; it declines past 3 states
+    "units": Cost(0.1, 1.0, lambda n, d: 2.0 + 2.2 * d if d <= 3 else 0.0),
+    # symbolic regression: one pyoperon search per equation (50 generations x 300, stopped when stalled)
+    "sr": Cost(3.0, 5.0, lambda n, d: d),
+    # the PROSE transformer reads each run once
+    "prose": Cost(2.0, 1e-4, lambda n, d: n * d),
+    # surrogates: up to 300 epochs over the training windows
+    "node": Cost(5.0, 2e-5, lambda n, d: 300 * n * d / 10),
+    "pinn": Cost(10.0, 2e-5, lambda n, d: 300 * n * d / 5),
+}
+#: A plug-in the model does not know (a third-party distiller): a modest guess per variable.
+UNKNOWN = Cost(5.0, 5.0, lambda n, d: d)
+
+
+def estimate(routes, n: int, d: int, fitted=()) -> float:
+    """Estimated seconds of a stage's routes on ``n`` samples of ``d`` variables (a surrogate already
+    in ``fitted`` costs nothing again)."""
+    total, seen = 0.0, set(fitted)
+    for r in routes:
+        total += COSTS.get(r.distiller, UNKNOWN)(n, d)
+        if r.surrogate and r.surrogate not in seen:
+            total += COSTS.get(r.surrogate, UNKNOWN)(n, d)
+            seen.add(r.surrogate)
+    return total
+
+
+def _seconds(x: float) -> str:
+    return f"{x:.2f} s" if x < 10 else f"{x:.1f} s" if x < 100 else f"{x:,.0f} s"
+
+
+class Budget:
+    """The budget of one fit: the clock, the reserve, and each stage's share.
+
+    Parameters
+    ----------
+    seconds : float or None
+        The budget; None for :func:`discover.core.budget.default_budget` of the data's size.
+    n, d : int
+        Training samples and variables (states and inputs).
+    """
+
+    def __init__(self, seconds: float | None, n: int, d: int, started: float | None = None):
+        self.default = seconds is None
+        self.seconds = default_budget(n, d) if seconds is None else float(seconds)
+        self.n, self.d = n, d
+        self.started = time.monotonic() if started is None else started
+        self.deadline = Deadline.at(self.started + self.seconds)
+        self.reserve = max(RESERVE_MIN_S, RESERVE_FRACTION * self.seconds)
+
+    def describe(self) -> dict:
+        """The budget as ``run.json`` records it."""
+        return {"seconds": self.seconds, "default": self.default, "reserve_s": round(self.reserve, 3),
+                "samples": self.n, "variables": self.d,
+                "spent_s": round(time.monotonic() - self.started, 3)}
+
+    def announce(self) -> str:
+        """The line the CLI prints at the start of a run."""
+        how = (f"default for {self.n:,} samples x {self.d} variable{'s' if self.d != 1 else ''}; "
+               "--budget to change" if self.default else "--budget")
+        return f"Time budget: {_seconds(self.seconds)} ({how})"
+
+    def available(self) -> float:
+        """Seconds the searches may still use (the reserve kept aside)."""
+        return self.deadline.left() - self.reserve
+
+    def admit(self, estimated: float, later: float, first: bool) -> tuple[Deadline | None, str]:
+        """The deadline of a stage estimated at ``estimated`` s (``later``: the estimates of the stages
+        after it), or None and why it is skipped. ``first``: no candidate exists yet, so the stage
+        runs whatever is left (a run always keeps a best candidate)."""
+        left = self.available()
+        if first:
+            return self.deadline.share(max(left, self.deadline.left() / 2)), ""
+        if estimated * FIT_FRACTION > left:
+            return None, f"skipped: {_seconds(max(left, 0.0))} left, estimated {_seconds(estimated)}"
+        if estimated + later <= left:  # room for every stage: this one may use all the later ones do not need
+            return self.deadline.share(left - later), ""
+        # not enough for all: this one gets its estimate or its fair part of what is left, whichever is more
+        return self.deadline.share(min(left, max(estimated, left * estimated / (estimated + later)))), ""
+
+    @staticmethod
+    def record(entry: dict, estimated: float, seconds: float | None, outcome: str, why: str = "") -> dict:
+        """``entry`` (a stage of the plan) with its cost and outcome."""
+        out = {**entry, "estimated_s": round(estimated, 3), "outcome": outcome}
+        if seconds is not None:
+            out["seconds"] = round(seconds, 3)
+        if why:
+            out["why"] = why
+        return out
+
+
+def cut_why(deadline: Deadline, started: float) -> str:
+    """Why a stage was cut: its share was spent."""
+    spent = time.monotonic() - started
+    share = deadline.end - started
+    return f"cut: its share of the budget ({_seconds(share)}) was spent after {_seconds(spent)}"
