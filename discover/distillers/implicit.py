@@ -27,7 +27,6 @@ held-out selection judges them beside every other method's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations_with_replacement
 from math import comb
 
 import numpy as np
@@ -40,7 +39,10 @@ from discover.core.structure import complexity
 from discover.data.samples import Samples
 from discover.distillers.base import BaseDistiller, register
 from discover.distillers.nls import refit, targets
-from discover.distillers.rational_forms import _backward, _cancelled, _columns, _compact, _per_size, _poles, _prune, explicit
+from discover.distillers.rational_forms import _backward, _cancelled, _compact, _per_size, _poles, _prune, explicit
+from discover.distillers.rational_screen import denominators as _denominators
+from discover.distillers.rational_screen import monomial_column, screen
+from discover.distillers.rational_screen import monomials as _monomials
 from discover.distillers.rational_steps import simplification_steps
 from discover.distillers.sparse_fit import compress as _compress
 from discover.distillers.sparse_fit import rms as _rms
@@ -84,6 +86,13 @@ class ImplicitConfig:
         the toggle switch's pick inexact in the bench).
     max_systems : int
         System candidates handed to selection (the simplest combinations of those choices).
+    keep_denominators : int
+        Candidate denominators searched per equation: those whose implicit columns explain most of
+        the degree-2 polynomial fit's residual (:mod:`discover.distillers.rational_screen`); the
+        others are screened out before any fit.
+    state_tolerance : float
+        Per equation, states are left out of its numerator and denominators while leaving them out
+        raises a screening fit's error by at most this share; 0 keeps every state.
     """
 
     numerator_degree: int = setting(2, bounds=(1, 6))
@@ -98,6 +107,8 @@ class ImplicitConfig:
     tolerances: tuple[float, ...] = setting((0.0, 0.05, 0.2, 1.0), bounds=(0.0, 1000.0), nonempty=True)
     max_systems: int = setting(12, bounds=(1, 10_000))
     max_terms: int = setting(8, bounds=(1, 100))
+    keep_denominators: int = setting(12, bounds=(1, 1000))
+    state_tolerance: float = setting(0.5, bounds=(0.0, 100.0))
     rescan: bool = False
 
 
@@ -114,29 +125,22 @@ def _family(library: str) -> set:
     return {"polynomial"}
 
 
-def _monomials(symbols, deg: int) -> list:
-    out = [sp.Integer(1)]
-    for k in range(1, deg + 1):
-        out += [sp.Mul(*c) for c in combinations_with_replacement(symbols, k)]
-    return out
-
-
-def _libraries(symbols, cfg: ImplicitConfig) -> list[tuple[str, list, tuple]]:
+def _libraries(symbols, cfg: ImplicitConfig, denominators=None, states: int | None = None) -> list[tuple[str, list, tuple]]:
     """(name, numerator terms, denominator terms) of each regression tried.
 
     Denominators are ``1 + b·t`` for each candidate term ``t`` (a power of one state up to
-    ``denominator_powers``, or a product of two states) and ``1 + b1·x + b2·x**2`` (one state);
+    ``denominator_powers``, or a product of two states) and ``1 + b1·x + b2·x**2`` (one state),
+    or only ``denominators`` where given (those the screen kept);
     the numerator is a full polynomial of ``numerator_degree`` plus each denominator term
     times a linear factor (so that ``p·s + r`` is representable). Trying denominators one by
     one keeps each regression small and well conditioned, which one joint regression over
     every denominator term is not (its columns nearly cancel). Polynomials of the higher
-    degrees follow, with denominator 1, as long as they fit ``max_features``."""
-    d = len(symbols)
+    degrees follow, with denominator 1, as long as they fit ``max_features`` over ``states``
+    states (default: as many as ``symbols``)."""
+    d = len(symbols) if states is None else states
     base = _monomials(symbols, cfg.numerator_degree)
     linear = _monomials(symbols, 1)
-    options = [(s**k,) for s in symbols for k in range(1, cfg.denominator_powers + 1)]
-    options += [(a * b,) for a, b in combinations_with_replacement(symbols, 2) if a != b]
-    options += [(s, s**2) for s in symbols]
+    options = _denominators(symbols, cfg.denominator_powers) if denominators is None else denominators
     out = [(f"polynomial degree {cfg.numerator_degree}", base, ())]
     for den in options:
         num = list(dict.fromkeys(base + [m * t for m in linear for t in den]))
@@ -203,14 +207,17 @@ class Implicit(BaseDistiller):
         rows = np.unique(np.linspace(0, n - 1, min(n, cfg.max_rows)).astype(int))
         X, Y = samples.states[rows], samples.derivatives[rows]
         symbols = [sp.Symbol(v) for v in samples.names]
-        libs = _libraries(symbols, cfg)
-        self.base_ = _monomials(symbols, cfg.numerator_degree)
         cache = {}
-        for t in dict.fromkeys(t for _, num, den in libs for t in (*num, *den)):
-            cache[t] = _columns([t], symbols, X)[:, 0]
-        libs = [(name, num, den, np.column_stack([cache[t] for t in num]),
-                 np.column_stack([cache[t] for t in den]) if den else np.zeros((len(X), 0))) for name, num, den in libs]
-        self.fronts_, errors = {}, {}
+
+        def column(t):
+            if t not in cache:
+                cache[t] = monomial_column(t, symbols, X)
+            return cache[t]
+
+        def matrix(ts):
+            return np.column_stack([column(t) for t in ts]) if ts else np.zeros((len(X), 0))
+
+        self.fronts_, errors, screened = {}, {}, {}
         for i, var in enumerate(samples.names):
             # the time budget (discover.core.budget): each equation gets an equal part of what is left,
             # and stops trying denominators, and refitting, when its part is spent (the first library,
@@ -219,11 +226,16 @@ class Implicit(BaseDistiller):
             target = targets(samples, i)
             y = Y[:, i]
             scale = float(_rms(y[:, None])[0])
+            # per equation, only its states and the few denominators that explain most of the
+            # polynomial fit's residual are searched (rational_screen)
+            sub, dens, screened[var] = screen(symbols, X, y, column, cfg.numerator_degree, cfg.denominator_powers,
+                                              cfg.keep_denominators, cfg.state_tolerance, i)
+            base = _monomials(sub, cfg.numerator_degree)
             found = []
-            for lib_name, num, den, N, D in libs:
+            for lib_name, num, den in _libraries(sub, cfg, dens, states=d):
                 if found and share.expired():
                     break
-                found += [dict(e, library=lib_name) for e in self._supports(N, D, y, num, den)]
+                found += [dict(e, library=lib_name) for e in self._supports(matrix(num), matrix(den), y, num, den, base)]
             pool: dict[str, dict] = {}
             chosen = {id(e): e for fam in FAMILIES
                       for e in _per_size([f for f in found if _family(f["library"]) & {fam}], cfg.max_refits // 2)}
@@ -255,7 +267,7 @@ class Implicit(BaseDistiller):
                 return []
             self.fronts_[var] = front
             errors[var] = float(np.mean(target.y**2))
-        self.facts_ = {"highest_degree": max(cfg.polynomial_degrees, default=3)}
+        self.facts_ = {"highest_degree": max(cfg.polynomial_degrees, default=3), "screening": screened}
         return self._assemble(samples.names, errors, cfg.tolerances)
 
     @staticmethod
@@ -277,7 +289,7 @@ class Implicit(BaseDistiller):
                 found.append((float(np.mean((N[:, cols[:-D.shape[1]]] @ coef[:-D.shape[1]] / dval - y) ** 2)), b))
         return [b for _, b in sorted(found, key=lambda f: f[0])[:3]]
 
-    def _supports(self, N, D, y, num, den) -> list[dict]:
+    def _supports(self, N, D, y, num, den, base) -> list[dict]:
         """The best support of each size without a pole on the data: ``pair`` (numerator,
         denominator), ``size`` (number of coefficients), ``mse`` (explicit form).
 
@@ -294,10 +306,10 @@ class Implicit(BaseDistiller):
             if D.shape[1] == 1:
                 grid += [np.array([g / float(_rms(D)[0])]) for g in np.geomspace(0.05, 20.0, cfg.grid)]
         y_scale = float(_rms(y[:, None])[0])
-        nb = len(self.base_)
+        nb = len(base)
         # the remainder over the denominator is proper: no monomial that a denominator term divides
         # (t/(1 + b·t) is a combination of 1 and 1/(1 + b·t), which would make the columns dependent)
-        proper = [k for k, m in enumerate(self.base_) if not any(sp.fraction(sp.cancel(m / t))[1] == 1 for t in den)]
+        proper = [k for k, m in enumerate(base) if not any(sp.fraction(sp.cancel(m / t))[1] == 1 for t in den)]
         best: dict[int, dict] = {}
 
         def scan(b):
