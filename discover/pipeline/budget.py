@@ -53,12 +53,6 @@ def _poly(d: int, degree: int) -> int:
     return comb(d + degree, degree)
 
 
-def _rational_libraries(d: int) -> int:
-    """Denominators the rational search tries per equation: powers to 4, pairwise products and
-    quadratics of each state, plus the polynomial libraries (:mod:`discover.distillers.implicit`)."""
-    return 4 * d + d * (d - 1) // 2 + d + 3
-
-
 # The constants were measured on this machine (2 cores shared with other sessions, load average
 # about 5 while measuring, so about twice what an idle machine takes; Python 3.11, pyoperon 0.6)
 # from the stage seconds in run.json of default runs on clean reference systems of 2,000 samples x 3
@@ -74,10 +68,12 @@ def _rational_libraries(d: int) -> int:
 COSTS = {
     # SINDy (degrees 1-3, 24 bootstrap refits) and judging its candidates; rows count beyond ~10^5
     "sindy": Cost(0.3, 0.8, lambda n, d: d * (1.0 + n * _poly(d, 3) / 2e7)),
-    # SINDy-PI: per equation, one regression per candidate denominator over the numerator library
-    # (its least squares and backward elimination grow with the library's size squared), on at most
-    # 1,500 rows, then up to 16 nonlinear refits
-    "sindy_pi": Cost(0.5, 0.005, lambda n, d: d * _rational_libraries(d) * _poly(d, 2) ** 2 * min(n, 1500) / 1500),
+    # SINDy-PI: per equation, a screen of the states and denominators (discover.distillers.rational_screen),
+    # then one regression per denominator kept (12) over the library of the states kept, on at most 1,500
+    # rows, then up to 16 nonlinear refits; with the screen the stage grows about linearly with the
+    # equations (CPU s after the screen, benchmarks/results/scaling-after.md: 0.7 / 2.4 / 4.9 / 8.1 / 17 / 30
+    # for 1 / 2 / 3 / 5 / 8 / 10 variables; before it, 0.9 / 5.7-13 / 23 / 238-441 s)
+    "sindy_pi": Cost(0.5, 1.5, lambda n, d: d * (1.0 + d / 10) * min(n, 1500) / 1500),
     # sigmoid units (1-2 units, 8 starts) and trigonometric supports per equation; it declines past 3 states
     "units": Cost(0.1, 1.0, lambda n, d: 2.0 + 2.2 * d if d <= 3 else 0.0),
     # symbolic regression: one pyoperon search per equation (50 generations x 300, stopped when stalled)
