@@ -186,7 +186,7 @@ def slopes(data: Dataset, half_widths: np.ndarray, degree: int = DEGREE) -> np.n
 
     A second estimate beside the chosen one: with windows twice as wide, the estimate's own bias
     grows by a power of the width while the field does not change (how selection tells a term the
-    data ask for from the estimate's bias, :func:`discover.selection.equivalence.missing_term`)."""
+    data ask for from the estimate's bias, :func:`discover.selection.form.missing_term`)."""
     out = []
     for traj, hw in zip(data.trajectories, np.asarray(half_widths, dtype=int)):
         hw = np.minimum(hw, max(2, (len(traj) - 1) // 2))

@@ -225,7 +225,7 @@ def needs_search(selection, noise: float, facts: dict | None = None, prepared=No
     ``facts`` are the distillers' facts so far (SINDy's name its highest library degree).
 
     A fifth, when SINDy explains the data (given ``prepared``, the prepared data): the data may
-    not fix the form (:func:`discover.selection.equivalence.form_test`: equally good candidates
+    not fix the form (:func:`discover.selection.form.form_test`: equally good candidates
     that disagree in the design box ``design_box``, or a next polynomial degree free to swing
     there), as a run that settles on a fixed point leaves a saturating term indistinguishable
     from a polynomial. Its measurements and verdict go into ``facts["form test"]``.
@@ -254,7 +254,7 @@ def needs_search(selection, noise: float, facts: dict | None = None, prepared=No
         return f"SINDy's best candidate uses terms of degree {top}, the highest in its library"
     if prepared is None or prepared.in_sample:
         return None
-    from discover.selection.equivalence import form_test
+    from discover.selection.form import form_test
 
     why, record = form_test(selection, prepared, design_box)
     if facts is not None:

@@ -59,11 +59,11 @@ DRIFT = 0.01  # whole-segment R² below short-window R² by more than this beyon
 CONSERVED = 0.02  # relative spread of a combination of the states below this: it is conserved
 LEVELS = ("low", "medium", "high")
 #: One monomial of the next degree, added alone to an equation, that moves the field by more than this
-#: share of its scale in the design box beyond its standard errors (:func:`~discover.selection.equivalence.missing_term`): the data ask
+#: share of its scale in the design box beyond its standard errors (:func:`~discover.selection.form.missing_term`): the data ask
 #: for a term the pick lacks, so its form is an approximation, and its confidence not high. A hundredth:
 #: a tenth of what an experiment within a few percent of noise resolves (:data:`~discover.selection.equivalence.DISAGREE`), and above
 #: what a single added term moves by on clean data from an exact structure once the derivative
-#: estimate's bias is set aside (:data:`~discover.selection.equivalence.BIAS_GROWTH`; at most 0.03% of the scale on ODEBench's exact
+#: estimate's bias is set aside (:data:`~discover.selection.form.BIAS_GROWTH`; at most 0.03% of the scale on ODEBench's exact
 #: recoveries, 1.3% to 18% where a quadratic imitates a harvesting or predation term).
 MISSING = 0.01
 
@@ -92,7 +92,7 @@ class Evidence:
     missing : tuple, optional
         ``(share, variable, term)``: the largest move of the pick's field in the design box, beyond its
         standard errors, when one monomial of the next degree is added alone
-        (:func:`discover.selection.equivalence.missing_term`); None if not measured.
+        (:func:`discover.selection.form.missing_term`); None if not measured.
     """
 
     noise: float = 0.0

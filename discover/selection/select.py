@@ -79,7 +79,7 @@ class Selection:
     design_plane : callable or None
         States -> the states an experiment can start from (onto the data's conserved quantities).
     missing : dict or None
-        The missing-term test of the pick (:func:`discover.selection.equivalence.missing_term`), as
+        The missing-term test of the pick (:func:`discover.selection.form.missing_term`), as
         ``run.json`` records it: ``share``, ``variable``, ``term``, ``threshold``.
     """
 

@@ -6,14 +6,14 @@ import numpy as np
 
 from discover.core.firewall import contained
 from discover.selection.confidence import Evidence, conserved_quantities
-from discover.selection.equivalence import grown
+from discover.selection.form import grown
 from discover.selection.paired import supported
 from discover.selection.select import _confidence, select
 
 
 def _missing_term(best, prepared, samples, keep, names, box, window):
     from discover.data.derivatives import slopes
-    from discover.selection.equivalence import missing_term
+    from discover.selection.form import missing_term
 
     wide = slopes(prepared.train, 2 * prepared.half_widths)[keep]
     return missing_term(best, samples.states[keep], samples.derivatives[keep], names, box,
@@ -35,7 +35,7 @@ def _grown_rival(best, ranked, var: str, term):
 
 
 def _grown_candidate(best, var, term, samples, keep, validation, names):
-    """The pick with the term the data ask for, refitted (:func:`~discover.selection.equivalence.grown`) and
+    """The pick with the term the data ask for, refitted (:func:`~discover.selection.form.grown`) and
     scored on the held-out windows as every candidate is; None when it fails the firewall's gate."""
     from discover.core.candidates import Candidate
     from discover.core.firewall import gate
