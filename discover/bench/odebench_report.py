@@ -18,6 +18,10 @@ from pathlib import Path
 from discover.bench.calibration import calibration
 from discover.bench.calibration import markdown as markdown_calibration
 
+#: Issue 30 asks that at least this share of ODEBench's exact recoveries be rated high (the reference
+#: bench's own target, :data:`discover.bench.calibration.TARGET_RECALL`, is a half).
+ODEBENCH_RECALL = 0.6
+
 SUCCESS = 0.9
 
 
@@ -96,7 +100,7 @@ def markdown(rows: list[dict], title: str = "ODEBench") -> str:
                      f"{_pct(s.get('exact_rated_high'))} | {s['failed']} |")
     for noise in sorted({r["noise"] for r in rows}):
         rs = [r for r in rows if r["noise"] == noise]
-        lines += ["", f"## discover's confidence at σ = {noise:g}", "", markdown_calibration(_calibration_rows(rs)),
+        lines += ["", f"## discover's confidence at σ = {noise:g}", "", markdown_calibration(_calibration_rows(rs), ODEBENCH_RECALL),
                   "", _equivalence(rs)]
     lines += ["", "## Every run", "",
               "| id | σ | method | exact | R² rec. | R² gen. | confidence | truth in equivalence set | s | equations or error |",
