@@ -96,3 +96,16 @@ class Section:
     def __post_init__(self):
         if self.place not in PLACES:
             raise ValueError(f"a section's place is one of {', '.join(PLACES)}, not {self.place!r}")
+
+
+def fmt(v, digits: int = 3) -> str:
+    """A number as the comparison shows it ("—" when missing, "failed" when infinite)."""
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        if v != v:
+            return "—"
+        if abs(v) == float("inf"):
+            return "failed"
+        return f"{v:.{digits}f}"
+    return str(v)

@@ -12,7 +12,7 @@ from discover.core.section import Code, Figure, Heading, Text
 
 def blocks(result) -> tuple:
     """The HAVOK subsection (empty when the run holds no HAVOK model)."""
-    from discover.delay.section import fmt
+    from discover.core.section import fmt
 
     d = result.delay
     h = d.models.get("havok") if d is not None else None

@@ -12,20 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from discover.core.section import Figure, Heading, Section, Table, Text
-
-
-def fmt(v, digits: int = 3) -> str:
-    """A number as the comparison shows it ("—" when missing, "failed" when infinite)."""
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        if v != v:
-            return "—"
-        if abs(v) == float("inf"):
-            return "failed"
-        return f"{v:.{digits}f}"
-    return str(v)
+from discover.core.section import Figure, Heading, Section, Table, Text, fmt
 
 
 def section(result) -> Section | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from discover.core import printing
+from discover.core.section import fmt
 from discover.core.structure import terms
 from discover.report.constants import constants
 from discover.report.numbers import r2_text
@@ -24,18 +25,6 @@ RULE_WORDS = {
     "candidate's terms were refitted without one block of time at a time and simulated across that block; the pick "
     "is the least complex candidate whose cross-validated error is within 10% (or 0.01% of the variance) of the best.",
 }
-
-
-def _fmt(v, digits=3):
-    if v is None:
-        return "—"
-    if isinstance(v, float):
-        if v != v:
-            return "—"
-        if abs(v) == float("inf"):
-            return "failed"
-        return f"{v:.{digits}f}"
-    return str(v)
 
 
 def _readable(expr) -> dict:
@@ -133,7 +122,7 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
             "complexity": c.complexity,
             "short_r2": "failed" if s.get("failed") else r2_text(s.get("short_r2")),
             "validation_r2": "failed" if s.get("failed") else r2_text(s.get("validation_r2")),
-            "valid_time": "—" if s.get("failed") else _fmt(s.get("valid_time"), 2),
+            "valid_time": "—" if s.get("failed") else fmt(s.get("valid_time"), 2),
             "equations": "; ".join(f"{printing.derivative_text(v, t)} = {printing.text(e)}" for v, e in c.equations.items()),
             "note": s.get("message", ""),
         })
@@ -159,10 +148,10 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "scores": {
             "short_r2": r2_text(scores.get("short_r2")),
             "validation_r2": r2_text(scores.get("validation_r2")),
-            "valid_time": _fmt(scores.get("valid_time"), 2),
-            "valid_fraction": _fmt(scores.get("valid_fraction"), 2),
+            "valid_time": fmt(scores.get("valid_time"), 2),
+            "valid_fraction": fmt(scores.get("valid_fraction"), 2),
         },
-        "horizon": _fmt(result.settings.get("validation_horizon"), 3),
+        "horizon": fmt(result.settings.get("validation_horizon"), 3),
         "rows": rows,
         "figures": figures,
         "sources": prov.get("inputs", []),
@@ -186,8 +175,8 @@ def build(result: RunResult, figures: dict[str, str]) -> dict:
         "equivalent": _equivalent(result),
         "constants": constants(result),
         "surrogates": [
-            {"label": k, "epochs": v.epochs, "loss": _fmt(v.validation_loss, 3),
-             "nfe": "—" if v.nfe_per_forecast is None else f"{v.nfe_per_forecast:.0f}", "seconds": _fmt(v.seconds, 3),
+            {"label": k, "epochs": v.epochs, "loss": fmt(v.validation_loss, 3),
+             "nfe": "—" if v.nfe_per_forecast is None else f"{v.nfe_per_forecast:.0f}", "seconds": fmt(v.seconds, 3),
              "file": f"models/{k}.pt"}
             for k, v in result.surrogates.items()
         ],
