@@ -370,7 +370,8 @@ class Discoverer(ModelView, BaseEstimator):
             validation=list(prepared.validation), validation_smoothed=list(prepared.validation_smoothed),
             split=prepared.split, in_sample=prepared.in_sample,
             settings={**settings_record(self, plan, run),
-                      **({"missing_term": chosen.missing} if chosen.missing else {})}, timings=run.timings, fronts=run.fronts,
+                      **({"missing_term": chosen.missing} if chosen.missing else {}),
+                      **({"likelihood": chosen.likelihood} if chosen.likelihood else {})}, timings=run.timings, fronts=run.fronts,
             warnings=([f"Dropped {prepared.data.dropped_rows} rows with missing values."]
                       if prepared.data.dropped_rows else []) + input_warnings(prepared, chosen.best),
             surrogates=run.surrogate_facts, delay=delay, deciding=chosen.deciding, inputs=prepared.inputs,

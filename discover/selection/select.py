@@ -81,6 +81,10 @@ class Selection:
     missing : dict or None
         The missing-term test of the pick (:func:`discover.selection.form.missing_term`), as
         ``run.json`` records it: ``share``, ``variable``, ``term``, ``threshold``.
+    likelihood : dict or None
+        The comparison of the eligible structures by the likelihood of the whole measured runs
+        (:func:`discover.selection.trajectory.likelihood_pick`): ``margin``, ``judged``, ``segments``,
+        ``gain`` (the pick's BIC less the lowest) and ``switched`` (the held-out pick gave way).
     """
 
     best: Candidate | None
@@ -96,6 +100,7 @@ class Selection:
     design_box: dict = field(default_factory=dict)
     design_plane: object = None
     missing: dict | None = None
+    likelihood: dict | None = None
 
 
 def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:
@@ -111,18 +116,31 @@ def select(candidates: list[Candidate], in_sample: bool = False, noise: float = 
         Normalised error that measurement noise alone causes (estimated from the
         smoothing residuals); errors below it carry no information about the model.
     """
-    ok = [c for c in candidates if np.isfinite(_error(c))]
+    ok = eligible(candidates, noise)
     if not ok:
         return Selection(None, list(candidates), [], "low", ["every candidate failed when simulated on held-out data"])
+    best = refine(min(ok, key=lambda c: (c.complexity, _error(c))), ok, _error)
+    return selection_of(best, candidates, in_sample, noise)
+
+
+def eligible(candidates: list[Candidate], noise: float = 0.0) -> list[Candidate]:
+    """The candidates whose held-out error beyond the noise is within the tolerance of the best's (the rule's
+    first step; empty when every candidate failed)."""
+    ok = [c for c in candidates if np.isfinite(_error(c))]
+    if not ok:
+        return []
 
     def excess(c):
         return max(_error(c) - noise, 0.0)
 
+    limit = min(excess(c) for c in ok) * (1 + TOLERANCE) + max(FLOOR, NOISE_SHARE * noise)
+    return [c for c in ok if excess(c) <= limit]
+
+
+def selection_of(best: Candidate, candidates: list[Candidate], in_sample: bool = False, noise: float = 0.0) -> Selection:
+    """The selection with ``best`` as the pick: the others ranked by held-out error, agreement and confidence."""
+    ok = [c for c in candidates if np.isfinite(_error(c))]
     rule = RULE + (" (blocked cross-validation)" if in_sample else "")
-    best_err = min(excess(c) for c in ok)
-    limit = best_err * (1 + TOLERANCE) + max(FLOOR, NOISE_SHARE * noise)
-    eligible = [c for c in ok if excess(c) <= limit]
-    best = refine(min(eligible, key=lambda c: (c.complexity, _error(c))), eligible, _error)
     ranked = [best] + sorted((c for c in candidates if c is not best), key=lambda c: (_error(c), c.complexity))
     # only searches that proposed the structure's terms themselves corroborate it (SINDy handed the
     # functions symbolic regression found does not): see discover.selection.provenance

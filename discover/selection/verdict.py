@@ -53,6 +53,24 @@ def _grown_candidate(best, var, term, samples, keep, validation, names):
     return None if c.scores.get("failed") else c
 
 
+def _by_likelihood(selection, prepared):
+    """``selection`` with the pick the whole measured trajectories favour among the eligible structures
+    (:func:`~discover.selection.trajectory.likelihood_pick`), and its record."""
+    from dataclasses import replace
+
+    from discover.selection.select import _error, selection_of
+    from discover.selection.trajectory import likelihood_pick
+
+    best = selection.best
+    out, failed = contained(lambda: likelihood_pick(best, selection.ranked, prepared, _error), "the likelihood of the whole trajectories")
+    if failed or out[1] is None:
+        return selection
+    pick, record = out
+    if pick is not best:
+        selection = selection_of(pick, selection.ranked, prepared.in_sample, prepared.noise)
+    return replace(selection, likelihood=record)
+
+
 def assess(selection, prepared, validation, design_box: dict | None = None):
     """``selection`` with its verdict drawn from all the evidence, and every candidate's ``uncertainty`` filled.
 
@@ -88,6 +106,8 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
         # now that every candidate has standard errors, a pick that won the paired test by a term
         # indistinguishable from zero gives way (select's refine passes over unsupported rivals)
         selection = select(selection.ranked, prepared.in_sample, prepared.noise)
+    if selection.best is not None:
+        selection = _by_likelihood(selection, prepared)
     best = selection.best
     if best is None:
         return selection
