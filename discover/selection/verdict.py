@@ -67,6 +67,9 @@ def _by_likelihood(selection, prepared):
         return selection
     pick, record = out
     if pick is not best:
+        from discover.selection.confidence import _one_line
+
+        record["held_out_pick"] = _one_line(best, prepared.data.time_name)
         selection = selection_of(pick, selection.ranked, prepared.in_sample, prepared.noise)
     return replace(selection, likelihood=record)
 
@@ -131,6 +134,11 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
                         in_sample=prepared.in_sample, time=prepared.data.time_name, equivalent=len(equivalent), missing=missing)
     level, reasons, deciding = _confidence(best, selection.ranked, selection.agreement, selection.forms,
                                            prepared.in_sample, prepared.noise, evidence)
+    lik = selection.likelihood
+    if lik and lik["switched"]:
+        reasons.append(f"the whole measured runs favour it over the simplest candidate the held-out windows "
+                       f"allowed ({lik['held_out_pick']}): refitted to every sample by multiple shooting, its "
+                       f"information criterion (BIC) is lower by {lik['gain']:.0f}, beyond the margin of {lik['margin']:g}")
     record = None
     if missing is not None:
         from discover.selection.confidence import MISSING
