@@ -260,7 +260,8 @@ def _holds_wider(fields, train, best: PdeCandidate | None, systems: dict, info: 
     if fit is None:
         return None
     used = info["weak"]
-    A2, b2, wide = weak_system(fields, train, lib, m_x=2 * used["m_x"], m_t=2 * used["m_t"])
+    # Twice as wide on centres as far apart as before (half the stride), so as many rows.
+    A2, b2, wide = weak_system(fields, train, lib, m_x=2 * used["m_x"], m_t=2 * used["m_t"], stride=0.25)
     if wide == used or b2.size < 2 * len(lib):
         return None
     k = len(fit.support)

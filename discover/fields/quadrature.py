@@ -57,7 +57,9 @@ def quadrature_error(spectrum: np.ndarray, n: int, m: int, bump: np.ndarray, ord
         RMS over the data's modes (weighted by their power) of the sum's error, divided by the
         RMS of the exact integrals; 0 for data without power.
     """
-    xi = 2 * np.pi * np.arange(spectrum.size) / n  # radians per sample
+    keep = np.flatnonzero(spectrum > 1e-30 * float(np.max(spectrum, initial=0.0)))  # modes with power
+    spectrum = spectrum[keep]
+    xi = 2 * np.pi * keep / n  # radians per sample
     coef = P.polyder(bump, order)
     j = np.arange(-m, m + 1)
     grid = np.exp(1j * np.outer(xi, j)) @ (P.polyval(j / m, coef) / m**order)
@@ -73,13 +75,30 @@ def resolved_points(spectrum: np.ndarray, n: int, bump: np.ndarray, order: int, 
                     tol: float | None = None) -> int:
     """The smallest half-width in ``[minimum, maximum]`` whose :func:`quadrature_error` is below ``tol``.
 
-    ``maximum`` when none is (the grid is too coarse for the bump at this tolerance).
+    ``maximum`` when none is (the grid is too coarse for the bump at this tolerance). The error
+    falls as the width grows, so the search doubles the width until it passes and then bisects.
     """
     tol = TOLERANCE if tol is None else tol
-    for m in range(max(minimum, 1), max(maximum, minimum) + 1):
-        if quadrature_error(spectrum, n, m, bump, order) < tol:
-            return m
-    return max(minimum, maximum)
+    lo, hi = max(minimum, 1), max(maximum, minimum, 1)
+
+    def ok(m: int) -> bool:
+        return quadrature_error(spectrum, n, m, bump, order) < tol
+
+    if ok(lo):
+        return lo
+    step = lo
+    while True:  # ok(lo) is False here
+        nxt = min(lo + step, hi)
+        if ok(nxt):
+            hi = nxt
+            break
+        if nxt == hi:
+            return hi
+        lo, step = nxt, 2 * step
+    while hi - lo > 1:  # ok(hi), not ok(lo)
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+    return hi
 
 
 __all__ = ["TOLERANCE", "band_spectrum", "quadrature_error", "resolved_points"]
