@@ -25,9 +25,10 @@ def noise_cutoff(u: np.ndarray, floor_factor: float = 8.0) -> tuple[int, float]:
     dominates; its floor is the median power of the top quarter of wavenumbers. The cutoff is
     the last wavenumber whose power exceeds ``floor_factor`` times that floor (averaged over
     the time rows, white noise stays far below that factor; the Nyquist bin alone is not the band). The
-    noise standard deviation follows from the floor (Parseval): clean data are data whose floor is
-    rounding error (or that stand above their floor to the Nyquist index), and give the Nyquist index
-    and zero; a solver's error floor is a floor like any other.
+    noise standard deviation follows from the floor (Parseval). Clean data (a rounding-error floor,
+    or a spectrum above its floor up to the Nyquist index) give the Nyquist index and zero; a solver's
+    error floor counts as noise where it is flat, and not where it is not (it then falls to the
+    Nyquist index as clean data do).
 
     Returns
     -------
