@@ -17,6 +17,7 @@ from discover.core.errors import DataError
 from discover.core.progress import NullProgress
 from discover.fields import select, sparse
 from discover.fields.field import Field
+from discover.fields.quadrature import TOLERANCE
 from discover.fields.strong import strong_library, strong_system
 from discover.fields.terms import Monomial, combine, term_text, to_text
 from discover.fields.weak import weak_library, weak_system
@@ -216,7 +217,8 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
     if best is not None and best.form in systems:
         # A PINN candidate brings the standard errors of its own refit instead.
         _bootstrap(best, systems[best.form], cfg.bootstrap, rng)
-    confidence = _confidence(best, cands, reasons)
+    wider = _holds_wider(fields, train, best, systems, info, cfg.max_terms)
+    confidence = _confidence(best, cands, reasons, wider)
     with progress.task("fields: simulating the selected model", total=1):
         model_runs = [select.free_run(best.terms, f, s) if best else None for f, s in zip(fields, smooths)]
     from discover.fields.spectral import noise_cutoff
@@ -241,6 +243,41 @@ def _bootstrap(best: PdeCandidate, system, n_boot: int, rng) -> None:
     best.inclusion = {names[j]: float(inclusion[j]) for j in range(len(lib)) if inclusion[j] > 0 or j in fit.support}
 
 
+def _holds_wider(fields, train, best: PdeCandidate | None, systems: dict, info: dict, k_max: int) -> bool | None:
+    """Whether the weak form with test functions twice as wide finds the same terms, each of them needed.
+
+    A second discretisation of the same data: a structure that is the quadrature's artefact moves
+    with the test functions' width (or, with the error it absorbed gone, a term of it is no longer
+    needed); one the data hold does not. True when the pick's terms are the best subset of their
+    size at twice the width and leaving any one out raises the relative residual there by more than
+    the quadrature tolerance (:data:`discover.fields.quadrature.TOLERANCE`). None when the pick is
+    not the weak form's, or the grid leaves no room to widen.
+    """
+    if best is None or best.form != "weak" or "weak" not in systems or not info.get("weak"):
+        return None
+    A, b, lib, fits = systems["weak"]
+    fit = next((fi for fi in fits if _candidates("weak", [fi], lib)[0].terms == best.terms), None)
+    if fit is None:
+        return None
+    used = info["weak"]
+    # Twice as wide on centres as far apart as before (half the stride), so as many rows.
+    A2, b2, wide = weak_system(fields, train, lib, m_x=2 * used["m_x"], m_t=2 * used["m_t"], stride=0.25)
+    if wide == used or b2.size < 2 * len(lib):
+        return None
+    k = len(fit.support)
+    same = [fi for fi in sparse.sparse_path(A2, b2, min(k, k_max)) if len(fi.support) == k]
+    if not same or min(same, key=lambda fi: fi.residual).support != fit.support:
+        return False
+    # Every term is needed there: leaving one out costs more than the quadrature's own error.
+    nb = float(np.linalg.norm(b2)) or 1.0
+    full = float(np.linalg.norm(A2 @ sparse.lstsq_on(A2, b2, fit.support) - b2)) / nb
+    for j in fit.support:
+        rest = [i for i in fit.support if i != j]
+        if float(np.linalg.norm(A2 @ sparse.lstsq_on(A2, b2, rest) - b2)) / nb - full <= TOLERANCE:
+            return False
+    return True
+
+
 def _weak_name(power: int, order: int) -> str:
     """``u``, ``u^2``, ``u_xx``, ``(u^2)_x``: how a weak-form library term is written."""
     base = "1" if power == 0 else ("u" if power == 1 else f"u^{power}")
@@ -249,16 +286,24 @@ def _weak_name(power: int, order: int) -> str:
     return f"u_{'x' * order}" if power == 1 else f"({base})_{'x' * order}"
 
 
-def _confidence(best: PdeCandidate | None, cands: list[PdeCandidate], reasons: list[str]) -> str:
+def _confidence(best: PdeCandidate | None, cands: list[PdeCandidate], reasons: list[str],
+                wider: bool | None = None) -> str:
+    """high: held-out R² > 0.98, terms stable under bootstrap, and a second estimate finds the same terms
+    (the other form, or the weak form with test functions twice as wide); medium: R² > 0.9 and one of
+    the two; low otherwise."""
     if best is None:
         reasons.append("every candidate blew up or failed on the held-out windows")
         return "low"
     r2 = best.scores["r2"]
-    agree = any(c is not best and c.form != best.form and set(c.terms) == set(best.terms) for c in cands)
+    forms = any(c is not best and c.form != best.form and set(c.terms) == set(best.terms) for c in cands)
+    agree = forms or bool(wider)
     stable = all(v >= 0.9 for v in best.inclusion.values() if v > 0.5) and \
         sum(v >= 0.5 for v in best.inclusion.values()) <= best.complexity + 1
     reasons.append(f"held-out R² {r2:.4f}")
-    reasons.append("weak and strong forms agree on the terms" if agree else "only one form found these terms")
+    reasons.append("weak and strong forms agree on the terms" if forms else "only one form found these terms")
+    if wider is not None:
+        reasons.append("the weak form with test functions twice as wide finds the same terms" if wider
+                       else "the weak form with test functions twice as wide finds other terms")
     reasons.append("terms stable under bootstrap" if stable else "some terms come and go under bootstrap")
     if r2 > 0.98 and stable and agree:
         return "high"

@@ -43,12 +43,16 @@ def windows(valid: slice, n_t: int, count: int = 2) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b - a >= 2]
 
 
+RTOL = 1e-3
+"""The periodic integrator's tolerance when candidates are judged: held-out errors closer than this are ties."""
+
+
 def run_model(model, f, smooth: np.ndarray, i0: int, i1: int, max_steps: int = 1_500) -> np.ndarray:
     """Simulate ``model`` from the denoised row ``i0`` to row ``i1`` (inclusive)."""
     t = f.t[i0: i1 + 1]
     x = f.coords[0]
     if f.periodic and f.periodic[0]:
-        return simulate_periodic(model, x, smooth[i0], t, rtol=1e-3, max_steps=max_steps)
+        return simulate_periodic(model, x, smooth[i0], t, rtol=RTOL, max_steps=max_steps)
     return simulate_bounded(model, x, smooth[i0], t, edges=smooth[i0: i1 + 1], rtol=1e-4)
 
 
@@ -85,19 +89,21 @@ def score(model, fields, smooths, valids) -> dict:
     return {"error": err, "r2": 1.0 - err**2, "failed": None}
 
 
-def pick(scored: list[dict], tolerance: float = 0.05) -> int | None:
+def pick(scored: list[dict], tolerance: float = 0.05, floor: float = RTOL) -> int | None:
     """Index of the fewest-term candidate whose error is within ``tolerance`` (relative) of the best.
 
     ``scored`` items have ``error``, ``complexity`` and ``rank`` (0 for the weak form, 1 for the
-    strong). Among equally simple candidates the weak form wins (its coefficients are the more
-    accurate at noise; a held-out difference within the tolerance is noise), then the lower
-    error. None when every candidate failed.
+    strong). Errors within ``floor`` of each other are ties as well: below the integrator's own
+    tolerance a held-out difference says nothing about the model (on clean data every good
+    candidate's error is that small). Among equally simple candidates the weak form wins (its
+    coefficients are the more accurate at noise; a held-out difference within the tolerance is
+    noise), then the lower error. None when every candidate failed.
     """
     ok = [i for i, s in enumerate(scored) if np.isfinite(s["error"])]
     if not ok:
         return None
     best = min(scored[i]["error"] for i in ok)
-    near = [i for i in ok if scored[i]["error"] <= best * (1 + tolerance) + 1e-4]
+    near = [i for i in ok if scored[i]["error"] <= best * (1 + tolerance) + floor]
     return min(near, key=lambda i: (scored[i]["complexity"], scored[i].get("rank", 0), scored[i]["error"]))
 
 
@@ -110,4 +116,4 @@ def free_run(model, f, smooth: np.ndarray) -> np.ndarray | None:
         return None
 
 
-__all__ = ["denoise", "free_run", "pick", "run_model", "score", "split_rows", "windows"]
+__all__ = ["RTOL", "denoise", "free_run", "pick", "run_model", "score", "split_rows", "windows"]

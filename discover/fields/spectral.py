@@ -24,8 +24,11 @@ def noise_cutoff(u: np.ndarray, floor_factor: float = 8.0) -> tuple[int, float]:
     ``u`` has shape (n_t, n_x). The mean power spectrum over time is flat where white noise
     dominates; its floor is the median power of the top quarter of wavenumbers. The cutoff is
     the last wavenumber whose power exceeds ``floor_factor`` times that floor (averaged over
-    the time rows, white noise stays far below that factor). The noise standard deviation follows from the floor
-    (Parseval). Clean data give the Nyquist index.
+    the time rows, white noise stays far below that factor; the Nyquist bin alone is not the band). The
+    noise standard deviation follows from the floor (Parseval). Clean data (a rounding-error floor,
+    or a spectrum above its floor up to the Nyquist index) give the Nyquist index and zero; a solver's
+    error floor counts as noise where it is flat, and not where it is not (it then falls to the
+    Nyquist index as clean data do).
 
     Returns
     -------
@@ -39,7 +42,10 @@ def noise_cutoff(u: np.ndarray, floor_factor: float = 8.0) -> tuple[int, float]:
     sigma = float(np.sqrt(floor) / np.sqrt(n))
     if floor <= 1e-24 * float(np.max(spec)):  # a rounding-error floor: clean data
         return m - 1, 0.0
-    above = np.flatnonzero(spec[1:] > floor_factor * floor) + 1  # index 0 is the (removed) mean
+    # Index 0 is the (removed) mean. The Nyquist bin of an even grid counts for the floor but not for
+    # the band: a lone bin there (a solver's dealiasing, the grid's odd mode) is no resolved signal.
+    last = m - 1 if n % 2 == 0 else m
+    above = np.flatnonzero(spec[1:last] > floor_factor * floor) + 1
     if above.size == 0:
         return 1, sigma
     top = int(above[-1]) + 1

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.polynomial import polynomial as P
 
+from discover.fields.quadrature import band_spectrum, resolved_points
 from discover.fields.spectral import noise_cutoff
 from discover.fields.terms import MAX_ORDER, Monomial, conservative
 
@@ -82,15 +83,20 @@ def test_matrices(g: np.ndarray, centers: np.ndarray, h: float, p: int, orders, 
     return out
 
 
-def support_points(u: np.ndarray, p: int, minimum: int, tol: float = 1e-2, axis: int = 1) -> int:
-    """Half-width in samples of the test function, chosen from the noise (WSINDy's rule).
+def support_points(u: np.ndarray, p: int, minimum: int, tol: float = 1e-2, axis: int = 1, order: int = 0) -> int:
+    """Half-width in samples of the test function: wide enough for the grid, then for the noise.
 
-    The smallest half-width m whose bump's spectrum has fallen below ``tol`` of its peak at
-    the wavenumber where the data's spectrum meets the noise floor; ``minimum`` for clean data.
+    First the smallest half-width whose integrals of the ``order``-th derivative of the bump the
+    grid computes to :data:`discover.fields.quadrature.TOLERANCE` on the data's own spectrum (the
+    discretisation floor, :func:`~discover.fields.quadrature.resolved_points`: what sets the width
+    on clean data); from there WSINDy's noise rule, the smallest half-width whose bump's spectrum
+    has fallen below ``tol`` of its peak at the wavenumber where the data's spectrum meets the
+    noise floor.
     """
     a = u if axis == 1 else (u * np.hanning(u.shape[0])[:, None]).T
     n = a.shape[1]
     cutoff, sigma = noise_cutoff(a)
+    minimum = resolved_points(band_spectrum(a, cutoff), n, _bump(p), order, minimum, n // 4)
     if sigma == 0.0:
         return minimum
     for m in range(minimum, n // 4):
@@ -133,8 +139,9 @@ def weak_system(fields, train: list[slice], terms: list[WeakTerm], p_x: int = 6,
         x = f.coords[0]
         u = f.values[rows, ..., 0]
         periodic = bool(f.periodic and f.periodic[0])
-        mx = m_x or support_points(u, p_x, minimum=min(12, x.size // 6))
-        mt = m_t or support_points(u, p_t, minimum=min(8, t.size // 6), axis=0)
+        top = max(term.order for term in terms)
+        mx = m_x or support_points(u, p_x, minimum=min(12, x.size // 6), order=top)
+        mt = m_t or support_points(u, p_t, minimum=min(8, t.size // 6), axis=0, order=1)
         mx = int(min(mx, x.size // 4))
         mt = int(min(mt, max(t.size // 3, 2)))
         used = {"m_x": mx, "m_t": mt}
