@@ -187,7 +187,9 @@ def discover_system(fields, cfg, seed: int = 0, progress=None):
                         if inclusion[j] > 0 or j in fi.support})
         best.std, best.inclusion = tuple(std), tuple(inc)
     confidence = _confidence(best, reasons)
-    snaps = [np.linspace(0, f.t.size - 1, 4).round().astype(int) for f in fields]
+    # the figures: every row on a line (space-time images), four snapshots in two dimensions
+    snaps = [np.arange(f.t.size) if f.n_space == 1 else np.linspace(0, f.t.size - 1, 4).round().astype(int)
+             for f in fields]
     model_runs = [_free_run(basis, best, f, s) if best else None for f, s in zip(fields, snaps)]
     info = {"weak": {"m_t": m_t, "m_x": list(m_x), "rows": int(B.shape[0]), "columns": len(columns),
                      "max_subset": k_max}, "bootstrap": cfg.bootstrap, "noise": [noise_levels(f) for f in fields],
