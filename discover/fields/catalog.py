@@ -131,9 +131,8 @@ def generate_field(pde: PDE | str, noise: float = 0.0, seed: int = 0, n_x: int |
     Field
         Periodic in x.
     """
-    from discover.fields.solve import simulate_periodic
-
     from discover.fields.catalog_systems import SystemPDE, generate_system
+    from discover.fields.solve import simulate_periodic
 
     p = get_pde(pde) if isinstance(pde, str) else pde
     if isinstance(p, SystemPDE):
