@@ -104,8 +104,11 @@ def _gray_scott(b: Basis, du: float = 0.1, dv: float = 0.05, F: float = 0.04, k:
 
 
 def _gray_scott_start(x, y):
-    u = 1.0 - 0.5 * (np.exp(-((x - 1) ** 2 + y**2) / 4) + np.exp(-((x + 3) ** 2 + (y + 2) ** 2) / 3))
-    v = 0.25 * (np.exp(-((x - 1) ** 2 + y**2) / 4) + np.exp(-((x + 3) ** 2 + (y + 2) ** 2) / 3))
+    """Pearson's start: u = 1, v = 0, two squares at (1/2, 1/4), and a fixed 2% perturbation."""
+    blob = ((np.abs(x - 1) < 2) & (np.abs(y) < 2)) | ((np.abs(x + 4) < 1.5) & (np.abs(y + 3) < 1.5))
+    rng = np.random.default_rng(0)
+    u = np.where(blob, 0.5, 1.0) + 0.02 * rng.standard_normal(x.shape)
+    v = np.where(blob, 0.25, 0.0) + 0.02 * rng.standard_normal(x.shape)
     return np.stack([u, v], axis=-1)
 
 
