@@ -152,8 +152,14 @@ def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool
         else:
             f = result.fields[0]
             out.print(f"\n[bold]PDE[/bold] ({escape(result.best.form)} form, {result.best.complexity} terms):")
-            out.print(f"  {escape(f.names[0] + '_' + f.time_name)} = {escape(equation_text(result.best, result))}",
-                      highlight=False, soft_wrap=True)
+            if result.basis is not None:
+                from discover.report.pde_system import equation_texts
+
+                texts = equation_texts(result.best, result)
+            else:
+                texts = {f.names[0]: equation_text(result.best, result)}
+            for name, text in texts.items():
+                out.print(f"  {escape(name + '_' + f.time_name)} = {escape(text)}", highlight=False, soft_wrap=True)
             out.print(f"Confidence: {escape(result.confidence)} (held-out R² {result.best.scores['r2']:.4f})")
         out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
     if result.best is None:
@@ -278,13 +284,17 @@ def _generate_field(name: str, output: Path, noise: float, seed: int, t_end: Opt
         import numpy as np
 
         def write(tmp: Path) -> None:
+            arrays = {"t": field.t, **dict(zip(field.space_names, field.coords)),
+                      **{n: field.values[..., i] for i, n in enumerate(field.names)}}
             with open(tmp, "wb") as fh:  # a file object: numpy would add .npz to a name without it
-                np.savez_compressed(fh, t=field.t, x=field.coords[0], u=field.values[..., 0])
+                np.savez_compressed(fh, **arrays)
     else:
         def write(tmp: Path) -> None:
             to_long_frame([field]).to_csv(tmp, index=False, float_format="%.10g")
     write_out_file(output, write, force)
-    out.print(f"Wrote {field.t.size} times x {field.coords[0].size} positions of {escape(name)} to {escape(str(output))}")
+    grid = " x ".join(str(g.size) for g in field.coords)
+    out.print(f"Wrote {field.t.size} times x {grid} positions of {escape(name)} ({escape(', '.join(field.names))}) to "
+              f"{escape(str(output))}")
 
 
 @app.command()
@@ -310,6 +320,11 @@ def systems():
     pdes.add_column("equation")
     for p in PDES.values():
         pdes.add_row(p.name, f"u_t = {p.text()}")
+    from discover.fields.catalog_systems import SYSTEM_PDES
+
+    for p in SYSTEM_PDES.values():
+        pdes.add_row(f"{p.name} (--space {','.join(p.space)})",
+                     "\n".join(f"{n}_t = {text}" for n, text in zip(p.names, p.texts())))
     out.print(pdes)
 
 

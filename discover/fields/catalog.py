@@ -89,21 +89,26 @@ PDES: dict[str, PDE] = {
     )
 }
 ALIASES = {"ks": "kuramoto_sivashinsky", "fisher": "fisher_kpp", "kpp": "fisher_kpp",
-           "reaction_diffusion": "fisher_kpp", "korteweg_de_vries": "kdv"}
+           "korteweg_de_vries": "kdv"}
 
 
-def find_pde(name: str) -> PDE | None:
-    """The reference PDE called ``name`` (case and ``-``/``_`` insensitive), or None."""
+def find_pde(name: str):
+    """The reference PDE or system of PDEs (:mod:`discover.fields.catalog_systems`) called ``name``
+    (case and ``-``/``_`` insensitive), or None."""
+    from discover.fields.catalog_systems import find_system
+
     key = name.strip().lower().replace("-", "_")
-    return PDES.get(ALIASES.get(key, key))
+    return PDES.get(ALIASES.get(key, key)) or find_system(name)
 
 
-def get_pde(name: str) -> PDE:
+def get_pde(name: str):
     """Look a reference PDE up by name; an unknown name is a :class:`ConfigError`."""
+    from discover.fields.catalog_systems import SYSTEM_ALIASES, SYSTEM_PDES
+
     pde = find_pde(name)
     if pde is None:
-        raise ConfigError(f"Unknown PDE '{name}'{did_you_mean(name, [*PDES, *ALIASES])}; "
-                          f"the reference PDEs are {', '.join(PDES)}.")
+        raise ConfigError(f"Unknown PDE '{name}'{did_you_mean(name, [*PDES, *ALIASES, *SYSTEM_PDES, *SYSTEM_ALIASES])}; "
+                          f"the reference PDEs are {', '.join([*PDES, *SYSTEM_PDES])}.")
     return pde
 
 
@@ -126,9 +131,12 @@ def generate_field(pde: PDE | str, noise: float = 0.0, seed: int = 0, n_x: int |
     Field
         Periodic in x.
     """
+    from discover.fields.catalog_systems import SystemPDE, generate_system
     from discover.fields.solve import simulate_periodic
 
     p = get_pde(pde) if isinstance(pde, str) else pde
+    if isinstance(p, SystemPDE):
+        return generate_system(p, noise=noise, seed=seed, n_x=n_x, n_t=n_t, t_end=t_end)
     n_x = p.n_x if n_x is None else n_x
     n_t = p.n_t if n_t is None else n_t
     t_end = p.t_end if t_end is None else t_end
@@ -155,13 +163,13 @@ def generate_field(pde: PDE | str, noise: float = 0.0, seed: int = 0, n_x: int |
 
 
 def to_long_frame(fields: list[Field]):
-    """Fields as a long table (``t, x, u``; a ``trajectory`` column when several runs)."""
+    """Fields as a long table (``t, x[, y], u[, v]``; a ``trajectory`` column when several runs)."""
     import pandas as pd
 
     frames = []
     for f in fields:
-        tt, xx = np.meshgrid(f.t, f.coords[0], indexing="ij")
-        cols = {f.time_name: tt.ravel(), f.space_names[0]: xx.ravel()}
+        grids = np.meshgrid(f.t, *f.coords, indexing="ij")
+        cols = {f.time_name: grids[0].ravel(), **{s: g.ravel() for s, g in zip(f.space_names, grids[1:])}}
         for i, nm in enumerate(f.names):
             cols[nm] = f.values[..., i].ravel()
         df = pd.DataFrame(cols)

@@ -111,17 +111,22 @@ class FieldResult:
         First held-out row per run and the number of rows.
     info : dict
         Noise estimates and test-function sizes.
+    basis : Basis or None
+        For a system of fields or a field in two dimensions (:mod:`discover.fields.fit_system`): the
+        atoms its candidates' monomials are written on; their candidates are ``SystemCandidate``,
+        and ``model_runs`` holds snapshots of the model (``info["snapshots"]`` the rows they are at).
     """
 
     fields: list[Field]
-    candidates: list[PdeCandidate]
-    best: PdeCandidate | None
+    candidates: list
+    best: object
     confidence: str
     reasons: list[str]
     smooth: list[np.ndarray]
     model_runs: list
     holdout: list
     info: dict
+    basis: object = None
 
 
 def _check(fields: list[Field]) -> None:
@@ -171,6 +176,13 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
     """
     cfg = config or PdeConfig()
     progress = progress or NullProgress()
+    if fields[0].n_space != 1 or len(fields[0].names) != 1:
+        if extra:
+            raise DataError("The hidden-term PINN handles one field on a line; drop `--methods pinn` for "
+                            f"{len(fields[0].names)} field(s) in {fields[0].n_space} space dimension(s).")
+        from discover.fields.fit_system import discover_system
+
+        return discover_system(fields, cfg, seed=seed, progress=progress)
     _check(fields)
     rng = np.random.default_rng(seed)
     splits = [select.split_rows(f.t.size, cfg.holdout) for f in fields]

@@ -5,7 +5,10 @@
   ``run``, ``experiment``) column, or several files, give several runs on the same grid.
 - **Wide** CSV: a time column and one column per position, the positions in the header
   (``t, 0.0, 0.1, 0.2, ...``); ``space`` names the coordinate.
-- **.npz**: arrays ``t`` (n_t), ``x`` (n_x) and ``u`` (n_t, n_x) or (n_t, n_x, n_fields).
+- **.npz**: arrays ``t`` (n_t), ``x`` (n_x) and, in two dimensions, ``y`` (n_y), and one array per
+  field shaped (n_t, n_x[, n_y]) (every other array is a field, unless ``states`` names them; an
+  array with one more axis holds several fields, ``u0, u1, ...``). A complex array is two fields,
+  its real and imaginary parts (``psi_re``, ``psi_im``).
 
 Times may be uneven; positions must be evenly spaced. Missing grid points are filled by linear
 interpolation along x (with a :class:`MissingPointsWarning`) when they are few, refused when
@@ -44,9 +47,10 @@ def _fill(u: np.ndarray, where: str) -> np.ndarray:
                         "fuller grid or crop it to the region that was measured.")
     out = u.copy()
     idx = np.arange(u.shape[1])
+    flat = out.reshape(u.shape[0], u.shape[1], -1)  # a view: other space axes and fields in the last axis
     for i in range(u.shape[0]):
-        for k in range(u.shape[2]):
-            row = out[i, :, k]
+        for k in range(flat.shape[2]):
+            row = flat[i, :, k]
             bad = np.isnan(row)
             if bad.all():
                 raise DataError(f"{where} has no value at all at time row {i + 1}; drop that time.")
@@ -104,38 +108,60 @@ def _make(t, coords, u, names, space, time, periodic, run, where) -> Field:
     for g, nm in zip(coords, space):
         _check_grid(g, nm, where, even=True)
     u = _fill(u.reshape(t.size, *[g.size for g in coords], -1), where)
-    per = periodic if periodic is not None else (detect_periodic(u[..., 0]) if len(coords) == 1 else False)
+    if periodic is not None:
+        per = (bool(periodic),) * len(coords)
+    else:  # detected along each axis, every field's wrap an ordinary step
+        per = tuple(all(detect_periodic(np.moveaxis(u[..., k], d + 1, 1).reshape(t.size, g.size, -1)
+                                        .transpose(0, 2, 1).reshape(-1, g.size))
+                        for k in range(u.shape[-1])) for d, g in enumerate(coords))
     return Field(t=t, coords=tuple(coords), values=u, names=tuple(names), space_names=tuple(space), time_name=time,
-                 periodic=(bool(per),) * len(coords), run=str(run))
+                 periodic=per, run=str(run))
 
 
-def _npz(path: Path, space, periodic) -> list[Field]:
+def _npz(path: Path, space, states, periodic) -> list[Field]:
     try:
         data = np.load(path, allow_pickle=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable archive is one sentence
         raise DataError(f"File '{shown(path, 200)}' is not a readable .npz archive ({shown(exc, 80)}).") from None
-    sname = space[0] if space else "x"
     where = f"File '{shown(path, 200)}'"
-    need = [k for k in ("t", sname, "u") if k not in data.files]
-    if need:
-        raise DataError(f"{where} lacks the array(s) {', '.join(shown(k, 40) for k in need)}; an .npz field needs "
-                        f"t, {shown(sname, 40)} and u (n_t, n_x).")
-    t, x, u = (_npz_array(data, k, where) for k in ("t", sname, "u"))
-    for a, k in ((t, "t"), (x, sname)):
+    snames = list(space) if space else (["x", "y"] if "y" in data.files and "x" in data.files else ["x"])
+    fnames = list(states) if states else [k for k in data.files if k not in ("t", *snames)]
+    need = [k for k in ("t", *snames, *fnames) if k not in data.files]
+    if need or not fnames:
+        raise DataError(f"{where} lacks the array(s) {', '.join(shown(k, 40) for k in need) or 'of a field'}; an "
+                        f".npz field needs t, {', '.join(shown(s, 40) for s in snames)} and one array per field "
+                        f"shaped (n_t, {', '.join('n_' + shown(s, 40) for s in snames)}) (arrays: "
+                        f"{', '.join(shown(k, 30) for k in data.files[:12])}).")
+    t, *coords = (_npz_array(data, k, where) for k in ("t", *snames))
+    for a, k in zip((t, *coords), ("t", *snames)):
         if a.ndim != 1:
             raise DataError(f"{where}: array '{shown(k, 40)}' has shape {a.shape}; it must be one-dimensional.")
-    if u.ndim not in (2, 3) or u.shape[:2] != (t.size, x.size):
-        raise DataError(f"{where}: u has shape {u.shape}, expected ({t.size}, {x.size}) from t "
-                        f"and {sname}.")
-    u = u if u.ndim == 3 else u[..., None]
-    names = ["u"] if u.shape[2] == 1 else [f"u{i}" for i in range(u.shape[2])]
-    return [_make(t, [x], u, names, [sname], "t", periodic, path.stem, where)]
+    grid = (t.size, *[c.size for c in coords])
+    names, columns = [], []
+    for k in fnames:
+        check_label(k, f"An array of {where}")
+        a = _npz_array(data, k, where, complex_ok=True)
+        if a.shape == grid:
+            a = a[..., None]
+        if a.ndim != len(grid) + 1 or a.shape[:-1] != grid:
+            raise DataError(f"{where}: array '{shown(k, 40)}' has shape {a.shape}, expected {grid} from t and "
+                            f"{', '.join(shown(s, 40) for s in snames)} (or name the field arrays with `--states`).")
+        for i in range(a.shape[-1]):
+            base = k if a.shape[-1] == 1 else f"{k}{i}"
+            if np.iscomplexobj(a):  # a complex field is two real ones: its real and imaginary parts
+                names += [f"{base}_re", f"{base}_im"]
+                columns += [a[..., i].real, a[..., i].imag]
+            else:
+                names.append(base)
+                columns.append(a[..., i])
+    u = np.stack(columns, axis=-1)
+    return [_make(t, coords, u, names, snames, "t", periodic, path.stem, where)]
 
 
 MAX_NPZ_BYTES = 4 * 2**30  # an array of an .npz larger than this (uncompressed) is refused before it is read
 
 
-def _npz_array(data, key: str, where: str) -> np.ndarray:
+def _npz_array(data, key: str, where: str, complex_ok: bool = False) -> np.ndarray:
     """Array ``key`` of an open .npz as floats; object arrays, text and oversized arrays are refused."""
     try:
         size = data.zip.getinfo(f"{key}.npy").file_size
@@ -149,10 +175,10 @@ def _npz_array(data, key: str, where: str) -> np.ndarray:
     except Exception as exc:  # noqa: BLE001 - an array that cannot be read (object arrays, a damaged member)
         raise DataError(f"{where}: array '{shown(key, 40)}' cannot be read ({shown(exc, 80)}); save it as an array "
                         "of numbers.") from None
-    if a.dtype.kind not in "biuf":
+    if a.dtype.kind not in ("biufc" if complex_ok else "biuf"):
         raise DataError(f"{where}: array '{shown(key, 40)}' holds {a.dtype} values, not numbers; save it as an array "
                         "of floats.")
-    return a.astype(float)
+    return a.astype(complex) if a.dtype.kind == "c" else a.astype(float)
 
 
 def _csv(path: Path, space, time, states, periodic) -> list[Field]:
@@ -261,7 +287,7 @@ def load_fields(paths, space=None, time: str | None = None, states=None, periodi
         check_label(s, "The spatial coordinate given with `--space`")
     out: list[Field] = []
     for p in paths:
-        got = _npz(p, space, periodic) if p.suffix.lower() == ".npz" else _csv(p, space, time, states, periodic)
+        got = _npz(p, space, states, periodic) if p.suffix.lower() == ".npz" else _csv(p, space, time, states, periodic)
         if len(paths) > 1:
             got = [Field(f.t, f.coords, f.values, f.names, f.space_names, f.time_name, f.periodic,
                          f"{p.stem}" if len(got) == 1 else f"{p.stem}:{f.run}") for f in got]

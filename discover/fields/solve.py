@@ -37,14 +37,17 @@ def _split(model: dict[Monomial, float], k: np.ndarray) -> tuple[np.ndarray, dic
 
 
 def _etd_coefficients(L: np.ndarray, h: float, m: int = 32):
-    r = np.exp(1j * np.pi * (np.arange(1, m + 1) - 0.5) / m)
+    # Real L: the upper half of the contour and the real part of the mean (Kassam & Trefethen);
+    # complex L (dispersive terms such as u_xxx): the whole circle, or the mean is off by O(h).
+    real = not np.any(L.imag)
+    r = np.exp(1j * np.pi * (np.arange(1, m + 1) - 0.5) / m * (1 if real else 2))
     LR = h * L[:, None] + r[None, :]
     E, E2 = np.exp(h * L), np.exp(h * L / 2)
     Q = h * np.mean((np.exp(LR / 2) - 1) / LR, axis=1)
     f1 = h * np.mean((-4 - LR + np.exp(LR) * (4 - 3 * LR + LR**2)) / LR**3, axis=1)
     f2 = h * np.mean((2 + LR + np.exp(LR) * (-2 + LR)) / LR**3, axis=1)
     f3 = h * np.mean((-4 - 3 * LR - LR**2 + np.exp(LR) * (4 - LR)) / LR**3, axis=1)
-    if not np.any(L.imag):  # real L: the contour mean is real up to rounding (Kassam & Trefethen)
+    if real:
         Q, f1, f2, f3 = Q.real, f1.real, f2.real, f3.real
     return E, E2, Q, f1, f2, f3
 

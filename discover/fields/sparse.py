@@ -77,6 +77,39 @@ def sparse_path(A: np.ndarray, b: np.ndarray, k_max: int = 5,
     return fits
 
 
+def subset_limit(p: int, budget: int = 20_000) -> int:
+    """The largest k such that the C(p, k) exhaustive subsets of ``p`` columns stay within ``budget``."""
+    from math import comb
+
+    k = 1
+    while k < p and comb(p, k + 1) <= budget:
+        k += 1
+    return k
+
+
+def backward_path(A: np.ndarray, b: np.ndarray) -> list[Fit]:
+    """Backward elimination from every column: each step drops the column whose removal raises the
+    residual least (a path of supports of every size, for libraries too large for best subsets)."""
+    col, tgt = _scales(A, b)
+    R, q = _compress(A / col, (b / tgt)[:, None])
+    q = q[:, 0]
+    keep = list(range(A.shape[1]))
+    nb = float(np.linalg.norm(b)) or 1.0
+    out = []
+    while keep:
+        coef = lstsq_on(A, b, keep)
+        out.append(Fit(tuple(keep), coef, float(np.linalg.norm(A @ coef - b) / nb)))
+        if len(keep) == 1:
+            break
+        errs = []
+        for j in keep:
+            rest = [i for i in keep if i != j]
+            c = np.linalg.lstsq(R[:, rest], q, rcond=None)[0]
+            errs.append(float(np.sum((R[:, rest] @ c - q) ** 2)))
+        keep.pop(int(np.argmin(errs)))
+    return out
+
+
 def pareto(fits: list[Fit], limit: int = 8) -> list[Fit]:
     """Per number of terms the best fit, kept only while more terms lower the residual."""
     best: dict[int, Fit] = {}
@@ -124,4 +157,4 @@ def bootstrap(A: np.ndarray, b: np.ndarray, support, n_boot: int, rng: np.random
     return counts / max(n_boot, 1), np.array(coefs).reshape(-1, p)
 
 
-__all__ = ["Fit", "bootstrap", "lstsq_on", "pareto", "sparse_path"]
+__all__ = ["Fit", "backward_path", "bootstrap", "lstsq_on", "pareto", "sparse_path", "subset_limit"]

@@ -41,6 +41,10 @@ def equation_text(cand: PdeCandidate, result: FieldResult) -> str:
 
 def to_dict(result: FieldResult) -> dict:
     """The content of ``equations.json``."""
+    if result.basis is not None:
+        from discover.report.pde_system import to_dict as system_dict
+
+        return system_dict(result, SCHEMA)
     f = result.fields[0]
     name = f.names[0]
 
@@ -96,11 +100,16 @@ def spacetime_figure(result: FieldResult, path: Path) -> None:
 
 
 def _context(result: FieldResult) -> dict:
+    if result.basis is not None:
+        from discover.report.pde_system import context
+
+        return context(result)
     f = result.fields[0]
     name, space = f.names[0], f.space_names[0]
     best = result.best
     lhs = derivative_name(name, 1, f.time_name)
     ctx = {"title": f"PDE discovered: {lhs} = …" if best else "PDE discovery: no model", "best": best is not None,
+           "figure_alt": "space-time images of data, model and residual",
            "confidence": result.confidence, "reasons": result.reasons,
            "holdout": f"{result.holdout[0][1]}", "n_boot": 0,
            "solver": "spectral ETDRK4, periodic in x" if f.periodic and f.periodic[0] else
@@ -110,9 +119,10 @@ def _context(result: FieldResult) -> dict:
                          "The dashed line marks the start of the held-out samples.")}
     if best is not None:
         ctx["equation_text"] = f"{lhs} = {to_text(best.terms, name, space)}"
+        ctx["equation_lines"] = [ctx["equation_text"]]
         lab = labels(name, space)
-        ctx["equation_mathml"] = _subscripts(mathml_label(lhs) + markup_eq() + mathml(to_sympy(best.terms), lab),
-                                             name, space, f.time_name)
+        ctx["equations_mathml"] = [_subscripts(mathml_label(lhs) + markup_eq() + mathml(to_sympy(best.terms), lab),
+                                               name, space, f.time_name)]
         ctx["best_form"] = best.form
         ctx["complexity"] = best.complexity
         ctx["r2"] = f"{best.scores['r2']:.5f}"
@@ -151,7 +161,12 @@ def write_field_run(result: FieldResult, out: str | Path, provenance: dict, sett
 
     def build(tmp: Path) -> None:
         (tmp / "figures").mkdir()
-        spacetime_figure(result, tmp / "figures" / "spacetime.png")
+        if result.basis is not None:
+            from discover.report.pde_system import figure
+
+            figure(result, tmp / "figures" / "spacetime.png")
+        else:
+            spacetime_figure(result, tmp / "figures" / "spacetime.png")
         ctx = _context(result)
         (tmp / "report.md").write_text(markup.markdown_environment().get_template("pde.md.j2").render(**ctx),
                                        encoding="utf-8")
@@ -162,7 +177,8 @@ def write_field_run(result: FieldResult, out: str | Path, provenance: dict, sett
         arrays = {}
         for i, f in enumerate(result.fields):
             arrays[f"fields/{i}/t"] = f.t
-            arrays[f"fields/{i}/x"] = f.coords[0]
+            for name, g in zip(("x", "y"), f.coords):
+                arrays[f"fields/{i}/{name}"] = g
             arrays[f"fields/{i}/u"] = f.values
         np.savez_compressed(tmp / "data.npz", **arrays)
         run = {"schema": "discover.run/1", "kind": "field", "settings": settings,

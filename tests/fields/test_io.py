@@ -6,7 +6,6 @@ import pytest
 
 from discover.core.errors import DataError
 from discover.fields.catalog import generate_field, to_long_frame
-from discover.fields.fit import discover_pde
 from discover.fields.io import MissingPointsWarning, load_fields
 
 
@@ -59,7 +58,7 @@ def test_refusals_are_one_sentence(tmp_path, field):
         load_fields(tmp_path / "uneven.csv", space="x")
 
 
-def test_bounded_line_is_detected_and_two_dimensions_refused(tmp_path):
+def test_bounded_line_is_detected_and_a_plane_read(tmp_path):
     t = np.linspace(0, 1, 21)
     x = np.linspace(0, 1, 32)
     u = np.outer(np.exp(-t), 1 + x)  # u(0) != u(1): not periodic
@@ -71,5 +70,4 @@ def test_bounded_line_is_detected_and_two_dimensions_refused(tmp_path):
         tmp_path / "xy.csv", index=False)
     fields = load_fields(tmp_path / "xy.csv", space="x,y")
     assert fields[0].values.shape == (21, 32, 20, 1)
-    with pytest.raises(DataError, match="one spatial dimension"):
-        discover_pde(fields)
+    assert fields[0].periodic == (False, False)
