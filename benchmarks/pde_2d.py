@@ -19,8 +19,6 @@ import subprocess
 import sys
 import time
 
-import numpy as np
-
 from discover.fields.basis import coefficient_error
 from discover.fields.catalog_systems import SYSTEM_PDES, generate_system
 from discover.fields.fit import discover_pde
