@@ -16,8 +16,10 @@ judged by where a long simulation wanders off to. The structures are compared by
 information criterion of the fit (Gaussian noise of unknown variance per variable; Mangan,
 Kutz, Brunton & Proctor, "Model selection for dynamical systems via sparse regression and
 information criteria", Proc. R. Soc. A 2017, rank SINDy's models by information criteria of
-simulated trajectories). The starting states are the same parameters for every structure and
-cancel; each structure pays log N per constant.
+simulated trajectories). Each sample is weighted by the local scale of the smoothing residuals, so
+noise that grows with the state (a multiplicative error) does not let the largest values decide.
+The starting states are the same parameters for every structure and cancel; each structure pays
+log N per constant.
 
 :func:`likelihood_pick` moves the pick only on strong evidence (a BIC lower by more than
 :data:`BIC_MARGIN`, "very strong" on Kass & Raftery's scale), among the structures selection
@@ -55,9 +57,32 @@ class _OutOfTime(Exception):
     pass
 
 
-def segments(prepared) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """``(times, measured states, smoothed starting state)`` of each shooting segment, over every
-    training run and held-out segment of ``prepared``."""
+def _noise_profile(raw: np.ndarray, smooth: np.ndarray) -> np.ndarray:
+    """Each sample's noise scale, relative: the running RMS of the smoothing residuals over a twentieth of
+    the run (at least 11 samples), floored at a tenth of its median, divided by its geometric mean.
+
+    Noise is often not the same everywhere (a multiplicative error grows with the state); weighting each
+    sample by its own scale keeps the large noisy values from deciding the comparison."""
+    resid = raw - smooth
+    n = len(raw)
+    w = max(11, n // 20) | 1
+    kernel = np.ones(w) / w
+    out = np.empty_like(resid, dtype=float)
+    for j in range(resid.shape[1]):
+        padded = np.pad(resid[:, j] ** 2, w // 2, mode="edge")
+        rms = np.sqrt(np.convolve(padded, kernel, mode="valid"))
+        med = float(np.median(rms))
+        if not med > 0:
+            out[:, j] = 1.0
+            continue
+        rms = np.maximum(rms, 0.1 * med)
+        out[:, j] = rms / np.exp(np.mean(np.log(rms)))
+    return out
+
+
+def segments(prepared) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """``(times, measured states, smoothed starting state, relative noise scale)`` of each shooting
+    segment, over every training run and held-out segment of ``prepared`` (:func:`_noise_profile`)."""
     pieces = list(zip(prepared.train.trajectories, prepared.train_smoothed))
     pieces += list(zip(prepared.validation, prepared.validation_smoothed))
     total = sum(raw.duration for raw, _ in pieces)
@@ -65,9 +90,10 @@ def segments(prepared) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     out = []
     for raw, smooth in pieces:
         n = max(1, int(round(raw.duration / length)))
+        profile = _noise_profile(raw.x, smooth.x)
         for idx in np.array_split(np.arange(len(raw.t)), n):
             if len(idx) >= 3:
-                out.append((raw.t[idx], raw.x[idx], smooth.x[idx[0]]))
+                out.append((raw.t[idx], raw.x[idx], smooth.x[idx[0]], profile[idx]))
     return out
 
 
@@ -100,10 +126,11 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
     exprs = [e.xreplace({sp.Symbol(n): s for n, s in zip(names, symbols)}) for e in exprs]
     params = [sp.Symbol(f"_p{i}") for i in range(k)]
     f = safe_lambdify([symbols, params], exprs, "numpy")
-    rel = [t - t[0] for t, _, _ in segs]
+    rel = [t - t[0] for t, *_ in segs]
     when = np.unique(np.concatenate(rel))
     rows = [np.searchsorted(when, r) for r in rel]
-    measured = np.concatenate([x for _, x, _ in segs]) / scale
+    measured = np.concatenate([x for _, x, _, _ in segs]) / scale
+    weight = 1.0 / np.concatenate([w for *_, w in segs])
     bound = 20.0 * float(np.max(np.abs(measured))) + 20.0
     deadline = time.monotonic() + seconds
 
@@ -131,9 +158,9 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
         y = simulate(theta)
         if y is None or not np.all(np.isfinite(y)):
             return np.full(measured.size, 1e3)
-        return np.clip(y - measured, -1e3, 1e3).reshape(-1)
+        return np.clip((y - measured) * weight, -1e3, 1e3).reshape(-1)
 
-    theta0 = np.concatenate([np.asarray(p0, dtype=float), np.concatenate([x0 for _, _, x0 in segs])])
+    theta0 = np.concatenate([np.asarray(p0, dtype=float), np.concatenate([x0 for _, _, x0, _ in segs])])
     r0 = residuals(theta0)
     if np.all(r0 == 1e3):
         return None
@@ -141,7 +168,7 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
     # the sparsity lets the finite-difference Jacobian perturb every segment's state at once
     sparsity = lil_matrix((measured.size, len(theta0)), dtype=int)
     start = 0
-    for i, (t, _, _) in enumerate(segs):
+    for i, (t, *_) in enumerate(segs):
         stop = start + len(t) * d
         sparsity[start:stop, :k] = 1
         sparsity[start:stop, k + i * d:k + (i + 1) * d] = 1
