@@ -14,6 +14,10 @@ scored on the same held-out windows as the pick, and the paired test of selectio
 - **pick better**: the data prefer the pick to the truth (noise the pick fits, or a range where
   the pick is a closer law than the truth with its published constants).
 
+The same comparison is made a second time by the likelihood of the whole measured runs
+(:mod:`discover.selection.trajectory`: truth and pick refitted to every sample by multiple shooting,
+compared by BIC), the judge selection consults among the structures the windows cannot reject.
+
 It reruns no search: the pick is read back from the CSV with the restricted parser, the data
 are rebuilt exactly as the benchmark built them (same seed, same noise), and only the two
 models are simulated. Usage::
@@ -29,6 +33,7 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import sympy as sp
 
 
@@ -99,7 +104,14 @@ def oracle(row: dict, seed: int = 0) -> dict:
     def error(c):
         return next(v for k, v in errors.items() if models[k] is c)
 
-    out = {"pick_error": errors["pick"], "truth_error": errors["truth"], "noise": prepared.noise,
+    from discover.selection.trajectory import BIC_MARGIN, fit, segments
+
+    segs, scale = segments(prepared), np.sqrt(np.where(prepared.variance > 0, prepared.variance, 1.0))
+    bic = {k: (fit(models[k].equations, names, segs, scale) or {}).get("bic", np.inf) for k in ("truth", "pick")}
+    gap = bic["pick"] - bic["truth"]
+    likelihood = ("truth better" if gap > BIC_MARGIN else "pick better" if gap < -BIC_MARGIN else
+                  "indistinguishable") if np.isfinite(gap) else "not fitted"
+    out = {"likelihood": likelihood, "bic_gap": gap, "pick_error": errors["pick"], "truth_error": errors["truth"], "noise": prepared.noise,
            "verdict": _verdict(models["truth"], models["pick"], error)}
     if "truth refitted" in models:
         out["refit_error"] = errors["truth refitted"]
@@ -111,8 +123,9 @@ def main(path: str, out: str | None = None) -> None:
     rows = [r for r in csv.DictReader(open(path)) if r["method"] == "discover"]
     misses = [r for r in rows if r["exact"] != "True" and r["equations"]]
     lines = ["| id | σ | confidence | pick error | truth error | truth refitted error | verdict (truth) | "
-             "verdict (refitted) |", "|---|---|---|---|---|---|---|---|"]
-    tally, tally_any = Counter(), Counter()
+             "verdict (refitted) | whole runs: pick's BIC − truth's | verdict (whole runs) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    tally, tally_any, tally_lik = Counter(), Counter(), Counter()
     for r in misses:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -121,12 +134,14 @@ def main(path: str, out: str | None = None) -> None:
             except Exception as exc:  # a case the oracle cannot score is reported, not fatal
                 o = {"verdict": f"not scored ({type(exc).__name__})"}
         tally[o["verdict"]] += 1
+        tally_lik[o.get("likelihood", "not fitted")] += 1
         either = (o["verdict"], o.get("refit_verdict", o["verdict"]))
         tally_any["truth better" if "truth better" in either else
                   "pick better" if set(either) == {"pick better"} else o["verdict"]] += 1
         lines.append(f"| {r['id']} | {r['noise']} | {r['confidence']} | {o.get('pick_error', float('nan')):.3g} | "
                      f"{o.get('truth_error', float('nan')):.3g} | {o.get('refit_error', float('nan')):.3g} | "
-                     f"{o['verdict']} | {o.get('refit_verdict', '')} |")
+                     f"{o['verdict']} | {o.get('refit_verdict', '')} | {o.get('bic_gap', float('nan')):.1f} | "
+                     f"{o.get('likelihood', '')} |")
         print(lines[-1], flush=True)
     head = [f"# Oracle check of {Path(path).name}", "",
             f"{len(rows)} runs, {len(misses)} without the exact structure.", "",
@@ -134,6 +149,9 @@ def main(path: str, out: str | None = None) -> None:
     head += [f"- {k}: {v}" for k, v in tally.most_common()]
     head += ["", "Counting the truth as better when either its published or its refitted constants beat the pick:", ""]
     head += [f"- {k}: {v}" for k, v in tally_any.most_common()]
+    head += ["", "By the likelihood of the whole measured runs (`discover.selection.trajectory`: both refitted by "
+             "multiple shooting; a BIC lower by more than the margin):", ""]
+    head += [f"- {k}: {v}" for k, v in tally_lik.most_common()]
     text = "\n".join(head + [""] + lines) + "\n"
     print(text)
     if out:

@@ -46,8 +46,10 @@ MAX_JUDGED = 16
 MAX_SEGMENTS = 12
 #: Most constants a structure may have to be judged (more: its fit costs too much; it keeps its rank).
 MAX_CONSTANTS = 16
-#: Seconds one structure's fit may take.
-SECONDS = 4.0
+#: Seconds one structure's fit may take, and all of them together: a structure whose fit is cut short (or
+#: not begun) is judged with the constants its search found, which can only flatter the simpler pick.
+SECONDS = 1.0
+TOTAL_SECONDS = 4.0
 #: Residual variance below this share of a variable's variance is integration error, not misfit: without
 #: the floor, noise-free data would rank structures by the solver's rounding.
 VARIANCE_FLOOR = 1e-9
@@ -144,7 +146,7 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
         rhs = limited(field, 20000, bound=bound * float(np.max(scale)), finite=True)
         try:
             with np.errstate(all="ignore"):
-                sol = solve_ivp(rhs, (0.0, float(when[-1])), x0.reshape(-1), dense_output=True, rtol=1e-6, atol=1e-9)
+                sol = solve_ivp(rhs, (0.0, float(when[-1])), x0.reshape(-1), dense_output=True, rtol=1e-5, atol=1e-8)
         except (SolveAborted, ValueError, ZeroDivisionError, OverflowError, FloatingPointError):
             return None
         if sol.status != 0:
@@ -175,6 +177,8 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
         start = stop
     best = theta0
     try:
+        if seconds <= 0:
+            raise _OutOfTime
         sol = least_squares(residuals, theta0, jac_sparsity=sparsity, method="trf", x_scale="jac",
                             max_nfev=50 * (k + d + 1))
         best = sol.x
@@ -223,8 +227,9 @@ def likelihood_pick(best, candidates: list, prepared, error) -> tuple[object, di
     segs = segments(prepared)
     scale = np.sqrt(np.where(prepared.variance > 0, prepared.variance, 1.0))
     bic = {}
+    end = time.monotonic() + TOTAL_SECONDS
     for c in judged:
-        c_fit = fit(c.equations, names, segs, scale)
+        c_fit = fit(c.equations, names, segs, scale, min(SECONDS, end - time.monotonic()))
         if c_fit is not None:
             bic[id(c)] = c_fit["bic"]
             c.scores["trajectory_bic"] = c_fit["bic"]
