@@ -184,6 +184,20 @@ def _assemble(d: Path, eq: dict, run: dict, data: dict) -> FieldResult:
                        basis if system else None, timings)
 
 
+def _model_runs(result: FieldResult) -> list:
+    """The pick simulated over each run as the run's figures show it (None where it blows up)."""
+    if result.basis is None:
+        from discover.fields.select import denoise, free_run
+
+        return [free_run(result.best.terms, f, denoise(f)) for f in result.fields]
+    from discover.fields.fit_system import _free_run
+
+    snaps = result.info.get("snapshots") or []
+    return [_free_run(result.basis, result.best, f,
+                      np.asarray(snaps[i] if i < len(snaps) and f.n_space == 2 else np.arange(f.t.size), dtype=int))
+            for i, f in enumerate(result.fields)]
+
+
 def rerender_field(run_dir: str | Path, result: FieldResult | None = None) -> str:
     """Render a PDE run folder's report and figures again from its files (``result``: the folder
     already read); files a user added are kept."""
@@ -192,6 +206,8 @@ def rerender_field(run_dir: str | Path, result: FieldResult | None = None) -> st
     d = Path(run_dir)
     run = read_json(d, "run.json")
     result = load_field_run(d, run=run) if result is None else result
+    if result.best is not None and any(m is None for m in result.model_runs):
+        result.model_runs = _model_runs(result)  # a folder written before data.npz kept the model's run
     provenance = run.get("provenance") if isinstance(run.get("provenance"), dict) else {}
     settings = run.get("settings") if isinstance(run.get("settings"), dict) else {}
     return write_field_run(result, d, provenance, settings)
