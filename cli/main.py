@@ -358,7 +358,7 @@ EXPORTS = ("python", "latex", "sympy")
 @app.command()
 def export(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")],
-    to: Annotated[str, typer.Option("--to", help="python (a NumPy module with rhs(t, x)), latex (a table) or sympy (the equations as JSON text sympy reads).")] = "python",
+    to: Annotated[str, typer.Option("--to", help="python (a NumPy module with rhs(t, x); for a PDE, rhs(u, u_x, u_xx, ...)), latex (a table) or sympy (the equations as JSON text sympy reads).")] = "python",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print to stdout).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file: it is first moved aside to FILE.old-<date-time>, never deleted.")] = False,
 ):

@@ -147,3 +147,27 @@ def test_a_system_of_two_fields_prints_json_loads_and_exports(tmp_path):
         want = safe_lambdify(syms, expr)(*[args[model.symbols_[s]] for s in syms])
         assert np.allclose(got, want, rtol=1e-12), name
     assert labels["v_xx"] in model.equations_["u"].free_symbols  # u_t = -v_xx/2 - ...
+
+
+def test_hostile_labels_reach_the_exported_module_only_as_string_literals(tmp_path):
+    import ast
+
+    from discover.fields.catalog import generate_field, to_long_frame
+
+    payload = "__import__('os').system('echo hi')"
+    df = to_long_frame([generate_field("heat", noise=0.01, seed=0, n_x=32, n_t=31)]).rename(
+        columns={"u": payload, "x": "pos|*"})
+    data, out = tmp_path / "h.csv", tmp_path / "run"
+    df.to_csv(data, index=False)
+    assert runner.invoke(app, ["run", str(data), "--space", "pos|*", "--methods", "weak", "-o", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["report", str(out)]).exit_code == 0
+    code = runner.invoke(app, ["export", str(out), "--to", "python"]).stdout
+    tree = ast.parse(code)
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert all(ast.unparse(c.func).startswith("numpy.") for c in calls)  # no call but numpy's
+    assert not [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "__import__"]
+    mod = {}
+    exec(compile(code, "rhs", "exec"), mod)  # noqa: S102 - the module under test, checked above
+    assert mod["FIELDS"] == (payload,) and mod["ARGUMENTS"][0] == payload
+    model = discover.load(out)
+    assert set(model.equations_) == {payload} and model.confidence_ in ("high", "medium", "low")
