@@ -21,7 +21,7 @@ from rich.console import Console
 
 from cli.batch import batch as batch_command
 from cli.boundary import EXIT_NO_MODEL, escape, set_debug, user_errors
-from cli.config import methods_help, plugin_tables, read_config, table_owner
+from cli.config import methods_help, plugin_tables, read_config
 from cli.prose import prose_app
 
 app = typer.Typer(
@@ -104,7 +104,7 @@ def run(
         if space is not None:
             if settings["budget"] is not None:
                 err.print("Note: `--budget` has no effect on a field run (--space); it bounds ODE runs.", highlight=False)
-            _run_field(data, target, space, settings, cfg, force, quiet, known, param)
+            _run_field(data, target, space, settings, cfg, force, quiet, known, param, as_json)
             return
         from discover.core.rundir import check_out
 
@@ -130,35 +130,33 @@ def run(
         raise typer.Exit(code=EXIT_NO_MODEL)
 
 
-def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool, quiet: bool, known, param) -> None:
+def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool, quiet: bool, known, param,
+               as_json: bool = False) -> None:
     """``discover run --space x``: a PDE from field data (:func:`discover.pipeline.field_run.run_field`)."""
     from cli.progress import RichProgress
     from discover.core.progress import NullProgress
     from discover.pipeline.field_run import run_field
 
-    tables = plugin_tables(cfg, None, known, param)
-    result = run_field(data, target, space, methods=settings["methods"], time=settings["time"],
-                       states=settings["states"], seed=settings["seed"], periodic=cfg.get("periodic"),
-                       progress=NullProgress() if quiet else RichProgress(err),
-                       command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
-                       known=tables.get(table_owner("known"), {}).get("known"),
-                       params=tables.get(table_owner("params"), {}).get("params"),
-                       pinn_settings=tables.get("pde_pinn"), device=settings["device"])
-    if not quiet:
-        from discover.report.pde import equation_text
+    with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
+        result = run_field(data, target, space, methods=settings["methods"], time=settings["time"],
+                           states=settings["states"], seed=settings["seed"], periodic=cfg.get("periodic"),
+                           progress=NullProgress() if quiet else RichProgress(err),
+                           command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
+                           tables=plugin_tables(cfg, None, known, param), device=settings["device"])
+    if as_json:
+        from discover.report.pde import to_dict
+
+        typer.echo(json.dumps({**to_dict(result), "reasons": result.reasons, "run_folder": str(target),
+                               "timings": result.timings}))
+    elif not quiet:
+        from discover.report.pde import equation_texts
 
         if result.best is None:
             out.print("[bold red]No candidate survived selection[/bold red]: every one blew up or failed on held-out data.")
         else:
             f = result.fields[0]
             out.print(f"\n[bold]PDE[/bold] ({escape(result.best.form)} form, {result.best.complexity} terms):")
-            if result.basis is not None:
-                from discover.report.pde_system import equation_texts
-
-                texts = equation_texts(result.best, result)
-            else:
-                texts = {f.names[0]: equation_text(result.best, result)}
-            for name, text in texts.items():
+            for name, text in equation_texts(result.best, result).items():
                 out.print(f"  {escape(name + '_' + f.time_name)} = {escape(text)}", highlight=False, soft_wrap=True)
             out.print(f"Confidence: {escape(result.confidence)} (held-out R² {result.best.scores['r2']:.4f})")
         out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
@@ -360,7 +358,7 @@ EXPORTS = ("python", "latex", "sympy")
 @app.command()
 def export(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by `discover run`.")],
-    to: Annotated[str, typer.Option("--to", help="python (a NumPy module with rhs(t, x)), latex (a table) or sympy (the equations as JSON text sympy reads).")] = "python",
+    to: Annotated[str, typer.Option("--to", help="python (a NumPy module with rhs(t, x); for a PDE, rhs(u, u_x, u_xx, ...)), latex (a table) or sympy (the equations as JSON text sympy reads).")] = "python",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print to stdout).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --output file: it is first moved aside to FILE.old-<date-time>, never deleted.")] = False,
 ):

@@ -86,12 +86,11 @@ def test_report_renders_again(lv_run):
 REPORTS = __import__("pathlib").Path(__file__).parents[1] / "reports"
 
 
-def _ode_report(p) -> bool:
-    # PDE run folders (equations.json lists `space`) are not re-rendered by `discover report` yet.
-    return (p / "run.json").exists() and '"space"' not in (p / "equations.json").read_text()
+def _run_report(p) -> bool:
+    return (p / "run.json").exists()
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in REPORTS.iterdir() if _ode_report(p)))
+@pytest.mark.parametrize("name", sorted(p.name for p in REPORTS.iterdir() if _run_report(p)))
 def test_committed_reports_render_again_byte_for_byte(name, tmp_path):
     import shutil
 

@@ -112,9 +112,7 @@ def _discover_field(ds: DataSet, target: Path, settings: dict, provenance: dict)
     run_field(list(ds.paths), target, settings["space"], methods=settings.get("methods") or "auto",
               time=settings.get("time"), states=settings.get("states"), seed=settings.get("seed", 0),
               periodic=settings.get("periodic"), command=settings.get("command", ""),
-              config=settings.get("config") or {}, known=tables.get("pinn", {}).get("known"),
-              params=tables.get("pinn", {}).get("params"), pinn_settings=tables.get("pde_pinn"),
-              device=settings.get("device") or "auto", provenance=provenance)
+              config=settings.get("config") or {}, tables=tables, device=settings.get("device") or "auto", provenance=provenance)
 
 
 def _finished(ds: DataSet, target: Path, t0: float, cached: bool) -> dict:

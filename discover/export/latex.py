@@ -29,7 +29,8 @@ def to_latex(source, names=None) -> str:
     Parameters
     ----------
     source : Discoverer, RunResult or Candidate
-        See :func:`discover.export.system_of`.
+        See :func:`discover.export.system_of`; a PDE run's result is written by
+        :func:`discover.export.pde.field_latex`.
     names : sequence of str, optional
         The order of the equations (default: the model's).
 
@@ -40,6 +41,10 @@ def to_latex(source, names=None) -> str:
         :math:`\\frac{dx}{dt} = f(x)`, and, when the candidate holds named constants (the
         hidden-term PINN's parameters), a second ``tabular`` of value :math:`\\pm` standard error.
     """
+    from discover.export.pde import field_latex, field_result
+
+    if field_result(source) is not None:
+        return field_latex(field_result(source))
     system = system_of(source, names)
     method = printing.latex_label(system.method)
     rows = [f"    ${printing.derivative_latex(n, system.time)}$ & ${printing.latex(e)}$ \\\\"

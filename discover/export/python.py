@@ -62,7 +62,8 @@ def to_python(source, path=None, names=None) -> str:
     Parameters
     ----------
     source : Discoverer, RunResult or Candidate
-        See :func:`discover.export.system_of`.
+        See :func:`discover.export.system_of`; a PDE run's result (or its loaded model) is written by
+        :func:`discover.export.pde.field_python` instead: ``rhs(u, u_x, u_xx, ...)``.
     path : path, optional
         File to write (UTF-8); without it the source is only returned.
     names : sequence of str, optional
@@ -84,6 +85,14 @@ def to_python(source, path=None, names=None) -> str:
     >>> import lv, scipy.integrate                                       # doctest: +SKIP
     >>> scipy.integrate.solve_ivp(lv.rhs, (0, 10), [1.0, 0.5])           # doctest: +SKIP
     """
+    from discover.export.pde import field_python, field_result
+
+    field = field_result(source)
+    if field is not None:  # a PDE: rhs of the field and its spatial derivatives
+        code = field_python(field)
+        if path is not None:
+            Path(path).write_text(code, encoding="utf-8")
+        return code
     system = system_of(source, names)
     exprs, values = system.internal("x_", "c_")
     states = [f"x_{i}" for i in range(len(system.names))]

@@ -23,6 +23,10 @@ def to_sympy_text(source, names=None) -> str:
     back with :func:`discover.core.expressions.parse_expression` (or ``sympy.sympify`` with the
     identifiers as ``locals``).
     """
+    from discover.export.pde import field_result, field_sympy_text
+
+    if field_result(source) is not None:
+        return field_sympy_text(field_result(source))
     system = system_of(source, names)
     ids = identifiers(system.names)
     return json.dumps({"time": system.time, "symbols": symbol_table(system.names),

@@ -119,6 +119,11 @@ def system_of(source, names: Sequence[str] | None = None, time: str = "t") -> Sy
     time : str
         The time label when ``source`` is a candidate.
     """
+    from discover.export.pde import field_result
+
+    if field_result(source) is not None:
+        raise ConfigError("A PDE exports as a Python module, LaTeX or sympy text (`to_python`, `to_latex`, "
+                          "`to_sympy_text`; `discover export --to python|latex|sympy`), not as dx/dt = f(x).")
     inputs = tuple(getattr(getattr(source, "result_", source), "inputs", ()) or ())
     if isinstance(source, Candidate):
         cand, order, t = source, list(names or source.variables), time

@@ -11,8 +11,9 @@
   the weak-form (WSINDy) and strong-form (PDE-FIND) regressions and their sparsity search.
 - :mod:`~discover.fields.select`, :mod:`~discover.fields.fit`: held-out simulation and
   :func:`~discover.fields.fit.discover_pde`, the whole route.
-- ``discover.fields.hidden`` (another branch): the hidden-term PINN in PDE form; the hook that
-  will call it is :func:`discover.pipeline.field_run.run_field` (``--methods pinn`` with ``--space``).
+- :mod:`~discover.fields.methods`: the values of ``--methods`` with ``--space`` (the forms each runs,
+  and the hook of a method with candidates of its own: :mod:`~discover.fields.pinn_route`, the
+  hidden-term PINN in PDE form of :mod:`~discover.fields.hidden`).
 """
 
 from discover.fields.field import Field

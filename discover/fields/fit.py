@@ -115,6 +115,8 @@ class FieldResult:
         For a system of fields or a field in two dimensions (:mod:`discover.fields.fit_system`): the
         atoms its candidates' monomials are written on; their candidates are ``SystemCandidate``,
         and ``model_runs`` holds snapshots of the model (``info["snapshots"]`` the rows they are at).
+    timings : dict
+        Seconds per step of the run (``load_s``, ``fit_s``), set by the field pipeline.
     """
 
     fields: list[Field]
@@ -127,6 +129,7 @@ class FieldResult:
     holdout: list
     info: dict
     basis: object = None
+    timings: dict = field(default_factory=dict)
 
 
 def _check(fields: list[Field]) -> None:

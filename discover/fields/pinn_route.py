@@ -89,4 +89,12 @@ def pinn_candidates(fields, known=None, params=None, settings=None, seed: int = 
     return [PdeCandidate("pinn", terms, len(terms), float("nan"), std=std)] if terms else []
 
 
-__all__ = ["pinn_candidates"]
+def candidates_hook(fields, options) -> list:
+    """The hook :mod:`discover.fields.methods` declares for ``--methods pinn``: the PINN's own tables
+    (``[pinn]``, where ``--known`` and ``--param`` land, and ``[pde_pinn]``) read from ``options``."""
+    own = options.tables.get("pinn") or {}
+    return pinn_candidates(fields, own.get("known"), own.get("params"), options.tables.get("pde_pinn"),
+                           seed=options.seed, device=options.device, progress=options.progress)
+
+
+__all__ = ["candidates_hook", "pinn_candidates"]

@@ -3,7 +3,8 @@
 The equations, candidates, scores and confidence come from
 :func:`~discover.report.run_folder.load_run`, which reads every formula through the restricted
 parser (:mod:`discover.core.expressions`); the surrogates the run saved under ``models/`` are read
-back with their plug-in's ``load``.
+back with their plug-in's ``load``. A PDE run folder is read into a
+:class:`~discover.pipeline.field_model.FieldModel`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 from discover.pipeline.estimator import Discoverer
 from discover.report.folder_check import model_paths
 from discover.report.run_folder import load_run
+from discover.result import RunResult
 
 
-def load(run_dir: str | Path, device: str = "cpu") -> Discoverer:
+def load(run_dir: str | Path, device: str = "cpu"):
     """Read the run folder ``run_dir`` (written by ``discover run`` or ``write_report``) into a fitted model.
 
     Parameters
@@ -32,6 +34,11 @@ def load(run_dir: str | Path, device: str = "cpu") -> Discoverer:
         ``surrogates_`` (those saved in ``models/`` whose plug-in is registered here) are set,
         and ``predict``, ``simulate``, ``score`` and ``write_report`` work as after ``fit``.
         The constructor's parameters are the run's own (methods, seed, device, settings).
+    FieldModel
+        For a PDE run folder (``discover run --space``): :class:`~discover.pipeline.field_model.FieldModel`,
+        with ``equations_`` (sympy on internal symbols, ``symbols_`` their labels), ``confidence_``,
+        ``coefficients_`` (value and standard error per term), ``candidates_``, ``result_`` and
+        ``simulate(run)`` of the field on the stored grid.
 
     Raises
     ------
@@ -50,6 +57,10 @@ def load(run_dir: str | Path, device: str = "cpu") -> Discoverer:
 
     folder = Path(run_dir)
     result = load_run(folder)
+    if not isinstance(result, RunResult):  # a PDE run folder (discover run --space)
+        from discover.pipeline.field_model import FieldModel
+
+        return FieldModel(result)
     settings = result.settings or {}
     model = Discoverer(methods=settings.get("requested_methods", "auto"), random_state=settings.get("seed", 0),
                        device=settings.get("device", "auto"), settings=settings.get("tables") or None)

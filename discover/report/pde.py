@@ -39,6 +39,15 @@ def equation_text(cand: PdeCandidate, result: FieldResult) -> str:
     return to_text(cand.terms, name, space, digits=None)
 
 
+def equation_texts(cand, result: FieldResult) -> dict[str, str]:
+    """Per field label, the right-hand side of its equation on identifiers, every coefficient as fitted."""
+    if result.basis is not None:
+        from discover.report.pde_system import equation_texts as system_texts
+
+        return system_texts(cand, result)
+    return {result.fields[0].names[0]: equation_text(cand, result)}
+
+
 def to_dict(result: FieldResult) -> dict:
     """The content of ``equations.json``."""
     if result.basis is not None:
@@ -180,15 +189,47 @@ def write_field_run(result: FieldResult, out: str | Path, provenance: dict, sett
             for name, g in zip(("x", "y"), f.coords):
                 arrays[f"fields/{i}/{name}"] = g
             arrays[f"fields/{i}/u"] = f.values
+            model = result.model_runs[i] if i < len(result.model_runs) else None
+            if model is not None:  # the selected model's free run, so `discover report` need not simulate
+                arrays[f"fields/{i}/model"] = model
         np.savez_compressed(tmp / "data.npz", **arrays)
         run = {"schema": "discover.run/1", "kind": "field", "settings": settings,
-               "provenance": {**provenance, "versions": versions()},
+               "provenance": {**provenance, "versions": provenance.get("versions") or versions()},
+               "timings": result.timings,
                "selection": {"confidence": result.confidence, "reasons": result.reasons},
-               "info": result.info}
+               "field": field_record(result), "info": plain(result.info)}
         (tmp / "run.json").write_text(json.dumps(run, indent=2, default=str) + "\n", encoding="utf-8")
 
     replace_folder(Path(out), build, force=force)
     return str(out)
 
 
-__all__ = ["equation_text", "spacetime_figure", "to_dict", "write_field_run"]
+def plain(value):
+    """``value`` as JSON writes it faithfully: arrays and NumPy numbers as lists and Python numbers."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def field_record(result: FieldResult) -> dict:
+    """What ``run.json`` keeps of a field run besides the equations, so the folder reads back whole: the
+    runs' labels, the held-out rows, the periodic axes, the derivative order of a system's atoms and
+    the pick's bootstrap inclusion probabilities."""
+    f = result.fields[0]
+    best = result.best
+    inclusion = None
+    if best is not None:
+        inclusion = list(best.inclusion) if result.basis is not None else best.inclusion
+    return {"runs": [g.run for g in result.fields], "holdout": [[int(a), int(b)] for a, b in result.holdout],
+            "periodic": [bool(p) for p in f.periodic],
+            "max_order": result.basis.max_order if result.basis is not None else None,
+            "inclusion": plain(inclusion)}
+
+
+__all__ = ["equation_text", "equation_texts", "field_record", "spacetime_figure", "to_dict", "write_field_run"]

@@ -162,8 +162,10 @@ def write_run(result: RunResult, out_dir: str | Path, models: dict | None = None
     return str(out)
 
 
-def load_run(run_dir: str | Path) -> RunResult:
-    """Read a run folder back into a :class:`RunResult`."""
+def load_run(run_dir: str | Path):
+    """Read a run folder back into a :class:`RunResult`, or a PDE run folder (``discover run --space``)
+    into the :class:`~discover.fields.fit.FieldResult` its report is drawn from
+    (:func:`discover.report.pde_folder.load_field_run`)."""
     d = Path(run_dir)
     if not d.is_dir():
         raise DataError(f"'{d}' is not a discover run folder (no such folder); give the folder `discover run --out` wrote.")
@@ -176,9 +178,10 @@ def load_run(run_dir: str | Path) -> RunResult:
         raise DataError(f"'{d}' is not a discover run folder (missing {', '.join(missing)}); give the folder `discover run --out` wrote.")
     eq = read_json(d, "equations.json")
     run = read_json(d, "run.json")
-    if run.get("kind") == "field":
-        raise DataError(f"'{d}' holds a PDE run (discover run --space); its report is written by that run and "
-                        "cannot be rendered again or exported yet; run it again instead.")
+    if run.get("kind") == "field":  # a PDE run (discover run --space): its own reader
+        from discover.report.pde_folder import load_field_run
+
+        return load_field_run(d, eq, run)
     check_docs(d, eq, run)
     data = load_arrays(d)
     try:
@@ -277,5 +280,9 @@ def rerender(run_dir: str | Path) -> str:
     Only discover's own files are rewritten; anything else in the folder is kept.
     """
     result = load_run(run_dir)
+    if not isinstance(result, RunResult):
+        from discover.report.pde_folder import rerender_field
+
+        return rerender_field(run_dir, result)
     model_paths(Path(run_dir))  # a link among the saved models is refused before anything is written
     return write_run(result, run_dir, source=run_dir)

@@ -1,0 +1,87 @@
+"""The methods ``--methods`` names with ``--space``: which regression forms run, and who adds candidates.
+
+Each :class:`FieldMethod` declares the regression forms it runs (``weak``, ``strong``) and, when it
+brings candidates of its own, the hook that makes them (``candidates``: ``"module:function"``, imported
+only when the method is asked for). The field pipeline (:func:`discover.pipeline.field_run.run_field`)
+reads this table and calls the hook; it knows no method by name. A hook is called as
+``hook(fields, options)`` with a :class:`FieldOptions` and returns candidates of the one-field route
+(:class:`~discover.fields.fit.PdeCandidate`), judged with the regressions' own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from discover.core.errors import ConfigError, did_you_mean, shown
+
+
+@dataclass(frozen=True)
+class FieldOptions:
+    """What a method's candidate hook may read: the run's options and its own config tables.
+
+    Attributes
+    ----------
+    tables : dict
+        The run's plug-in tables by name, as :func:`discover.api.run` takes them (a hook reads its
+        own: the PINN its ``[pinn]`` table, where ``--known`` and ``--param`` land, and ``[pde_pinn]``).
+    seed : int
+    device : str
+    progress : optional
+        A :mod:`discover.core.progress` reporter.
+    """
+
+    tables: dict = field(default_factory=dict)
+    seed: int = 0
+    device: str = "auto"
+    progress: object = None
+
+
+@dataclass(frozen=True)
+class FieldMethod:
+    """One value of ``--methods`` with ``--space``.
+
+    Attributes
+    ----------
+    name : str
+    forms : tuple of str
+        The regression forms it runs.
+    candidates : str or None
+        ``"module:function"`` of the hook that adds its own candidates (None: the regressions only).
+    """
+
+    name: str
+    forms: tuple[str, ...]
+    candidates: str | None = None
+
+    def extra(self, fields, options: FieldOptions) -> list:
+        """The candidates the method adds (none for the regressions alone)."""
+        if self.candidates is None:
+            return []
+        module, _, function = self.candidates.partition(":")
+        return list(getattr(import_module(module), function)(fields, options) or [])
+
+
+BOTH = ("weak", "strong")
+METHODS: dict[str, FieldMethod] = {
+    m.name: m
+    for m in (
+        FieldMethod("auto", BOTH),
+        FieldMethod("sindy", BOTH),
+        FieldMethod("weak", ("weak",)),
+        FieldMethod("strong", ("strong",)),
+        FieldMethod("pinn", BOTH, "discover.fields.pinn_route:candidates_hook"),
+    )
+}
+
+
+def field_method(methods: str | None) -> FieldMethod:
+    """The method ``--methods`` names for a field run (``auto`` when not given); ConfigError otherwise."""
+    m = (methods or "auto").strip().lower()
+    if m not in METHODS:
+        raise ConfigError(f"`--methods` with `--space` must be one of {', '.join(METHODS)}, not "
+                          f"'{shown(methods)}'{did_you_mean(m, tuple(METHODS))}.")
+    return METHODS[m]
+
+
+__all__ = ["METHODS", "FieldMethod", "FieldOptions", "field_method"]
