@@ -178,8 +178,12 @@ def _error(c) -> float:
     return float("inf") if s.get("failed", True) else max(0.0, 1.0 - s["short_r2"])
 
 
-def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alternative]:
-    """The pick and the structures the data cannot tell from it (see the module), pick first."""
+def equivalence_set(pick, candidates, noise: float, box: Box, names, rejects=None) -> list[Alternative]:
+    """The pick and the structures the data cannot tell from it (see the module), pick first.
+
+    ``rejects(c, pick)``, when given, says whether the whole measured runs tell ``c`` from the pick (the
+    likelihood of :class:`~discover.selection.trajectory.Judge`): such a structure is not equivalent,
+    however close its held-out error."""
     from discover.selection.paired import beats, supported
     from discover.selection.select import FLOOR, NOISE_SHARE, TOLERANCE
 
@@ -212,7 +216,7 @@ def equivalence_set(pick, candidates, noise: float, box: Box, names) -> list[Alt
         if examined > MAX_EXAMINED:
             break
         typical, largest, var, at = disagreement(F_pick, fields(c, names, box.points), scale, box, names)
-        if typical < DISAGREE:
+        if typical < DISAGREE or (rejects is not None and rejects(c, pick)):
             continue
         seen.add(key)
         out.append(Alternative(c, typical, largest, var, at))

@@ -48,11 +48,14 @@ MAX_SEGMENTS = 12
 MAX_CONSTANTS = 16
 #: Seconds one structure's fit may take, and all of them together: a structure whose fit is cut short (or
 #: not begun) is judged with the constants its search found, which can only flatter the simpler pick.
-SECONDS = 1.0
-TOTAL_SECONDS = 4.0
-#: Residual variance below this share of a variable's variance is integration error, not misfit: without
-#: the floor, noise-free data would rank structures by the solver's rounding.
-VARIANCE_FLOOR = 1e-9
+SECONDS = 1.5
+TOTAL_SECONDS = 8.0
+#: Residual variance below this share of a variable's variance is not evidence: the integration and the
+#: multiple-shooting fit err by that much on clean data (a chaotic segment amplifies the solver's tolerance),
+#: and selection's paired test sets the same millionth aside (:data:`~discover.selection.paired.MIN_ABS_GAIN`).
+#: Without the floor, noise-free runs would rank structures by the solver's rounding (ODEBench 56 and 61,
+#: exact, gave way to look-alikes that absorbed it).
+VARIANCE_FLOOR = 1e-6
 
 
 class _OutOfTime(Exception):
@@ -112,7 +115,8 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
     """The output-error fit of one structure by multiple shooting; None when it cannot be simulated.
 
     Returns ``bic``, ``constants`` (the number fitted), ``sse`` (per variable, in units of the
-    variable's scale) and ``samples``.
+    variable's scale), ``samples`` and ``complete`` (the optimiser converged within ``seconds``; else the
+    BIC is that of the constants reached, or as found).
     """
     from scipy.integrate import solve_ivp
     from scipy.optimize import least_squares
@@ -134,7 +138,7 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
     measured = np.concatenate([x for _, x, _, _ in segs]) / scale
     weight = 1.0 / np.concatenate([w for *_, w in segs])
     bound = 20.0 * float(np.max(np.abs(measured))) + 20.0
-    deadline = time.monotonic() + seconds
+    deadline = [float("inf")]  # set when the fit starts: the starting constants are always judged
 
     def simulate(theta: np.ndarray) -> np.ndarray | None:
         p, x0 = theta[:k], theta[k:].reshape(m, d)
@@ -155,7 +159,7 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
         return np.concatenate([dense[r, i, :] for i, r in enumerate(rows)]) / scale
 
     def residuals(theta):
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline[0]:
             raise _OutOfTime
         y = simulate(theta)
         if y is None or not np.all(np.isfinite(y)):
@@ -175,16 +179,17 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
         sparsity[start:stop, :k] = 1
         sparsity[start:stop, k + i * d:k + (i + 1) * d] = 1
         start = stop
-    best = theta0
+    best, complete = theta0, False
+    deadline[0] = time.monotonic() + seconds
     try:
         if seconds <= 0:
             raise _OutOfTime
         sol = least_squares(residuals, theta0, jac_sparsity=sparsity, method="trf", x_scale="jac",
                             max_nfev=50 * (k + d + 1))
-        best = sol.x
+        best, complete = sol.x, sol.status > 0
     except _OutOfTime:
-        pass  # the starting constants (as found) are judged: a fit that takes too long is not held against them
-    deadline = float("inf")
+        pass  # judged at the constants as found, and marked incomplete
+    deadline[0] = float("inf")
     r = residuals(best).reshape(-1, d)
     if np.all(r == 1e3):
         return None
@@ -192,7 +197,39 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
     sse = (r ** 2).sum(axis=0)
     var = np.maximum(sse / n, VARIANCE_FLOOR)
     bic = float(n * np.sum(np.log(var)) + k * np.log(n * d))
-    return {"bic": bic, "constants": k, "sse": sse.tolist(), "samples": int(n)}
+    return {"bic": bic, "constants": k, "sse": sse.tolist(), "samples": int(n), "complete": complete}
+
+
+class Judge:
+    """The BIC of candidates on the whole measured runs of ``prepared``, fitted on demand within a time
+    budget (:data:`SECONDS` each, :data:`TOTAL_SECONDS` in all) and kept in ``scores["trajectory_bic"]``."""
+
+    def __init__(self, prepared):
+        self.names = list(prepared.names)
+        self.segs = segments(prepared)
+        self.scale = np.sqrt(np.where(prepared.variance > 0, prepared.variance, 1.0))
+        self.end = time.monotonic() + TOTAL_SECONDS
+
+    def bic(self, c) -> float | None:
+        """``c``'s BIC, or None when it cannot be simulated on the runs or its fit did not finish in time (an
+        unfinished fit is no evidence, for the structure or against it)."""
+        if "trajectory_bic" not in c.scores:
+            c_fit = fit(c.equations, self.names, self.segs, self.scale, min(SECONDS, self.end - time.monotonic()))
+            c.scores["trajectory_bic"] = c_fit["bic"] if c_fit is not None and c_fit["complete"] else None
+        return c.scores["trajectory_bic"]
+
+    def rejects(self, c, pick) -> bool:
+        """Whether the runs favour ``pick`` over ``c`` by more than :data:`BIC_MARGIN`."""
+        b_pick, b_c = self.bic(pick), self.bic(c)
+        return b_pick is not None and b_c is not None and b_c > b_pick + BIC_MARGIN
+
+
+def judge_for(prepared) -> Judge | None:
+    """A :class:`Judge` of ``prepared``'s runs; None where the likelihood is not used (nothing held out, or
+    measured inputs, whose signals the simulations here do not take)."""
+    if prepared.in_sample or prepared.inputs:
+        return None
+    return Judge(prepared)
 
 
 def likelihood_pick(best, candidates: list, prepared, error) -> tuple[object, dict | None]:
@@ -202,17 +239,15 @@ def likelihood_pick(best, candidates: list, prepared, error) -> tuple[object, di
     candidate does not beat by the paired test (:func:`~discover.selection.paired.beats`), simplest first,
     at most :data:`MAX_JUDGED`. ``best`` stays unless its BIC exceeds the lowest by more than
     :data:`BIC_MARGIN`; then the pick is the simplest supported structure within the margin of the lowest
-    (:func:`~discover.selection.paired.supported`; the lowest is taken over the supported ones). Returns ``(pick, record)``; the record (``None`` when
-    nothing could be judged) holds ``margin``, ``judged``, ``segments``, ``gain`` (the held-out pick's BIC
-    less the lowest) and ``switched``.
+    (:func:`~discover.selection.paired.supported`; the lowest is taken over the supported ones). Returns
+    ``(pick, record)``; the record (``None`` when nothing could be judged) holds ``margin``, ``judged``,
+    ``segments``, ``gain`` (the held-out pick's BIC less the lowest) and ``switched``.
     """
     from discover.selection.paired import beats, supported
 
-    if prepared.in_sample or prepared.inputs:
-        return best, None
-    names = list(prepared.names)
+    judge = judge_for(prepared)
     finite = [c for c in candidates if np.isfinite(error(c))]
-    if not finite:
+    if judge is None or not finite:
         return best, None
     leader = min(finite, key=error)
     open_ = [c for c in finite if c is leader or not beats(leader, c, error)]
@@ -224,15 +259,7 @@ def likelihood_pick(best, candidates: list, prepared, error) -> tuple[object, di
             judged.append(c)
     if len(judged) < 2:
         return best, None
-    segs = segments(prepared)
-    scale = np.sqrt(np.where(prepared.variance > 0, prepared.variance, 1.0))
-    bic = {}
-    end = time.monotonic() + TOTAL_SECONDS
-    for c in judged:
-        c_fit = fit(c.equations, names, segs, scale, min(SECONDS, end - time.monotonic()))
-        if c_fit is not None:
-            bic[id(c)] = c_fit["bic"]
-            c.scores["trajectory_bic"] = c_fit["bic"]
+    bic = {id(c): b for c in judged if (b := judge.bic(c)) is not None}
     if id(best) not in bic:
         return best, None
     # a structure with a constant its own standard error cannot tell from zero does not displace the pick
@@ -242,6 +269,6 @@ def likelihood_pick(best, candidates: list, prepared, error) -> tuple[object, di
     pick = best
     if gain > BIC_MARGIN:
         pick = min((c for c in rivals if bic[id(c)] <= lowest + BIC_MARGIN), key=lambda c: (c.complexity, bic[id(c)]))
-    record = {"margin": BIC_MARGIN, "judged": len(bic), "segments": len(segs), "gain": float(gain),
+    record = {"margin": BIC_MARGIN, "judged": len(bic), "segments": len(judge.segs), "gain": float(gain),
               "switched": pick is not best}
     return pick, record

@@ -124,7 +124,11 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
     box = Box.build(samples.states, samples.derivatives, names, design_box)
     equivalent, missing = [], None
     if not prepared.inputs:
-        equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names)
+        from discover.selection.trajectory import judge_for
+
+        judge = judge_for(prepared)
+        equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names,
+                                     None if judge is None else judge.rejects)
         if not prepared.in_sample:
             keep = np.unique(np.linspace(0, len(samples.states) - 1, min(len(samples.states), 4000)).astype(int))
             missing, _ = contained(lambda: _missing_term(best, prepared, samples, keep, names, box, window),

@@ -70,3 +70,9 @@ def test_on_clean_data_an_exact_pick_is_not_displaced_by_an_extra_term():
     segs, scale = segments(prepared), np.sqrt(prepared.variance)
     f_exact, f_extra = fit(exact.equations, ["x"], segs, scale), fit(extra.equations, ["x"], segs, scale)
     assert f_extra["bic"] > f_exact["bic"] - BIC_MARGIN, (f_exact, f_extra)
+
+
+def test_a_spent_budget_judges_the_constants_as_found():
+    prepared = prepare(_data(0.05))
+    quick = fit({"x": TRUTH}, ["x"], segments(prepared), np.sqrt(prepared.variance), seconds=0.0)
+    assert quick is not None and np.isfinite(quick["bic"]) and quick["constants"] == 2 and not quick["complete"]
