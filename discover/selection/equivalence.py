@@ -32,7 +32,9 @@ exceeds the derivative estimate's bias; on clean data a Taylor polynomial at 5e-
 beside the exact form at 1e-13 is not a tie): the differences between them are within the noise. Only those whose fields differ from the pick's
 by more than :data:`DISAGREE` of the field's scale in the design box count: a rival that
 differs by a sliver everywhere is the same model for any experiment. The simplest such structures
-are listed first, at most :data:`MAX_EQUIVALENT` with the pick.
+are listed first, at most :data:`MAX_EQUIVALENT` with the pick. A structure the likelihood of the
+whole measured runs rejects (refitted to every sample by multiple shooting, a BIC above the pick's by
+more than the margin; :mod:`discover.selection.trajectory`) is told apart by the data, and is not listed.
 """
 
 from __future__ import annotations
