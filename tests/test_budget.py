@@ -180,7 +180,8 @@ def test_tiny_budget_on_a_saturating_system_exits_0_with_a_model(write_system, t
     for s in plan.values():
         assert s["estimated_s"] > 0
     for s in pressed:
-        assert s["budget"].startswith(("skipped: ", "cut: ")) and s["why"]
+        # a stage skipped says why it would have run; one cut while running (SINDy on a loaded machine) need not
+        assert s["budget"].startswith(("skipped: ", "cut: ")) and (s["ran"] or s["why"])
     report = (out / "report.md").read_text()
     assert f"Cut by the time budget: {pressed[0]['stage']} {pressed[0]['budget']}" in report
 

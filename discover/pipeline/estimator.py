@@ -341,7 +341,7 @@ class Discoverer(ModelView, BaseEstimator):
         prepared = run.prepared
         suggestion = None
         if chosen.best is not None:
-            with run.timed("selection"):
+            with run.timed("selection"), active(run.budget.deadline):  # the likelihood's fits keep to the budget
                 chosen = assess(chosen, prepared, run.validation, self._box())
             if len(chosen.equivalent) > 1:
                 suggestion = self._suggest(chosen, run, [a.candidate for a in chosen.equivalent], "equivalent")

@@ -205,10 +205,13 @@ class Judge:
     budget (:data:`SECONDS` each, :data:`TOTAL_SECONDS` in all) and kept in ``scores["trajectory_bic"]``."""
 
     def __init__(self, prepared):
+        from discover.core.budget import current
+
         self.names = list(prepared.names)
         self.segs = segments(prepared)
         self.scale = np.sqrt(np.where(prepared.variance > 0, prepared.variance, 1.0))
-        self.end = time.monotonic() + TOTAL_SECONDS
+        # never past the run's time budget (--budget): with none left every fit is unfinished, and no evidence
+        self.end = min(time.monotonic() + TOTAL_SECONDS, current().end)
 
     def bic(self, c) -> float | None:
         """``c``'s BIC, or None when it cannot be simulated on the runs or its fit did not finish in time (an
@@ -232,7 +235,7 @@ def judge_for(prepared) -> Judge | None:
     return Judge(prepared)
 
 
-def likelihood_pick(best, candidates: list, prepared, error) -> tuple[object, dict | None]:
+def likelihood_pick(best, candidates: list, prepared, error, judge: Judge | None = None) -> tuple[object, dict | None]:
     """The candidate the whole trajectories favour, and the record.
 
     Judged are ``best`` and the structures the held-out windows cannot reject: those the most accurate
@@ -241,11 +244,12 @@ def likelihood_pick(best, candidates: list, prepared, error) -> tuple[object, di
     :data:`BIC_MARGIN`; then the pick is the simplest supported structure within the margin of the lowest
     (:func:`~discover.selection.paired.supported`; the lowest is taken over the supported ones). Returns
     ``(pick, record)``; the record (``None`` when nothing could be judged) holds ``margin``, ``judged``,
-    ``segments``, ``gain`` (the held-out pick's BIC less the lowest) and ``switched``.
+    ``segments``, ``gain`` (the held-out pick's BIC less the lowest) and ``switched``. ``judge`` (by default a
+    new :class:`Judge` of ``prepared``) keeps the fits for later questions (the equivalence set's).
     """
     from discover.selection.paired import beats, supported
 
-    judge = judge_for(prepared)
+    judge = judge or judge_for(prepared)
     finite = [c for c in candidates if np.isfinite(error(c))]
     if judge is None or not finite:
         return best, None

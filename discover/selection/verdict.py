@@ -53,16 +53,17 @@ def _grown_candidate(best, var, term, samples, keep, validation, names):
     return None if c.scores.get("failed") else c
 
 
-def _by_likelihood(selection, prepared):
-    """``selection`` with the pick the whole measured trajectories favour among the eligible structures
-    (:func:`~discover.selection.trajectory.likelihood_pick`), and its record."""
+def _by_likelihood(selection, prepared, judge):
+    """``selection`` with the pick the whole measured trajectories favour among the structures the held-out
+    windows cannot reject (:func:`~discover.selection.trajectory.likelihood_pick`), and its record."""
     from dataclasses import replace
 
     from discover.selection.select import _error, selection_of
     from discover.selection.trajectory import likelihood_pick
 
     best = selection.best
-    out, failed = contained(lambda: likelihood_pick(best, selection.ranked, prepared, _error), "the likelihood of the whole trajectories")
+    out, failed = contained(lambda: likelihood_pick(best, selection.ranked, prepared, _error, judge),
+                            "the likelihood of the whole trajectories")
     if failed or out[1] is None:
         return selection
     pick, record = out
@@ -109,8 +110,11 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
         # now that every candidate has standard errors, a pick that won the paired test by a term
         # indistinguishable from zero gives way (select's refine passes over unsupported rivals)
         selection = select(selection.ranked, prepared.in_sample, prepared.noise)
-    if selection.best is not None:
-        selection = _by_likelihood(selection, prepared)
+    from discover.selection.trajectory import judge_for
+
+    judge = judge_for(prepared)
+    if selection.best is not None and judge is not None:
+        selection = _by_likelihood(selection, prepared, judge)
     best = selection.best
     if best is None:
         return selection
@@ -124,9 +128,6 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
     box = Box.build(samples.states, samples.derivatives, names, design_box)
     equivalent, missing = [], None
     if not prepared.inputs:
-        from discover.selection.trajectory import judge_for
-
-        judge = judge_for(prepared)
         equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names,
                                      None if judge is None else judge.rejects)
         if not prepared.in_sample:
