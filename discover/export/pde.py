@@ -81,7 +81,7 @@ def _arguments(system: FieldSystem) -> list[str]:
 
 def field_python(result: FieldResult) -> str:
     """A NumPy module defining ``rhs(...)`` of the field and its spatial derivatives; its source."""
-    from discover.export.python import _code, _table, _version
+    from discover.export.numpy_code import _code, _table, _version
 
     system = FieldSystem(result)
     args = _arguments(system)

@@ -132,7 +132,7 @@ def discover_system(fields, cfg, seed: int = 0, progress=None):
     FieldResult
         With ``basis`` set and :class:`SystemCandidate` candidates.
     """
-    from discover.fields.fit import FieldResult
+    from discover.fields.result import FieldResult
 
     progress = progress or NullProgress()
     _check(fields)

@@ -166,7 +166,7 @@ def markup_eq():
 def write_field_run(result: FieldResult, out: str | Path, provenance: dict, settings: dict,
                     force: bool = False) -> str:
     """Write the PDE run folder at ``out`` (built beside it, swapped in when complete)."""
-    from discover.report.run_folder import versions
+    from discover.report.versions import versions
 
     def build(tmp: Path) -> None:
         (tmp / "figures").mkdir()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -26,23 +25,10 @@ from discover.core.rundir import RUN_FILES, is_run_folder, replace_folder
 from discover.data.dataset import Trajectory
 from discover.report import documents, equations_json, parallel
 from discover.report.folder_check import READ_ERRORS, check_docs, damaged, load_arrays, model_paths, read_json
+from discover.report.versions import versions
 from discover.result import RunResult
 
 COMPRESS_UP_TO = 16 * 2**20  # bytes of arrays in data.npz above which it is not compressed
-# Every engine a run may use; a package that is not installed is left out (read from its
-# metadata: nothing is imported, so PySR never starts Julia here).
-PACKAGES = ("discover-equations", "numpy", "scipy", "pandas", "sympy", "pysindy", "scikit-learn", "torch",
-            "pyoperon", "pysr", "matplotlib", "jinja2")
-
-
-def versions() -> dict[str, str]:
-    out = {}
-    for p in PACKAGES:
-        try:
-            out[p] = metadata.version(p)
-        except metadata.PackageNotFoundError:
-            pass
-    return out
 
 
 def render(result: RunResult, folder: Path, draw_figures: bool = True) -> None:
