@@ -46,10 +46,11 @@ MAX_JUDGED = 16
 MAX_SEGMENTS = 12
 #: Most constants a structure may have to be judged (more: its fit costs too much; it keeps its rank).
 MAX_CONSTANTS = 16
-#: Seconds one structure's fit may take, and all of them together: a structure whose fit is cut short (or
-#: not begun) is judged with the constants its search found, which can only flatter the simpler pick.
-SECONDS = 1.5
-TOTAL_SECONDS = 8.0
+#: Right-hand-side evaluations one structure's fit may use, and all of them together (about 1.5 s and 8 s
+#: on a small system): counted, not timed, so that the same seed gives the same result on any machine. A
+#: fit cut short is no evidence (:meth:`Judge.bic`).
+EVALS = 25_000
+TOTAL_EVALS = 130_000
 #: Residual variance below this share of a variable's variance is not evidence: the integration and the
 #: multiple-shooting fit err by that much on clean data (a chaotic segment amplifies the solver's tolerance),
 #: and selection's paired test sets the same millionth aside (:data:`~discover.selection.paired.MIN_ABS_GAIN`).
@@ -58,7 +59,7 @@ TOTAL_SECONDS = 8.0
 VARIANCE_FLOOR = 1e-6
 
 
-class _OutOfTime(Exception):
+class _OutOfWork(Exception):
     pass
 
 
@@ -111,12 +112,13 @@ def _constants(equations: dict, names) -> tuple[list, list]:
     return [e.xreplace(table) for e in exprs], [float(f) for f in floats]
 
 
-def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECONDS) -> dict | None:
+def fit(equations: dict, names, segs, scale: np.ndarray, evals: int = EVALS, until: float = float("inf")) -> dict | None:
     """The output-error fit of one structure by multiple shooting; None when it cannot be simulated.
 
     Returns ``bic``, ``constants`` (the number fitted), ``sse`` (per variable, in units of the
-    variable's scale), ``samples`` and ``complete`` (the optimiser converged within ``seconds``; else the
-    BIC is that of the constants reached, or as found).
+    variable's scale), ``samples``, ``evals`` (right-hand-side evaluations used) and ``complete`` (the
+    optimiser converged within ``evals`` evaluations and before the monotonic time ``until``, the run's
+    time budget; else the BIC is that of the constants reached, or as found).
     """
     from scipy.integrate import solve_ivp
     from scipy.optimize import least_squares
@@ -138,12 +140,13 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
     measured = np.concatenate([x for _, x, _, _ in segs]) / scale
     weight = 1.0 / np.concatenate([w for *_, w in segs])
     bound = 20.0 * float(np.max(np.abs(measured))) + 20.0
-    deadline = [float("inf")]  # set when the fit starts: the starting constants are always judged
+    used, cap = [0], [float("inf")]  # the cap is set when the fit starts: the starting constants are always judged
 
     def simulate(theta: np.ndarray) -> np.ndarray | None:
         p, x0 = theta[:k], theta[k:].reshape(m, d)
 
         def field(_t, y):
+            used[0] += 1
             X = y.reshape(m, d).T
             return np.array([np.broadcast_to(np.asarray(v, dtype=float), (m,)) for v in f(X, p)]).T.reshape(-1)
 
@@ -159,8 +162,8 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
         return np.concatenate([dense[r, i, :] for i, r in enumerate(rows)]) / scale
 
     def residuals(theta):
-        if time.monotonic() > deadline[0]:
-            raise _OutOfTime
+        if used[0] > cap[0] or time.monotonic() > until:
+            raise _OutOfWork
         y = simulate(theta)
         if y is None or not np.all(np.isfinite(y)):
             return np.full(measured.size, 1e3)
@@ -180,16 +183,16 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
         sparsity[start:stop, k + i * d:k + (i + 1) * d] = 1
         start = stop
     best, complete = theta0, False
-    deadline[0] = time.monotonic() + seconds
+    cap[0] = used[0] + evals
     try:
-        if seconds <= 0:
-            raise _OutOfTime
+        if evals <= 0:
+            raise _OutOfWork
         sol = least_squares(residuals, theta0, jac_sparsity=sparsity, method="trf", x_scale="jac",
                             max_nfev=50 * (k + d + 1))
         best, complete = sol.x, sol.status > 0
-    except _OutOfTime:
+    except _OutOfWork:
         pass  # judged at the constants as found, and marked incomplete
-    deadline[0] = float("inf")
+    cap[0], until = float("inf"), float("inf")
     r = residuals(best).reshape(-1, d)
     if np.all(r == 1e3):
         return None
@@ -197,12 +200,13 @@ def fit(equations: dict, names, segs, scale: np.ndarray, seconds: float = SECOND
     sse = (r ** 2).sum(axis=0)
     var = np.maximum(sse / n, VARIANCE_FLOOR)
     bic = float(n * np.sum(np.log(var)) + k * np.log(n * d))
-    return {"bic": bic, "constants": k, "sse": sse.tolist(), "samples": int(n), "complete": complete}
+    return {"bic": bic, "constants": k, "sse": sse.tolist(), "samples": int(n), "complete": complete,
+            "evals": used[0]}
 
 
 class Judge:
-    """The BIC of candidates on the whole measured runs of ``prepared``, fitted on demand within a time
-    budget (:data:`SECONDS` each, :data:`TOTAL_SECONDS` in all) and kept in ``scores["trajectory_bic"]``."""
+    """The BIC of candidates on the whole measured runs of ``prepared``, fitted on demand within a budget of
+    work (:data:`EVALS` each, :data:`TOTAL_EVALS` in all) and kept in ``scores["trajectory_bic"]``."""
 
     def __init__(self, prepared):
         from discover.core.budget import current
@@ -210,16 +214,21 @@ class Judge:
         self.names = list(prepared.names)
         self.segs = segments(prepared)
         self.scale = np.sqrt(np.where(prepared.variance > 0, prepared.variance, 1.0))
+        self.left = TOTAL_EVALS
+        self.done: dict = {}  # id of a candidate -> its BIC (None: not simulated, or its fit unfinished)
         # never past the run's time budget (--budget): with none left every fit is unfinished, and no evidence
-        self.end = min(time.monotonic() + TOTAL_SECONDS, current().end)
+        self.until = current().end
 
     def bic(self, c) -> float | None:
         """``c``'s BIC, or None when it cannot be simulated on the runs or its fit did not finish in time (an
         unfinished fit is no evidence, for the structure or against it)."""
-        if "trajectory_bic" not in c.scores:
-            c_fit = fit(c.equations, self.names, self.segs, self.scale, min(SECONDS, self.end - time.monotonic()))
-            c.scores["trajectory_bic"] = c_fit["bic"] if c_fit is not None and c_fit["complete"] else None
-        return c.scores["trajectory_bic"]
+        if id(c) not in self.done:
+            c_fit = fit(c.equations, self.names, self.segs, self.scale, min(EVALS, self.left), self.until)
+            self.left -= 0 if c_fit is None else c_fit["evals"]
+            self.done[id(c)] = c_fit["bic"] if c_fit is not None and c_fit["complete"] else None
+            if self.done[id(c)] is not None:  # written to equations.json; a candidate not judged has no entry
+                c.scores["trajectory_bic"] = self.done[id(c)]
+        return self.done[id(c)]
 
     def rejects(self, c, pick) -> bool:
         """Whether the runs favour ``pick`` over ``c`` by more than :data:`BIC_MARGIN`."""

@@ -74,5 +74,5 @@ def test_on_clean_data_an_exact_pick_is_not_displaced_by_an_extra_term():
 
 def test_a_spent_budget_judges_the_constants_as_found():
     prepared = prepare(_data(0.05))
-    quick = fit({"x": TRUTH}, ["x"], segments(prepared), np.sqrt(prepared.variance), seconds=0.0)
+    quick = fit({"x": TRUTH}, ["x"], segments(prepared), np.sqrt(prepared.variance), evals=0)
     assert quick is not None and np.isfinite(quick["bic"]) and quick["constants"] == 2 and not quick["complete"]
