@@ -12,6 +12,7 @@ import atexit
 import contextlib
 import gc
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -157,7 +158,9 @@ def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool
             f = result.fields[0]
             out.print(f"\n[bold]PDE[/bold] ({escape(result.best.form)} form, {result.best.complexity} terms):")
             for name, text in equation_texts(result.best, result).items():
-                out.print(f"  {escape(name + '_' + f.time_name)} = {escape(text)}", highlight=False, soft_wrap=True)
+                # four significant figures on the screen, as for ODEs; equations.json keeps them as fitted
+                shown = re.sub(r"\d+\.\d+(?:e[-+]?\d+)?", lambda m: f"{float(m.group()):.4g}", text)
+                out.print(f"  {escape(name + '_' + f.time_name)} = {escape(shown)}", highlight=False, soft_wrap=True)
             out.print(f"Confidence: {escape(result.confidence)} (held-out R² {result.best.scores['r2']:.4f})")
         out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
     if result.best is None:
