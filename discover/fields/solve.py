@@ -120,20 +120,7 @@ def simulate_periodic(model: dict[Monomial, float], x: np.ndarray, u0: np.ndarra
     first = float(np.min(np.diff(t))) if t.size > 1 else 1.0
     m = max(1, int(np.ceil(first * max(scale, 1e-3) * 2 / dx)) if nonlin else 1)
     for i in range(1, t.size):
-        span = float(t[i] - t[i - 1])
-        while True:
-            coarse = advance(vh, span, m)
-            fine = advance(vh, span, 2 * m)
-            used += 3 * m
-            ok = np.all(np.isfinite(fine)) and np.all(np.isfinite(coarse))
-            err = np.max(np.abs(fine - coarse)) / max(np.max(np.abs(fine)), 1e-12) if ok else np.inf
-            if err < rtol:
-                break
-            m *= 2
-            if used > max_steps or m > max_steps:
-                raise BlowUp("no stable step")
-        vh = fine
-        m = max(1, m // 2) if err < rtol / 64 else m
+        vh, m, used = step_doubling(advance, vh, float(t[i] - t[i - 1]), m, used, rtol, max_steps)
         out[i] = np.real(np.fft.ifft(vh))
         if not np.all(np.isfinite(out[i])) or np.max(np.abs(out[i])) > bound * scale:
             raise BlowUp("blew up")
@@ -201,3 +188,21 @@ def simulate(model, x, u0, t, periodic: bool, edges=None, rtol: float = 1e-3) ->
 
 
 __all__ = ["BlowUp", "simulate", "simulate_bounded", "simulate_periodic"]
+
+
+def step_doubling(advance, w, span: float, m: int, used: int, rtol: float, max_steps: int):
+    """Advance ``w`` over ``span`` with ``m`` steps and with ``2 m``, doubling ``m`` until the two agree to
+    ``rtol`` (relative); returns the finer state, the step count for the next span (halved when the two
+    agree far better than asked) and the steps ``used`` so far. :class:`BlowUp` past ``max_steps``."""
+    while True:
+        coarse = advance(w, span, m)
+        fine = advance(w, span, 2 * m)
+        used += 3 * m
+        ok = np.all(np.isfinite(fine)) and np.all(np.isfinite(coarse))
+        err = np.max(np.abs(fine - coarse)) / max(np.max(np.abs(fine)), 1e-12) if ok else np.inf
+        if err < rtol:
+            break
+        m *= 2
+        if used > max_steps or m > max_steps:
+            raise BlowUp("no stable step")
+    return fine, (max(1, m // 2) if err < rtol / 64 else m), used

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from discover.fields.basis import Basis, Monomial
-from discover.fields.solve import BlowUp, _etd_coefficients
+from discover.fields.solve import BlowUp, _etd_coefficients, step_doubling
 
 
 def _wavenumbers(shape, steps):
@@ -162,20 +162,7 @@ def simulate_system(basis: Basis, models: list[dict[Monomial, float]], coords, u
     m = max(1, int(np.ceil(first * max(scale, 1e-3) * 2 / min(steps)))) if any(nonlin) else 1
     used = 0
     for i in range(1, t.size):
-        span_i = float(t[i] - t[i - 1])
-        while True:
-            coarse = advance(w, span_i, m)
-            fine = advance(w, span_i, 2 * m)
-            used += 3 * m
-            ok = np.all(np.isfinite(fine)) and np.all(np.isfinite(coarse))
-            err = np.max(np.abs(fine - coarse)) / max(np.max(np.abs(fine)), 1e-12) if ok else np.inf
-            if err < rtol:
-                break
-            m *= 2
-            if used > max_steps or m > max_steps:
-                raise BlowUp("no stable step")
-        w = fine
-        m = max(1, m // 2) if err < rtol / 64 else m
+        w, m, used = step_doubling(advance, w, float(t[i] - t[i - 1]), m, used, rtol, max_steps)
         vh = from_eig(w)
         for j in range(nf):
             out[i, ..., j] = np.fft.irfftn(vh[j], s=shape, axes=tuple(range(len(shape))))
