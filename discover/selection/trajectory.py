@@ -201,7 +201,15 @@ def fit(equations: dict, names, segs, scale: np.ndarray, evals: int = EVALS, unt
     var = np.maximum(sse / n, VARIANCE_FLOOR)
     bic = float(n * np.sum(np.log(var)) + k * np.log(n * d))
     return {"bic": bic, "constants": k, "sse": sse.tolist(), "samples": int(n), "complete": complete,
-            "evals": used[0]}
+            "evals": used[0], "values": [float(v) for v in best[:k]]}
+
+
+def with_constants(equations: dict, names, values) -> dict:
+    """``equations`` with their float constants replaced, in :func:`fit`'s order, by ``values`` (the constants
+    a fit reached; nothing rounded)."""
+    exprs, _ = _constants(equations, names)
+    table = {sp.Symbol(f"_p{i}"): sp.Float(v, 17) for i, v in enumerate(values)}
+    return {n: e.xreplace(table) for n, e in zip(names, exprs)}
 
 
 class Judge:
@@ -216,15 +224,22 @@ class Judge:
         self.scale = np.sqrt(np.where(prepared.variance > 0, prepared.variance, 1.0))
         self.left = TOTAL_EVALS
         self.done: dict = {}  # id of a candidate -> its BIC (None: not simulated, or its fit unfinished)
+        self.fits: dict = {}  # id of a candidate -> its fit (:func:`fit`)
         # never past the run's time budget (--budget): with none left every fit is unfinished, and no evidence
         self.until = current().end
+
+    def fit(self, equations: dict) -> dict | None:
+        """:func:`fit` of ``equations`` on the runs, its work taken from what is left."""
+        out = fit(equations, self.names, self.segs, self.scale, min(EVALS, self.left), self.until)
+        self.left -= 0 if out is None else out["evals"]
+        return out
 
     def bic(self, c) -> float | None:
         """``c``'s BIC, or None when it cannot be simulated on the runs or its fit did not finish in time (an
         unfinished fit is no evidence, for the structure or against it)."""
         if id(c) not in self.done:
-            c_fit = fit(c.equations, self.names, self.segs, self.scale, min(EVALS, self.left), self.until)
-            self.left -= 0 if c_fit is None else c_fit["evals"]
+            c_fit = self.fit(c.equations)
+            self.fits[id(c)] = c_fit
             self.done[id(c)] = c_fit["bic"] if c_fit is not None and c_fit["complete"] else None
             if self.done[id(c)] is not None:  # written to equations.json; a candidate not judged has no entry
                 c.scores["trajectory_bic"] = self.done[id(c)]

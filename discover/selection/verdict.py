@@ -75,6 +75,49 @@ def _by_likelihood(selection, prepared, judge):
     return replace(selection, likelihood=record)
 
 
+def _by_backward(selection, prepared, judge, validation, samples, window):
+    """``selection`` with the pick less the terms the whole measured runs do not pay for
+    (:func:`~discover.selection.backward.backward`), as a candidate of its own scored on the held-out windows as
+    every candidate is, when those windows do not tell it from the pick; the record joins ``likelihood``."""
+    from dataclasses import replace
+
+    from discover.core.candidates import Candidate
+    from discover.core.firewall import gate
+    from discover.selection.backward import backward
+    from discover.selection.paired import beats
+    from discover.selection.scoring import score
+    from discover.selection.select import _error, selection_of
+    from discover.selection.trajectory import BIC_MARGIN
+    from discover.selection.uncertainty import refit_candidate, to_record
+
+    best = selection.best
+    keep = np.unique(np.linspace(0, len(samples.states) - 1, min(len(samples.states), 2000)).astype(int))
+    out, failed = contained(lambda: backward(best, judge, samples.states[keep]), "the backward elimination of terms")
+    if failed or out is None:
+        return selection
+    equations, record = out
+    c = Candidate(equations, best.method, settings={**best.settings, "pruned_from": best.method})
+    kept, _ = gate([c], samples.states[keep], list(prepared.names))
+    if not kept:
+        return selection
+    c.scores = score(c, validation, list(prepared.names))
+    c.window_errors = c.scores.pop("window_errors", None)
+    if c.scores.get("failed") or beats(best, c, _error):
+        return selection
+    f, failed = contained(lambda: refit_candidate(c, samples, window), "the standard errors' refit")
+    if not failed:
+        c.uncertainty = to_record(f)
+    c.scores["trajectory_bic"] = judge.bic(best) - record["gain"]
+    from discover.selection.confidence import _one_line
+
+    record["held_out_pick"] = (selection.likelihood or {}).get("held_out_pick") or _one_line(best, prepared.data.time_name)
+    pruned = selection_of(c, [c] + list(selection.ranked), prepared.in_sample, prepared.noise)
+    lik = dict(selection.likelihood or {"margin": BIC_MARGIN, "judged": 1, "segments": len(judge.segs), "gain": 0.0,
+                                        "switched": False})
+    lik["backward"] = record
+    return replace(pruned, likelihood=lik)
+
+
 def assess(selection, prepared, validation, design_box: dict | None = None):
     """``selection`` with its verdict drawn from all the evidence, and every candidate's ``uncertainty`` filled.
 
@@ -115,6 +158,7 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
     judge = judge_for(prepared)
     if selection.best is not None and judge is not None:
         selection = _by_likelihood(selection, prepared, judge)
+        selection = _by_backward(selection, prepared, judge, validation, samples, window)
     best = selection.best
     if best is None:
         return selection
@@ -144,6 +188,11 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
         reasons.append(f"the whole measured runs favour it over the simplest candidate the held-out windows "
                        f"allowed ({lik['held_out_pick']}): refitted to every sample by multiple shooting, its "
                        f"information criterion (BIC) is lower by {lik['gain']:.0f}, beyond the margin of {lik['margin']:g}")
+    if lik and lik.get("backward"):
+        terms = ", ".join(f"{d['term']} in d{d['variable']}/d{prepared.data.time_name}" for d in lik["backward"]["dropped"])
+        reasons.append(f"the whole measured runs do not pay for {terms}: without {'it' if len(lik['backward']['dropped']) == 1 else 'them'} "
+                       f"the information criterion (BIC) is lower by {lik['backward']['gain']:.1f}, and the held-out windows "
+                       "cannot tell the difference")
     record = None
     if missing is not None:
         from discover.selection.confidence import MISSING
