@@ -181,7 +181,7 @@ def _assemble(d: Path, eq: dict, run: dict, data: dict) -> FieldResult:
     info = run.get("info") if isinstance(run.get("info"), dict) else {}
     timings = run.get("timings") if isinstance(run.get("timings"), dict) else {}
     return FieldResult(fields, cands, best, confidence, reasons, [], models, holdout, info,
-                       basis if system else None, timings)
+                       basis if system else None, timings, settings)
 
 
 def _model_runs(result: FieldResult) -> list:
