@@ -226,12 +226,7 @@ class SystemRegressions:
 def discover_system(fields, cfg, seed: int = 0, progress=None):
     """Discover one PDE per field (several fields, or one field in two dimensions).
 
-    Parameters
-    ----------
-    fields : list of Field
-    cfg : PdeConfig
-        ``max_power``, ``max_order`` (at most 2 in two dimensions), ``holdout``, ``tolerance``,
-        ``bootstrap``.
+    :class:`SystemRegressions` (same parameters) regressed in the weak form and concluded.
 
     Returns
     -------
