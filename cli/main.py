@@ -102,11 +102,8 @@ def run(
 
         box = parse_design_box(design_box if design_box else cfg.get("design_box"))
         space = space if space is not None else cfg.get("space")
-        if space is not None:
-            if settings["budget"] is not None:
-                err.print("Note: `--budget` has no effect on a field run (--space); it bounds ODE runs.", highlight=False)
-            _run_field(data, target, space, settings, cfg, force, quiet, known, param, as_json)
-            return
+        if space is not None and settings["budget"] is not None:
+            err.print("Note: `--budget` has no effect on a field run (--space); it bounds ODE runs.", highlight=False)
         from discover.core.rundir import check_out
 
         check_out(target, force=force)
@@ -120,59 +117,43 @@ def run(
                 seed=settings["seed"], device=settings["device"], progress=NullProgress() if quiet else RichProgress(err),
                 inputs=settings["inputs"], input_hold=settings["input_hold"], design_box=box or None,
                 budget=settings["budget"], command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force, figures=not no_figures,
-                **plugin_tables(cfg, sr_engine, known, param),
+                space=space, periodic=cfg.get("periodic"), **plugin_tables(cfg, sr_engine, known, param),
             )
         if as_json:
             typer.echo(json.dumps(_json_document(model, target), default=str))
         elif not quiet:
-            _print_summary(model, target)
+            (_print_field_summary if model.result_.kind == "field" else _print_summary)(model, target)
     res = model.result_
-    if res.best is None and not (res.delay is not None and not res.candidates):
+    if res.best is None and not (getattr(res, "delay", None) is not None and not res.candidates):
         raise typer.Exit(code=EXIT_NO_MODEL)
 
 
-def _run_field(data, target: Path, space, settings: dict, cfg: dict, force: bool, quiet: bool, known, param,
-               as_json: bool = False) -> None:
-    """``discover run --space x``: a PDE from field data (:func:`discover.pipeline.field_run.run_field`)."""
-    from cli.progress import RichProgress
-    from discover.core.progress import NullProgress
-    from discover.pipeline.field_run import run_field
+def _print_field_summary(model, target: Path) -> None:
+    """The PDE a field run selected, as ``_print_summary`` shows an ODE run's equations."""
+    from discover.report.pde import equation_texts
 
-    with contextlib.redirect_stdout(sys.stderr) if as_json else contextlib.nullcontext():
-        result = run_field(data, target, space, methods=settings["methods"], time=settings["time"],
-                           states=settings["states"], seed=settings["seed"], periodic=cfg.get("periodic"),
-                           progress=NullProgress() if quiet else RichProgress(err),
-                           command="discover " + " ".join(sys.argv[1:]), config=cfg, force=force,
-                           tables=plugin_tables(cfg, None, known, param), device=settings["device"])
-    if as_json:
-        from discover.report.pde import to_dict
-
-        typer.echo(json.dumps({**to_dict(result), "reasons": result.reasons, "run_folder": str(target),
-                               "timings": result.timings}))
-    elif not quiet:
-        from discover.report.pde import equation_texts
-
-        if result.best is None:
-            out.print("[bold red]No candidate survived selection[/bold red]: every one blew up or failed on held-out data.")
-        else:
-            f = result.fields[0]
-            out.print(f"\n[bold]PDE[/bold] ({escape(result.best.form)} form, {result.best.complexity} terms):")
-            for name, text in equation_texts(result.best, result).items():
-                # four significant figures on the screen, as for ODEs; equations.json keeps them as fitted
-                shown = re.sub(r"\d+\.\d+(?:e[-+]?\d+)?", lambda m: f"{float(m.group()):.4g}", text)
-                out.print(f"  {escape(name + '_' + f.time_name)} = {escape(shown)}", highlight=False, soft_wrap=True)
-            out.print(f"Confidence: {escape(result.confidence)} (held-out R² {result.best.scores['r2']:.4f})")
-        out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
+    result = model.result_
     if result.best is None:
-        raise typer.Exit(code=EXIT_NO_MODEL)
+        out.print("[bold red]No candidate survived selection[/bold red]: every one blew up or failed on held-out data.")
+    else:
+        f = result.fields[0]
+        out.print(f"\n[bold]PDE[/bold] ({escape(result.best.form)} form, {result.best.complexity} terms):")
+        for name, text in equation_texts(result.best, result).items():
+            # four significant figures on the screen, as for ODEs; equations.json keeps them as fitted
+            shown = re.sub(r"\d+\.\d+(?:e[-+]?\d+)?", lambda m: f"{float(m.group()):.4g}", text)
+            out.print(f"  {escape(name + '_' + f.time_name)} = {escape(shown)}", highlight=False, soft_wrap=True)
+        out.print(f"Confidence: {escape(result.confidence)} (held-out R² {result.best.scores['r2']:.4f})")
+    out.print(f"Report: {escape(str(target / 'report.html'))}", highlight=False, soft_wrap=True)
 
 
 def _json_document(model, target: Path) -> dict:
     """What ``--json`` prints: equations.json's content plus confidence, run folder and timings."""
-    from discover.report.equations_json import to_dict
-
     res = model.result_
-    from discover.report.equations_json import suggestion
+    if res.kind == "field":
+        from discover.report.pde import to_dict as field_dict
+
+        return {**field_dict(res), "reasons": res.reasons, "run_folder": str(target), "timings": res.timings}
+    from discover.report.equations_json import suggestion, to_dict
 
     return {**to_dict(res), "confidence": res.confidence, "reasons": res.reasons, "deciding": res.deciding,
             "suggestion": suggestion(res), "run_folder": str(target),

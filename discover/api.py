@@ -19,13 +19,20 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         states=None, seed: int = 0, device: str = "auto", progress=None, command: str = "",
         config: dict | None = None, force: bool = False, provenance: dict | None = None, figures: bool = True,
         inputs=None, input_hold: str = "linear", design_box=None, budget: float | None = None,
-        **settings) -> Discoverer:
+        space=None, periodic: bool | None = None, **settings) -> Discoverer:
     """Load the CSV file(s), fit, and write the report into ``out``.
+
+    ``space`` chooses the loader and nothing else: without it the files are trajectories
+    (:func:`discover.data.csv.load_csv`), with it fields on a grid
+    (:func:`discover.pipeline.field_run.run_field`: :func:`discover.fields.io.load_field_data`); either
+    way the same :meth:`Discoverer.fit <discover.pipeline.estimator.Discoverer.fit>` walks the data's
+    plan and ``write_report`` writes the run folder.
 
     Parameters
     ----------
     paths : path or list of paths
-        CSV files (the input contract of the README).
+        CSV files (the input contract of the README); with ``space``, long or wide CSV or ``.npz``
+        of fields.
     out : path
         The run folder to write. It is checked before anything is loaded or fitted
         (:func:`discover.core.rundir.check_out`): it must be absent, empty or an earlier run folder.
@@ -43,6 +50,13 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     budget : float, optional
         Seconds the fit may take; default generous but finite, scaled with the data's size (see
         :class:`~discover.pipeline.estimator.Discoverer`). A run that hits it still ends with a model.
+        It does not bound a field run yet.
+    space : str or list of str, optional
+        The spatial column(s) of field data (``"x"``, ``"x,y"``): the files are read as fields, and
+        ``methods`` names a field method (:data:`discover.fields.methods.METHODS`). ``inputs``,
+        ``input_hold``, ``design_box``, ``budget`` and ``figures`` do not apply to fields.
+    periodic : bool, optional
+        With ``space``: declare the boundary periodic (True) or bounded (False); detected by default.
     command, config : recorded in ``run.json``.
     force : bool
         Accept a folder discover did not write; its content is moved aside, never deleted.
@@ -63,6 +77,13 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
     """
     import time as clock
 
+    if space is not None:  # fields: their loader, then the same fit and report
+        from discover.pipeline.field_run import run_field
+
+        return run_field(paths, out, space, methods=methods, time=time, states=states, seed=seed,
+                         periodic=periodic, progress=progress, command=command, config=config, force=force,
+                         tables={k: v for k, v in settings.items() if v is not None}, device=device,
+                         provenance=provenance)
     started = clock.monotonic()  # the time budget counts from here: reading, fitting and the report
     check_out(out, force=force)
     from discover.data.paths import check_paths

@@ -7,6 +7,7 @@ The report package reads only this object, so a run folder can be rendered again
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from discover.core.candidates import Alternative, Candidate
 from discover.core.outputs import DelayResult, SurrogateRecord
@@ -48,10 +49,14 @@ class RunResult:
         With two or more equivalent structures, the experiment that separates them
         (:func:`discover.selection.experiment.suggest`: ``initial_state``, ``duration``, each model's
         predicted trajectory); saved as ``suggestion.json``.
+    kind : str
+        ``"trajectories"`` (a field run's :class:`~discover.fields.result.FieldResult` is ``"field"``).
 
     Everything here is plain data (arrays, sympy expressions, numbers, strings): the run
     folder stores all of it, so ``discover report DIR`` draws the same report again.
     """
+
+    kind: ClassVar[str] = "trajectories"
 
     names: tuple[str, ...]
     time_name: str

@@ -92,27 +92,15 @@ def _discover(ds: DataSet, out: str, settings: dict, hashes: dict, t0: float) ->
         k: None if isinstance(v, float) and v != v else v for k, v in ds.metadata.items()}}}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if settings.get("space"):
-            _discover_field(ds, target, settings, provenance)
-        else:
-            run(list(ds.paths), target, methods=settings.get("methods") or "auto", time=settings.get("time"),
-                states=settings.get("states"), seed=settings.get("seed", 0), device=settings.get("device") or "auto",
-                command=settings.get("command", ""), config=settings.get("config") or {}, provenance=provenance,
-                inputs=settings.get("inputs"), input_hold=settings.get("input_hold") or "linear",
-                budget=settings.get("budget"), **(settings.get("tables") or {}))
+        # a field data set (``--space``) differs only in its loader: the same run, fit and report
+        run(list(ds.paths), target, methods=settings.get("methods") or "auto", time=settings.get("time"),
+            states=settings.get("states"), seed=settings.get("seed", 0), device=settings.get("device") or "auto",
+            command=settings.get("command", ""), config=settings.get("config") or {}, provenance=provenance,
+            inputs=settings.get("inputs"), input_hold=settings.get("input_hold") or "linear",
+            budget=settings.get("budget"), space=settings.get("space") or None, periodic=settings.get("periodic"),
+            **(settings.get("tables") or {}))
     notes = [str(w.message) for w in caught if w.category.__module__.startswith("discover")]
     return {**_finished(ds, target, t0, cached=False), "warnings": notes[:5]}
-
-
-def _discover_field(ds: DataSet, target: Path, settings: dict, provenance: dict) -> None:
-    """A field data set (``--space``): its PDE, as ``discover run --space`` finds it."""
-    from discover.pipeline.field_run import run_field
-
-    tables = settings.get("tables") or {}
-    run_field(list(ds.paths), target, settings["space"], methods=settings.get("methods") or "auto",
-              time=settings.get("time"), states=settings.get("states"), seed=settings.get("seed", 0),
-              periodic=settings.get("periodic"), command=settings.get("command", ""),
-              config=settings.get("config") or {}, tables=tables, device=settings.get("device") or "auto", provenance=provenance)
 
 
 def _finished(ds: DataSet, target: Path, t0: float, cached: bool) -> dict:

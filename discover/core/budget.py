@@ -20,6 +20,7 @@ import math
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 
 from discover.core.options import check_number
 
@@ -35,6 +36,34 @@ MIN_BUDGET = 1.0
 # a run that would otherwise not end, not to trim an ordinary one.
 DEFAULT_FLOOR_S = 900.0
 DEFAULT_PER_VALUE_S = 0.01
+
+
+#: How a plug-in's work grows with the data, by name: ``n`` training samples, ``d`` variables (states and inputs).
+WORK = {
+    "variables": lambda n, d: d,
+    "samples x variables": lambda n, d: n * d,
+}
+
+
+@dataclass(frozen=True)
+class WorkCost:
+    """A plug-in's declared cost for the budget: ``seconds = base + per_unit * WORK[work](n, d)``.
+
+    Declared beside the plug-in (``Plugin.cost``, or ``Registry.declare(..., cost=...)`` so that
+    estimating it imports nothing), read by :func:`discover.pipeline.budget.estimate`, which knows
+    no plug-in by name. The model is rough (a factor of two either way).
+    """
+
+    base: float
+    per_unit: float
+    work: str = "variables"
+
+    def __post_init__(self):
+        if self.work not in WORK:
+            raise ValueError(f"`work` must be one of {', '.join(WORK)}, not {self.work!r}.")
+
+    def __call__(self, n: int, d: int) -> float:
+        return self.base + self.per_unit * float(WORK[self.work](n, d))
 
 
 def check_budget(value, option: str = "`--budget`") -> float | None:

@@ -25,6 +25,9 @@ class Plugin(BaseEstimator):
     supports_inputs: ClassVar[bool] = True
     #: The module beside the plug-in whose ``section(result)`` is :meth:`section` ("": it adds nothing).
     report: ClassVar[str] = ""
+    #: Its cost for the time budget (:class:`~discover.core.budget.WorkCost`), when it declares one; the
+    #: budget reads it here or in its registry's declaration, never by the plug-in's name.
+    cost: ClassVar[object] = None
 
     @classmethod
     def section(cls, result):

@@ -42,6 +42,7 @@ class Registry(Mapping):
         self._reports: dict[str, str] = {}
         self._tables: dict[str, tuple[str, ...]] = {}
         self._summaries: dict[str, str] = {}
+        self._costs: dict[str, object] = {}
 
     def register(self, cls):
         """Class decorator: make ``cls`` available by its ``name`` attribute."""
@@ -56,11 +57,15 @@ class Registry(Mapping):
             self._reports[cls.name] = report
         return cls
 
-    def declare(self, name: str, module: str, report: str = "", tables: tuple[str, ...] = (), summary: str = "") -> None:
+    def declare(self, name: str, module: str, report: str = "", tables: tuple[str, ...] = (), summary: str = "",
+                cost=None) -> None:
         """Make ``name`` known now; import ``module`` (which registers it) on first use. ``report``: the
         module beside it that holds its ``section(result)``; ``tables``: the config tables (and the options
-        of the same names) it reads besides ``[name]``; ``summary``: a few words for the command line's help."""
+        of the same names) it reads besides ``[name]``; ``summary``: a few words for the command line's help;
+        ``cost``: its :class:`~discover.core.budget.WorkCost` for the time budget (the class's ``cost``)."""
         self._modules.setdefault(name, module)
+        if cost is not None:
+            self._costs.setdefault(name, cost)
         if summary:
             self._summaries.setdefault(name, summary)
         if report:
@@ -77,6 +82,13 @@ class Registry(Mapping):
             return self._classes[name].section(result)
         return None
 
+    def cost(self, name: str):
+        """The :class:`~discover.core.budget.WorkCost` declared for ``name``, or its registered class's
+        ``cost`` attribute; None when neither says (nothing is imported to answer)."""
+        if name in self._costs:
+            return self._costs[name]
+        return getattr(self._classes.get(name), "cost", None)
+
     def summary(self, name: str) -> str:
         """The few words declared with ``name`` ("" if none)."""
         return self._summaries.get(name, "")
@@ -87,7 +99,7 @@ class Registry(Mapping):
 
     def unregister(self, name: str) -> None:
         """Forget ``name`` (a plug-in registered for a while, as tests do)."""
-        for table in (self._classes, self._modules, self._reports, self._tables, self._summaries):
+        for table in (self._classes, self._modules, self._reports, self._tables, self._summaries, self._costs):
             table.pop(name, None)
 
     def __contains__(self, name) -> bool:

@@ -1,4 +1,4 @@
-"""Data: trajectories, CSV input with its checks, and derivative estimation.
+"""Data: trajectories and fields, CSV input with its checks, and derivative estimation.
 
 Names load on first use, so that reading and refusing a CSV never imports scipy.
 """
@@ -9,6 +9,8 @@ import importlib
 
 _WHERE = {
     "Dataset": "discover.data.dataset",
+    "Field": "discover.data.field",
+    "FieldDataset": "discover.data.field",
     "Trajectory": "discover.data.dataset",
     "InputFormatWarning": "discover.data.table",
     "MissingValuesWarning": "discover.data.csv",
@@ -23,6 +25,8 @@ _WHERE = {
 __all__ = [
     "Dataset",
     "Derivatives",
+    "Field",
+    "FieldDataset",
     "InputFormatWarning",
     "MissingValuesWarning",
     "Trajectory",

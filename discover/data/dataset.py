@@ -8,6 +8,7 @@ same state variables. Derivative estimation lives in :mod:`discover.data.derivat
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -98,7 +99,15 @@ class Dataset:
     hold : {"linear", "zoh"}
         How inputs are read between samples when a model is simulated (linear interpolation,
         or zero-order hold for piecewise-constant inputs).
+
+    Attributes
+    ----------
+    kind : str
+        ``"trajectories"``: the kind of data set :meth:`discover.Discoverer.fit` walks with the run
+        plan (a :class:`~discover.data.field.FieldDataset`, ``"field"``, it walks with the field plan).
     """
+
+    kind: ClassVar[str] = "trajectories"
 
     trajectories: tuple[Trajectory, ...]
     names: tuple[str, ...]

@@ -13,7 +13,7 @@ import sympy as sp
 from discover.core import printing
 from discover.export.system import system_of
 
-__all__ = ["to_latex"]
+__all__ = ["closing", "equation_table", "to_latex"]
 
 
 def _num(v: float) -> str:
@@ -49,17 +49,7 @@ def to_latex(source, names=None) -> str:
     method = printing.latex_label(system.method)
     rows = [f"    ${printing.derivative_latex(n, system.time)}$ & ${printing.latex(e)}$ \\\\"
             for n, e in zip(system.names, system.exprs)]
-    out = [
-        r"\begin{table}[h]",
-        r"  \centering",
-        r"  \begin{tabular}{@{}ll@{}}",
-        r"    \toprule",
-        r"    Derivative & Equation \\",
-        r"    \midrule",
-        *rows,
-        r"    \bottomrule",
-        r"  \end{tabular}",
-    ]
+    out = equation_table(rows)
     if system.constants:
         out += [
             r"  \par\medskip",
@@ -73,9 +63,25 @@ def to_latex(source, names=None) -> str:
             r"    \bottomrule",
             r"  \end{tabular}",
         ]
-    out += [
-        f"  \\caption{{Equations found by discover (${method}$, complexity {system.complexity}).}}",
-        r"\end{table}",
-        "",
+    return "\n".join(out + closing(f"Equations found by discover (${method}$, complexity {system.complexity})."))
+
+
+def equation_table(rows: list[str]) -> list[str]:
+    """The lines of a ``table`` with its ``tabular`` of equations (one row per line of ``rows``, already
+    escaped), up to the end of the tabular: the same frame for ODEs and PDEs."""
+    return [
+        r"\begin{table}[h]",
+        r"  \centering",
+        r"  \begin{tabular}{@{}ll@{}}",
+        r"    \toprule",
+        r"    Derivative & Equation \\",
+        r"    \midrule",
+        *rows,
+        r"    \bottomrule",
+        r"  \end{tabular}",
     ]
-    return "\n".join(out)
+
+
+def closing(caption: str) -> list[str]:
+    """The caption (LaTeX already escaped) and the end of the table."""
+    return [f"  \\caption{{{caption}}}", r"\end{table}", ""]

@@ -143,20 +143,10 @@ def field_latex(result: FieldResult) -> str:
     labels = dict(zip(syms, system.labels))
     rows = [f"    ${printing.latex_label(lhs)}$ & ${printing.latex(e, labels)}$ \\\\"
             for lhs, e in zip(system.lhs, system.exprs(syms))]
-    return "\n".join([
-        r"\begin{table}[h]",
-        r"  \centering",
-        r"  \begin{tabular}{@{}ll@{}}",
-        r"    \toprule",
-        r"    Derivative & Equation \\",
-        r"    \midrule",
-        *rows,
-        r"    \bottomrule",
-        r"  \end{tabular}",
-        f"  \\caption{{PDE found by discover (${printing.latex_label(system.method)}$, {system.complexity} terms).}}",
-        r"\end{table}",
-        "",
-    ])
+    from discover.export.latex import closing, equation_table
+
+    caption = f"PDE found by discover (${printing.latex_label(system.method)}$, {system.complexity} terms)."
+    return "\n".join(equation_table(rows) + closing(caption))
 
 
 def field_sympy_text(result: FieldResult) -> str:

@@ -48,14 +48,123 @@ def _candidates(kind: str, fits, lib) -> list[PdeCandidate]:
     return out
 
 
-def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int = 0, progress=None,
-                 extra: list[PdeCandidate] | None = None) -> FieldResult:
-    """Discover u_t = N(u, u_x, u_xx, ...) from one or more runs on the same grid.
+class LineRegressions:
+    """The regressions of one field on a line, one form at a time, and the selection that concludes them.
+
+    The stages of a field plan (:mod:`discover.pipeline.field_plan`) call :meth:`regress` once per
+    regression form; :meth:`conclude` then judges every candidate (the regressions' and those a
+    method's hook brought, in the order given) on held-out windows, picks one, bootstraps its
+    coefficients and rates it. :func:`discover_pde` is these calls in a row.
 
     Parameters
     ----------
     fields : list of Field
         1-D in space, one field each.
+    config : PdeConfig
+    seed : int
+    """
+
+    def __init__(self, fields: list[Field], config: PdeConfig, seed: int = 0):
+        _check(fields)
+        self.fields, self.cfg, self.seed = list(fields), config, seed
+        splits = [select.split_rows(f.t.size, config.holdout) for f in self.fields]
+        self.train = [s[0] for s in splits]
+        self.valid = [s[1] for s in splits]
+        self.systems: dict = {}
+        self.info: dict = {}
+
+    @staticmethod
+    def forms(requested) -> tuple[str, ...]:
+        """The regression forms run for the forms ``requested``: all of them on a line."""
+        return tuple(requested)
+
+    def regress(self, form: str, progress=None) -> list[PdeCandidate]:
+        """The candidates of one regression form (``"weak"`` or ``"strong"``): its Pareto front."""
+        cfg, fields = self.cfg, self.fields
+        with (progress or NullProgress()).task(f"fields: {form}-form regression", total=1):
+            if form == "weak":
+                lib = weak_library(cfg.max_power, cfg.max_order)
+                A, b, used = weak_system(fields, self.train, lib)
+            else:
+                lib = strong_library(cfg.max_power, cfg.max_order)
+                A, b, used = strong_system(fields, self.train, lib, seed=self.seed)
+        self.info[form] = used
+        if b.size < 2 * len(lib):
+            return []
+        fits = sparse.pareto(sparse.sparse_path(A, b, cfg.max_terms), cfg.max_candidates)
+        self.systems[form] = (A, b, lib, fits)
+        return _candidates(form, fits, lib)
+
+    def conclude(self, cands: list[PdeCandidate], progress=None) -> FieldResult:
+        """Judge ``cands`` on the held-out windows, pick, bootstrap the pick and rate it."""
+        cfg, fields, train, valid = self.cfg, self.fields, self.train, self.valid
+        systems, info = self.systems, self.info
+        progress = progress or NullProgress()
+        rng = np.random.default_rng(self.seed)
+        cands = list(cands)
+        if not cands:
+            raise DataError("The data are too short for PDE discovery (too few times or positions for the test "
+                            "functions); give more samples per run.")
+        smooths = [select.denoise(f) for f in fields]
+        with progress.task("fields: simulating candidates", total=len(cands)) as task:
+            for c in cands:
+                c.scores = select.score(c.terms, fields, smooths, valid)
+                task.advance()
+        rows = [{"error": c.scores["error"], "complexity": c.complexity, "rank": int(c.form != "weak")} for c in cands]
+        chosen = select.pick(rows, cfg.tolerance)
+        best = cands[chosen] if chosen is not None else None
+        if best is not None and best.form == "strong":
+            # Both forms found these terms: the structure is settled, and the weak form's coefficients
+            # are the more accurate (no derivative of noisy data); the held-out difference is the noise.
+            twin = [i for i, c in enumerate(cands) if c.form == "weak" and set(c.terms) == set(best.terms)
+                    and np.isfinite(c.scores["error"])]
+            if twin:
+                chosen = twin[0]
+                best = cands[chosen]
+        order = sorted(range(len(cands)), key=lambda i: (i != chosen, cands[i].scores["error"], cands[i].complexity))
+        cands = [cands[i] for i in order]
+        reasons: list[str] = []
+        if best is not None and best.form in systems:
+            # A PINN candidate brings the standard errors of its own refit instead.
+            _bootstrap(best, systems[best.form], cfg.bootstrap, rng)
+        wider = _holds_wider(fields, train, best, systems, info, cfg.max_terms)
+        confidence = _confidence(best, cands, reasons, wider)
+        with progress.task("fields: simulating the selected model", total=1):
+            model_runs = [select.free_run(best.terms, f, s) if best else None for f, s in zip(fields, smooths)]
+        from discover.fields.spectral import noise_cutoff
+
+        info["bootstrap"] = cfg.bootstrap
+        info["noise"] = [noise_cutoff(f.values[..., 0])[1] for f in fields]
+        return FieldResult(fields, cands, best, confidence, reasons, smooths, model_runs,
+                           [(v.start, f.t.size - v.start) for v, f in zip(valid, fields)], info)
+
+
+def on_a_line(fields) -> bool:
+    """Whether ``fields`` are one field on a line (the one-field route, the PINN's too); else a system or a plane."""
+    return fields[0].n_space == 1 and len(fields[0].names) == 1
+
+
+def regressions(fields, config: PdeConfig, seed: int = 0):
+    """The regressions for ``fields``: :class:`LineRegressions` for one field on a line, else
+    :class:`~discover.fields.fit_system.SystemRegressions` (the weak form alone)."""
+    if on_a_line(fields):
+        return LineRegressions(fields, config, seed)
+    from discover.fields.fit_system import SystemRegressions
+
+    return SystemRegressions(fields, config, seed)
+
+
+def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int = 0, progress=None,
+                 extra: list[PdeCandidate] | None = None) -> FieldResult:
+    """Discover u_t = N(u, u_x, u_xx, ...) from one or more runs on the same grid.
+
+    The field plan's stages in a row (:mod:`discover.pipeline.field_plan`): each regression form,
+    then the selection of :meth:`LineRegressions.conclude` (or of
+    :class:`~discover.fields.fit_system.SystemRegressions` for several fields or a plane).
+
+    Parameters
+    ----------
+    fields : list of Field
     config : PdeConfig, optional
     seed : int
     progress : optional
@@ -69,69 +178,20 @@ def discover_pde(fields: list[Field], config: PdeConfig | None = None, seed: int
     """
     cfg = config or PdeConfig()
     progress = progress or NullProgress()
-    if fields[0].n_space != 1 or len(fields[0].names) != 1:
-        if extra:
-            raise DataError("The hidden-term PINN handles one field on a line; drop `--methods pinn` for "
-                            f"{len(fields[0].names)} field(s) in {fields[0].n_space} space dimension(s).")
-        from discover.fields.fit_system import discover_system
+    fields = list(fields)
+    if not on_a_line(fields) and extra:
+        raise DataError(HOOK_NEEDS_A_LINE.format(n=len(fields[0].names), d=fields[0].n_space))
+    work = regressions(fields, cfg, seed)
+    forms = work.forms(cfg.forms)
+    cands: list = []
+    for form in forms:
+        cands += work.regress(form, progress)
+    return work.conclude(cands + list(extra or []), progress)
 
-        return discover_system(fields, cfg, seed=seed, progress=progress)
-    _check(fields)
-    rng = np.random.default_rng(seed)
-    splits = [select.split_rows(f.t.size, cfg.holdout) for f in fields]
-    train = [s[0] for s in splits]
-    valid = [s[1] for s in splits]
-    systems, cands, info = {}, [], {}
-    with progress.task("fields: sparse regression", total=len(cfg.forms)) as task:
-        for form in cfg.forms:
-            if form == "weak":
-                lib = weak_library(cfg.max_power, cfg.max_order)
-                A, b, used = weak_system(fields, train, lib)
-            else:
-                lib = strong_library(cfg.max_power, cfg.max_order)
-                A, b, used = strong_system(fields, train, lib, seed=seed)
-            info[form] = used
-            if b.size >= 2 * len(lib):
-                fits = sparse.pareto(sparse.sparse_path(A, b, cfg.max_terms), cfg.max_candidates)
-                systems[form] = (A, b, lib, fits)
-                cands += _candidates(form, fits, lib)
-            task.advance()
-    cands += list(extra or [])
-    if not cands:
-        raise DataError("The data are too short for PDE discovery (too few times or positions for the test "
-                        "functions); give more samples per run.")
-    smooths = [select.denoise(f) for f in fields]
-    with progress.task("fields: simulating candidates", total=len(cands)) as task:
-        for c in cands:
-            c.scores = select.score(c.terms, fields, smooths, valid)
-            task.advance()
-    rows = [{"error": c.scores["error"], "complexity": c.complexity, "rank": int(c.form != "weak")} for c in cands]
-    chosen = select.pick(rows, cfg.tolerance)
-    best = cands[chosen] if chosen is not None else None
-    if best is not None and best.form == "strong":
-        # Both forms found these terms: the structure is settled, and the weak form's coefficients
-        # are the more accurate (no derivative of noisy data); the held-out difference is the noise.
-        twin = [i for i, c in enumerate(cands) if c.form == "weak" and set(c.terms) == set(best.terms)
-                and np.isfinite(c.scores["error"])]
-        if twin:
-            chosen = twin[0]
-            best = cands[chosen]
-    order = sorted(range(len(cands)), key=lambda i: (i != chosen, cands[i].scores["error"], cands[i].complexity))
-    cands = [cands[i] for i in order]
-    reasons: list[str] = []
-    if best is not None and best.form in systems:
-        # A PINN candidate brings the standard errors of its own refit instead.
-        _bootstrap(best, systems[best.form], cfg.bootstrap, rng)
-    wider = _holds_wider(fields, train, best, systems, info, cfg.max_terms)
-    confidence = _confidence(best, cands, reasons, wider)
-    with progress.task("fields: simulating the selected model", total=1):
-        model_runs = [select.free_run(best.terms, f, s) if best else None for f, s in zip(fields, smooths)]
-    from discover.fields.spectral import noise_cutoff
 
-    info["bootstrap"] = cfg.bootstrap
-    info["noise"] = [noise_cutoff(f.values[..., 0])[1] for f in fields]
-    return FieldResult(fields, cands, best, confidence, reasons, smooths, model_runs,
-                       [(v.start, f.t.size - v.start) for v, f in zip(valid, fields)], info)
+#: Why a method's candidate hook (the hidden-term PINN) is refused for a system of fields or a plane.
+HOOK_NEEDS_A_LINE = ("The hidden-term PINN handles one field on a line; drop `--methods pinn` for "
+                     "{n} field(s) in {d} space dimension(s).")
 
 
 def _bootstrap(best: PdeCandidate, system, n_boot: int, rng) -> None:
@@ -217,4 +277,5 @@ def _confidence(best: PdeCandidate | None, cands: list[PdeCandidate], reasons: l
     return "low"
 
 
-__all__ = ["FieldResult", "PdeCandidate", "PdeConfig", "discover_pde"]
+__all__ = ["HOOK_NEEDS_A_LINE", "FieldResult", "LineRegressions", "PdeCandidate", "PdeConfig", "discover_pde",
+           "on_a_line", "regressions"]

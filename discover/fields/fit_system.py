@@ -117,8 +117,12 @@ def _score(basis, eqs, fields, valids, starts) -> dict:
     return {"error": err, "r2": 1.0 - err**2, "failed": None}
 
 
-def discover_system(fields, cfg, seed: int = 0, progress=None):
-    """Discover one PDE per field (several fields, or one field in two dimensions).
+class SystemRegressions:
+    """The weak-form regression of several fields, or of a field on a plane, and its selection.
+
+    The stage of a field plan calls :meth:`regress` (the weak form: one short list per field, every
+    combination a system candidate); :meth:`conclude` judges them on held-out windows, picks one,
+    bootstraps it and rates it. :func:`discover_system` is these calls in a row.
 
     Parameters
     ----------
@@ -126,76 +130,111 @@ def discover_system(fields, cfg, seed: int = 0, progress=None):
     cfg : PdeConfig
         ``max_power``, ``max_order`` (at most 2 in two dimensions), ``holdout``, ``tolerance``,
         ``bootstrap``.
+    seed : int
+    """
+
+    def __init__(self, fields, cfg, seed: int = 0):
+        _check(fields)
+        self.fields, self.cfg, self.seed = list(fields), cfg, seed
+        f0 = self.fields[0]
+        self.order = min(cfg.max_order, 2 if f0.n_space == 2 else 4)
+        self.basis = Basis(tuple(f0.names), tuple(f0.space_names), self.order)
+        self.columns = library(self.basis, cfg.max_power, self.order, derivative_power=min(cfg.max_power, 2))
+        splits = [select.split_rows(f.t.size, cfg.holdout) for f in self.fields]
+        self.train, self.valid = [s[0] for s in splits], [s[1] for s in splits]
+        self.lists: list = []
+        self.weak: dict = {}
+
+    @staticmethod
+    def forms(requested) -> tuple[str, ...]:
+        """The weak form alone fits systems of fields and fields in two dimensions, whatever was asked."""
+        return ("weak",)
+
+    def regress(self, form: str = "weak", progress=None) -> list[SystemCandidate]:
+        """The weak form's system candidates: every combination of the fields' short lists."""
+        fields, cfg, basis, columns, train, valid = (self.fields, self.cfg, self.basis, self.columns, self.train,
+                                                     self.valid)
+        progress = progress or NullProgress()
+        with progress.task("fields: weak-form integrals", total=2) as task:
+            m_t, m_x = widths(fields, train)
+            A, B = weak_rows(fields, train, basis, columns, m_t, m_x)
+            task.advance()
+            # the held-out times are fewer: their test functions are as narrow in time as they need to be
+            n_valid = min(f.t.size - v.start for f, v in zip(fields, valid))
+            Av, Bv = weak_rows(fields, valid, basis, columns, min(m_t, (n_valid - 1) // 2), m_x)
+            task.advance()
+        if B.shape[0] < 2 * len(columns):
+            raise DataError("The data are too short for PDE discovery (too few times or positions for the test "
+                            f"functions of half-width {m_t} times and {', '.join(map(str, m_x))} positions); give "
+                            "more samples per run.")
+        k_max = min(cfg.max_terms, sparse.subset_limit(len(columns)))
+        lists = []
+        with progress.task("fields: sparse regression", total=len(basis.names)) as task:
+            for i in range(len(basis.names)):
+                lists.append(_shortlist(A, B[:, i], Av, Bv[:, i], k_max, cfg.tolerance))
+                task.advance()
+        self.lists, self.A, self.B = lists, A, B
+        self.weak = {"m_t": m_t, "m_x": list(m_x), "rows": int(B.shape[0]), "columns": len(columns),
+                     "max_subset": k_max}
+        cands = []
+        for combo in product(*lists):
+            eqs = tuple(_expand(basis, columns, fi.coef, fi.support) for fi in combo)
+            cands.append(SystemCandidate("weak", eqs, sum(len(e) for e in eqs), max(fi.residual for fi in combo)))
+        return cands
+
+    def conclude(self, cands: list, progress=None):
+        """Judge ``cands`` on the held-out windows, pick, bootstrap the pick and rate it."""
+        from discover.fields.result import FieldResult
+
+        fields, cfg, basis, columns, valid, lists = (self.fields, self.cfg, self.basis, self.columns, self.valid,
+                                                     self.lists)
+        progress = progress or NullProgress()
+        rng = np.random.default_rng(self.seed)
+        cands = list(cands)
+        starts = [denoise_rows(f, [a for a, _ in select.windows(v, f.t.size)]) for f, v in zip(fields, valid)]
+        with progress.task("fields: simulating candidates", total=len(cands)) as task:
+            for c in cands:
+                c.scores = _score(basis, c.equations, fields, valid, starts)
+                task.advance()
+        chosen = select.pick([{"error": c.scores["error"], "complexity": c.complexity, "rank": 0} for c in cands],
+                             cfg.tolerance)
+        best = cands[chosen] if chosen is not None else None
+        cands = [cands[i] for i in sorted(range(len(cands)), key=lambda i: (i != chosen, cands[i].scores["error"]))]
+        reasons: list[str] = []
+        if best is not None:
+            fits = [lists[i][[_expand(basis, columns, fi.coef, fi.support) for fi in lists[i]].index(best.equations[i])]
+                    for i in range(len(basis.names))]
+            std, inc = [], []
+            for i, fi in enumerate(fits):
+                inclusion, samples = sparse.bootstrap(self.A, self.B[:, i], fi.support, cfg.bootstrap, rng)
+                maps = [_expand(basis, columns, s, fi.support) for s in samples]
+                std.append({m: float(np.std([mp.get(m, 0.0) for mp in maps])) for m in best.equations[i]})
+                inc.append({columns[j].name: float(inclusion[j]) for j in range(len(columns))
+                            if inclusion[j] > 0 or j in fi.support})
+            best.std, best.inclusion = tuple(std), tuple(inc)
+        confidence = _confidence(best, reasons)
+        # the figures: every row on a line (space-time images), four snapshots in two dimensions
+        snaps = [np.arange(f.t.size) if f.n_space == 1 else np.linspace(0, f.t.size - 1, 4).round().astype(int)
+                 for f in fields]
+        model_runs = [_free_run(basis, best, f, s) if best else None for f, s in zip(fields, snaps)]
+        info = {"weak": self.weak, "bootstrap": cfg.bootstrap, "noise": [noise_levels(f) for f in fields],
+                "snapshots": [s.tolist() for s in snaps]}
+        return FieldResult(fields, cands, best, confidence, reasons, [], model_runs,
+                           [(v.start, f.t.size - v.start) for v, f in zip(valid, fields)], info, basis)
+
+
+def discover_system(fields, cfg, seed: int = 0, progress=None):
+    """Discover one PDE per field (several fields, or one field in two dimensions).
+
+    :class:`SystemRegressions` (same parameters) regressed in the weak form and concluded.
 
     Returns
     -------
     FieldResult
         With ``basis`` set and :class:`SystemCandidate` candidates.
     """
-    from discover.fields.result import FieldResult
-
-    progress = progress or NullProgress()
-    _check(fields)
-    f0 = fields[0]
-    order = min(cfg.max_order, 2 if f0.n_space == 2 else 4)
-    basis = Basis(tuple(f0.names), tuple(f0.space_names), order)
-    columns = library(basis, cfg.max_power, order, derivative_power=min(cfg.max_power, 2))
-    rng = np.random.default_rng(seed)
-    splits = [select.split_rows(f.t.size, cfg.holdout) for f in fields]
-    train, valid = [s[0] for s in splits], [s[1] for s in splits]
-    with progress.task("fields: weak-form integrals", total=2) as task:
-        m_t, m_x = widths(fields, train)
-        A, B = weak_rows(fields, train, basis, columns, m_t, m_x)
-        task.advance()
-        # the held-out times are fewer: their test functions are as narrow in time as they need to be
-        n_valid = min(f.t.size - v.start for f, v in zip(fields, valid))
-        Av, Bv = weak_rows(fields, valid, basis, columns, min(m_t, (n_valid - 1) // 2), m_x)
-        task.advance()
-    if B.shape[0] < 2 * len(columns):
-        raise DataError("The data are too short for PDE discovery (too few times or positions for the test "
-                        f"functions of half-width {m_t} times and {', '.join(map(str, m_x))} positions); give more "
-                        "samples per run.")
-    k_max = min(cfg.max_terms, sparse.subset_limit(len(columns)))
-    lists = []
-    with progress.task("fields: sparse regression", total=len(basis.names)) as task:
-        for i in range(len(basis.names)):
-            lists.append(_shortlist(A, B[:, i], Av, Bv[:, i], k_max, cfg.tolerance))
-            task.advance()
-    cands = []
-    for combo in product(*lists):
-        eqs = tuple(_expand(basis, columns, fi.coef, fi.support) for fi in combo)
-        cands.append(SystemCandidate("weak", eqs, sum(len(e) for e in eqs), max(fi.residual for fi in combo)))
-    starts = [denoise_rows(f, [a for a, _ in select.windows(v, f.t.size)]) for f, v in zip(fields, valid)]
-    with progress.task("fields: simulating candidates", total=len(cands)) as task:
-        for c in cands:
-            c.scores = _score(basis, c.equations, fields, valid, starts)
-            task.advance()
-    chosen = select.pick([{"error": c.scores["error"], "complexity": c.complexity, "rank": 0} for c in cands],
-                         cfg.tolerance)
-    best = cands[chosen] if chosen is not None else None
-    cands = [cands[i] for i in sorted(range(len(cands)), key=lambda i: (i != chosen, cands[i].scores["error"]))]
-    reasons: list[str] = []
-    if best is not None:
-        fits = [lists[i][[_expand(basis, columns, fi.coef, fi.support) for fi in lists[i]].index(best.equations[i])]
-                for i in range(len(basis.names))]
-        std, inc = [], []
-        for i, fi in enumerate(fits):
-            inclusion, samples = sparse.bootstrap(A, B[:, i], fi.support, cfg.bootstrap, rng)
-            maps = [_expand(basis, columns, s, fi.support) for s in samples]
-            std.append({m: float(np.std([mp.get(m, 0.0) for mp in maps])) for m in best.equations[i]})
-            inc.append({columns[j].name: float(inclusion[j]) for j in range(len(columns))
-                        if inclusion[j] > 0 or j in fi.support})
-        best.std, best.inclusion = tuple(std), tuple(inc)
-    confidence = _confidence(best, reasons)
-    # the figures: every row on a line (space-time images), four snapshots in two dimensions
-    snaps = [np.arange(f.t.size) if f.n_space == 1 else np.linspace(0, f.t.size - 1, 4).round().astype(int)
-             for f in fields]
-    model_runs = [_free_run(basis, best, f, s) if best else None for f, s in zip(fields, snaps)]
-    info = {"weak": {"m_t": m_t, "m_x": list(m_x), "rows": int(B.shape[0]), "columns": len(columns),
-                     "max_subset": k_max}, "bootstrap": cfg.bootstrap, "noise": [noise_levels(f) for f in fields],
-            "snapshots": [s.tolist() for s in snaps]}
-    return FieldResult(fields, cands, best, confidence, reasons, [], model_runs,
-                       [(v.start, f.t.size - v.start) for v, f in zip(valid, fields)], info, basis)
+    work = SystemRegressions(fields, cfg, seed)
+    return work.conclude(work.regress("weak", progress), progress)
 
 
 def _free_run(basis, best, f, rows):
@@ -228,4 +267,4 @@ def _confidence(best, reasons: list[str]) -> str:
     return "low"
 
 
-__all__ = ["SystemCandidate", "discover_system"]
+__all__ = ["SystemCandidate", "SystemRegressions", "discover_system"]

@@ -27,7 +27,7 @@ import numpy as np
 
 from discover.core.errors import DataError, did_you_mean, shown
 from discover.core.labels import check_label
-from discover.fields.field import Field
+from discover.data.field import Field, FieldDataset
 
 TIME_NAMES = ("t", "time")
 MAX_MISSING = 0.1
@@ -301,4 +301,12 @@ def load_fields(paths, space=None, time: str | None = None, states=None, periodi
     return out
 
 
-__all__ = ["MissingPointsWarning", "detect_periodic", "load_fields"]
+def load_field_data(paths, space=None, time: str | None = None, states=None,
+                    periodic: bool | None = None) -> FieldDataset:
+    """:func:`load_fields` as the data set :meth:`discover.Discoverer.fit` walks with the field plan."""
+    files = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    return FieldDataset(tuple(load_fields(paths, space=space, time=time, states=states, periodic=periodic)),
+                        tuple(str(p) for p in files))
+
+
+__all__ = ["MissingPointsWarning", "detect_periodic", "load_field_data", "load_fields"]

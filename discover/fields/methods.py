@@ -2,8 +2,9 @@
 
 Each :class:`FieldMethod` declares the regression forms it runs (``weak``, ``strong``) and, when it
 brings candidates of its own, the hook that makes them (``candidates``: ``"module:function"``, imported
-only when the method is asked for). The field pipeline (:func:`discover.pipeline.field_run.run_field`)
-reads this table and calls the hook; it knows no method by name. A hook is called as
+only when the method is asked for). The field plan (:func:`discover.pipeline.field_plan.build_field_plan`)
+reads this table, one stage per form and one for the hook, and :meth:`discover.Discoverer.fit` walks
+it; neither knows a method by name. A hook is called as
 ``hook(fields, options)`` with a :class:`FieldOptions` and returns candidates of the one-field route
 (:class:`~discover.fields.fit.PdeCandidate`), judged with the regressions' own.
 """
@@ -56,10 +57,13 @@ class FieldMethod:
 
     def extra(self, fields, options: FieldOptions) -> list:
         """The candidates the method adds (none for the regressions alone)."""
-        if self.candidates is None:
-            return []
-        module, _, function = self.candidates.partition(":")
-        return list(getattr(import_module(module), function)(fields, options) or [])
+        return [] if self.candidates is None else call_hook(self.candidates, fields, options)
+
+
+def call_hook(hook: str, fields, options: FieldOptions) -> list:
+    """Import the hook ``"module:function"`` and return the candidates it makes from ``fields``."""
+    module, _, function = hook.partition(":")
+    return list(getattr(import_module(module), function)(fields, options) or [])
 
 
 BOTH = ("weak", "strong")
@@ -84,4 +88,4 @@ def field_method(methods: str | None) -> FieldMethod:
     return METHODS[m]
 
 
-__all__ = ["METHODS", "FieldMethod", "FieldOptions", "field_method"]
+__all__ = ["METHODS", "FieldMethod", "FieldOptions", "call_hook", "field_method"]

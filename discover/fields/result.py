@@ -8,10 +8,11 @@ systems of fields and planes in :mod:`discover.fields.fit_system`) and the reade
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
-from discover.fields.field import Field
+from discover.data.field import Field
 from discover.fields.terms import Monomial, to_text
 
 
@@ -109,7 +110,15 @@ class FieldResult:
         and ``model_runs`` holds snapshots of the model (``info["snapshots"]`` the rows they are at).
     timings : dict
         Seconds per step of the run (``load_s``, ``fit_s``), set by the field pipeline.
+    settings : dict
+        The resolved settings ``run.json`` records (``requested_methods``, ``seed``, ``space``,
+        ``forms``, ``periodic``, and ``plan``: the field plan's stages as walked).
+    kind : str
+        ``"field"`` (a :class:`~discover.result.RunResult` is ``"trajectories"``): how the report and
+        the command line tell the two results apart.
     """
+
+    kind: ClassVar[str] = "field"
 
     fields: list[Field]
     candidates: list
@@ -122,3 +131,4 @@ class FieldResult:
     info: dict
     basis: object = None
     timings: dict = field(default_factory=dict)
+    settings: dict = field(default_factory=dict)

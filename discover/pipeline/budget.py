@@ -80,22 +80,30 @@ COSTS = {
     "sr": Cost(3.0, 5.0, lambda n, d: d),
     # the PROSE transformer reads each run once
     "prose": Cost(2.0, 1e-4, lambda n, d: n * d),
-    # surrogates: up to 300 epochs over the training windows
-    "node": Cost(5.0, 2e-5, lambda n, d: 300 * n * d / 10),
-    "pinn": Cost(10.0, 2e-5, lambda n, d: 300 * n * d / 5),
 }
-#: A plug-in the model does not know (a third-party distiller): a modest guess per variable.
+# The surrogates declare their own costs (discover.core.budget.WorkCost, in their registry's declaration
+# or as the class's `cost`); the distillers' above move beside them the same way.
+#: A plug-in whose cost no one declares (a third-party distiller): a modest guess per variable.
 UNKNOWN = Cost(5.0, 5.0, lambda n, d: d)
+
+
+def cost_of(name: str, registry) -> object:
+    """The cost model of the plug-in ``name`` of ``registry``: the one it declares, else this module's
+    measured table, else :data:`UNKNOWN` (its name is never a branch here)."""
+    return registry.cost(name) or COSTS.get(name, UNKNOWN)
 
 
 def estimate(routes, n: int, d: int, fitted=()) -> float:
     """Estimated seconds of a stage's routes on ``n`` samples of ``d`` variables (a surrogate already
     in ``fitted`` costs nothing again)."""
+    from discover.distillers import REGISTRY as DISTILLERS
+    from discover.surrogates import REGISTRY as SURROGATES
+
     total, seen = 0.0, set(fitted)
     for r in routes:
-        total += COSTS.get(r.distiller, UNKNOWN)(n, d)
+        total += cost_of(r.distiller, DISTILLERS)(n, d)
         if r.surrogate and r.surrogate not in seen:
-            total += COSTS.get(r.surrogate, UNKNOWN)(n, d)
+            total += cost_of(r.surrogate, SURROGATES)(n, d)
             seen.add(r.surrogate)
     return total
 

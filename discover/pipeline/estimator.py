@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator
 
 from discover.core.budget import active, check_budget, start_time
 from discover.core.candidates import Candidate, merge_duplicates
-from discover.core.errors import NotFittedError
+from discover.core.errors import ConfigError, NotFittedError
 from discover.core.expressions import identifiers, to_text
 from discover.core.firewall import gate
 from discover.core.options import check_device, check_seed
@@ -63,7 +63,14 @@ class _Run:
 
 
 class Discoverer(ModelView, BaseEstimator):
-    """Find governing equations dx/dt = f(x) in trajectory data.
+    """Find governing equations dx/dt = f(x) in trajectory data, or PDEs u_t = N(u, u_x, ...) in field data.
+
+    ``fit`` dispatches on the data's kind: trajectories (a :class:`~discover.data.dataset.Dataset`,
+    a DataFrame, arrays) walk the run plan; fields (a :class:`~discover.data.field.FieldDataset` or
+    the list of fields :func:`discover.fields.io.load_fields` returns) walk the field plan
+    (:mod:`discover.pipeline.field_fit`), whose stages are the field regressions and the field
+    methods' hooks; ``methods`` then names one field method (``auto``, ``sindy``, ``weak``,
+    ``strong`` or a method with candidates of its own).
 
     After fitting, :class:`~discover.pipeline.model_view.ModelView` adds ``predict``/``simulate`` (any
     candidate with ``index=``), ``candidates_frame()``, ``use(i)``, ``print(model)``, a notebook
@@ -72,16 +79,17 @@ class Discoverer(ModelView, BaseEstimator):
     Parameters
     ----------
     methods : str or list of str, default "auto"
-        Routes such as ``"sindy"`` or ``"node+sindy"`` and delay models (``"havok"``),
-        comma-separated; ``"auto"`` is SINDy, escalating to symbolic regression when needed.
+        Routes such as ``"sindy"`` or ``"node+sindy"`` and delay models, comma-separated (the
+        registered names: ``discover systems`` and ``--methods``' help list them); ``"auto"`` is
+        SINDy, escalating to symbolic regression when needed.
     random_state : int, default 0
         Seeds every random step; the same data, settings and seed give the same result.
     device : {"auto", "cpu", "cuda"}, default "auto"
         Where networks train.
     settings : dict, optional
         Settings per plug-in, keyed by its registered name: ``{"sindy": {"degrees": [1, 2]},
-        "pinn": {"known": {"x": "a*x"}}, "delay": {"rank": 5}}``; a value may also be the
-        plug-in's settings dataclass.
+        "sr": {"engine": "operon"}}``; a value may also be the plug-in's settings dataclass. A field
+        method's hook reads its own tables from here.
     progress : Progress, optional
         Receives progress of long steps (the CLI passes a rich one).
     design_box : str, list of str or dict, optional
@@ -110,10 +118,17 @@ class Discoverer(ModelView, BaseEstimator):
     suggestion_ : dict or None
         The experiment that separates them (two or more): ``initial_state``, ``duration`` and each
         model's predicted trajectory.
-    result_ : RunResult
-        Everything the report needs, as plain data.
+    result_ : RunResult or FieldResult
+        Everything the report needs, as plain data (a :class:`~discover.fields.result.FieldResult`
+        for field data).
     surrogates_ : dict of str to BaseSurrogate
         The fitted surrogates, by name (saved into the run folder).
+    kind_ : str
+        The kind of data fitted: ``"trajectories"`` or ``"field"``. For field data ``equations_``
+        holds one PDE right-hand side per field on internal symbols (``symbols_`` gives their labels:
+        ``u``, ``u_x``, ...), ``coefficients_`` each term with its bootstrap standard error, ``lhs_``
+        each field's ``u_t``; ``equivalent_`` is empty and ``suggestion_`` None; ``predict``,
+        ``simulate``, ``score`` and ``use`` are for ODEs and refuse in one sentence.
 
     Examples
     --------
@@ -150,7 +165,16 @@ class Discoverer(ModelView, BaseEstimator):
         They enter the models as variables, get no equation and are never differentiated;
         ``input_hold`` says how they are read between samples when a model is simulated
         (``"linear"``, or ``"zoh"``, zero-order hold, for piecewise-constant inputs).
+
+        Field data (a :class:`~discover.data.field.FieldDataset`, a :class:`~discover.data.field.Field`
+        or a list of them) walk the field plan instead; ``t``, ``feature_names`` and ``inputs`` do not
+        apply to them, and the time budget does not bound them yet.
         """
+        from discover.data.field import FieldDataset
+
+        fields = FieldDataset.of(X)
+        if fields is not None:  # data of the kind "field": the field plan
+            return self._fit_fields(fields, t, feature_names, inputs)
         from discover.data.inputs import as_dataset
 
         started = start_time()  # discover.api.run starts the clock before it reads the data
@@ -185,6 +209,19 @@ class Discoverer(ModelView, BaseEstimator):
                     delay = delay_models(run.prepared, run.validation, plan.delay, tables, self.random_state,
                                          self.device, run.progress)
             self._finish(plan, run, delay)
+        return self
+
+    def _fit_fields(self, data, t, feature_names, inputs) -> "Discoverer":
+        """Walk the field plan on a field data set (:func:`discover.pipeline.field_fit.fit_fields`)."""
+        from discover.pipeline.field_fit import fit_fields
+
+        given = [n for n, v in (("t", t), ("feature_names", feature_names), ("inputs", inputs)) if v is not None]
+        if given:
+            raise ConfigError(f"`{given[0]}` has no meaning for field data: the fields carry their times, names "
+                              "and grid (load them with `discover.fields.io.load_field_data`).")
+        with small_problems():
+            self.plan_, result = fit_fields(self, data)
+        self._adopt(result, {})
         return self
 
     def _box(self) -> dict:
@@ -402,14 +439,28 @@ class Discoverer(ModelView, BaseEstimator):
     def _adopt(self, result: RunResult, surrogates: dict) -> None:
         """Take ``result`` as the fitted state: after ``fit``, or read from a run folder (:func:`discover.load`)."""
         self.result_ = result
+        self.kind_ = result.kind
         self.best_ = result.best
         self.candidates_ = list(result.candidates)
-        self.equations_ = dict(result.best.equations) if result.best else {}
         self.confidence_ = result.confidence
+        self.surrogates_ = surrogates
+        if result.kind == "field":  # a PDE: named as discover.load names a PDE run folder's model
+            from discover.pipeline.field_model import FieldModel
+
+            view = FieldModel(result)
+            self.equations_ = view.equations_
+            self.symbols_ = view.symbols_
+            self.coefficients_ = view.coefficients_
+            self.lhs_ = view.lhs_
+            self.space_ = view.space_
+            self.names_ = view.names_
+            self.equivalent_ = []
+            self.suggestion_ = None
+            return
+        self.equations_ = dict(result.best.equations) if result.best else {}
         self.equivalent_ = list(result.equivalent)
         self.suggestion_ = result.suggestion
         self.names_ = tuple(result.names)
-        self.surrogates_ = surrogates
 
     def write_report(self, out_dir, provenance: dict | None = None, force: bool = False, figures: bool = True) -> str:
         """Write the run folder (report.md, report.html, equations.json, figures, run.json, models).
@@ -419,10 +470,14 @@ class Discoverer(ModelView, BaseEstimator):
         or moved aside to ``NAME.old-<date-time>`` when ``force`` is true. ``figures=False``
         draws no figure (the reports keep their text and tables; matplotlib is not imported).
         """
-        from discover.report import write_run
-
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        if self.result_.kind == "field":  # the PDE run folder (its one figure is always drawn)
+            from discover.report.pde import write_field_run
+
+            return write_field_run(self.result_, out_dir, dict(provenance or {}), self.result_.settings, force=force)
+        from discover.report import write_run
+
         if provenance:
             self.result_.provenance.update(provenance)
         return write_run(self.result_, out_dir, models=self.surrogates_, force=force, figures=figures)

@@ -1,10 +1,10 @@
 """One call from field files u(t, x) to a PDE run folder: what ``discover run --space x`` does.
 
-The run folder and the files are checked before anything heavy is imported; then
-:func:`discover.fields.fit.discover_pde` finds the PDE and :mod:`discover.report.pde` writes the
-folder. The method ``--methods`` names is looked up in :data:`discover.fields.methods.METHODS`: the
-regression forms it runs, and the hook of a method that brings candidates of its own (the
-hidden-term PINN in PDE form, ``--methods pinn --known 'u: d*u_xx'``), judged with the regressions'.
+No route of its own: the run folder, the seed and the method are checked before anything heavy is
+imported, the files are read into a field data set (:func:`discover.fields.io.load_field_data`,
+the loader ``--space`` chooses), and the same :meth:`discover.Discoverer.fit` that walks trajectories
+walks it with the field plan (:mod:`discover.pipeline.field_plan`); ``write_report`` writes the PDE
+run folder. :func:`discover.api.run` calls this with ``space=``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
               seed: int = 0, periodic: bool | None = None, progress=None, command: str = "",
               config: dict | None = None, force: bool = False, tables: dict | None = None,
               device: str = "auto", provenance: dict | None = None):
-    """Load fields, discover the PDE, and write the run folder ``out``.
+    """Load fields, fit them with :class:`~discover.pipeline.estimator.Discoverer`, and write the run folder ``out``.
 
     Parameters
     ----------
@@ -30,46 +30,45 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
         Spatial column(s).
     methods : str
         A name of :data:`discover.fields.methods.METHODS`: ``auto`` and ``sindy`` run both forms;
-        ``weak`` or ``strong`` one of them; ``pinn`` both forms and the hidden-term PINN.
+        ``weak`` or ``strong`` one of them; a method with a hook of its own adds its candidates.
     time, states, seed, periodic, progress, command, config, force
         As for :func:`discover.api.run`; ``periodic`` declares the boundary.
     tables : dict, optional
-        The plug-ins' tables by name, as :func:`discover.api.run` takes them (``--known`` and
-        ``--param`` in the PINN's table, ``[pde_pinn]``); a method's hook reads its own.
+        The plug-ins' tables by name, as :func:`discover.api.run` takes them; a method's hook reads
+        its own (the estimator's ``settings``).
     device : {"auto", "cpu", "cuda"}
     provenance : dict, optional
         More facts for ``run.json``'s ``provenance`` (``discover batch`` records its hashes there).
 
     Returns
     -------
-    FieldResult
+    Discoverer
+        Fitted on the fields: ``result_`` is the :class:`~discover.fields.result.FieldResult`, its
+        ``timings`` ``load_s``, ``fit_s`` and ``total_s``.
     """
     start = clock.perf_counter()
     check_out(out, force=force)
     from discover.core.options import check_seed
-    from discover.fields.methods import FieldOptions, field_method
+    from discover.fields.methods import field_method
 
     check_seed(seed)
-    method = field_method(methods)
-    from discover.fields.io import load_fields
+    field_method(methods)
+    from discover.fields.io import load_field_data
 
-    fields = load_fields(paths, space=space, time=time, states=states, periodic=periodic)
+    data = load_field_data(paths, space=space, time=time, states=states, periodic=periodic)
     loaded = clock.perf_counter()
     from discover.data.csv import file_hash
-    from discover.fields.fit import PdeConfig, discover_pde
-    from discover.report.pde import write_field_run
+    from discover.pipeline.estimator import Discoverer
 
-    extra = method.extra(fields, FieldOptions(tables=dict(tables or {}), seed=seed, device=device, progress=progress))
-    result = discover_pde(fields, PdeConfig(forms=method.forms), seed=seed, progress=progress, extra=extra)
-    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    provenance = {"inputs": [{"path": str(p), "sha256": file_hash(p)} for p in paths], "command": command,
+    model = Discoverer(methods=methods, random_state=seed, device=device, settings=dict(tables or {}),
+                       progress=progress).fit(data)
+    result = model.result_
+    result.timings = {"load_s": loaded - start, **result.timings}
+    provenance = {"inputs": [{"path": p, "sha256": file_hash(p)} for p in data.source], "command": command,
                   "config": config or {}, **(provenance or {})}
-    settings = {"requested_methods": methods, "seed": seed, "space": list(fields[0].space_names),
-                "forms": list(method.forms), "periodic": list(fields[0].periodic)}
-    result.timings = {"load_s": loaded - start, "fit_s": clock.perf_counter() - loaded}
-    write_field_run(result, out, provenance, settings, force=force)
+    model.write_report(out, provenance=provenance, force=force)
     result.timings["total_s"] = clock.perf_counter() - start
-    return result
+    return model
 
 
 __all__ = ["run_field"]

@@ -65,9 +65,17 @@ class ModelView:
     ``equations_``, ``names_``, ``confidence_`` and ``result_``.
     """
 
+    def _ode_only(self) -> None:
+        """Refuse an ODE operation on a model fitted on field data, in one sentence."""
+        if getattr(self, "kind_", "trajectories") == "field":
+            raise ConfigError("This model was fitted on field data (a PDE): `predict`, `simulate`, `score`, `use` "
+                              "and `candidates_frame` are for ODEs; read `equations_` and `coefficients_`, or "
+                              "`discover.load(run_folder).simulate(run)` for the PDE integrated on a stored run.")
+
     def _check(self):
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        self._ode_only()
         if self.best_ is None:
             raise NotFittedError("No candidate survived selection, so there is no model to use; see the report.")
 
@@ -78,6 +86,7 @@ class ModelView:
             return self.best_
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        self._ode_only()
         n = len(self.candidates_)
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not -n <= index < n:
             raise ConfigError(f"`index` must be an integer from 0 to {n - 1} (the rows of `candidates_frame()`), "
@@ -178,6 +187,7 @@ class ModelView:
         """Every candidate as a row of a pandas DataFrame, best first (see :func:`candidates_frame`)."""
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
+        self._ode_only()
         return candidates_frame(self.candidates_, self.names_, self.result_.time_name, self.best_,
                                 self.result_.equivalent)
 
@@ -200,6 +210,11 @@ class ModelView:
         return other
 
     def _lines(self) -> list[str]:
+        if self.result_.kind == "field":  # u_t = ... per field, on the identifiers equations.json writes
+            from discover.report.pde import equation_texts
+
+            time = self.result_.fields[0].time_name
+            return [f"{name}_{time} = {rhs}" for name, rhs in equation_texts(self.best_, self.result_).items()]
         time = self.result_.time_name
         return [f"{printing.derivative_text(v, time)} = {printing.text(self.best_.equations[v])}" for v in self.names_]
 
@@ -208,8 +223,8 @@ class ModelView:
             return repr(self)
         if self.best_ is None:
             return "Discoverer: no candidate survived selection."
-        head = (f"Discoverer: {self.best_.method}, complexity {self.best_.complexity}, "
-                f"confidence {self.confidence_}")
+        method = getattr(self.best_, "method", None) or f"pde-{getattr(self.best_, 'form', '')}"
+        head = f"Discoverer: {method}, complexity {self.best_.complexity}, confidence {self.confidence_}"
         return "\n".join([head, *("  " + line for line in self._lines())])
 
     def _repr_html_(self) -> str:
@@ -217,6 +232,8 @@ class ModelView:
         if not hasattr(self, "result_"):  # an unfitted estimator: scikit-learn's own display
             parent = getattr(super(), "_repr_html_", None)
             return parent() if callable(parent) else str(escape(repr(self)))
+        if self.result_.kind == "field":  # the PDE as text, every label escaped
+            return str(Markup("<pre class='discover-model'>{}</pre>").format(str(self)))
         parts = [Markup("<div class='discover-model'>")]
         if self.best_ is None:
             parts.append(Markup("<p><b>No candidate survived selection.</b></p>"))

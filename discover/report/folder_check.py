@@ -58,6 +58,19 @@ def read_json(folder: Path, name: str) -> dict:
     return doc
 
 
+def assemble_checked(folder: Path, assemble, eq: dict, run: dict):
+    """``assemble(folder, eq, run, arrays)`` on the folder's arrays: a fault it meets (a key missing, a
+    value of the wrong type, an unreadable array) is one sentence on a damaged folder
+    (:func:`damaged`), for a trajectory and a PDE run folder alike."""
+    data = load_arrays(folder)
+    try:
+        return assemble(folder, eq, run, data)
+    except DataError:
+        raise
+    except READ_ERRORS as exc:
+        raise damaged(folder, f"{type(exc).__name__}: {exc}") from None
+
+
 def load_arrays(folder: Path, name: str = "data.npz") -> dict[str, np.ndarray]:
     """Every array of ``folder/name``, numeric and read without unpickling."""
     path = regular_file(folder, name)

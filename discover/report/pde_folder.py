@@ -23,7 +23,7 @@ from discover.fields.basis import Basis
 from discover.fields.field import Field
 from discover.fields.fit import FieldResult, PdeCandidate
 from discover.fields.fit_system import SystemCandidate
-from discover.report.folder_check import CONFIDENCES, READ_ERRORS, damaged, load_arrays, read_json
+from discover.report.folder_check import CONFIDENCES, assemble_checked, damaged, read_json
 
 
 def is_field_run(run: dict) -> bool:
@@ -134,13 +134,7 @@ def load_field_run(run_dir: str | Path, eq: dict | None = None, run: dict | None
     d = Path(run_dir)
     eq = read_json(d, "equations.json") if eq is None else eq
     run = read_json(d, "run.json") if run is None else run
-    data = load_arrays(d)
-    try:
-        return _assemble(d, eq, run, data)
-    except DataError:
-        raise
-    except READ_ERRORS as exc:
-        raise damaged(d, f"{type(exc).__name__}: {exc}") from None
+    return assemble_checked(d, _assemble, eq, run)
 
 
 def _assemble(d: Path, eq: dict, run: dict, data: dict) -> FieldResult:
@@ -181,7 +175,7 @@ def _assemble(d: Path, eq: dict, run: dict, data: dict) -> FieldResult:
     info = run.get("info") if isinstance(run.get("info"), dict) else {}
     timings = run.get("timings") if isinstance(run.get("timings"), dict) else {}
     return FieldResult(fields, cands, best, confidence, reasons, [], models, holdout, info,
-                       basis if system else None, timings)
+                       basis if system else None, timings, settings)
 
 
 def _model_runs(result: FieldResult) -> list:

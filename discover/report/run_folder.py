@@ -24,7 +24,7 @@ from discover.core.outputs import DelayResult, SurrogateRecord
 from discover.core.rundir import RUN_FILES, is_run_folder, replace_folder
 from discover.data.dataset import Trajectory
 from discover.report import documents, equations_json, parallel
-from discover.report.folder_check import READ_ERRORS, check_docs, damaged, load_arrays, model_paths, read_json
+from discover.report.folder_check import assemble_checked, check_docs, damaged, model_paths, read_json
 from discover.report.versions import versions
 from discover.result import RunResult
 
@@ -169,13 +169,7 @@ def load_run(run_dir: str | Path):
 
         return load_field_run(d, eq, run)
     check_docs(d, eq, run)
-    data = load_arrays(d)
-    try:
-        return _assemble(d, eq, run, data)
-    except DataError:
-        raise
-    except READ_ERRORS as exc:
-        raise damaged(d, f"{type(exc).__name__}: {exc}") from None
+    return assemble_checked(d, _assemble, eq, run)
 
 
 def _assemble(d: Path, eq: dict, run: dict, data: dict) -> RunResult:

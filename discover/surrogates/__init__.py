@@ -4,15 +4,20 @@ The registry lives here, light: each surrogate's module (and torch) is loaded wh
 first used, so checking a method's name loads nothing (see :mod:`discover.core.registry`).
 """
 
+from discover.core.budget import WorkCost
 from discover.core.registry import Registry, lazy_attributes
 
 REGISTRY = Registry("surrogate")
 register = REGISTRY.register
 get_surrogate = REGISTRY.get_class
 
-REGISTRY.declare("node", "discover.surrogates.neural_ode", summary="= node+sindy; node+sr too")
+# Their costs for the time budget (discover.pipeline.budget): up to 300 epochs over the training windows,
+# 2e-5 s per epoch, sample and variable, over 10 (node) and 5 (pinn) samples per window (measured on the
+# 2-core machine, as the distillers' costs in discover.pipeline.budget).
+REGISTRY.declare("node", "discover.surrogates.neural_ode", summary="= node+sindy; node+sr too",
+                 cost=WorkCost(5.0, 2e-5 * 300 / 10, "samples x variables"))
 REGISTRY.declare("pinn", "discover.surrogates.pinn", report="discover.surrogates.pinn_report", tables=("known", "params"),
-                 summary="= pinn+sindy and pinn+sr; with --known")
+                 summary="= pinn+sindy and pinn+sr; with --known", cost=WorkCost(10.0, 2e-5 * 300 / 5, "samples x variables"))
 
 _LAZY = {
     "BaseSurrogate": "discover.surrogates.base",
