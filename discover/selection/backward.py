@@ -70,17 +70,26 @@ def _rms(expr, symbols, states) -> float:
     return float(np.sqrt(np.mean(v ** 2))) if v.size else 0.0
 
 
-def backward(best, judge, states: np.ndarray) -> tuple[dict, dict] | None:
-    """The structure ``best`` becomes when the runs' BIC drops its terms one at a time (weakest first), with
-    the constants of its output-error fit, and the record (``dropped``: ``variable``/``term`` of each, ``gain``:
-    the BIC saved, ``trials``); None when nothing could be dropped or ``best`` could not be judged."""
+def backward(best, judge, states: np.ndarray) -> dict | None:
+    """The structure ``best`` becomes when the runs' BIC drops its terms one at a time (weakest first), and the
+    smaller structures the runs cannot tell from it.
+
+    Returns None when ``best`` could not be judged, else a record: ``equations`` (with the constants of their
+    output-error fit; None when no term went), ``dropped`` (``variable``/``term`` of each), ``gain`` (the BIC
+    saved), ``trials``, and ``close``: each structure with one term fewer than the final one whose BIC is
+    higher by less than :data:`~discover.selection.trajectory.BIC_MARGIN` (``equations``, fitted; ``variable``,
+    ``term``: the term it lacks; ``cost``: its BIC less the final one's; ``bic``). Those the runs do not reject:
+    alternatives to weigh, not evidence for the term."""
+    from discover.core.structure import shape
+    from discover.selection.trajectory import BIC_MARGIN, with_constants
+
     names = judge.names
     base = judge.bic(best)
     if base is None:
         return None
     judge.left = max(judge.left, 0) + WORK
     current = {n: as_expr(best.equations[n]) for n in names}
-    fitted, bic, dropped, trials = None, base, [], 0
+    fitted, bic, dropped, trials, near = None, base, [], 0, []
     for _, v, term in _weakness(best, names, states)[:MAX_TRIALS]:
         args = sp.Add.make_args(current[v])
         rest = [a for a in args if a.as_coeff_Mul()[1] != term]
@@ -89,13 +98,16 @@ def backward(best, judge, states: np.ndarray) -> tuple[dict, dict] | None:
         trial = {**current, v: sp.Add(*rest)}
         trials += 1
         out = judge.fit(trial)
-        if out is None or not out["complete"] or not out["bic"] < bic:
+        if out is None or not out["complete"]:
             continue
-        from discover.selection.trajectory import with_constants
-
-        current = fitted = with_constants(trial, names, out["values"])
-        bic = out["bic"]
-        dropped.append({"variable": v, "term": str(term)})
-    if not dropped:
-        return None
-    return fitted, {"dropped": dropped, "gain": float(base - bic), "trials": trials}
+        if out["bic"] < bic:
+            current = fitted = with_constants(trial, names, out["values"])
+            bic = out["bic"]
+            dropped.append({"variable": v, "term": str(term)})
+        elif out["bic"] < bic + BIC_MARGIN:
+            near.append({"equations": with_constants(trial, names, out["values"]), "variable": v, "term": str(term),
+                         "bic": out["bic"]})
+    final = set(shape(current))
+    close = [{**c, "cost": c["bic"] - bic} for c in near
+             if set(shape(c["equations"])) < final and c["bic"] < bic + BIC_MARGIN]
+    return {"equations": fitted, "dropped": dropped, "gain": float(base - bic), "trials": trials, "close": close}

@@ -194,7 +194,9 @@ def equivalence_set(pick, candidates, noise: float, box: Box, names, rejects=Non
     ok = [c for c in candidates if np.isfinite(_error(c))]
     if not ok:
         return [Alternative(pick)]
-    best_err = min(max(_error(c) - noise, 0.0) for c in ok)
+    # within the tolerance of the best candidate or of the pick, whichever is wider: a pick the whole runs
+    # chose (:mod:`~discover.selection.trajectory`) may predict the windows a little worse than the best
+    best_err = max(min(max(_error(c) - noise, 0.0) for c in ok), max(_error(pick) - noise, 0.0))
     limit = best_err * (1 + TOLERANCE) + max(FLOOR, NOISE_SHARE * noise)
     F_pick = fields(pick, names, box.points)
     scale = _scale(box, F_pick)

@@ -245,6 +245,11 @@ class Judge:
                 c.scores["trajectory_bic"] = self.done[id(c)]
         return self.done[id(c)]
 
+    def keep(self, c, bic: float) -> None:
+        """Take ``bic`` as ``c``'s, from a fit made elsewhere (:mod:`~discover.selection.backward`'s trials)."""
+        self.done[id(c)] = bic
+        c.scores["trajectory_bic"] = bic
+
     def rejects(self, c, pick) -> bool:
         """Whether the runs favour ``pick`` over ``c`` by more than :data:`BIC_MARGIN`."""
         b_pick, b_c = self.bic(pick), self.bic(c)

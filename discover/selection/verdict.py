@@ -75,47 +75,75 @@ def _by_likelihood(selection, prepared, judge):
     return replace(selection, likelihood=record)
 
 
-def _by_backward(selection, prepared, judge, validation, samples, window):
-    """``selection`` with the pick less the terms the whole measured runs do not pay for
-    (:func:`~discover.selection.backward.backward`), as a candidate of its own scored on the held-out windows as
-    every candidate is, when those windows do not tell it from the pick; the record joins ``likelihood``."""
-    from dataclasses import replace
-
+def _scored_candidate(equations, like, prepared, validation, samples, keep, window, **settings):
+    """``equations`` as a candidate of ``like``'s method, gated by the firewall, scored on the held-out windows and
+    refitted for standard errors as every candidate is; None when it fails the gate or the windows."""
     from discover.core.candidates import Candidate
     from discover.core.firewall import gate
-    from discover.selection.backward import backward
-    from discover.selection.paired import beats
     from discover.selection.scoring import score
-    from discover.selection.select import _error, selection_of
-    from discover.selection.trajectory import BIC_MARGIN
     from discover.selection.uncertainty import refit_candidate, to_record
 
-    best = selection.best
-    keep = np.unique(np.linspace(0, len(samples.states) - 1, min(len(samples.states), 2000)).astype(int))
-    out, failed = contained(lambda: backward(best, judge, samples.states[keep]), "the backward elimination of terms")
-    if failed or out is None:
-        return selection
-    equations, record = out
-    c = Candidate(equations, best.method, settings={**best.settings, "pruned_from": best.method})
+    c = Candidate(equations, like.method, settings={**like.settings, **settings})
     kept, _ = gate([c], samples.states[keep], list(prepared.names))
     if not kept:
-        return selection
+        return None
     c.scores = score(c, validation, list(prepared.names))
     c.window_errors = c.scores.pop("window_errors", None)
-    if c.scores.get("failed") or beats(best, c, _error):
-        return selection
+    if c.scores.get("failed"):
+        return None
     f, failed = contained(lambda: refit_candidate(c, samples, window), "the standard errors' refit")
     if not failed:
         c.uncertainty = to_record(f)
-    c.scores["trajectory_bic"] = judge.bic(best) - record["gain"]
-    from discover.selection.confidence import _one_line
+    return c
 
-    record["held_out_pick"] = (selection.likelihood or {}).get("held_out_pick") or _one_line(best, prepared.data.time_name)
-    pruned = selection_of(c, [c] + list(selection.ranked), prepared.in_sample, prepared.noise)
+
+def _by_backward(selection, prepared, judge, validation, samples, window):
+    """``selection`` with the pick less the terms the whole measured runs do not pay for
+    (:func:`~discover.selection.backward.backward`), as a candidate of its own, when the held-out windows do not
+    tell it from the pick; the smaller structures the runs cannot tell from the pick join the candidates (the
+    equivalence set weighs them). The record joins ``likelihood``."""
+    from dataclasses import replace
+
+    from discover.selection.backward import backward
+    from discover.selection.paired import beats
+    from discover.selection.select import _error, selection_of
+    from discover.selection.trajectory import BIC_MARGIN
+
+    best = selection.best
+    keep = np.unique(np.linspace(0, len(samples.states) - 1, min(len(samples.states), 2000)).astype(int))
+    record, failed = contained(lambda: backward(best, judge, samples.states[keep]), "the backward elimination of terms")
+    if failed or record is None or not (record["dropped"] or record["close"]):
+        return selection
+    args = (prepared, validation, samples, keep, window)
+    pick = best
+    if record["equations"] is not None:
+        c = _scored_candidate(record["equations"], best, *args, pruned_from=best.method)
+        if c is not None and not beats(best, c, _error):
+            judge.keep(c, judge.bic(best) - record["gain"])
+            pick = c
+    if pick is best:
+        record["dropped"], record["gain"] = [], 0.0
+    extra = []
+    for near in record["close"]:
+        c = _scored_candidate(near.pop("equations"), best, *args, pruned_from=best.method)
+        if c is not None:
+            judge.keep(c, near["bic"])
+            extra.append(c)
+        near.pop("bic")
+    record.pop("equations")  # the close structures are candidates now: the equivalence set weighs them
+    ranked = ([pick] if pick is not best else []) + list(selection.ranked) + extra
+    if pick is best:
+        selection = replace(selection, ranked=[best] + sorted(ranked[1:], key=lambda c: (_error(c), c.complexity)))
+    else:
+        from discover.selection.confidence import _one_line
+
+        record["held_out_pick"] = (selection.likelihood or {}).get("held_out_pick") or _one_line(best, prepared.data.time_name)
+        selection = replace(selection_of(pick, ranked, prepared.in_sample, prepared.noise),
+                            likelihood=selection.likelihood)
     lik = dict(selection.likelihood or {"margin": BIC_MARGIN, "judged": 1, "segments": len(judge.segs), "gain": 0.0,
                                         "switched": False})
     lik["backward"] = record
-    return replace(pruned, likelihood=lik)
+    return replace(selection, likelihood=lik)
 
 
 def assess(selection, prepared, validation, design_box: dict | None = None):
