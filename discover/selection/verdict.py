@@ -216,7 +216,7 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
         reasons.append(f"the whole measured runs favour it over the simplest candidate the held-out windows "
                        f"allowed ({lik['held_out_pick']}): refitted to every sample by multiple shooting, its "
                        f"information criterion (BIC) is lower by {lik['gain']:.0f}, beyond the margin of {lik['margin']:g}")
-    if lik and lik.get("backward"):
+    if lik and (lik.get("backward") or {}).get("dropped"):
         terms = ", ".join(f"{d['term']} in d{d['variable']}/d{prepared.data.time_name}" for d in lik["backward"]["dropped"])
         reasons.append(f"the whole measured runs do not pay for {terms}: without {'it' if len(lik['backward']['dropped']) == 1 else 'them'} "
                        f"the information criterion (BIC) is lower by {lik['backward']['gain']:.1f}, and the held-out windows "
