@@ -102,8 +102,6 @@ def run(
 
         box = parse_design_box(design_box if design_box else cfg.get("design_box"))
         space = space if space is not None else cfg.get("space")
-        if space is not None and settings["budget"] is not None:
-            err.print("Note: `--budget` has no effect on a field run (--space); it bounds ODE runs.", highlight=False)
         from discover.core.rundir import check_out
 
         check_out(target, force=force)

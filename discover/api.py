@@ -49,12 +49,12 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         :class:`~discover.pipeline.estimator.Discoverer`.
     budget : float, optional
         Seconds the fit may take; default generous but finite, scaled with the data's size (see
-        :class:`~discover.pipeline.estimator.Discoverer`). A run that hits it still ends with a model.
-        It does not bound a field run yet.
+        :class:`~discover.pipeline.estimator.Discoverer`). A run that hits it still ends with a model;
+        it bounds a field run the same way (each stage of the field plan gets its share).
     space : str or list of str, optional
         The spatial column(s) of field data (``"x"``, ``"x,y"``): the files are read as fields, and
         ``methods`` names a field method (:data:`discover.fields.methods.METHODS`). ``inputs``,
-        ``input_hold``, ``design_box``, ``budget`` and ``figures`` do not apply to fields.
+        ``input_hold`` and ``design_box`` do not apply to fields.
     periodic : bool, optional
         With ``space``: declare the boundary periodic (True) or bounded (False); detected by default.
     command, config : recorded in ``run.json``.
@@ -83,7 +83,7 @@ def run(paths: str | Path | Sequence[str | Path], out: str | Path, methods: str 
         return run_field(paths, out, space, methods=methods, time=time, states=states, seed=seed,
                          periodic=periodic, progress=progress, command=command, config=config, force=force,
                          tables={k: v for k, v in settings.items() if v is not None}, device=device,
-                         provenance=provenance)
+                         provenance=provenance, budget=budget, figures=figures)
     started = clock.monotonic()  # the time budget counts from here: reading, fitting and the report
     check_out(out, force=force)
     from discover.data.paths import check_paths

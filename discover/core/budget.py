@@ -47,23 +47,26 @@ WORK = {
 
 @dataclass(frozen=True)
 class WorkCost:
-    """A plug-in's declared cost for the budget: ``seconds = base + per_unit * WORK[work](n, d)``.
+    """A plug-in's declared cost for the budget: ``seconds = base + per_unit * work(n, d)``.
 
-    Declared beside the plug-in (``Plugin.cost``, or ``Registry.declare(..., cost=...)`` so that
-    estimating it imports nothing), read by :func:`discover.pipeline.budget.estimate`, which knows
-    no plug-in by name. The model is rough (a factor of two either way).
+    ``work`` names a measure of :data:`WORK`, or is the plug-in's own ``(n, d) -> units`` (a distiller
+    whose work grows with its library, declared beside it). Declared beside the plug-in
+    (``Plugin.cost``, or ``Registry.declare(..., cost=...)`` so that estimating it imports nothing),
+    read by :func:`discover.pipeline.budget.estimate`, which knows no plug-in by name. The model is
+    rough (a factor of two either way).
     """
 
     base: float
     per_unit: float
-    work: str = "variables"
+    work: object = "variables"  # a name of WORK, or a callable (n, d) -> float
 
     def __post_init__(self):
-        if self.work not in WORK:
-            raise ValueError(f"`work` must be one of {', '.join(WORK)}, not {self.work!r}.")
+        if not callable(self.work) and self.work not in WORK:
+            raise ValueError(f"`work` must be one of {', '.join(WORK)} or a function of (n, d), not {self.work!r}.")
 
     def __call__(self, n: int, d: int) -> float:
-        return self.base + self.per_unit * float(WORK[self.work](n, d))
+        work = self.work if callable(self.work) else WORK[self.work]
+        return self.base + self.per_unit * float(work(n, d))
 
 
 def check_budget(value, option: str = "`--budget`") -> float | None:

@@ -28,6 +28,9 @@ class Plugin(BaseEstimator):
     #: Its cost for the time budget (:class:`~discover.core.budget.WorkCost`), when it declares one; the
     #: budget reads it here or in its registry's declaration, never by the plug-in's name.
     cost: ClassVar[object] = None
+    #: Whether it trains or runs a neural network (so ``--device`` matters); read here or in its registry's
+    #: declaration (``network=True``), never by the plug-in's name.
+    uses_network: ClassVar[bool] = False
 
     @classmethod
     def section(cls, result):

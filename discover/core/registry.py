@@ -16,8 +16,10 @@ listing the names, therefore loads nothing: a SINDy-only run never imports torch
 
 A declaration may also name the plug-in's report module (``report=``: the module beside it whose
 ``section(result)`` returns what it adds to the report, :mod:`discover.core.section`), so that a
-report is drawn again without importing the plug-in, and the config tables and command-line
-options it reads besides its own ``[name]`` table (``tables=``: :meth:`Registry.owner`).
+report is drawn again without importing the plug-in, the config tables and command-line
+options it reads besides its own ``[name]`` table (``tables=``: :meth:`Registry.owner`), its cost
+for the time budget (``cost=``: :meth:`Registry.cost`) and whether it runs a neural network
+(``network=True``: :meth:`Registry.uses_network`, so that ``--device`` is judged by no name).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Registry(Mapping):
         self._tables: dict[str, tuple[str, ...]] = {}
         self._summaries: dict[str, str] = {}
         self._costs: dict[str, object] = {}
+        self._network: set[str] = set()
 
     def register(self, cls):
         """Class decorator: make ``cls`` available by its ``name`` attribute."""
@@ -58,12 +61,15 @@ class Registry(Mapping):
         return cls
 
     def declare(self, name: str, module: str, report: str = "", tables: tuple[str, ...] = (), summary: str = "",
-                cost=None) -> None:
+                cost=None, network: bool = False) -> None:
         """Make ``name`` known now; import ``module`` (which registers it) on first use. ``report``: the
         module beside it that holds its ``section(result)``; ``tables``: the config tables (and the options
         of the same names) it reads besides ``[name]``; ``summary``: a few words for the command line's help;
-        ``cost``: its :class:`~discover.core.budget.WorkCost` for the time budget (the class's ``cost``)."""
+        ``cost``: its :class:`~discover.core.budget.WorkCost` for the time budget (the class's ``cost``);
+        ``network``: it trains or runs a neural network, so ``--device`` matters (the class's ``uses_network``)."""
         self._modules.setdefault(name, module)
+        if network:
+            self._network.add(name)
         if cost is not None:
             self._costs.setdefault(name, cost)
         if summary:
@@ -89,6 +95,15 @@ class Registry(Mapping):
             return self._costs[name]
         return getattr(self._classes.get(name), "cost", None)
 
+    def uses_network(self, name: str) -> bool:
+        """Whether ``name`` trains or runs a neural network: declared so, or its registered class's
+        ``uses_network`` (nothing is imported to answer)."""
+        return name in self._network or bool(getattr(self._classes.get(name), "uses_network", False))
+
+    def network_names(self) -> list[str]:
+        """The names of this family that train or run a network."""
+        return [name for name in self if self.uses_network(name)]
+
     def summary(self, name: str) -> str:
         """The few words declared with ``name`` ("" if none)."""
         return self._summaries.get(name, "")
@@ -101,6 +116,7 @@ class Registry(Mapping):
         """Forget ``name`` (a plug-in registered for a while, as tests do)."""
         for table in (self._classes, self._modules, self._reports, self._tables, self._summaries, self._costs):
             table.pop(name, None)
+        self._network.discard(name)
 
     def __contains__(self, name) -> bool:
         return name in self._classes or name in self._modules

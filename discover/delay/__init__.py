@@ -22,7 +22,7 @@ get_delay_model = REGISTRY.get_class
 REGISTRY.declare("havok", "discover.delay.havok", report="discover.delay.section",
                  summary="a time-delay model of the measured signals")
 REGISTRY.declare("hankel", "discover.delay.hankel", report="discover.delay.section",
-                 summary="a time-delay network of the measured signals")
+                 summary="a time-delay network of the measured signals", network=True)
 
 _LAZY = {
     "BaseDelayModel": "discover.delay.base",

@@ -267,4 +267,17 @@ def _confidence(best, reasons: list[str]) -> str:
     return "low"
 
 
-__all__ = ["SystemCandidate", "SystemRegressions", "discover_system"]
+def simulate_pick(result, run: int = 0) -> np.ndarray | None:
+    """The pick of ``result`` (a :class:`~discover.fields.result.FieldResult`) integrated over run ``run``'s
+    stored times and grid from its first (denoised) row, with the solver that judged it: of shape
+    (n_t, n_x[, n_y], n_fields), or None when no model was selected or it blows up."""
+    if result.best is None:
+        return None
+    f = result.fields[run]
+    if result.basis is not None:
+        return _free_run(result.basis, result.best, f, np.arange(f.t.size))
+    sim = select.free_run(result.best.terms, f, select.denoise(f))
+    return None if sim is None else sim[..., None]
+
+
+__all__ = ["SystemCandidate", "SystemRegressions", "discover_system", "simulate_pick"]

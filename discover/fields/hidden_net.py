@@ -14,6 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from discover.core.budget import expired
 from discover.core.mlp import tanh_mlp
 
 
@@ -73,12 +74,17 @@ def train(u_net, n_net, p, losses, cfg, rng: np.random.Generator, sample, task) 
     """Pretrain u_theta on the data, then Adam on everything, then L-BFGS on a fixed grid.
 
     ``losses(points, with_residual)`` returns {"data": ..., "residual": ...}; ``sample(n)``
-    draws collocation points; ``task`` is a progress task.
+    draws collocation points; ``task`` is a progress task. When the current share of the time budget
+    is spent (:func:`discover.core.budget.expired`, asked between steps) the steps stop and what is
+    learned is kept; L-BFGS is then not started.
     """
+
     # Pretraining: the residual of a random network is meaningless, so u_theta first learns
     # the data alone (a few hundred steps) and the residual joins once it is a fair sketch.
     opt = torch.optim.Adam(u_net.parameters(), lr=cfg.lr)
     for step in range(cfg.pretrain_steps):
+        if expired():
+            break
         loss = losses(None, False)["data"]
         opt.zero_grad()
         loss.backward()
@@ -90,6 +96,8 @@ def train(u_net, n_net, p, losses, cfg, rng: np.random.Generator, sample, task) 
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.1 ** (1.0 / max(cfg.adam_steps, 1)))
     w = cfg.residual_weight
     for step in range(cfg.adam_steps):
+        if expired():
+            break
         parts = losses(sample(cfg.collocation), True)
         loss = parts["data"] + w * parts["residual"]
         opt.zero_grad()
@@ -98,7 +106,7 @@ def train(u_net, n_net, p, losses, cfg, rng: np.random.Generator, sample, task) 
         sched.step()
         if step % 50 == 49:
             task.advance(50)
-    if cfg.lbfgs_steps:
+    if cfg.lbfgs_steps and not expired():
         grid = sample(cfg.collocation, fixed=True)
         lb = torch.optim.LBFGS(params, lr=1.0, max_iter=cfg.lbfgs_steps, history_size=50, tolerance_grad=1e-9,
                                tolerance_change=1e-12, line_search_fn="strong_wolfe")

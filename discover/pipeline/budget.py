@@ -1,7 +1,8 @@
 """The run's time budget applied to its plan: each stage's estimated cost, its share, and what happened.
 
 Before a stage runs, :meth:`Budget.admit` compares the stage's estimated cost (:func:`estimate`:
-an explicit model in the library size, the samples and the variables) with the time left after
+each plug-in's declared :class:`~discover.core.budget.WorkCost`, an explicit model in the samples and
+the variables) with the time left after
 the reserve (the share kept for the final selection, the uncertainty and the report, which always
 run). A stage that cannot fit (less than half its estimate left: the estimates are rough by a
 factor of two) is skipped with the reason ("skipped: 3.10 s left, estimated 40.0 s"); one that
@@ -20,10 +21,8 @@ plan; the report says what the budget cut in one line per stage
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from math import comb
 
-from discover.core.budget import Deadline, default_budget
+from discover.core.budget import Deadline, WorkCost, default_budget
 
 #: Kept for selection, uncertainty and the report: this fraction of the budget, at least RESERVE_MIN_S.
 RESERVE_FRACTION = 0.2
@@ -33,64 +32,15 @@ RESERVE_MIN_S = 1.0
 FIT_FRACTION = 0.5
 
 
-@dataclass(frozen=True)
-class Cost:
-    """``seconds = base + per_unit * work(n, d)`` for one distiller or surrogate.
-
-    ``n`` is the number of training samples, ``d`` the number of variables (states and inputs).
-    """
-
-    base: float
-    per_unit: float
-    work: object  # callable (n, d) -> float
-
-    def __call__(self, n: int, d: int) -> float:
-        return self.base + self.per_unit * float(self.work(n, d))
-
-
-def _poly(d: int, degree: int) -> int:
-    """Terms of a full polynomial library of ``degree`` in ``d`` variables."""
-    return comb(d + degree, degree)
-
-
-# The constants were measured on this machine (2 cores shared with other sessions, load average
-# about 5 while measuring, so about twice what an idle machine takes; Python 3.11, pyoperon 0.6)
-# from the stage seconds in run.json of default runs on clean reference systems of 2,000 samples x 3
-# runs: michaelis_menten (1 variable), toggle_switch and brusselator (2), goodwin (3), and the
-# 5-variable saturating cascade of benchmarks/budget.py. A stage's seconds include judging its new
-# candidates on held-out data. Measured (s) for 1 / 2 / 3 / 5 variables: SINDy 0.6 / 1.3-2.8 / 2.1 /
-# 3.1-7.8; the rational search 0.9 / 5.7-13 / 23 / over 240 (cut; 441 s in issue 33); units 4.3 /
-# 4.6-6.1 / 8.8 / - (more than 3 states: it declines); SR 15 / 15-24 / 13 / 19; SINDy with SR's
-# terms 2.1 / 2.2 / 1.2 / 5.3. The rational search grows as equations x denominators x the
-# numerator library squared (0.005 s per unit: 0.9, 5.5, 32 and 420 s). The model is rough (a factor of
-# two either way): the budget needs an order of magnitude to decide what cannot fit, and each
-# search's deadline does the rest.
-COSTS = {
-    # SINDy (degrees 1-3, 24 bootstrap refits) and judging its candidates; rows count beyond ~10^5
-    "sindy": Cost(0.3, 0.8, lambda n, d: d * (1.0 + n * _poly(d, 3) / 2e7)),
-    # SINDy-PI: per equation, a screen of the states and denominators (discover.distillers.rational_screen),
-    # then one regression per denominator kept (12) over the library of the states kept, on at most 1,500
-    # rows, then up to 16 nonlinear refits; with the screen the stage grows about linearly with the
-    # equations (CPU s after the screen, benchmarks/results/scaling-after.md: 0.7 / 2.4 / 4.9 / 8.1 / 17 / 30
-    # for 1 / 2 / 3 / 5 / 8 / 10 variables; before it, 0.9 / 5.7-13 / 23 / 238-441 s)
-    "sindy_pi": Cost(0.5, 1.5, lambda n, d: d * (1.0 + d / 10) * min(n, 1500) / 1500),
-    # sigmoid units (1-2 units, 8 starts) and trigonometric supports per equation; it declines past 3 states
-    "units": Cost(0.1, 1.0, lambda n, d: 2.0 + 2.2 * d if d <= 3 else 0.0),
-    # symbolic regression: one pyoperon search per equation (50 generations x 300, stopped when stalled)
-    "sr": Cost(3.0, 5.0, lambda n, d: d),
-    # the PROSE transformer reads each run once
-    "prose": Cost(2.0, 1e-4, lambda n, d: n * d),
-}
-# The surrogates declare their own costs (discover.core.budget.WorkCost, in their registry's declaration
-# or as the class's `cost`); the distillers' above move beside them the same way.
 #: A plug-in whose cost no one declares (a third-party distiller): a modest guess per variable.
-UNKNOWN = Cost(5.0, 5.0, lambda n, d: d)
+UNKNOWN = WorkCost(5.0, 5.0, "variables")
 
 
-def cost_of(name: str, registry) -> object:
-    """The cost model of the plug-in ``name`` of ``registry``: the one it declares, else this module's
-    measured table, else :data:`UNKNOWN` (its name is never a branch here)."""
-    return registry.cost(name) or COSTS.get(name, UNKNOWN)
+def cost_of(name: str, registry) -> WorkCost:
+    """The cost model of the plug-in ``name`` of ``registry``: the one it declares (in its registry's
+    declaration or as its class's ``cost``: the distillers' and surrogates' measured constants live
+    beside them), else :data:`UNKNOWN`. Its name is never a branch here."""
+    return registry.cost(name) or UNKNOWN
 
 
 def estimate(routes, n: int, d: int, fitted=()) -> float:

@@ -167,8 +167,8 @@ class Discoverer(ModelView, BaseEstimator):
         (``"linear"``, or ``"zoh"``, zero-order hold, for piecewise-constant inputs).
 
         Field data (a :class:`~discover.data.field.FieldDataset`, a :class:`~discover.data.field.Field`
-        or a list of them) walk the field plan instead; ``t``, ``feature_names`` and ``inputs`` do not
-        apply to them, and the time budget does not bound them yet.
+        or a list of them) walk the field plan instead, under the same time budget; ``t``,
+        ``feature_names`` and ``inputs`` do not apply to them.
         """
         from discover.data.field import FieldDataset
 
@@ -472,10 +472,11 @@ class Discoverer(ModelView, BaseEstimator):
         """
         if not hasattr(self, "result_"):
             raise NotFittedError("This Discoverer is not fitted yet; call `fit(data)` first.")
-        if self.result_.kind == "field":  # the PDE run folder (its one figure is always drawn)
+        if self.result_.kind == "field":  # the PDE run folder
             from discover.report.pde import write_field_run
 
-            return write_field_run(self.result_, out_dir, dict(provenance or {}), self.result_.settings, force=force)
+            return write_field_run(self.result_, out_dir, dict(provenance or {}), self.result_.settings, force=force,
+                                   figures=figures)
         from discover.report import write_run
 
         if provenance:

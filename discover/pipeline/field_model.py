@@ -1,7 +1,8 @@
-"""A PDE run folder read back by :func:`discover.load`: the equations, their coefficients and a simulator.
+"""A discovered PDE as the estimator shows it: the equations, their coefficients and a simulator.
 
-:class:`FieldModel` is plain data around the run's :class:`~discover.fields.fit.FieldResult`, named as
-a fitted :class:`~discover.pipeline.estimator.Discoverer` names its results (``equations_``,
+:class:`FieldModel` is plain data around a run's :class:`~discover.fields.fit.FieldResult`: the view
+a :class:`~discover.pipeline.estimator.Discoverer` fitted on fields (or a PDE run folder read back by
+:func:`discover.load`, the same estimator) takes its attributes from, named as it names its results (``equations_``,
 ``confidence_``, ``best_``, ``candidates_``, ``result_``): the equations are sympy expressions on
 internal symbols (``symbols_`` gives each one's label: ``u``, ``u_x``, ``u_xx``, ...), never built
 from the labels' text; ``coefficients_`` lists every term with its bootstrap standard error;
@@ -117,18 +118,9 @@ class FieldModel:
         ndarray of shape (n_t, n_x[, n_y], n_fields), or None
             None when no model was selected, or when it blows up (the figure then shows the data alone).
         """
-        r = self.result_
-        if r.best is None:
-            return None
-        f = r.fields[run]
-        if r.basis is not None:
-            from discover.fields.fit_system import _free_run
+        from discover.fields.fit_system import simulate_pick
 
-            return _free_run(r.basis, r.best, f, np.arange(f.t.size))
-        from discover.fields.select import denoise, free_run
-
-        sim = free_run(r.best.terms, f, denoise(f))
-        return None if sim is None else sim[..., None]
+        return simulate_pick(self.result_, run)
 
     def to_python(self, path=None) -> str:
         """The PDE as a NumPy module defining ``rhs(u, u_x, u_xx, ...)`` (:func:`discover.export.to_python`)."""

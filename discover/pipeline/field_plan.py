@@ -3,7 +3,8 @@
 ``--methods`` with field data names one method of :data:`discover.fields.methods.METHODS`. Its plan
 is one stage per regression form it declares (``weak``, ``strong``: the field regressions, distillers
 of field data), then one stage for the candidate hook it declares, if any (a method with candidates
-of its own, found by its name in that table: the hidden-term PINN in PDE form). After the last stage
+of its own, found by its name in that table: the hidden-term PINN in PDE form), each with the cost
+the form or the method declares for the time budget. After the last stage
 the regressions' selection judges every candidate in stage order. This module imports no numerical
 library: the plan is checked before the data are read.
 """
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from discover.fields.methods import FieldMethod, field_method
+from discover.fields.methods import FORM_COSTS, FieldMethod, field_method
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,15 @@ class FieldStage:
         ``"weak"`` or ``"strong"``: the regression it runs.
     hook : str, optional
         ``"module:function"`` of the hook that adds the method's own candidates.
+    cost : WorkCost, optional
+        Its cost for the time budget, as the form or the method declares it
+        (:data:`discover.fields.methods.FORM_COSTS`, :attr:`FieldMethod.cost`); None: unknown.
     """
 
     name: str
     form: str | None = None
     hook: str | None = None
+    cost: object = None
 
     def describe(self) -> dict:
         """The stage as ``run.json``'s ``settings.plan`` lists it."""
@@ -62,9 +67,9 @@ def build_field_plan(methods, forms_for=None) -> FieldPlan:
     """
     method = field_method(methods)
     forms = tuple(forms_for(method.forms)) if forms_for is not None else tuple(method.forms)
-    stages = [FieldStage(form, form=form) for form in forms]
+    stages = [FieldStage(form, form=form, cost=FORM_COSTS.get(form)) for form in forms]
     if method.candidates is not None:
-        stages.append(FieldStage(method.name, hook=method.candidates))
+        stages.append(FieldStage(method.name, hook=method.candidates, cost=method.cost))
     return FieldPlan(method, tuple(stages))
 
 

@@ -18,7 +18,8 @@ from discover.core.rundir import check_out
 def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | None = None, states=None,
               seed: int = 0, periodic: bool | None = None, progress=None, command: str = "",
               config: dict | None = None, force: bool = False, tables: dict | None = None,
-              device: str = "auto", provenance: dict | None = None):
+              device: str = "auto", provenance: dict | None = None, budget: float | None = None,
+              figures: bool = True):
     """Load fields, fit them with :class:`~discover.pipeline.estimator.Discoverer`, and write the run folder ``out``.
 
     Parameters
@@ -39,6 +40,11 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
     device : {"auto", "cpu", "cuda"}
     provenance : dict, optional
         More facts for ``run.json``'s ``provenance`` (``discover batch`` records its hashes there).
+    budget : float, optional
+        Seconds the run may take, counted from this call (reading the files, the fit): as for
+        trajectories, each stage of the field plan gets its share and the selection always runs.
+    figures : bool, default True
+        Draw the figure; ``False`` writes the reports without it (matplotlib is not imported).
 
     Returns
     -------
@@ -46,12 +52,14 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
         Fitted on the fields: ``result_`` is the :class:`~discover.fields.result.FieldResult`, its
         ``timings`` ``load_s``, ``fit_s`` and ``total_s``.
     """
-    start = clock.perf_counter()
+    start, started = clock.perf_counter(), clock.monotonic()  # the time budget counts from here
     check_out(out, force=force)
+    from discover.core.budget import check_budget, run_started
     from discover.core.options import check_seed
     from discover.fields.methods import field_method
 
     check_seed(seed)
+    check_budget(budget)
     field_method(methods)
     from discover.fields.io import load_field_data
 
@@ -60,13 +68,14 @@ def run_field(paths, out: str | Path, space, methods: str = "auto", time: str | 
     from discover.data.csv import file_hash
     from discover.pipeline.estimator import Discoverer
 
-    model = Discoverer(methods=methods, random_state=seed, device=device, settings=dict(tables or {}),
-                       progress=progress).fit(data)
+    with run_started(started):
+        model = Discoverer(methods=methods, random_state=seed, device=device, settings=dict(tables or {}),
+                           progress=progress, budget=budget).fit(data)
     result = model.result_
     result.timings = {"load_s": loaded - start, **result.timings}
     provenance = {"inputs": [{"path": p, "sha256": file_hash(p)} for p in data.source], "command": command,
                   "config": config or {}, **(provenance or {})}
-    model.write_report(out, provenance=provenance, force=force)
+    model.write_report(out, provenance=provenance, force=force, figures=figures)
     result.timings["total_s"] = clock.perf_counter() - start
     return model
 

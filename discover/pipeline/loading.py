@@ -3,8 +3,9 @@
 The equations, candidates, scores and confidence come from
 :func:`~discover.report.run_folder.load_run`, which reads every formula through the restricted
 parser (:mod:`discover.core.expressions`); the surrogates the run saved under ``models/`` are read
-back with their plug-in's ``load``. A PDE run folder is read into a
-:class:`~discover.pipeline.field_model.FieldModel`.
+back with their plug-in's ``load``. A PDE run folder is read into the same estimator, as
+:meth:`~discover.pipeline.estimator.Discoverer.fit` leaves it after fitting fields (``kind_ ==
+"field"``; :class:`~discover.pipeline.field_model.FieldModel` is its view of the PDE).
 """
 
 from __future__ import annotations
@@ -34,11 +35,11 @@ def load(run_dir: str | Path, device: str = "cpu"):
         ``surrogates_`` (those saved in ``models/`` whose plug-in is registered here) are set,
         and ``predict``, ``simulate``, ``score`` and ``write_report`` work as after ``fit``.
         The constructor's parameters are the run's own (methods, seed, device, settings).
-    FieldModel
-        For a PDE run folder (``discover run --space``): :class:`~discover.pipeline.field_model.FieldModel`,
-        with ``equations_`` (sympy on internal symbols, ``symbols_`` their labels), ``confidence_``,
-        ``coefficients_`` (value and standard error per term), ``candidates_``, ``result_`` and
-        ``simulate(run)`` of the field on the stored grid.
+        For a PDE run folder (``discover run --space``) the same estimator as after fitting fields:
+        ``kind_ == "field"``, ``equations_`` (sympy on internal symbols, ``symbols_`` their labels),
+        ``confidence_``, ``coefficients_`` (value and standard error per term), ``candidates_``,
+        ``result_`` (the :class:`~discover.fields.result.FieldResult`), ``simulate(run)`` of the
+        field on the stored grid, ``to_python`` and ``write_report``.
 
     Raises
     ------
@@ -57,13 +58,12 @@ def load(run_dir: str | Path, device: str = "cpu"):
 
     folder = Path(run_dir)
     result = load_run(folder)
-    if not isinstance(result, RunResult):  # a PDE run folder (discover run --space)
-        from discover.pipeline.field_model import FieldModel
-
-        return FieldModel(result)
     settings = result.settings or {}
     model = Discoverer(methods=settings.get("requested_methods", "auto"), random_state=settings.get("seed", 0),
                        device=settings.get("device", "auto"), settings=settings.get("tables") or None)
+    if not isinstance(result, RunResult):  # a PDE run folder (discover run --space): as after fitting fields
+        model._adopt(result, {})
+        return model
     surrogates = {}
     for path in model_paths(folder):  # regular files only: a link out of the folder is refused
         label = path.name[: -len(".pt")]

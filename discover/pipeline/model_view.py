@@ -68,9 +68,9 @@ class ModelView:
     def _ode_only(self) -> None:
         """Refuse an ODE operation on a model fitted on field data, in one sentence."""
         if getattr(self, "kind_", "trajectories") == "field":
-            raise ConfigError("This model was fitted on field data (a PDE): `predict`, `simulate`, `score`, `use` "
+            raise ConfigError("This model was fitted on field data (a PDE): `predict`, `simulate(t, x0)`, `score`, `use` "
                               "and `candidates_frame` are for ODEs; read `equations_` and `coefficients_`, or "
-                              "`discover.load(run_folder).simulate(run)` for the PDE integrated on a stored run.")
+                              "`simulate(run)` for the PDE integrated on a stored run.")
 
     def _check(self):
         if not hasattr(self, "result_"):
@@ -122,21 +122,31 @@ class ModelView:
         U = np.asarray(u, dtype=float).reshape(X.shape[0], len(inputs))
         return f(X.T, U.T).T
 
-    def simulate(self, t: np.ndarray, x0: np.ndarray, index: int | None = None, u=None, hold: str | None = None
-                 ) -> np.ndarray:
+    def simulate(self, t: np.ndarray | None = None, x0: np.ndarray | None = None, index: int | None = None, u=None,
+                 hold: str | None = None, *, run: int | None = None) -> np.ndarray | None:
         """Integrate the selected equations (or candidate ``index``) from ``x0`` at times ``t``.
 
         For a model fitted with measured inputs, ``u`` drives it: an array of shape
         (len(t), n_inputs), read between the times as the data were (``hold``: ``"linear"`` or
         ``"zoh"``; by default the fit's own), or a function ``u(t)`` returning (n_inputs,).
 
+        For a model fitted on fields (a PDE), ``simulate(run)`` (or ``simulate(run=run)``, by default
+        the first run) integrates the selected PDE over that stored run's times and grid
+        (:func:`discover.fields.fit_system.simulate_pick`); times and a start are for ODEs.
+
         Returns
         -------
         ndarray of shape (len(t), n_states)
+            For a PDE: of shape (n_t, n_x[, n_y], n_fields), or None when no model was selected or it
+            blows up.
         """
         from discover.core.integrate import integrate
         from discover.core.signals import as_signal
 
+        if getattr(self, "kind_", "trajectories") == "field":
+            return self._simulate_field(t if run is None else run, (x0, index, u, hold))
+        if t is None or x0 is None:
+            raise ConfigError("`simulate` needs the times `t` and the starting state `x0`.")
         c = self._candidate(index)
         self._check_u(u, "simulate")
         t = np.asarray(t, dtype=float)
@@ -148,6 +158,21 @@ class ModelView:
         sol = integrate([c.equations[n] for n in self.names_], [sp.Symbol(n) for n in self.names_],
                         np.atleast_2d(x0), [t], **driven)
         return sol.x[0]
+
+    def _simulate_field(self, run, odes: tuple) -> np.ndarray | None:
+        """The selected PDE over stored run ``run`` (refused in one sentence with ODE arguments)."""
+        from numbers import Integral
+
+        from discover.fields.fit_system import simulate_pick
+
+        if any(a is not None for a in odes) or isinstance(run, np.ndarray) or (
+                run is not None and (isinstance(run, bool) or not isinstance(run, Integral))):
+            self._ode_only()
+        n = len(self.result_.fields)
+        run = 0 if run is None else int(run)
+        if not 0 <= run < n:
+            raise ConfigError(f"`run` must be from 0 to {n - 1} (the stored runs), not {run}.")
+        return simulate_pick(self.result_, run)
 
     def score(self, X, t=None, feature_names=None, inputs=None) -> float:
         """The report's held-out metric on new data: the short-horizon R² of the selected equations.

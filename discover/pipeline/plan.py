@@ -94,10 +94,6 @@ AUTO = (
 )
 
 
-# Distillers and delay models that run a neural network (every surrogate does too).
-NETWORK_METHODS = frozenset({"prose", "hankel"})
-
-
 def _registries():
     """The three plug-in registries (light: no plug-in module is imported to list or check names)."""
     from discover.delay import REGISTRY as DELAY
@@ -139,9 +135,15 @@ def check_methods(spec) -> None:
 
 
 def uses_network(spec) -> bool:
-    """Whether any method in ``spec`` trains or runs a neural network (so ``--device`` matters)."""
-    _, surrogates, _ = _registries()
-    return any(p in surrogates or p in NETWORK_METHODS for item in _items(spec) for p in item.split("+"))
+    """Whether any method in ``spec`` trains or runs a neural network (so ``--device`` matters): as its
+    plug-in declares (:meth:`discover.core.registry.Registry.uses_network`), never by its name."""
+    registries = _registries()
+    return any(r.uses_network(p) for item in _items(spec) for p in item.split("+") for r in registries)
+
+
+def network_methods() -> list[str]:
+    """The registered methods that train or run a network, as their plug-ins declare."""
+    return sorted({name for r in _registries() for name in r.network_names()})
 
 
 def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=None, inputs=None,
@@ -171,7 +173,7 @@ def check_run_settings(methods="auto", seed=0, device="auto", time=None, states=
     if device == "cuda" and not uses_network(methods):
         warnings.warn(
             "`--device cuda` has no effect here: none of the methods asked for trains or runs a network "
-            f"(only {', '.join(sorted(NETWORK_METHODS))} and surrogates such as node and pinn do).",
+            f"(only {', '.join(network_methods())} do).",
             OptionWarning,
             stacklevel=2,
         )

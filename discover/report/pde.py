@@ -164,23 +164,32 @@ def markup_eq():
 
 
 def write_field_run(result: FieldResult, out: str | Path, provenance: dict, settings: dict,
-                    force: bool = False) -> str:
-    """Write the PDE run folder at ``out`` (built beside it, swapped in when complete)."""
+                    force: bool = False, figures: bool = True) -> str:
+    """Write the PDE run folder at ``out`` (built beside it, swapped in when complete).
+
+    ``figures=False`` draws no figure (matplotlib is not imported): the reports keep their text and
+    tables and say where the figure would be; ``discover report DIR`` draws it later.
+    """
+    from discover.report.context import budget_cuts, budget_text
     from discover.report.versions import versions
 
     def build(tmp: Path) -> None:
-        (tmp / "figures").mkdir()
-        if result.basis is not None:
-            from discover.report.pde_system import figure
+        images = {}
+        if figures:
+            (tmp / "figures").mkdir()
+            if result.basis is not None:
+                from discover.report.pde_system import figure
 
-            figure(result, tmp / "figures" / "spacetime.png")
-        else:
-            spacetime_figure(result, tmp / "figures" / "spacetime.png")
-        ctx = _context(result)
+                figure(result, tmp / "figures" / "spacetime.png")
+            else:
+                spacetime_figure(result, tmp / "figures" / "spacetime.png")
+            images["spacetime"] = ("data:image/png;base64,"
+                                   + base64.b64encode((tmp / "figures" / "spacetime.png").read_bytes()).decode())
+        ctx = {**_context(result), "figures": figures, "budget": budget_text(settings),
+               "budget_cuts": budget_cuts(settings.get("plan"))}
         (tmp / "report.md").write_text(markup.markdown_environment().get_template("pde.md.j2").render(**ctx),
                                        encoding="utf-8")
-        image = "data:image/png;base64," + base64.b64encode((tmp / "figures" / "spacetime.png").read_bytes()).decode()
-        html = markup.html_environment().get_template("pde.html.j2").render(images={"spacetime": image}, **ctx)
+        html = markup.html_environment().get_template("pde.html.j2").render(images=images, **ctx)
         (tmp / "report.html").write_text(html, encoding="utf-8")
         (tmp / "equations.json").write_text(json.dumps(to_dict(result), indent=2) + "\n", encoding="utf-8")
         arrays = {}

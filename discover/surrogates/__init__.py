@@ -13,11 +13,12 @@ get_surrogate = REGISTRY.get_class
 
 # Their costs for the time budget (discover.pipeline.budget): up to 300 epochs over the training windows,
 # 2e-5 s per epoch, sample and variable, over 10 (node) and 5 (pinn) samples per window (measured on the
-# 2-core machine, as the distillers' costs in discover.pipeline.budget).
+# 2-core machine, as the distillers' costs in discover.distillers). Every surrogate trains a network.
 REGISTRY.declare("node", "discover.surrogates.neural_ode", summary="= node+sindy; node+sr too",
-                 cost=WorkCost(5.0, 2e-5 * 300 / 10, "samples x variables"))
+                 cost=WorkCost(5.0, 2e-5 * 300 / 10, "samples x variables"), network=True)
 REGISTRY.declare("pinn", "discover.surrogates.pinn", report="discover.surrogates.pinn_report", tables=("known", "params"),
-                 summary="= pinn+sindy and pinn+sr; with --known", cost=WorkCost(10.0, 2e-5 * 300 / 5, "samples x variables"))
+                 summary="= pinn+sindy and pinn+sr; with --known", cost=WorkCost(10.0, 2e-5 * 300 / 5, "samples x variables"),
+                 network=True)
 
 _LAZY = {
     "BaseSurrogate": "discover.surrogates.base",

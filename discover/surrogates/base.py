@@ -52,6 +52,8 @@ class BaseSurrogate(Plugin, ABC):
     refit_on_data: ClassVar[bool] = True
     #: The networks read the states only; measured inputs (``--inputs``) are refused for now.
     supports_inputs: ClassVar[bool] = False
+    #: Every surrogate trains a network.
+    uses_network: ClassVar[bool] = True
 
     def __init__(self, settings=None, random_state: int = 0, device: str = "auto", progress=None):
         self.settings = settings

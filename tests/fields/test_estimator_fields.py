@@ -67,6 +67,29 @@ def test_the_run_folder_records_the_walked_field_plan(fitted, tmp_path):
     assert loaded.coefficients_ == fitted.coefficients_
 
 
+def test_a_pde_run_folder_loads_as_the_estimator_fitted_on_fields(fitted, tmp_path):
+    fitted.write_report(tmp_path / "run")
+    loaded = discover.load(tmp_path / "run")
+    assert isinstance(loaded, discover.Discoverer) and loaded.kind_ == "field"
+    assert loaded.get_params()["methods"] == "weak" and loaded.random_state == 0
+    assert loaded.best_.terms == fitted.best_.terms and loaded.confidence_ == fitted.confidence_
+    assert {str(s): lab for s, lab in loaded.symbols_.items()} == {str(s): lab for s, lab in fitted.symbols_.items()}
+    assert loaded.equations_ == fitted.equations_ and loaded.lhs_ == fitted.lhs_ and str(loaded) == str(fitted)
+    # the PDE integrated over the stored run, from the fitted estimator and from the folder alike
+    field = fitted.result_.fields[0]
+    sim = loaded.simulate()
+    assert sim.shape == field.values.shape and np.allclose(sim, fitted.simulate(run=0))
+    assert np.sqrt(np.mean((sim - field.values) ** 2)) < 0.1 * np.std(field.values)
+    for bad in ((np.linspace(0, 1, 5), np.zeros(1)), (0, np.zeros(1))):  # ODE arguments: one sentence
+        with pytest.raises(ConfigError, match="field data"):
+            loaded.simulate(*bad)
+    with pytest.raises(ConfigError, match="`run` must be from 0 to 0"):
+        loaded.simulate(3)
+    loaded.write_report(tmp_path / "again", figures=False)  # the folder read back writes its folder again
+    assert json.loads((tmp_path / "again" / "equations.json").read_text()) == \
+        json.loads((tmp_path / "run" / "equations.json").read_text())
+
+
 def test_api_run_with_space_chooses_the_loader_and_nothing_else(burgers, tmp_path):
     np.savez(tmp_path / "b.npz", t=burgers.t, x=burgers.coords[0], u=burgers.values[..., 0])
     model = discover.run(tmp_path / "b.npz", tmp_path / "run", methods="weak", space="x")
