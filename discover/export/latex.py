@@ -11,6 +11,7 @@ import math
 import sympy as sp
 
 from discover.core import printing
+from discover.export.latex_table import closing, equation_table
 from discover.export.system import system_of
 
 __all__ = ["closing", "equation_table", "to_latex"]
@@ -64,24 +65,3 @@ def to_latex(source, names=None) -> str:
             r"  \end{tabular}",
         ]
     return "\n".join(out + closing(f"Equations found by discover (${method}$, complexity {system.complexity})."))
-
-
-def equation_table(rows: list[str]) -> list[str]:
-    """The lines of a ``table`` with its ``tabular`` of equations (one row per line of ``rows``, already
-    escaped), up to the end of the tabular: the same frame for ODEs and PDEs."""
-    return [
-        r"\begin{table}[h]",
-        r"  \centering",
-        r"  \begin{tabular}{@{}ll@{}}",
-        r"    \toprule",
-        r"    Derivative & Equation \\",
-        r"    \midrule",
-        *rows,
-        r"    \bottomrule",
-        r"  \end{tabular}",
-    ]
-
-
-def closing(caption: str) -> list[str]:
-    """The caption (LaTeX already escaped) and the end of the table."""
-    return [f"  \\caption{{{caption}}}", r"\end{table}", ""]

@@ -143,7 +143,7 @@ def field_latex(result: FieldResult) -> str:
     labels = dict(zip(syms, system.labels))
     rows = [f"    ${printing.latex_label(lhs)}$ & ${printing.latex(e, labels)}$ \\\\"
             for lhs, e in zip(system.lhs, system.exprs(syms))]
-    from discover.export.latex import closing, equation_table
+    from discover.export.latex_table import closing, equation_table
 
     caption = f"PDE found by discover (${printing.latex_label(system.method)}$, {system.complexity} terms)."
     return "\n".join(equation_table(rows) + closing(caption))
