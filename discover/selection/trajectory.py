@@ -51,6 +51,11 @@ MAX_CONSTANTS = 16
 #: fit cut short is no evidence (:meth:`Judge.bic`).
 EVALS = 25_000
 TOTAL_EVALS = 130_000
+#: Each fit's share grows with its Jacobian's columns (constants and one segment's starting state), which
+#: :data:`EVALS` is counted for: a structure of three variables and seven constants (Lorenz) needs about
+#: 30,000 evaluations to converge, where :data:`EVALS` leaves it unfinished and no evidence. The whole
+#: budget does not grow: fewer structures of a larger system are judged, each to the end.
+COLUMNS = 6
 #: Residual variance below this share of a variable's variance is not evidence: the integration and the
 #: multiple-shooting fit err by that much on clean data (a chaotic segment amplifies the solver's tolerance),
 #: and selection's paired test sets the same millionth aside (:data:`~discover.selection.paired.MIN_ABS_GAIN`).
@@ -230,7 +235,9 @@ class Judge:
 
     def fit(self, equations: dict) -> dict | None:
         """:func:`fit` of ``equations`` on the runs, its work taken from what is left."""
-        out = fit(equations, self.names, self.segs, self.scale, min(EVALS, self.left), self.until)
+        k = len(_constants(equations, self.names)[1])
+        share = int(EVALS * max(1.0, (k + len(self.names) + 1) / COLUMNS))
+        out = fit(equations, self.names, self.segs, self.scale, min(share, self.left), self.until)
         self.left -= 0 if out is None else out["evals"]
         return out
 
