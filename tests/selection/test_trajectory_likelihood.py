@@ -76,3 +76,18 @@ def test_a_spent_budget_judges_the_constants_as_found():
     prepared = prepare(_data(0.05))
     quick = fit({"x": TRUTH}, ["x"], segments(prepared), np.sqrt(prepared.variance), evals=0)
     assert quick is not None and np.isfinite(quick["bic"]) and quick["constants"] == 2 and not quick["complete"]
+
+
+def test_the_output_error_fit_gives_standard_errors_that_cover_the_truth():
+    from discover.selection.trajectory import supported_by_fit
+
+    prepared = prepare(_data(0.05, seed=3))
+    out = fit({"x": TRUTH}, ["x"], segments(prepared), np.sqrt(prepared.variance))
+    assert out["complete"] and len(out["stderr"]) == out["constants"] == 2
+    # the float constants are -0.5 (the decay) and 0.1 (the basal rate), in the fit's (sorted) order
+    for value, se, true in zip(out["values"], out["stderr"], (-0.5, 0.1)):
+        assert 0 < se < 0.2 * abs(true) and abs(value - true) < 4 * se, out
+    assert supported_by_fit(out, 2.0)
+    # a term the runs do not need comes out indistinguishable from zero
+    extra = fit({"x": TRUTH + sp.Float(0.01) * x**3}, ["x"], segments(prepared), np.sqrt(prepared.variance))
+    assert extra["complete"] and not supported_by_fit(extra, 2.0), extra
