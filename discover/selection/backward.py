@@ -87,7 +87,7 @@ def backward(best, judge, states: np.ndarray) -> dict | None:
     base = judge.bic(best)
     if base is None:
         return None
-    judge.left = max(judge.left, 0) + WORK
+    judge.grant(WORK)
     current = {n: as_expr(best.equations[n]) for n in names}
     fitted, bic, dropped, trials, near = None, base, [], 0, []
     for _, v, term in _weakness(best, names, states)[:MAX_TRIALS]:

@@ -51,6 +51,9 @@ MAX_CONSTANTS = 16
 #: fit cut short is no evidence (:meth:`Judge.bic`).
 EVALS = 25_000
 TOTAL_EVALS = 130_000
+#: Work granted to the equivalence set's questions (does the likelihood reject a structure that ties on the
+#: held-out windows?) after the pick is settled: two or three fits.
+EQUIVALENCE_EVALS = 60_000
 #: Each fit's share grows with its Jacobian's columns (constants and one segment's starting state), which
 #: :data:`EVALS` is counted for: a structure of three variables and seven constants (Lorenz) needs about
 #: 30,000 evaluations to converge, where :data:`EVALS` leaves it unfinished and no evidence. The whole
@@ -118,7 +121,8 @@ def _constants(equations: dict, names) -> tuple[list, list]:
 
 
 def fit(equations: dict, names, segs, scale: np.ndarray, evals: int = EVALS, until: float = float("inf")) -> dict | None:
-    """The output-error fit of one structure by multiple shooting; None when it cannot be simulated.
+    """The output-error fit of one structure by multiple shooting; None when it has too many constants or the
+    run's time is spent, ``{"simulated": False}`` when it cannot be simulated from the runs' own starting states.
 
     Returns ``bic``, ``constants`` (the number fitted), ``sse`` (per variable, in units of the
     variable's scale), ``samples``, ``evals`` (right-hand-side evaluations used) and ``complete`` (the
@@ -175,9 +179,12 @@ def fit(equations: dict, names, segs, scale: np.ndarray, evals: int = EVALS, unt
         return np.clip((y - measured) * weight, -1e3, 1e3).reshape(-1)
 
     theta0 = np.concatenate([np.asarray(p0, dtype=float), np.concatenate([x0 for _, _, x0, _ in segs])])
-    r0 = residuals(theta0)
-    if np.all(r0 == 1e3):
+    try:
+        r0 = residuals(theta0)
+    except _OutOfWork:  # the run's time budget is spent
         return None
+    if np.all(r0 == 1e3):
+        return {"simulated": False}
     # each segment's samples depend on the constants and on that segment's own starting state only:
     # the sparsity lets the finite-difference Jacobian perturb every segment's state at once
     sparsity = lil_matrix((measured.size, len(theta0)), dtype=int)
@@ -200,14 +207,14 @@ def fit(equations: dict, names, segs, scale: np.ndarray, evals: int = EVALS, unt
     cap[0], until = float("inf"), float("inf")
     r = residuals(best).reshape(-1, d)
     if np.all(r == 1e3):
-        return None
+        return {"simulated": False}
     n = r.shape[0]
     sse = (r ** 2).sum(axis=0)
     var = np.maximum(sse / n, VARIANCE_FLOOR)
     bic = float(n * np.sum(np.log(var)) + k * np.log(n * d))
     return {"bic": bic, "constants": k, "sse": sse.tolist(), "samples": int(n), "complete": complete,
             "evals": used[0], "values": [float(v) for v in best[:k]],
-            "stderr": None if jac is None or not complete else _stderr(jac, var, k, d)}
+            "stderr": None if jac is None or not complete else _stderr(jac, var, k, d), "simulated": True}
 
 
 def _stderr(jac, var: np.ndarray, k: int, d: int) -> list[float] | None:
@@ -240,6 +247,10 @@ def with_constants(equations: dict, names, values) -> dict:
     return {n: e.xreplace(table) for n, e in zip(names, exprs)}
 
 
+def _key(equations: dict) -> tuple:
+    return tuple(sorted((str(k), sp.srepr(as_expr(v))) for k, v in equations.items()))
+
+
 class Judge:
     """The BIC of candidates on the whole measured runs of ``prepared``, fitted on demand within a budget of
     work (:data:`EVALS` each, :data:`TOTAL_EVALS` in all) and kept in ``scores["trajectory_bic"]``."""
@@ -253,14 +264,23 @@ class Judge:
         self.left = TOTAL_EVALS
         self.done: dict = {}  # id of a candidate -> its BIC (None: not simulated, or its fit unfinished)
         self.fits: dict = {}  # id of a candidate -> its fit (:func:`fit`)
+        self.unsimulable: set = set()  # structures (as written) that cannot be simulated on the runs
         # never past the run's time budget (--budget): with none left every fit is unfinished, and no evidence
         self.until = current().end
+
+    def grant(self, evals: int) -> None:
+        """More work for a later question (the backward step's trials, the equivalence set's rejections): what
+        was left, if anything, and ``evals``."""
+        self.left = max(self.left, 0) + evals
 
     def fit(self, equations: dict) -> dict | None:
         """:func:`fit` of ``equations`` on the runs, its work taken from what is left."""
         k = len(_constants(equations, self.names)[1])
         share = int(EVALS * max(1.0, (k + len(self.names) + 1) / COLUMNS))
         out = fit(equations, self.names, self.segs, self.scale, min(share, self.left), self.until)
+        if out is not None and not out["simulated"]:
+            self.unsimulable.add(_key(equations))
+            return None
         self.left -= 0 if out is None else out["evals"]
         return out
 
@@ -294,6 +314,8 @@ class Judge:
     def rejects(self, c, pick) -> bool:
         """Whether the runs favour ``pick`` over ``c`` by more than :data:`BIC_MARGIN`."""
         b_pick, b_c = self.bic(pick), self.bic(c)
+        if b_pick is not None and _key(c.equations) in self.unsimulable:
+            return True  # it does not reproduce the measured runs at all, from their own starting states
         return b_pick is not None and b_c is not None and b_c > b_pick + BIC_MARGIN
 
 

@@ -200,6 +200,10 @@ def assess(selection, prepared, validation, design_box: dict | None = None):
     box = Box.build(samples.states, samples.derivatives, names, design_box)
     equivalent, missing = [], None
     if not prepared.inputs:
+        if judge is not None:
+            from discover.selection.trajectory import EQUIVALENCE_EVALS
+
+            judge.grant(EQUIVALENCE_EVALS)
         equivalent = equivalence_set(best, selection.ranked, prepared.noise, box, names,
                                      None if judge is None else judge.rejects)
         if not prepared.in_sample:
