@@ -127,11 +127,6 @@ def _extras_note(cfg: SindyConfig, samples: Samples) -> str:
     return " + extra terms" if cfg.extra_terms else ""
 
 
-def _support(entry: dict) -> tuple:
-    """The terms an entry keeps in each equation, whatever library they came from."""
-    return tuple(tuple(sorted(str(t) for c, t in zip(row, entry["terms"]) if c != 0)) for row in entry["coef"])
-
-
 @register
 class SINDy(BaseDistiller):
     """Sparse regression over polynomial libraries with an automatic sparsity sweep.
@@ -242,18 +237,14 @@ class SINDy(BaseDistiller):
         For each number of terms the best fit is kept, then only sizes that improve on every
         simpler one. The forms are judged separately because their errors are not on one scale.
         """
-        front, seen = [], set()
-        # one front per form and library degree: a support of the smaller library is a hypothesis of its own,
-        # not to be displaced by a same-sized one that swaps a term for a higher power fitting the noise
-        # (Lorenz at 5% noise: the cubic library's y·z² stood in for the linear -y in the second equation, and
-        # the exact support never reached selection)
-        for form, degree in sorted({(e["form"], e["degree"]) for e in entries}):
+        front = []
+        for form in sorted({e["form"] for e in entries}):
             best: dict[int, dict] = {}
             for e in entries:
                 # a tie (the same support found in two libraries: the same fit up to rounding) goes
                 # to the entry found first, in the smaller library, not to the last bit of rounding
-                if (e["form"], e["degree"]) == (form, degree) and (
-                        e["n_terms"] not in best or e["own_error"] < best[e["n_terms"]]["own_error"] * (1 - 1e-9)):
+                if e["form"] == form and (e["n_terms"] not in best
+                                          or e["own_error"] < best[e["n_terms"]]["own_error"] * (1 - 1e-9)):
                     best[e["n_terms"]] = e
             steps, floor = [], np.inf
             for k in sorted(best):
@@ -269,9 +260,5 @@ class SINDy(BaseDistiller):
             if steps:
                 knee = next((e for e in steps if e["own_error"] <= KNEE * steps[-1]["own_error"]), steps[-1])
                 kept += [knee] if all(knee is not e for e in kept) else []
-            for e in kept:  # a support found in a smaller library already stands for itself
-                key = (form, _support(e))
-                if key not in seen:
-                    seen.add(key)
-                    front.append(e)
+            front += kept
         return sorted(front, key=lambda e: (e["n_terms"], e["error"]))

@@ -68,28 +68,3 @@ def test_selected_terms_are_stable_under_their_own_search(tmp_path):
     kept = [model.best_.term_confidence[v][str(t)] for v, e in model.equations_.items() for t in terms(e, 1e-12)]
     assert kept and min(kept) >= 0.9
     assert model.confidence_ == "high"
-
-
-def test_a_support_of_the_smaller_library_keeps_its_place_on_the_front():
-    # Lorenz at 5% noise: the cubic library's y*z^2 fits the weak form a hair better than the exact -y of the
-    # quadratic library, with as many terms; one front per library keeps the exact support for selection
-    import sympy as sp
-
-    from discover.distillers.sindy import SINDy
-
-    x, y = sp.symbols("x y")
-
-    def entry(degree, terms, coef, own):
-        coef = np.array([coef], dtype=float)
-        return {"form": "weak", "degree": degree, "terms": terms, "coef": coef, "n_terms": int((coef != 0).sum()),
-                "own_error": own, "error": own}
-
-    small = [x, y, x * y]
-    big = [x, y, x * y, x * y**2]
-    entries = [entry(2, small, [1.0, 0, 0], 0.5), entry(2, small, [1.0, -1.0, 0], 0.2),
-               entry(3, big, [1.0, 0, 0, 0], 0.5), entry(3, big, [1.0, 0, 0, 0.01], 0.19)]
-    front = SINDy._pareto(entries, 12)
-    supports = {(e["degree"], tuple(str(t) for t, c in zip(e["terms"], e["coef"][0]) if c)) for e in front}
-    assert (2, ("x", "y")) in supports and (3, ("x", "x*y**2")) in supports
-    # the same support from the larger library is not a second candidate
-    assert sum(s == ("x",) for _, s in supports) == 1
