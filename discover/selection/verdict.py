@@ -37,20 +37,11 @@ def _grown_rival(best, ranked, var: str, term):
 def _grown_candidate(best, var, term, samples, keep, validation, names):
     """The pick with the term the data ask for, refitted (:func:`~discover.selection.form.grown`) and
     scored on the held-out windows as every candidate is; None when it fails the firewall's gate."""
-    from discover.core.candidates import Candidate
-    from discover.core.firewall import gate
-    from discover.selection.scoring import score
-
     equations = grown(best, var, term, samples.states[keep], samples.derivatives[keep], names)
     if equations is None:
         return None
-    c = Candidate(equations, best.method, settings={**best.settings, "grown_by": {"variable": var, "term": str(term)}})
-    kept, _ = gate([c], samples.states[keep], names)
-    if not kept:
-        return None
-    c.scores = score(c, validation, names)
-    c.window_errors = c.scores.pop("window_errors", None)
-    return None if c.scores.get("failed") else c
+    return _scored_candidate(equations, best, names, validation, samples, keep, refit_window=None,
+                             grown_by={"variable": var, "term": str(term)})
 
 
 def _by_likelihood(selection, prepared, judge):
@@ -75,23 +66,26 @@ def _by_likelihood(selection, prepared, judge):
     return replace(selection, likelihood=record)
 
 
-def _scored_candidate(equations, like, prepared, validation, samples, keep, window, **settings):
-    """``equations`` as a candidate of ``like``'s method, gated by the firewall, scored on the held-out windows and
-    refitted for standard errors as every candidate is; None when it fails the gate or the windows."""
+def _scored_candidate(equations, like, names, validation, samples, keep, refit_window, **settings):
+    """``equations`` as a candidate of ``like``'s method, gated by the firewall, scored on the held-out windows and,
+    unless ``refit_window`` is None, refitted for standard errors as every candidate is; None when it fails the
+    gate or the windows."""
     from discover.core.candidates import Candidate
     from discover.core.firewall import gate
     from discover.selection.scoring import score
     from discover.selection.uncertainty import refit_candidate, to_record
 
     c = Candidate(equations, like.method, settings={**like.settings, **settings})
-    kept, _ = gate([c], samples.states[keep], list(prepared.names))
+    kept, _ = gate([c], samples.states[keep], list(names))
     if not kept:
         return None
-    c.scores = score(c, validation, list(prepared.names))
+    c.scores = score(c, validation, list(names))
     c.window_errors = c.scores.pop("window_errors", None)
     if c.scores.get("failed"):
         return None
-    f, failed = contained(lambda: refit_candidate(c, samples, window), "the standard errors' refit")
+    if refit_window is None:
+        return c
+    f, failed = contained(lambda: refit_candidate(c, samples, refit_window), "the standard errors' refit")
     if not failed:
         c.uncertainty = to_record(f)
     return c
@@ -114,7 +108,7 @@ def _by_backward(selection, prepared, judge, validation, samples, window):
     record, failed = contained(lambda: backward(best, judge, samples.states[keep]), "the backward elimination of terms")
     if failed or record is None or not (record["dropped"] or record["close"]):
         return selection
-    args = (prepared, validation, samples, keep, window)
+    args = (list(prepared.names), validation, samples, keep, window)
     pick = best
     if record["equations"] is not None:
         c = _scored_candidate(record["equations"], best, *args, pruned_from=best.method)
